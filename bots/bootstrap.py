@@ -1,0 +1,98 @@
+"""The composition root: builds Helpline's parts from settings.
+
+Every builder takes its dependencies as optional arguments, so tests assemble the same
+system with fakes in place of the model or the index.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import kb_index
+from config.intents import load_intents
+from config.settings import Settings
+from core.classifier import IntentClassifier, train_head
+from core.intents import IntentCatalog
+from core.ports import Embedder
+from core.understanding import Understander
+from kb_index.embedder import SentenceTransformerEmbedder
+from kb_index.faiss_index import IndexOptions
+from kb_index.knowledge_base import KnowledgeBase
+
+log = logging.getLogger("helpline")
+
+SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
+
+
+@functools.cache
+def _shared_embedder(model: str, batch_size: int, threads: int | None, device: str) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads, device=device)
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The configured embedding model, one instance per process."""
+    m = settings.model
+    return _shared_embedder(m.name, m.batch_size, m.threads, m.device)
+
+
+def index_options(settings: Settings) -> IndexOptions:
+    """FAISS choices from the knowledge settings."""
+    k = settings.knowledge
+    return IndexOptions(k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search)
+
+
+def knowledge_source(settings: Settings) -> Path:
+    """The configured knowledge-base folder or corpus; the bundled sample KB by default."""
+    return settings.knowledge.source or SAMPLE_KB
+
+
+def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
+    """The knowledge index in ``<data_dir>/kb``."""
+    return KnowledgeBase(settings.data_dir / "kb", embedder or build_embedder(settings), index_options(settings))
+
+
+def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
+    """The intent classifier, trained on the catalog's examples (or loaded from its cache)."""
+    head = train_head(
+        embedder or build_embedder(settings),
+        catalog.training_pairs(),
+        regularisation=settings.intents.regularisation,
+        cache_dir=settings.data_dir / "intents",
+    )
+    return IntentClassifier(head, settings.intents.min_confidence, settings.intents.min_margin)
+
+
+@dataclass
+class UnderstandingParts:
+    """The parts that understand messages, built together."""
+
+    embedder: Embedder
+    catalog: IntentCatalog
+    knowledge: KnowledgeBase
+    understander: Understander
+
+
+def build_understanding(
+    settings: Settings, embedder: Embedder | None = None, *, build_kb: bool = True
+) -> UnderstandingParts:
+    """Everything needed to understand a message; builds the knowledge index first if there is none."""
+    embedder = embedder or build_embedder(settings)
+    catalog = load_intents(settings.intents.file)
+    knowledge = build_knowledge_base(settings, embedder)
+    if build_kb and len(knowledge) == 0:
+        source = knowledge_source(settings)
+        log.info("building the knowledge index from %s", source)
+        knowledge.build(source)
+    classifier = build_classifier(settings, catalog, embedder)
+    understander = Understander(
+        embedder,
+        classifier,
+        catalog,
+        knowledge,
+        top_k=settings.knowledge.top_k,
+        max_chars=settings.model.max_chars,
+    )
+    return UnderstandingParts(embedder, catalog, knowledge, understander)

@@ -1,0 +1,134 @@
+"""Typed settings: shipped defaults, then ``helpline.yaml``, then ``HELPLINE_*`` variables.
+
+Every problem is reported with the file and the dotted key that caused it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from config.yaml_loader import load_yaml_mapping, validation_problem
+from core.errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
+ENV_PREFIX = "HELPLINE_"
+
+
+def default_data_dir() -> Path:
+    """Where Helpline keeps its index and caches unless told otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "helpline"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSettings(_Section):
+    """The embedding model."""
+
+    name: str = "bundled"
+    batch_size: int = Field(64, ge=1, le=4096)
+    threads: int | None = Field(None, ge=1, le=256)
+    device: str = "cpu"
+    max_chars: int = Field(2000, ge=16, le=100_000)
+
+
+class KnowledgeSettings(_Section):
+    """Where the knowledge base comes from and how it is indexed."""
+
+    source: Path | None = None
+    index: Literal["auto", "flat", "hnsw", "numpy"] = "auto"
+    approximate_above: int = Field(20_000, ge=1)
+    hnsw_m: int = Field(32, ge=4, le=128)
+    ef_construction: int = Field(80, ge=8)
+    ef_search: int = Field(96, ge=8)
+    top_k: int = Field(5, ge=1, le=100)
+
+
+class IntentSettings(_Section):
+    """Intent examples and when to call a message out of scope."""
+
+    file: Path = DEFAULT_INTENTS_FILE
+    min_confidence: float = Field(0.40, ge=0.0, le=1.0)
+    min_margin: float = Field(0.05, ge=0.0, le=1.0)
+    regularisation: float = Field(10.0, gt=0.0)
+
+
+class Settings(_Section):
+    """Everything Helpline reads at start-up."""
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    model: ModelSettings = ModelSettings()
+    knowledge: KnowledgeSettings = KnowledgeSettings()
+    intents: IntentSettings = IntentSettings()
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """``HELPLINE_MODEL__NAME=x`` becomes ``{"model": {"name": "x"}}``."""
+    tree: dict[str, Any] = {}
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX) or key == ENV_PREFIX + "CONFIG":
+            continue
+        path = key[len(ENV_PREFIX) :].lower().split("__")
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise ConfigError("environment", key, "conflicts with another HELPLINE_ variable")
+        node[path[-1]] = value
+    return tree
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths in a config file are relative to that file, not to the working directory."""
+    for section, key in (("knowledge", "source"), ("intents", "file")):
+        value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+        if isinstance(value, str) and not Path(value).expanduser().is_absolute():
+            data[section][key] = str(base / value)
+    if isinstance(data.get("data_dir"), str) and not Path(data["data_dir"]).expanduser().is_absolute():
+        data["data_dir"] = str(base / data["data_dir"])
+    return data
+
+
+def find_config_file(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """The config file to read: the one given, ``HELPLINE_CONFIG``, or ``./helpline.yaml`` if present."""
+    if explicit is not None:
+        return explicit
+    if env.get(ENV_PREFIX + "CONFIG"):
+        return Path(env[ENV_PREFIX + "CONFIG"])
+    local = Path("helpline.yaml")
+    return local if local.is_file() else None
+
+
+def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings; a bad file or variable raises ``ConfigError`` naming where and which key."""
+    env = os.environ if env is None else env
+    path = find_config_file(path, env)
+    data: dict[str, Any] = {}
+    if path is not None:
+        data = _resolve_paths(load_yaml_mapping(path), path.resolve().parent)
+    overrides = _env_overrides(env)
+    try:
+        return Settings.model_validate(_merge(data, overrides))
+    except ValidationError as exc:
+        key, problem = validation_problem(exc)
+        top = key.split(".")[0]
+        where = "environment" if top in overrides and path is None else str(path or "environment")
+        raise ConfigError(where, key, problem) from None

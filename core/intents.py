@@ -1,0 +1,62 @@
+"""Intents: what a support message is about, its category and how urgent it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+OUT_OF_SCOPE = "oos"
+
+
+class Priority(StrEnum):
+    """Ticket priority, most urgent first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical up to 3 for low."""
+        return list(Priority).index(self)
+
+    def raised(self, levels: int = 1) -> Priority:
+        """This priority moved ``levels`` steps towards critical, capped at critical."""
+        order = list(Priority)
+        return order[max(0, self.rank - levels)]
+
+
+@dataclass(frozen=True)
+class IntentSpec:
+    """One intent from ``intents.yaml`` with its training examples."""
+
+    name: str
+    description: str
+    category: str
+    base_priority: Priority
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntentCatalog:
+    """All configured intents, looked up by name."""
+
+    intents: tuple[IntentSpec, ...]
+
+    def __post_init__(self) -> None:
+        names = [intent.name for intent in self.intents]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate intent names: {', '.join(duplicates)}")
+
+    def get(self, name: str) -> IntentSpec:
+        """The intent called ``name``; ``KeyError`` if there is none."""
+        for intent in self.intents:
+            if intent.name == name:
+                return intent
+        raise KeyError(name)
+
+    def training_pairs(self) -> list[tuple[str, str]]:
+        """``(example, intent name)`` pairs for training the classifier."""
+        return [(example, intent.name) for intent in self.intents for example in intent.examples]

@@ -1,0 +1,64 @@
+"""Understanding a message: clean it, embed it once, classify it and find what answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.classifier import EMPTY_PREDICTION, IntentClassifier, IntentPrediction
+from core.intents import IntentCatalog, Priority
+from core.ports import Embedder, KnowledgeIndex, SearchHit
+from core.text import DEFAULT_MAX_CHARS, clean_message
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the core knows about one message."""
+
+    text: str
+    truncated: bool
+    prediction: IntentPrediction
+    category: str | None
+    priority: Priority | None
+    hits: tuple[SearchHit, ...]
+
+    @property
+    def empty(self) -> bool:
+        """True when the message had no readable text."""
+        return not self.text
+
+
+class Understander:
+    """Runs the understanding steps with one embedding per message."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        classifier: IntentClassifier,
+        catalog: IntentCatalog,
+        index: KnowledgeIndex | None,
+        *,
+        top_k: int = 5,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self._embedder = embedder
+        self._classifier = classifier
+        self._catalog = catalog
+        self._index = index
+        self._top_k = top_k
+        self._max_chars = max_chars
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        """Classify ``raw`` and retrieve knowledge-base passages for it; never raises on odd input."""
+        clean = clean_message(raw, self._max_chars)
+        if clean.empty:
+            return Understanding("", clean.truncated, EMPTY_PREDICTION, None, None, ())
+        vector = self._embedder.embed([clean.text])
+        prediction = self._classifier.classify_one(vector[0])
+        hits: tuple[SearchHit, ...] = ()
+        if self._index is not None and len(self._index):
+            hits = tuple(self._index.search(vector, self._top_k))
+        category = priority = None
+        if prediction.intent is not None:
+            spec = self._catalog.get(prediction.intent)
+            category, priority = spec.category, spec.base_priority
+        return Understanding(clean.text, clean.truncated, prediction, category, priority, hits)

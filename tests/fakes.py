@@ -1,0 +1,49 @@
+"""In-memory stand-ins for the core's ports, for tests that must not load a model."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from core.ports import Vectors
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashingEmbedder:
+    """A deterministic bag-of-words embedder: texts sharing words get similar unit vectors.
+
+    It counts what it embeds, so tests can check that unchanged text is not embedded again.
+    """
+
+    def __init__(self, dimension: int = 256, name: str = "fake/hashing") -> None:
+        self._dimension = dimension
+        self._name = name
+        self.embedded_texts: list[str] = []
+
+    @property
+    def name(self) -> str:
+        """A name that never matches a real model."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """Vector length."""
+        return self._dimension
+
+    def _bucket(self, token: str) -> int:
+        return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little") % self._dimension
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> Vectors:
+        """One unit vector per text; an empty text gets a fixed unit vector."""
+        self.embedded_texts.extend(texts)
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in _WORD.findall(text.lower()):
+                out[row, self._bucket(token)] += 1.0
+            if not out[row].any():
+                out[row, 0] = 1.0
+        return out / np.linalg.norm(out, axis=1, keepdims=True)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, load_settings
+from core.errors import ConfigError
+from core.intents import Priority
+
+GOOD_INTENT = """
+  - name: billing
+    category: billing
+    base_priority: medium
+    examples: ["I was charged twice"]
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_intents_cover_the_support_intents_with_their_priorities() -> None:
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    expected = {
+        "how_to_question": Priority.LOW,
+        "bug_report": Priority.HIGH,
+        "feature_request": Priority.MEDIUM,
+        "billing": Priority.MEDIUM,
+        "account_access": Priority.MEDIUM,
+        "service_down": Priority.CRITICAL,
+        "security_issue": Priority.CRITICAL,
+        "data_loss": Priority.CRITICAL,
+        "performance_issue": Priority.HIGH,
+        "greeting_or_thanks": Priority.LOW,
+        "human_request": Priority.MEDIUM,
+    }
+    assert {i.name: i.base_priority for i in catalog.intents} == expected
+    assert all(len(set(i.examples)) >= 15 for i in catalog.intents)
+
+
+def test_broken_yaml_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "intents.yaml", "intents:\n  - name: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"intents\.yaml: invalid YAML: line \d+") as info:
+        load_intents(path)
+    assert info.value.path == str(path)
+
+
+def test_bad_priority_names_the_key(tmp_path: Path) -> None:
+    text = "intents:" + GOOD_INTENT + GOOD_INTENT.replace("billing", "outage").replace("medium", "urgent")
+    with pytest.raises(ConfigError) as info:
+        load_intents(write(tmp_path, "intents.yaml", text))
+    assert info.value.key == "intents[1].base_priority"
+    assert "critical" in info.value.problem
+
+
+def test_missing_examples_and_unknown_keys_are_reported(tmp_path: Path) -> None:
+    no_examples = "intents:" + GOOD_INTENT + "  - {name: other, category: x, base_priority: low}\n"
+    with pytest.raises(ConfigError, match=r"intents\[1\]\.examples"):
+        load_intents(write(tmp_path, "a.yaml", no_examples))
+    typo = "intents:" + GOOD_INTENT + GOOD_INTENT.replace("billing", "b2").replace("examples", "exmaples")
+    with pytest.raises(ConfigError, match=r"intents\[1\]\.exmaples"):
+        load_intents(write(tmp_path, "b.yaml", typo))
+
+
+def test_duplicate_and_reserved_intent_names_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="duplicate intent names: billing"):
+        load_intents(write(tmp_path, "a.yaml", "intents:" + GOOD_INTENT + GOOD_INTENT))
+    with pytest.raises(ConfigError, match="reserved"):
+        load_intents(
+            write(tmp_path, "b.yaml", "intents:" + GOOD_INTENT + GOOD_INTENT.replace("name: billing", "name: oos"))
+        )
+
+
+def test_missing_intents_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nope\.yaml: file not found"):
+        load_intents(tmp_path / "nope.yaml")
+
+
+def test_settings_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(env={})
+    assert settings.model.name == "bundled"
+    assert settings.knowledge.source is None
+    assert settings.intents.file == DEFAULT_INTENTS_FILE
+
+
+def test_settings_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "helpline.yaml", "data_dir: data\nknowledge:\n  source: docs\n  top_k: 3\n")
+    settings = load_settings(path, env={"HELPLINE_KNOWLEDGE__TOP_K": "7", "HELPLINE_MODEL__NAME": "/models/x"})
+    assert settings.data_dir == tmp_path / "data"  # relative to the file, not the working directory
+    assert settings.knowledge.source == tmp_path / "docs"
+    assert settings.knowledge.top_k == 7
+    assert settings.model.name == "/models/x"
+
+
+def test_bad_setting_names_file_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "helpline.yaml", "knowledge:\n  top_k: lots\n")
+    with pytest.raises(ConfigError, match=r"helpline\.yaml: knowledge\.top_k: .*integer"):
+        load_settings(path, env={})
+    path = write(tmp_path, "typo.yaml", "modle:\n  name: x\n")
+    with pytest.raises(ConfigError, match=r"typo\.yaml: modle: "):
+        load_settings(path, env={})
+
+
+def test_bad_environment_variable_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"environment: model\.batch_size"):
+        load_settings(env={"HELPLINE_MODEL__BATCH_SIZE": "0"})
+
+
+def test_settings_file_that_is_not_a_mapping(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_settings(write(tmp_path, "helpline.yaml", "- just\n- a list\n"), env={})
