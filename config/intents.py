@@ -41,6 +41,15 @@ class _IntentsFile(BaseModel):
 
     version: int = Field(1, ge=1, le=1)
     intents: list[_IntentModel] = Field(min_length=2)
+    out_of_scope: list[str] = []
+
+    @field_validator("out_of_scope")
+    @classmethod
+    def _no_blank_out_of_scope(cls, value: list[str]) -> list[str]:
+        for i, example in enumerate(value):
+            if not example.strip():
+                raise ValueError(f"example {i} is empty")
+        return value
 
 
 def load_intents(path: Path) -> IntentCatalog:
@@ -62,6 +71,6 @@ def load_intents(path: Path) -> IntentCatalog:
         for item in parsed.intents
     )
     try:
-        return IntentCatalog(specs)
+        return IntentCatalog(specs, tuple(example.strip() for example in parsed.out_of_scope))
     except ValueError as exc:
         raise ConfigError(str(path), "intents", str(exc)) from None

@@ -35,7 +35,8 @@ class ModelSettings(_Section):
 
     name: str = "bundled"
     batch_size: int = Field(64, ge=1, le=4096)
-    threads: int | None = Field(None, ge=1, le=256)
+    # One inference thread beats two on a small machine where the bot shares the cores.
+    threads: int | None = Field(1, ge=1, le=256)
     device: str = "cpu"
     max_chars: int = Field(2000, ge=16, le=100_000)
 
@@ -56,8 +57,8 @@ class IntentSettings(_Section):
     """Intent examples and when to call a message out of scope."""
 
     file: Path = DEFAULT_INTENTS_FILE
-    min_confidence: float = Field(0.40, ge=0.0, le=1.0)
-    min_margin: float = Field(0.05, ge=0.0, le=1.0)
+    min_confidence: float = Field(0.30, ge=0.0, le=1.0)
+    min_margin: float = Field(0.03, ge=0.0, le=1.0)
     regularisation: float = Field(10.0, gt=0.0)
 
 

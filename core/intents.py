@@ -43,6 +43,9 @@ class IntentCatalog:
     """All configured intents, looked up by name."""
 
     intents: tuple[IntentSpec, ...]
+    # Messages about nothing the team supports; trained as their own class so the
+    # classifier learns what "none of these" looks like.
+    out_of_scope_examples: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [intent.name for intent in self.intents]
@@ -59,4 +62,5 @@ class IntentCatalog:
 
     def training_pairs(self) -> list[tuple[str, str]]:
         """``(example, intent name)`` pairs for training the classifier."""
-        return [(example, intent.name) for intent in self.intents for example in intent.examples]
+        pairs = [(example, intent.name) for intent in self.intents for example in intent.examples]
+        return pairs + [(example, OUT_OF_SCOPE) for example in self.out_of_scope_examples]

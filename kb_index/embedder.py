@@ -48,7 +48,7 @@ class SentenceTransformerEmbedder:
         model: str = BUNDLED_MODEL,
         *,
         batch_size: int = 64,
-        threads: int | None = None,
+        threads: int | None = 1,
         device: str = "cpu",
     ) -> None:
         self._configured = model
@@ -68,7 +68,10 @@ class SentenceTransformerEmbedder:
     @property
     def dimension(self) -> int:
         """Embedding size reported by the model."""
-        dim = self.model.get_sentence_embedding_dimension()
+        model = self.model
+        # sentence-transformers 6 renamed the method; older releases only have the first name.
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = getter()
         if dim is None:
             raise ConfigError("settings", "model.name", f"model {self.name!r} does not report its size")
         return int(dim)
@@ -87,6 +90,9 @@ class SentenceTransformerEmbedder:
             return self._model
 
     def _load(self) -> SentenceTransformer:
+        # OpenMP threads that spin while waiting make inference many times slower when
+        # anything else shares the cores; a passive wait costs almost nothing when idle.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
         from sentence_transformers import SentenceTransformer
 

@@ -227,6 +227,7 @@ class KnowledgeBase:
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         """Embed ``text`` and search with it."""
+        self._load()  # fail fast, before paying for the model, when nothing is built
         return self.search(self._embedder.embed([text]), k)
 
     def stats(self) -> KbStats:

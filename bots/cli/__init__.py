@@ -42,21 +42,23 @@ def _options(
     ctx.obj = config
 
 
-def main() -> None:
-    """Entry point: runs the CLI and turns user-facing errors into a message and exit code 2."""
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; user-facing errors become a message and code 2."""
+    import click
+
     try:
-        app(standalone_mode=False)
+        result = app(args=argv, prog_name="helpline", standalone_mode=False)
     except HelplineError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except (typer.Abort, KeyboardInterrupt):
-        raise SystemExit(130) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except Exception as exc:  # click usage errors come through here too
-        import click
+        return 2
+    except click.ClickException as exc:  # usage errors: unknown option, missing argument
+        exc.show()
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        return 130
+    return result if isinstance(result, int) else 0
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise
+
+def main() -> None:
+    """Console-script entry point."""
+    raise SystemExit(run(sys.argv[1:]))

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bots.bootstrap import SAMPLE_KB
+from core.evaluation import score_retrieval
+from kb_index.knowledge_base import KnowledgeBase
+
+pytestmark = pytest.mark.model
+
+BENCH_DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+
+
+def test_sample_kb_has_articles_for_every_support_topic(sample_kb: KnowledgeBase) -> None:
+    stats = sample_kb.stats()
+    assert stats.documents >= 25
+    topics = {path.name for path in SAMPLE_KB.iterdir() if path.is_dir()}
+    assert {"getting-started", "installation", "troubleshooting", "billing", "account"} <= topics
+    assert {"integrations", "api", "security"} <= topics
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("my build fails with TL-E1042 image too large", "troubleshooting/build-image-too-large"),
+        ("how do I turn on 2FA with an authenticator app", "account/two-factor-authentication"),
+        ("how do I check a webhook signature?", "api/webhook-signatures"),
+        ("can I get my money back after cancelling?", "billing/refund-policy"),
+    ],
+)
+def test_support_questions_land_on_the_right_article(sample_kb: KnowledgeBase, question: str, article: str) -> None:
+    hits = sample_kb.search_text(question, 3)
+    assert hits[0].chunk.doc_id == article
+    assert hits[0].chunk.url and hits[0].chunk.url.startswith("https://docs.tideline.example/")
+
+
+def test_shipped_query_set_is_answered_well(sample_kb: KnowledgeBase) -> None:
+    queries = [json.loads(line) for line in (BENCH_DATA / "sample_kb_queries.jsonl").read_text().splitlines()]
+    relevant: dict[str, set[str]] = {}
+    for line in (BENCH_DATA / "sample_kb_qrels.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        relevant.setdefault(row["query_id"], set()).add(row["doc_id"])
+    ranked = {}
+    for query in queries:
+        docs: list[str] = []
+        for hit in sample_kb.search_text(query["text"], 30):
+            if hit.chunk.doc_id not in docs:
+                docs.append(hit.chunk.doc_id)
+        ranked[query["id"]] = docs
+    scores = score_retrieval(ranked, relevant)
+    assert scores.recall_at_5 >= 0.9
+    assert scores.mrr_at_10 >= 0.8
+
+
+def test_unchanged_sample_kb_rebuild_embeds_nothing(sample_kb: KnowledgeBase) -> None:
+    report = sample_kb.build(SAMPLE_KB)
+    assert report.embedded == 0
+    assert report.reused == report.chunks
