@@ -115,3 +115,9 @@ def test_bad_environment_variable_is_named(tmp_path: Path, monkeypatch: pytest.M
 def test_settings_file_that_is_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_settings(write(tmp_path, "helpline.yaml", "- just\n- a list\n"), env={})
+
+
+def test_example_settings_file_parses_and_matches_the_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    example = Path(__file__).resolve().parents[2] / "config" / "helpline.example.yaml"
+    assert load_settings(example, env={}) == load_settings(env={})
