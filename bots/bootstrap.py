@@ -84,8 +84,8 @@ def build_understanding(
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
         source = knowledge_source(settings)
-        log.info("building the knowledge index from %s", source)
-        knowledge.build(source)
+        log.warning("no knowledge index yet: building it from %s (first run only)", source)
+        knowledge.build(source, progress=True)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,

@@ -49,7 +49,7 @@ class KnowledgeSettings(_Section):
     approximate_above: int = Field(20_000, ge=1)
     hnsw_m: int = Field(32, ge=4, le=128)
     ef_construction: int = Field(80, ge=8)
-    ef_search: int = Field(96, ge=8)
+    ef_search: int = Field(512, ge=8)
     top_k: int = Field(5, ge=1, le=100)
 
 

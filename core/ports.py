@@ -59,8 +59,8 @@ class Embedder(Protocol):
 class KnowledgeIndex(Protocol):
     """Finds the knowledge-base chunks nearest to a query vector."""
 
-    def search(self, vector: Vectors, k: int) -> list[SearchHit]:
-        """Return up to ``k`` hits, best first."""
+    def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
+        """Return up to ``k`` hits, best first; ``query_text`` lets the index match exact terms too."""
         ...
 
     def __len__(self) -> int:

@@ -56,7 +56,7 @@ class Understander:
         prediction = self._classifier.classify_one(vector[0])
         hits: tuple[SearchHit, ...] = ()
         if self._index is not None and len(self._index):
-            hits = tuple(self._index.search(vector, self._top_k))
+            hits = tuple(self._index.search(vector, self._top_k, query_text=clean.text))
         category = priority = None
         if prediction.intent is not None:
             spec = self._catalog.get(prediction.intent)

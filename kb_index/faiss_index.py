@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,13 +22,13 @@ class IndexOptions:
     approximate_above: int = 20_000
     hnsw_m: int = 32
     ef_construction: int = 80
-    ef_search: int = 96
+    ef_search: int = 512
 
 
 class FaissIndex(VectorIndex):
     """A FAISS index (``IndexFlatIP`` or ``IndexHNSWFlat``) behind the common interface."""
 
-    def __init__(self, index: faiss.Index, kind: str, ef_search: int = 96) -> None:
+    def __init__(self, index: faiss.Index, kind: str, ef_search: int = IndexOptions.ef_search) -> None:
         super().__init__(index.d)
         self._index = index
         self.kind = kind
@@ -69,6 +70,12 @@ class FaissIndex(VectorIndex):
         if len(self) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.asarray(self._index.reconstruct_n(0, len(self)), dtype=np.float32)
+
+    def reconstruct(self, ids: Sequence[int]) -> Vectors:
+        """Stored vectors read back one by one (flat and HNSW storage both allow it)."""
+        if not ids:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._index.reconstruct(int(i)) for i in ids]).astype(np.float32)
 
     def save(self, path: Path) -> None:
         """Write with ``faiss.write_index`` to a temporary name, then rename into place."""

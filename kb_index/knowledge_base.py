@@ -25,6 +25,7 @@ from core.errors import DataError, IndexNotBuiltError
 from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
 from kb_index.ingest import ingest_path
+from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, identifiers
 from kb_index.vector_index import VectorIndex
 
 log = logging.getLogger("helpline.kb")
@@ -96,6 +97,7 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self._chunks: list[Chunk] | None = None
         self._index: VectorIndex | None = None
+        self._identifiers: tuple[list[Chunk], IdentifierIndex] | None = None
 
     @property
     def _db_path(self) -> Path:
@@ -219,16 +221,39 @@ class KnowledgeBase:
             self._index = load_index(self.directory / meta["index_file"], self._options)
             return self._chunks, self._index
 
-    def search(self, vector: Vectors, k: int) -> list[SearchHit]:
-        """The ``k`` chunks most similar to ``vector``, best first."""
+    def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
+        """The ``k`` chunks most similar to ``vector``, best first.
+
+        With ``query_text``, passages containing an identifier the query quotes (an error
+        code, say) are considered too and get ``IDENTIFIER_BOOST`` on top of their similarity.
+        """
         chunks, index = self._load()
         scores, ids = index.search(vector, k)
-        return [SearchHit(chunks[i], float(s)) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0]
+        found = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
+        codes = identifiers(query_text) if query_text else set()
+        matched = self._identifier_index(chunks).matches(codes) if codes else {}
+        if not matched:
+            return [SearchHit(chunks[i], s) for i, s in found.items()]
+        extra = [row for row in matched if row not in found]
+        if extra:
+            similarity = index.reconstruct(extra) @ np.asarray(vector, dtype=np.float32).reshape(-1)
+            found.update(zip(extra, map(float, similarity), strict=True))
+        boosted = {row: min(1.0, s + IDENTIFIER_BOOST * matched.get(row, 0.0)) for row, s in found.items()}
+        best = sorted(boosted, key=lambda row: -boosted[row])[:k]
+        return [SearchHit(chunks[row], boosted[row]) for row in best]
+
+    def _identifier_index(self, chunks: list[Chunk]) -> IdentifierIndex:
+        """Built on first use, per loaded chunk list."""
+        with self._lock:
+            if self._identifiers is None or self._identifiers[0] is not chunks:
+                texts = [f"{c.title}\n{c.section}\n{c.text}" for c in chunks]
+                self._identifiers = (chunks, IdentifierIndex(texts))
+            return self._identifiers[1]
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
-        """Embed ``text`` and search with it."""
+        """Embed ``text`` and search with it, identifiers included."""
         self._load()  # fail fast, before paying for the model, when nothing is built
-        return self.search(self._embedder.embed([text]), k)
+        return self.search(self._embedder.embed([text]), k, query_text=text)
 
     def stats(self) -> KbStats:
         """Counts and provenance of the current index."""

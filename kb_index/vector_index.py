@@ -7,6 +7,7 @@ the index tests use. ``kb_index.faiss_index`` holds the FAISS implementations.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,10 @@ class VectorIndex(ABC):
     @abstractmethod
     def vectors(self) -> Vectors:
         """All stored vectors in id order, so a rebuild can reuse them without re-embedding."""
+
+    @abstractmethod
+    def reconstruct(self, ids: Sequence[int]) -> Vectors:
+        """The stored vectors with the given ids."""
 
     @abstractmethod
     def save(self, path: Path) -> None:
@@ -90,6 +95,10 @@ class ExactIndex(VectorIndex):
     def vectors(self) -> Vectors:
         """A copy of the stored matrix."""
         return self._matrix.copy()
+
+    def reconstruct(self, ids: Sequence[int]) -> Vectors:
+        """Rows of the matrix."""
+        return self._matrix[list(ids)]
 
     def save(self, path: Path) -> None:
         """Save as a ``.npy`` file (never pickled)."""

@@ -46,4 +46,4 @@ class HashingEmbedder:
                 out[row, self._bucket(token)] += 1.0
             if not out[row].any():
                 out[row, 0] = 1.0
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
+        return np.asarray(out / np.linalg.norm(out, axis=1, keepdims=True), dtype=np.float32)

@@ -155,11 +155,12 @@ def intents(
 def _rank_documents(knowledge: KnowledgeBase, embedder: Embedder, queries: dict[str, str]) -> dict[str, list[str]]:
     """Top ten distinct documents per query (several chunks of one document count once)."""
     ids = list(queries)
-    query_vectors = embedder.embed([clean_message(queries[q]).text for q in ids], progress=True)
+    texts = [clean_message(queries[q]).text for q in ids]
+    query_vectors = embedder.embed(texts, progress=True)
     ranked: dict[str, list[str]] = {}
-    for qid, vector in zip(ids, query_vectors, strict=True):
+    for qid, text, vector in zip(ids, texts, query_vectors, strict=True):
         docs: list[str] = []
-        for hit in knowledge.search(vector.reshape(1, -1), 50):
+        for hit in knowledge.search(vector.reshape(1, -1), 50, query_text=text):
             if hit.chunk.doc_id not in docs:
                 docs.append(hit.chunk.doc_id)
         ranked[qid] = docs[:10]

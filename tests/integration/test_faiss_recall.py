@@ -11,7 +11,7 @@ def clustered_unit_vectors(n: int, dim: int, seed: int) -> np.ndarray:
     centres = np.random.default_rng(42).standard_normal((200, dim)).astype(np.float32)
     rng = np.random.default_rng(seed)
     points = centres[rng.integers(0, 200, n)] + 0.5 * rng.standard_normal((n, dim)).astype(np.float32)
-    return points / np.linalg.norm(points, axis=1, keepdims=True)
+    return np.asarray(points / np.linalg.norm(points, axis=1, keepdims=True), dtype=np.float32)
 
 
 def test_hnsw_above_the_size_limit_keeps_recall_against_exact_search() -> None:

@@ -12,7 +12,7 @@ from kb_index.vector_index import ExactIndex
 def unit_vectors(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     v = rng.standard_normal((n, dim)).astype(np.float32)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+    return np.asarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype=np.float32)
 
 
 def test_exact_index_returns_best_first_with_scores() -> None:
