@@ -117,3 +117,19 @@ def test_chat_answers_each_line_and_copes_with_empty_input(
     assert "intent: how_to_question" in out
     assert "Add a custom domain" in out or "custom domain" in out.lower()
     assert "no readable text" in out
+
+
+def test_eval_intents_tunes_the_threshold_on_a_given_validation_file(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = REPO / "tests" / "data"
+    rows = (data / "clinc150_small_train.jsonl").read_text(encoding="utf-8").splitlines()
+    train, val = tmp_path / "train.jsonl", tmp_path / "val.jsonl"
+    train.write_text("\n".join(rows[::2]) + "\n", encoding="utf-8")
+    val.write_text("\n".join(rows[1::2]) + "\n", encoding="utf-8")
+    code = run(["eval", "intents", "--train", str(train), "--val", str(val),
+                "--test", str(data / "clinc150_small_test.jsonl")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"tuned on the validation file ({len(rows[1::2])} rows)" in out
+    assert "in_scope_accuracy=" in last_line(out)
