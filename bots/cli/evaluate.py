@@ -30,20 +30,23 @@ app = typer.Typer(help="Measure Helpline on labelled public data.", no_args_is_h
 Pairs = list[tuple[str, str]]
 
 
+def _by_label(pairs: Pairs) -> dict[str, Pairs]:
+    grouped: dict[str, Pairs] = defaultdict(list)
+    for pair in pairs:
+        grouped[pair[1]].append(pair)
+    return grouped
+
+
 def sample_per_label(pairs: Pairs, n: int, seed: int) -> Pairs:
     """At most ``n`` rows of every label, drawn with a fixed seed."""
-    by_label: dict[str, Pairs] = defaultdict(list)
-    for pair in pairs:
-        by_label[pair[1]].append(pair)
+    by_label = _by_label(pairs)
     rng = random.Random(seed)
     return [pair for label in sorted(by_label) for pair in rng.sample(by_label[label], min(n, len(by_label[label])))]
 
 
 def split_holdout(pairs: Pairs, fraction: float, seed: int) -> tuple[Pairs, Pairs]:
     """A stratified split: about ``fraction`` of every label goes to the held-out part."""
-    by_label: dict[str, Pairs] = defaultdict(list)
-    for pair in pairs:
-        by_label[pair[1]].append(pair)
+    by_label = _by_label(pairs)
     rng = random.Random(seed)
     fit, held = [], []
     for label in sorted(by_label):

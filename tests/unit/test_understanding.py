@@ -59,3 +59,13 @@ def test_hidden_characters_do_not_change_the_outcome(understander: Understander)
     hidden = understander.understand("re\u200bset my pass\u202eword\u202c")
     assert hidden.text == plain.text
     assert hidden.prediction == plain.prediction
+
+
+def test_console_hides_unrelated_passages_for_off_topic_messages(understander: Understander) -> None:
+    from bots.cli.chat import render
+
+    shown = render(understander.understand("zzzz qqqq wwww"))
+    assert "no matching article" in shown
+    assert "source:" not in shown
+    answered = render(understander.understand("refund for my annual invoice"))
+    assert "source: https://docs.example/billing/refunds" in answered
