@@ -121,3 +121,11 @@ def test_example_settings_file_parses_and_matches_the_defaults(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     example = Path(__file__).resolve().parents[2] / "config" / "helpline.example.yaml"
     assert load_settings(example, env={}) == load_settings(env={})
+
+
+def test_index_defaults_in_settings_match_the_index_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.bootstrap import index_options
+    from kb_index.faiss_index import IndexOptions
+
+    monkeypatch.chdir(tmp_path)
+    assert index_options(load_settings(env={})) == IndexOptions()
