@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from core.intents import Priority
+    from core.messages import Address, Outbound
+    from core.tickets import (
+        ConversationMessage,
+        Escalation,
+        FirstResponse,
+        NewTicket,
+        Ticket,
+        TicketChange,
+        TicketEvent,
+    )
 
 Vectors = npt.NDArray[np.float32]
 
@@ -65,4 +79,122 @@ class KnowledgeIndex(Protocol):
 
     def __len__(self) -> int:
         """Number of chunks that can be found."""
+        ...
+
+
+class Clock(Protocol):
+    """The time, injectable so tests and the console can move it."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class Notifier(Protocol):
+    """Delivers messages the core starts itself; each platform adapter implements it."""
+
+    async def send(self, outbound: Outbound) -> None:
+        """Deliver one message; raise if it could not be delivered, so the caller can retry."""
+        ...
+
+
+class TicketStore(Protocol):
+    """Tickets, their audit log, conversations and escalations.
+
+    Every method is one transaction: a method that writes several rows writes all or none.
+    Times are timezone-aware UTC.
+    """
+
+    async def record_message(self, message: ConversationMessage) -> bool:
+        """Keep a message; False (and nothing stored) if its platform id was already seen."""
+        ...
+
+    async def conversation(self, address: Address, *, limit: int = 50) -> list[ConversationMessage]:
+        """The thread's messages not yet attached to any ticket, oldest first (the latest ``limit``)."""
+        ...
+
+    async def open_ticket(self, draft: NewTicket, actor: str) -> Ticket:
+        """Create a ticket, attach its thread's unattached messages and log an ``opened`` event."""
+        ...
+
+    async def get(self, number: int) -> Ticket | None:
+        """The ticket with this number, if any."""
+        ...
+
+    async def active_ticket_for(self, address: Address) -> Ticket | None:
+        """The newest ticket of this thread that is not resolved or closed."""
+        ...
+
+    async def latest_ticket_for(self, address: Address) -> Ticket | None:
+        """The newest ticket of this thread, whatever its status."""
+        ...
+
+    async def update(
+        self,
+        number: int,
+        change: TicketChange,
+        event: TicketEvent,
+        message: ConversationMessage | None = None,
+    ) -> Ticket:
+        """Apply ``change``, log ``event`` and keep ``message`` on the ticket, together.
+
+        Raises ``TicketNotFoundError`` for an unknown number.
+        """
+        ...
+
+    async def add_event(self, event: TicketEvent) -> None:
+        """Log an event that changes no field (e.g. a failed notification)."""
+        ...
+
+    async def list_tickets(
+        self,
+        *,
+        active_only: bool = True,
+        assignee: str | None = None,
+        limit: int = 50,
+    ) -> list[Ticket]:
+        """Tickets, most urgent first (priority, then oldest)."""
+        ...
+
+    async def events(self, number: int) -> list[TicketEvent]:
+        """A ticket's audit log, oldest first."""
+        ...
+
+    async def messages(self, number: int) -> list[ConversationMessage]:
+        """The messages attached to a ticket, oldest first."""
+        ...
+
+    async def overdue(self, now: datetime) -> list[Ticket]:
+        """Active tickets with a first-response deadline passed unanswered or a resolution deadline passed."""
+        ...
+
+    async def claim_escalation(self, escalation: Escalation) -> bool:
+        """Record an escalation and its event; False if this ticket, deadline and level was already escalated.
+
+        Uniqueness is enforced by the database, so it holds across restarts and processes.
+        """
+        ...
+
+    async def release_escalation(self, escalation: Escalation, reason: str) -> None:
+        """Forget a claimed escalation whose notice could not be delivered, so it is tried again."""
+        ...
+
+    async def escalations(self, number: int) -> list[Escalation]:
+        """A ticket's escalations, oldest first."""
+        ...
+
+    async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
+        """Count a question the knowledge base answered to the customer's satisfaction."""
+        ...
+
+    async def open_counts(self) -> dict[tuple[str, Priority], int]:
+        """Active tickets by ``(tier, priority)``."""
+        ...
+
+    async def first_responses(self) -> list[FirstResponse]:
+        """Every ticket's opening time, first-response deadline and first response, for statistics."""
+        ...
+
+    async def deflection_count(self) -> int:
+        """How many questions were resolved by self-service."""
         ...

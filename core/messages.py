@@ -1,0 +1,158 @@
+"""The platform-neutral messages that flow between the bots and the core.
+
+Adapters translate a Discord, Slack or GitHub event into an ``IncomingMessage`` and the
+core's ``Reply`` objects back into the platform's form; the core never sees an SDK type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+CONSOLE = "console"
+DISCORD = "discord"
+SLACK = "slack"
+GITHUB = "github"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A place messages live in: platform, workspace (guild, Slack team, org/repo), channel and thread."""
+
+    platform: str
+    workspace: str = ""
+    channel: str = ""
+    thread: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        """Read ``platform[:channel]`` or ``platform:workspace/channel[/thread]``, e.g. ``slack:C123``."""
+        platform, _, rest = text.strip().partition(":")
+        if not platform or not platform.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"{text!r} is not an address like 'console', 'slack:C123' or 'discord:456'")
+        parts = rest.split("/") if rest else []
+        if len(parts) > 3 or any(not part for part in parts):
+            raise ValueError(f"{text!r} is not an address like 'platform:workspace/channel/thread'")
+        if len(parts) == 1:
+            return cls(platform.lower(), channel=parts[0])
+        return cls(platform.lower(), *parts)
+
+    def __str__(self) -> str:
+        parts = [part for part in (self.workspace, self.channel, self.thread) if part]
+        if not parts:
+            return self.platform
+        if not self.workspace and not self.thread:
+            return f"{self.platform}:{self.channel}"
+        return f"{self.platform}:{'/'.join((self.workspace, self.channel, self.thread))}"
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who wrote a message, with the roles the platform gives them."""
+
+    id: str
+    name: str
+    roles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """One message from a platform, as the core sees it.
+
+    ``text`` is kept exactly as received (it may even be bytes); the core cleans its own copy.
+    ``choice`` is set when the author picked one of a reply's choices instead of typing, and
+    ``command`` when the adapter recognised a moderator command (``text`` then holds the
+    command without its platform prefix, e.g. ``claim 12``).
+    """
+
+    address: Address
+    author: Author
+    text: str | bytes
+    message_id: str = ""
+    choice: str | None = None
+    command: bool = False
+    received_at: datetime | None = None
+
+    @property
+    def platform(self) -> str:
+        """The platform the message came from."""
+        return self.address.platform
+
+
+class Destination(StrEnum):
+    """Where a reply goes, relative to the message it answers."""
+
+    THREAD = "thread"
+    CHANNEL = "channel"
+    DIRECT = "direct"
+
+
+class ReplyKind(StrEnum):
+    """What a reply is, for adapters that render kinds differently and for ``--json``."""
+
+    ANSWER = "answer"
+    TICKET = "ticket"
+    ESCALATION = "escalation"
+    INFO = "info"
+    ERROR = "error"
+
+
+class Action(StrEnum):
+    """What picking a choice does."""
+
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+    HUMAN = "human"
+    OPEN_TICKET = "open_ticket"
+    CLAIM = "claim"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The knowledge-base article an answer came from."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button (or numbered option) offered with a reply; ``ticket`` ties it to a ticket."""
+
+    label: str
+    action: Action
+    ticket: int | None = None
+
+    @property
+    def value(self) -> str:
+        """The action as one string, e.g. ``claim:12``, for platforms that carry a button value."""
+        return f"{self.action.value}:{self.ticket}" if self.ticket is not None else self.action.value
+
+    @classmethod
+    def parse_value(cls, value: str) -> tuple[Action, int | None]:
+        """The action and ticket of a button value made by ``value``; ``ValueError`` if it is not one."""
+        name, _, number = value.partition(":")
+        action = Action(name)
+        return action, int(number) if number else None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something the core says: text, maybe a citation and choices, and where it goes."""
+
+    kind: ReplyKind
+    text: str
+    citation: Citation | None = None
+    choices: tuple[Choice, ...] = ()
+    destination: Destination = Destination.THREAD
+    intent: str | None = None
+    ticket: int | None = None
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """A message the core starts itself (an escalation, a notice to a customer) and where it goes."""
+
+    address: Address
+    reply: Reply

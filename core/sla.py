@@ -1,0 +1,80 @@
+"""Deadline maths, kept in one place so business-hours calendars can replace the wall clock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from core.intents import Priority
+
+_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m)", re.IGNORECASE)
+_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[wdhm]\s*)+$", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"3h"``, ``"90m"``, ``"1w"``, ``"1h30m"`` as a timedelta; ``ValueError`` with a readable reason."""
+    if not _WHOLE.match(text):
+        raise ValueError(f"{text!r} is not a duration like 30m, 3h, 2d or 1w")
+    total = sum((float(amount) * _UNITS[unit.lower()] for amount, unit in _PART.findall(text)), timedelta())
+    if total <= timedelta():
+        raise ValueError(f"{text!r} is not a positive duration")
+    return total
+
+
+def describe_duration(duration: timedelta) -> str:
+    """A duration in plain words: ``2 hours``, ``1 week``, ``72 hours``, ``45 minutes``."""
+    minutes = round(duration.total_seconds() / 60)
+    for unit, size in (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60)):
+        # Targets are usually stated in hours up to three days ("72 hours"), then in days or weeks.
+        if minutes % size == 0 and (unit == "hour" or minutes > 72 * 60):
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class Calendar(Protocol):
+    """Turns "this long from then" into a deadline."""
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment ``duration`` of counted time after ``start``."""
+        ...
+
+
+class WallClock:
+    """Every hour counts: the calendar of 24×7 tiers, and for now of every tier."""
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """``start + duration``."""
+        return start + duration
+
+
+WALL_CLOCK = WallClock()
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A tier's first-response and resolution targets per priority; ``None`` means not covered."""
+
+    first_response: dict[Priority, timedelta | None]
+    resolution: dict[Priority, timedelta | None]
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """When a ticket is due its first human response and its resolution."""
+
+    first_response: datetime | None
+    resolution: datetime | None
+
+
+def deadlines(targets: Targets, priority: Priority, opened_at: datetime, calendar: Calendar = WALL_CLOCK) -> Deadlines:
+    """The deadlines of a ticket of ``priority`` opened at ``opened_at`` under ``targets``."""
+    first = targets.first_response.get(priority)
+    resolution = targets.resolution.get(priority)
+    return Deadlines(
+        calendar.add(opened_at, first) if first is not None else None,
+        calendar.add(opened_at, resolution) if resolution is not None else None,
+    )

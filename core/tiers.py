@@ -1,0 +1,121 @@
+"""Support tiers, and which tier (and customer) the author of a message belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.intents import Priority
+from core.messages import IncomingMessage
+from core.sla import Targets
+
+COMMUNITY = "community"
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A support tier: its promises, who hears about missed ones, and where it is served."""
+
+    name: str
+    label: str
+    targets: Targets
+    hours: str  # how the tier is staffed, in words: "24x7", "business hours", "best effort"
+    escalation_target: str | None  # an address such as "slack:C123"; None: never escalated
+    escalation_contact: str  # who that is, in words: "the customer success manager"
+    channels: tuple[str, ...]  # platforms (or addresses) the tier is served on
+    priority_boost: int = 0  # levels an intent's base priority is raised for this tier
+
+    def covered(self, priority: Priority) -> bool:
+        """True if the tier promises a first response at this priority."""
+        return self.targets.first_response.get(priority) is not None
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """Puts matching authors in a tier; every field that is set must match."""
+
+    tier: str
+    platform: str | None = None
+    workspace: str | None = None
+    channel: str | None = None
+    role: str | None = None
+    customer: str | None = None  # the customer these authors belong to; default: the workspace
+
+    def matches(self, message: IncomingMessage) -> bool:
+        """True if the message's author falls under this rule."""
+        where = message.address
+        return (
+            (self.platform is None or self.platform == where.platform)
+            and (self.workspace is None or self.workspace == where.workspace)
+            and (self.channel is None or self.channel == where.channel)
+            and (self.role is None or self.role in message.author.roles)
+        )
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A named customer with identities (``platform:user-id``) on any number of platforms."""
+
+    id: str
+    name: str
+    tier: str
+    identities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Who a message's author is to the support team."""
+
+    customer: str
+    tier: Tier
+
+
+class TierDirectory:
+    """Tiers by name plus the rules and customer list that place authors in them."""
+
+    def __init__(
+        self,
+        tiers: Sequence[Tier],
+        rules: Sequence[TierRule] = (),
+        customers: Sequence[Customer] = (),
+        default_tier: str = COMMUNITY,
+    ) -> None:
+        self._tiers = {tier.name: tier for tier in tiers}
+        if default_tier not in self._tiers:
+            raise ValueError(f"the default tier {default_tier!r} is not defined")
+        unknown = {r.tier for r in rules} | {c.tier for c in customers}
+        if unknown - self._tiers.keys():
+            raise ValueError(f"unknown tier(s): {', '.join(sorted(unknown - self._tiers.keys()))}")
+        self._rules = tuple(rules)
+        self._customers = tuple(customers)
+        self._by_identity = {identity: c for c in customers for identity in c.identities}
+        self.default_tier = default_tier
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """All tiers, in configured order."""
+        return tuple(self._tiers.values())
+
+    def get(self, name: str) -> Tier:
+        """The tier called ``name``; ``KeyError`` if there is none."""
+        return self._tiers[name]
+
+    def with_customer(self, customer: Customer) -> TierDirectory:
+        """A copy that also knows ``customer``, ahead of every rule (the console's ``--tier``)."""
+        return TierDirectory(self.tiers, self._rules, (customer, *self._customers), self.default_tier)
+
+    def resolve(self, message: IncomingMessage) -> Membership:
+        """The author's customer and tier: the customer list first, then rules in order, else the default."""
+        identity = f"{message.platform}:{message.author.id}"
+        customer = self._by_identity.get(identity)
+        if customer is not None:
+            return Membership(customer.id, self._tiers[customer.tier])
+        for rule in self._rules:
+            if rule.matches(message):
+                owner = rule.customer or f"{message.platform}:{message.address.workspace or message.author.id}"
+                return Membership(owner, self._tiers[rule.tier])
+        return Membership(identity, self._tiers[self.default_tier])
+
+    def priority(self, tier: Tier, base: Priority) -> Priority:
+        """An intent's base priority raised by the tier's boost, capped at critical."""
+        return base.raised(tier.priority_boost)
