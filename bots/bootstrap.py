@@ -11,12 +11,20 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 import kb_index
 from config.intents import load_intents
 from config.settings import Settings
+from config.tiers import load_tiers
 from core.classifier import IntentClassifier, train_head
+from core.clock import SystemClock
+from core.desk import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators, SupportDesk
+from core.escalation import EscalationWorker
 from core.intents import IntentCatalog
-from core.ports import Embedder
+from core.ports import Clock, Embedder, Notifier, TicketStore
+from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from core.tiers import TierDirectory
 from core.understanding import Understander
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
@@ -96,3 +104,71 @@ def build_understanding(
         max_chars=settings.model.max_chars,
     )
     return UnderstandingParts(embedder, catalog, knowledge, understander)
+
+
+def build_moderators(settings: Settings) -> Moderators:
+    """Who may run moderator commands, from the support settings."""
+    return Moderators(frozenset(settings.support.moderator_roles), frozenset(settings.support.moderator_users))
+
+
+@dataclass
+class System:
+    """A running desk: the support desk, its escalation worker and what must be closed at the end."""
+
+    desk: SupportDesk
+    worker: EscalationWorker
+    store: TicketStore
+    engine: AsyncEngine | None
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+async def open_store(settings: Settings) -> tuple[TicketStore, AsyncEngine]:
+    """The ticket store at the configured database URL, migrated to the current schema."""
+    url = settings.database_url()
+    if url.startswith("sqlite") and not settings.support.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine_for(url)
+    try:
+        await upgrade_schema(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    return SqlTicketStore(engine), engine
+
+
+async def build_system(
+    settings: Settings,
+    *,
+    notifier: Notifier,
+    clock: Clock | None = None,
+    understander: MessageUnderstander | None = None,
+    catalog: IntentCatalog | None = None,
+    knowledge: KnowledgeEditor | None = None,
+    tiers: TierDirectory | None = None,
+    store: TicketStore | None = None,
+) -> System:
+    """The support desk and its escalation worker; anything not given is built from ``settings``."""
+    tiers = tiers or load_tiers(settings.support.tiers_file)
+    if understander is None or catalog is None:
+        parts = build_understanding(settings)
+        understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
+    engine = None
+    if store is None:
+        store, engine = await open_store(settings)
+    clock = clock or SystemClock()
+    desk = Desk(
+        understander=understander,
+        catalog=catalog,
+        tiers=tiers,
+        store=store,
+        notifier=notifier,
+        clock=clock,
+        knowledge=knowledge,
+        moderators=build_moderators(settings),
+        policy=DeskPolicy(answer_score=settings.support.answer_score),
+    )
+    return System(SupportDesk(desk), EscalationWorker(store, tiers, notifier, clock), store, engine)

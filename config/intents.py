@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
-from core.intents import OUT_OF_SCOPE, IntentCatalog, IntentSpec, Priority
+from core.intents import OUT_OF_SCOPE, Handling, IntentCatalog, IntentSpec, Priority
 
 
 class _IntentModel(BaseModel):
@@ -18,6 +18,7 @@ class _IntentModel(BaseModel):
     description: str = ""
     category: str = Field(min_length=1)
     base_priority: Priority
+    handling: Handling = Handling.ANSWER
     examples: list[str] = Field(min_length=1)
 
     @field_validator("name")
@@ -67,6 +68,7 @@ def load_intents(path: Path) -> IntentCatalog:
             category=item.category,
             base_priority=item.base_priority,
             examples=tuple(example.strip() for example in item.examples),
+            handling=item.handling,
         )
         for item in parsed.intents
     )

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
+DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
 ENV_PREFIX = "HELPLINE_"
 
 
@@ -62,6 +63,32 @@ class IntentSettings(_Section):
     regularisation: float = Field(10.0, gt=0.0)
 
 
+class SupportSettings(_Section):
+    """Tickets, tiers, moderators and escalation."""
+
+    tiers_file: Path = DEFAULT_TIERS_FILE
+    # Any SQLAlchemy async URL; the default is a SQLite file in the data directory.
+    database_url: str | None = Field(None, min_length=1)
+    moderator_roles: tuple[str, ...] = ("moderator", "support")
+    moderator_users: tuple[str, ...] = ()  # platform:user-id, for platforms without roles
+    escalation_interval: float = Field(60.0, ge=1.0, le=3600.0)
+    # A passage at least this similar to the question is offered as the answer.
+    answer_score: float = Field(0.45, ge=0.0, le=1.0)
+
+    @field_validator("moderator_roles", "moderator_users", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # Environment variables carry lists as "moderator,support".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+class ServerSettings(_Section):
+    """The HTTP server of ``helpline serve``."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+
+
 class Settings(_Section):
     """Everything Helpline reads at start-up."""
 
@@ -69,6 +96,14 @@ class Settings(_Section):
     model: ModelSettings = ModelSettings()
     knowledge: KnowledgeSettings = KnowledgeSettings()
     intents: IntentSettings = IntentSettings()
+    support: SupportSettings = SupportSettings()
+    server: ServerSettings = ServerSettings()
+
+    def database_url(self) -> str:
+        """The configured database, or ``helpline.sqlite3`` in the data directory."""
+        if self.support.database_url:
+            return self.support.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'helpline.sqlite3'}"
 
 
 def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
@@ -99,7 +134,7 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     """Relative paths in a config file are relative to that file, not to the working directory."""
-    for section, key in (("knowledge", "source"), ("intents", "file")):
+    for section, key in (("knowledge", "source"), ("intents", "file"), ("support", "tiers_file")):
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(value, str) and not Path(value).expanduser().is_absolute():
             data[section][key] = str(base / value)

@@ -27,6 +27,14 @@ class Priority(StrEnum):
         return order[max(0, self.rank - levels)]
 
 
+class Handling(StrEnum):
+    """What the desk does with a message of an intent."""
+
+    ANSWER = "answer"  # answer from the knowledge base; a ticket only if the customer asks
+    TICKET = "ticket"  # a human is needed: open a ticket (and answer too if the docs cover it)
+    GREETING = "greeting"  # a short friendly reply
+
+
 @dataclass(frozen=True)
 class IntentSpec:
     """One intent from ``intents.yaml`` with its training examples."""
@@ -36,6 +44,7 @@ class IntentSpec:
     category: str
     base_priority: Priority
     examples: tuple[str, ...]
+    handling: Handling = Handling.ANSWER
 
 
 @dataclass(frozen=True)

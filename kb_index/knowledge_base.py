@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -24,7 +25,7 @@ import numpy as np
 from core.errors import DataError, IndexNotBuiltError
 from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
-from kb_index.ingest import ingest_path
+from kb_index.ingest import article_chunks, ingest_path
 from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, identifiers
 from kb_index.vector_index import VectorIndex
 
@@ -42,6 +43,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     source TEXT NOT NULL,
     url TEXT,
     content_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS added_articles (
+    doc_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    author TEXT NOT NULL,
+    added_at TEXT NOT NULL
 );
 """
 _INSERT_CHUNK = (
@@ -80,6 +88,22 @@ class KbStats:
     size_bytes: int
 
 
+@dataclass(frozen=True)
+class AddedArticle:
+    """An article added from chat, now searchable."""
+
+    doc_id: str
+    title: str
+    chunks: int
+    report: BuildReport
+
+
+def _slug(title: str) -> str:
+    """A file-name-like id from a title: ``Reset your API key`` → ``reset-your-api-key``."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)[:60] or "article"
+
+
 def content_hash(embedder_name: str, chunk: Chunk) -> str:
     """Identity of a chunk's vector: the model and exactly the text it embeds."""
     digest = hashlib.sha256(embedder_name.encode())
@@ -95,6 +119,8 @@ class KnowledgeBase:
         self._embedder = embedder
         self._options = options or IndexOptions()
         self._lock = threading.Lock()
+        # Builds (and ``kb add``) run one at a time; searches only wait for the final swap.
+        self._build_lock = threading.RLock()
         self._chunks: list[Chunk] | None = None
         self._index: VectorIndex | None = None
         self._identifiers: tuple[list[Chunk], IdentifierIndex] | None = None
@@ -114,31 +140,69 @@ class KnowledgeBase:
         return dict(conn.execute("SELECT key, value FROM meta").fetchall())
 
     def build(self, source: Path, *, progress: bool = False) -> BuildReport:
-        """Index everything under ``source`` (a folder, a file or a JSON-lines corpus)."""
+        """Index ``source`` (a folder, a file or a JSON-lines corpus) and every article added in chat."""
         started = time.perf_counter()
         result = ingest_path(source)
         if not result.chunks:
             detail = "; ".join(result.warnings[:5]) or "no .md, .markdown or .txt files with text"
             raise DataError(f"nothing to index in {source}: {detail}")
-        hashes = [content_hash(self._embedder.name, chunk) for chunk in result.chunks]
-        with self._connect() as conn:
+        with self._build_lock, self._connect() as conn:
+            added = self._added_chunks(conn)
+            chunks = [*result.chunks, *added]
+            hashes = [content_hash(self._embedder.name, chunk) for chunk in chunks]
             old_vectors = self._reusable_vectors(conn)
-            vectors, embedded = self._vectors_for(result.chunks, hashes, old_vectors, progress)
+            vectors, embedded = self._vectors_for(chunks, hashes, old_vectors, progress)
             index = build_index(vectors, vectors.shape[1], self._options)
             removed = len(set(old_vectors) - set(hashes))
-            self._commit(conn, result.chunks, hashes, index, source)
-        with self._lock:
-            self._chunks, self._index = list(result.chunks), index
+            self._commit(conn, chunks, hashes, index, source)
+            with self._lock:
+                self._chunks, self._index = chunks, index
         return BuildReport(
-            documents=result.documents,
-            chunks=len(result.chunks),
+            documents=result.documents + len({chunk.doc_id for chunk in added}),
+            chunks=len(chunks),
             embedded=embedded,
-            reused=len(result.chunks) - embedded,
+            reused=len(chunks) - embedded,
             removed=removed,
             index_kind=index.kind,
             warnings=list(result.warnings),
             seconds=time.perf_counter() - started,
         )
+
+    def add_article(self, title: str, body: str, author: str) -> AddedArticle:
+        """Store an article written in chat and index it at once, next to the last build's source.
+
+        The article is kept in the index database, so later builds include it too.
+        """
+        if not title.strip() or not body.strip():
+            raise DataError("an article needs a title and a body")
+        with self._build_lock:
+            with self._connect() as conn:
+                source = self._meta(conn).get("source")
+                if source is None:
+                    raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
+                doc_id = f"added/{_slug(title)}-{uuid.uuid4().hex[:6]}"
+                with conn:
+                    conn.execute(
+                        "INSERT INTO added_articles (doc_id, title, body, author, added_at) VALUES (?, ?, ?, ?, ?)",
+                        (doc_id, title.strip(), body.strip(), author, datetime.now(UTC).isoformat(timespec="seconds")),
+                    )
+            try:
+                report = self.build(Path(source))
+            except Exception:
+                with self._connect() as conn, conn:
+                    conn.execute("DELETE FROM added_articles WHERE doc_id = ?", (doc_id,))
+                raise
+        chunks = sum(1 for chunk in self._load()[0] if chunk.doc_id == doc_id)
+        return AddedArticle(doc_id, title.strip(), chunks, report)
+
+    def _added_chunks(self, conn: sqlite3.Connection) -> list[Chunk]:
+        """Chunks of every article added in chat, oldest first."""
+        rows = conn.execute("SELECT doc_id, title, body, author FROM added_articles ORDER BY added_at, doc_id")
+        return [
+            chunk
+            for doc_id, title, body, author in rows.fetchall()
+            for chunk in article_chunks(doc_id, title, body, source=f"added in chat by {author}")
+        ]
 
     def _reusable_vectors(self, conn: sqlite3.Connection) -> dict[str, Vectors]:
         """Vectors of the previous build by content hash, if it used the same model."""

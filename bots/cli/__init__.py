@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from bots.cli import chat, evaluate, kb
+from bots.cli import chat, evaluate, kb, serve
 from core.errors import HelplineError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(evaluate.app, name="eval")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
+app.command("serve")(serve.serve)
 
 
 @app.callback()

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+import sys
+from typing import Annotated, Optional
 
 import typer
 
-from bots.bootstrap import build_understanding
+from bots.bootstrap import build_system, build_understanding
 from bots.cli.common import settings_from
+from bots.console.app import ConsoleChat, ConsoleNotifier, new_identity
+from config.settings import Settings
+from config.tiers import load_tiers
+from core.clock import ShiftedClock
+from core.errors import HelplineError
+from core.messages import CONSOLE, IncomingMessage
+from core.tiers import Customer
 from core.understanding import Understander, Understanding
 
 # Below this similarity a passage is shown as "related" rather than as the answer, and
@@ -60,16 +69,53 @@ def ask(ctx: typer.Context, text: Annotated[str, typer.Argument(help="A support 
     typer.echo(render(_understander(ctx).understand(text)))
 
 
-def chat(ctx: typer.Context) -> None:
-    """A local console conversation with Helpline (Ctrl-D or 'quit' to leave)."""
-    understander = _understander(ctx)
-    typer.echo("Helpline console: ask a support question (Ctrl-D or 'quit' to leave).")
-    while True:
+def chat(
+    ctx: typer.Context,
+    tier: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--tier", help="Talk as a customer of this tier (default: whatever tiers.yaml says)."),
+    ] = None,
+    user: Annotated[str, typer.Option("--user", help="Your name in the conversation.")] = "you",
+    moderator: Annotated[
+        bool, typer.Option("--moderator", help="Allow moderator commands (/tickets, /claim N, ...).")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per bot output, for scripts.")] = False,
+) -> None:
+    """A support conversation in the terminal: answers, tickets, SLAs and escalation (Ctrl-D or 'quit' to leave)."""
+    settings = settings_from(ctx)
+    asyncio.run(run_console(settings, tier=tier, user=user, moderator=moderator, json_mode=json_output))
+
+
+async def run_console(settings: Settings, *, tier: str | None, user: str, moderator: bool, json_mode: bool) -> None:
+    """Build the real desk on the console and hold the conversation on stdin/stdout."""
+    user = user.strip() or "you"
+    tiers = load_tiers(settings.support.tiers_file)
+    roles = (
+        frozenset({settings.support.moderator_roles[0]})
+        if moderator and settings.support.moderator_roles
+        else frozenset()
+    )
+    identity = new_identity(user, roles)
+    if tier is not None:
         try:
-            line = input("you> ")
-        except EOFError:
-            typer.echo()
-            return
-        if line.strip().lower() in {"quit", "exit"}:
-            return
-        typer.echo(render(understander.understand(line)))
+            tiers.get(tier)
+        except KeyError:
+            names = ", ".join(t.name for t in tiers.tiers)
+            raise HelplineError(f"unknown tier {tier!r}; {settings.support.tiers_file} defines: {names}") from None
+        customer = Customer(f"console:{user}", user, tier, (f"{CONSOLE}:{identity.author.id}",))
+        tiers = tiers.with_customer(customer)
+    typer.echo("loading the model and the knowledge index…", err=True)
+    notifier, clock = ConsoleNotifier(), ShiftedClock()
+    system = await build_system(settings, notifier=notifier, clock=clock, tiers=tiers)
+    try:
+        console = ConsoleChat(system, notifier, clock, identity, sys.stdout, json_mode=json_mode)
+        if not json_mode:
+            who = tiers.resolve(IncomingMessage(identity.address, identity.author, "")).tier.label
+            extra = " Moderator commands: /help." if moderator else ""
+            typer.echo(
+                f"Helpline console: you are {user} ({who} tier). Ask a question or describe a problem; "
+                f"pick a choice by its number; /wait 3h moves time on; quit to leave.{extra}"
+            )
+        await console.run(sys.stdin.readline)
+    finally:
+        await system.close()

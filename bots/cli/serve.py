@@ -1,0 +1,76 @@
+"""``helpline serve``: the long-running process with the HTTP server, the escalation worker and the adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Annotated, Optional
+
+import typer
+import uvicorn
+
+from bots.adapters import adapter_status
+from bots.bootstrap import build_system
+from bots.cli.common import settings_from
+from bots.http.app import create_app
+from config.settings import Settings
+from core.clock import SystemClock
+from core.messages import CONSOLE, Outbound
+from core.notify import RoutingNotifier
+
+log = logging.getLogger("helpline.serve")
+
+
+class LogNotifier:
+    """Delivers ``console`` addresses to the server log, where an operator watching it sees them."""
+
+    async def send(self, outbound: Outbound) -> None:
+        """Log the message at warning level, so it shows with default logging."""
+        log.warning("to %s: %s", outbound.address, outbound.reply.text)
+
+
+def serve(
+    ctx: typer.Context,
+    port: Annotated[
+        Optional[int],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on (default: server.port, 8080)."),
+    ] = None,
+    host: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--host", help="Address to bind (default: server.host, 127.0.0.1)."),
+    ] = None,
+) -> None:
+    """Run Helpline: the HTTP server (/healthz), the escalation worker and every adapter with credentials."""
+    settings = settings_from(ctx)
+    logging.getLogger("helpline").setLevel(logging.INFO)
+    asyncio.run(run_server(settings, host or settings.server.host, settings.server.port if port is None else port))
+
+
+async def run_server(settings: Settings, host: str, port: int) -> None:
+    """Start everything and run until interrupted."""
+    statuses = adapter_status(os.environ)
+    for status in statuses:
+        log.info("%s adapter: %s (%s)", status.platform, "on" if status.on else "off", status.reason)
+    notifier = RoutingNotifier({CONSOLE: LogNotifier()})
+    clock = SystemClock()
+    system = await build_system(settings, notifier=notifier, clock=clock)
+    interval = settings.support.escalation_interval
+    app = create_app(system.worker, clock, statuses, interval=interval)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
+    stop = asyncio.Event()
+    worker = asyncio.create_task(system.worker.run_forever(interval, stop))
+    log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
+    try:
+        await server.serve()
+    finally:
+        stop.set()
+        await worker
+        await system.close()
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for the log."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,244 @@
+"""The customer side of the desk: answers, tickets, follow-ups and the choices under replies."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from core.desk import Desk, actor_of
+from core.intents import Handling, Priority
+from core.messages import Action, Choice, Citation, IncomingMessage, Reply, ReplyKind
+from core.sla import deadlines
+from core.tickets import (
+    ConversationMessage,
+    NewTicket,
+    Role,
+    Ticket,
+    TicketChange,
+    TicketEvent,
+    TicketStatus,
+    raw_bytes,
+)
+from core.understanding import Understanding
+from core.wording import acknowledgement, extract
+
+ANSWER_CHOICES = (
+    Choice("Helpful", Action.HELPFUL),
+    Choice("Not helpful", Action.NOT_HELPFUL),
+    Choice("Talk to a human", Action.HUMAN),
+)
+OFFER_TICKET = (Choice("Open a ticket", Action.OPEN_TICKET),)
+BOT_ID = "helpline"
+SUBJECT_CHARS = 120
+
+
+class Conversation:
+    """Handles what customers write and the choices they pick."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
+        """Answer, open a ticket, or add to the thread's open ticket."""
+        d = self.desk
+        understanding = await asyncio.to_thread(d.understander.understand, message.text)
+        active = await d.store.active_ticket_for(message.address)
+        if active is not None:
+            return await self._follow_up(active, message, understanding)
+        if not await d.store.record_message(self._kept(message, understanding, Role.CUSTOMER)):
+            return []  # the platform delivered this message twice
+        if understanding.empty:
+            return [Reply(ReplyKind.INFO, "That message had no text I could read. Please type your question.")]
+        replies = await self._respond(message, understanding)
+        if understanding.truncated:
+            note = (
+                f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
+                "the whole message is kept."
+            )
+            replies.append(Reply(ReplyKind.INFO, note))
+        ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
+        for reply in replies:
+            await d.store.record_message(self._bot_message(message, reply, ticket))
+        return replies
+
+    async def _respond(self, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
+        intent = understanding.prediction.intent
+        spec = self.desk.catalog.get(intent) if intent is not None else None
+        if spec is None:
+            text = "I'm not sure I can help with that. If you need a person to look at it, I can open a ticket."
+            return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=None)]
+        if spec.handling is Handling.GREETING:
+            text = "Hi! Ask me about the product, or describe a problem and I'll get it to the team."
+            return [Reply(ReplyKind.INFO, text, intent=intent)]
+        answer = self._answer(understanding)
+        if spec.handling is Handling.TICKET:
+            ticket, ack = await self._open(message, understanding.text, intent, spec.base_priority, spec.category)
+            replies = [Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)]
+            if answer is not None:  # a known problem: the docs may help while a person looks at it
+                replies.append(
+                    Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
+                )
+            return replies
+        if answer is None:
+            text = "I couldn't find an answer to that in the docs. I can open a ticket so a person can help."
+            return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=intent)]
+        return [Reply(ReplyKind.ANSWER, answer[0], answer[1], ANSWER_CHOICES, intent=intent)]
+
+    def _answer(self, understanding: Understanding) -> tuple[str, Citation] | None:
+        """The best passage's extract and citation, if it is close enough to be the answer."""
+        if not understanding.hits or understanding.hits[0].score < self.desk.policy.answer_score:
+            return None
+        chunk = understanding.hits[0].chunk
+        section = f" › {chunk.section}" if chunk.section and chunk.section != chunk.title else ""
+        text = f"{chunk.title}{section}\n{extract(chunk.text, self.desk.policy.extract_chars)}"
+        return text, Citation(chunk.title, chunk.url or chunk.source)
+
+    async def _open(
+        self, message: IncomingMessage, subject: str, intent: str | None, base: Priority, category: str | None
+    ) -> tuple[Ticket, str]:
+        """Open a ticket for this thread (carrying its conversation so far) and word the promise."""
+        d = self.desk
+        member = d.tiers.resolve(message)
+        priority = d.tiers.priority(member.tier, base)
+        now = d.clock.now()
+        due = deadlines(member.tier.targets, priority, now)
+        draft = NewTicket(
+            customer=member.customer,
+            tier=member.tier.name,
+            address=message.address,
+            requester_id=message.author.id,
+            requester_name=message.author.name,
+            subject=_subject(subject),
+            intent=intent,
+            priority=priority,
+            created_at=now,
+            first_response_due=due.first_response,
+            resolution_due=due.resolution,
+        )
+        ticket = await d.store.open_ticket(draft, actor_of(message))
+        return ticket, acknowledgement(ticket, member.tier, category)
+
+    async def _follow_up(self, ticket: Ticket, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
+        """A message in a thread with an open ticket joins the ticket."""
+        d = self.desk
+        agent = d.moderators.allows(message.platform, message.author) and message.author.id != ticket.requester_id
+        role = Role.AGENT if agent else Role.CUSTOMER
+        kept = self._kept(message, understanding, role, ticket.number)
+        if not await d.store.record_message(kept):
+            return []
+        now = d.clock.now()
+        if agent:  # a human answered in the thread itself: that is the first response
+            change = TicketChange(
+                status=TicketStatus.WAITING,
+                first_response_at=now if ticket.first_response_at is None else None,
+            )
+            await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor_of(message), "replied"))
+            return []
+        change, detail = self._customer_change(ticket, message, understanding)
+        event = TicketEvent(ticket.number, now, actor_of(message), "customer_message", detail)
+        updated = await d.store.update(ticket.number, change, event)
+        text = f"Added to ticket #{ticket.number}."
+        if updated.priority != ticket.priority:
+            text += f" Its priority is now {updated.priority}."
+        return [Reply(ReplyKind.TICKET, text, intent=understanding.prediction.intent, ticket=ticket.number)]
+
+    def _customer_change(
+        self, ticket: Ticket, message: IncomingMessage, understanding: Understanding
+    ) -> tuple[TicketChange, str]:
+        """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
+        status = TicketStatus.OPEN if ticket.status is TicketStatus.WAITING else None
+        if understanding.priority is None:
+            return TicketChange(status=status), ""
+        member = self.desk.tiers.resolve(message)
+        raised = self.desk.tiers.priority(member.tier, understanding.priority)
+        if raised.rank >= ticket.priority.rank:
+            return TicketChange(status=status), ""
+        tier = self.desk.tiers.get(ticket.tier)
+        due = deadlines(tier.targets, raised, ticket.created_at)
+        change = TicketChange(
+            status=status,
+            priority=raised,
+            first_response_due=due.first_response,
+            resolution_due=due.resolution,
+        )
+        return change, f"priority {ticket.priority} → {raised}"
+
+    async def choose(self, message: IncomingMessage) -> Sequence[Reply]:
+        """The customer picked one of a reply's choices."""
+        from core.moderation import Moderation
+
+        try:
+            action, number = Choice.parse_value(message.choice or "")
+        except ValueError:
+            return [Reply(ReplyKind.ERROR, f"{message.choice!r} is not a choice I offered.")]
+        if action is Action.CLAIM:
+            return await Moderation(self.desk).handle_text(message, f"claim {number}")
+        if action is Action.HELPFUL:
+            return await self._helpful(message)
+        return await self._ticket_from_thread(message, action)
+
+    async def _helpful(self, message: IncomingMessage) -> list[Reply]:
+        d = self.desk
+        history = await d.store.conversation(message.address, limit=d.policy.history_limit)
+        answered = next((m for m in reversed(history) if m.role is Role.BOT and m.citation is not None), None)
+        question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
+        if answered is None or answered.citation is None or question is None:
+            return [Reply(ReplyKind.INFO, "There is no answer here to rate yet.")]
+        await d.store.record_deflection(message.address, question.text, answered.citation.url, d.clock.now())
+        return [Reply(ReplyKind.INFO, "Glad that helped!", intent=question.intent)]
+
+    async def _ticket_from_thread(self, message: IncomingMessage, action: Action) -> list[Reply]:
+        """Not helpful, Talk to a human or Open a ticket: a ticket carrying the conversation so far."""
+        d = self.desk
+        active = await d.store.active_ticket_for(message.address)
+        if active is not None:
+            return [
+                Reply(ReplyKind.INFO, f"This conversation already has ticket #{active.number}.", ticket=active.number)
+            ]
+        history = await d.store.conversation(message.address, limit=d.policy.history_limit)
+        question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
+        if question is None:
+            return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
+        spec = d.catalog.get(question.intent) if question.intent else None
+        base = spec.base_priority if spec is not None else Priority.MEDIUM
+        ticket, ack = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
+        if action is Action.NOT_HELPFUL:
+            event = TicketEvent(ticket.number, d.clock.now(), actor_of(message), "answer_not_helpful")
+            await d.store.add_event(event)
+        return [Reply(ReplyKind.TICKET, ack, intent=question.intent, ticket=ticket.number)]
+
+    def _kept(
+        self, message: IncomingMessage, understanding: Understanding, role: Role, ticket: int | None = None
+    ) -> ConversationMessage:
+        """The message as stored: cleaned text for reading, the exact original alongside."""
+        return ConversationMessage(
+            address=message.address,
+            author_id=message.author.id,
+            author_name=message.author.name,
+            role=role,
+            text=understanding.text,
+            at=self.desk.clock.now(),
+            raw=raw_bytes(message.text),
+            intent=understanding.prediction.intent,
+            external_id=message.message_id,
+            ticket=ticket,
+        )
+
+    def _bot_message(self, message: IncomingMessage, reply: Reply, ticket: int | None) -> ConversationMessage:
+        return ConversationMessage(
+            address=message.address,
+            author_id=BOT_ID,
+            author_name="Helpline",
+            role=Role.BOT,
+            text=reply.text,
+            at=self.desk.clock.now(),
+            intent=reply.intent,
+            citation=reply.citation,
+            ticket=ticket,
+        )
+
+
+def _subject(text: str) -> str:
+    """A ticket subject from the customer's words: the first line, shortened."""
+    first = text.strip().splitlines()[0] if text.strip() else "(no text)"
+    return first if len(first) <= SUBJECT_CHARS else first[: SUBJECT_CHARS - 1].rstrip() + "…"

@@ -1,0 +1,264 @@
+"""Moderator commands, run the same way for every platform."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from core.commands import (
+    Claim,
+    Command,
+    Escalate,
+    Help,
+    KbAdd,
+    KbSearch,
+    ListTickets,
+    Note,
+    Reopen,
+    ReplyTo,
+    Resolve,
+    SetPriority,
+    ShowTicket,
+    Stats,
+    help_text,
+    needs_moderator,
+    parse_command,
+)
+from core.desk import Desk, KnowledgeEditor, actor_of
+from core.errors import HelplineError
+from core.escalation import Escalator
+from core.intents import Priority
+from core.messages import IncomingMessage, Outbound, Reply, ReplyKind
+from core.sla import deadlines
+from core.statistics import stats_text
+from core.tickets import (
+    ConversationMessage,
+    Deadline,
+    Role,
+    Ticket,
+    TicketChange,
+    TicketEvent,
+    TicketNotFoundError,
+    TicketStatus,
+)
+from core.wording import due_phrase, ticket_line
+
+REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
+
+
+class Moderation:
+    """Parses a command, checks who asked, and runs it."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
+        """Run the command in ``message.text``."""
+        text = message.text.decode("utf-8", "replace") if isinstance(message.text, bytes) else message.text
+        return await self.handle_text(message, text)
+
+    async def handle_text(self, message: IncomingMessage, text: str) -> list[Reply]:
+        """Run ``text`` as a command on behalf of ``message``'s author."""
+        command = parse_command(text)
+        if needs_moderator(command) and not self.desk.moderators.allows(message.platform, message.author):
+            return [Reply(ReplyKind.ERROR, REFUSAL)]
+        return [await self._run(message, command)]
+
+    async def _run(self, message: IncomingMessage, command: Command) -> Reply:
+        match command:
+            case Help():
+                return _info(help_text())
+            case ListTickets(scope=scope):
+                return await self._list(message, scope)
+            case ShowTicket(number=number):
+                return await self._show(number)
+            case Claim(number=number):
+                return await self._claim(message, number)
+            case ReplyTo(number=number, text=text):
+                return await self._reply(message, number, text)
+            case Note(number=number, text=text):
+                return await self._note(message, number, text)
+            case SetPriority(number=number, priority=priority):
+                return await self._priority(message, number, priority)
+            case Escalate(number=number):
+                return await self._escalate(message, number)
+            case Resolve(number=number):
+                return await self._resolve(message, number)
+            case Reopen(number=number):
+                return await self._reopen(message, number)
+            case KbSearch(text=text):
+                return await self._kb_search(text)
+            case KbAdd(title=title, body=body):
+                return await self._kb_add(message, title, body)
+            case Stats():
+                return _info(await stats_text(self.desk.store, self.desk.tiers, self.desk.clock.now()))
+        raise HelplineError(f"unsupported command: {command!r}")
+
+    async def _ticket(self, number: int) -> Ticket:
+        ticket = await self.desk.store.get(number)
+        if ticket is None:
+            raise TicketNotFoundError(number)
+        return ticket
+
+    async def _change(
+        self,
+        message: IncomingMessage,
+        ticket: Ticket,
+        change: TicketChange,
+        kind: str,
+        detail: str = "",
+        kept: ConversationMessage | None = None,
+    ) -> Ticket:
+        event = TicketEvent(ticket.number, self.desk.clock.now(), actor_of(message), kind, detail)
+        return await self.desk.store.update(ticket.number, change, event, kept)
+
+    async def _list(self, message: IncomingMessage, scope: str) -> Reply:
+        store, now = self.desk.store, self.desk.clock.now()
+        if scope == "breaching":
+            tickets = await store.overdue(now)
+        elif scope == "mine":
+            tickets = await store.list_tickets(assignee=actor_of(message))
+        else:
+            tickets = await store.list_tickets()
+        if not tickets:
+            return _info(f"No {scope} tickets.")
+        return _info("\n".join(ticket_line(ticket, now) for ticket in tickets))
+
+    async def _show(self, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        now = self.desk.clock.now()
+        lines = [
+            f"Ticket #{ticket.number}: {ticket.subject}",
+            f"{ticket.status} · {ticket.priority} · {ticket.tier} · customer {ticket.customer} · "
+            f"requester {ticket.requester_name} · assignee {ticket.assignee or 'nobody'}",
+            f"first response {due_phrase(ticket.first_response_due, ticket.first_response_at, now)} · "
+            f"resolution {due_phrase(ticket.resolution_due, ticket.resolved_at, now)}",
+            "Messages:",
+        ]
+        for kept in (await self.desk.store.messages(number))[-10:]:
+            lines.append(f"  [{kept.at:%m-%d %H:%M}] {kept.author_name} ({kept.role}): {kept.text[:200]}")
+        lines.append("History:")
+        for event in await self.desk.store.events(number):
+            detail = f": {event.detail}" if event.detail else ""
+            lines.append(f"  [{event.at:%m-%d %H:%M}] {event.actor} {event.kind}{detail}")
+        return Reply(ReplyKind.INFO, "\n".join(lines), ticket=number)
+
+    async def _claim(self, message: IncomingMessage, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        me = actor_of(message)
+        if ticket.assignee == me:
+            return _info(f"You already have ticket #{number}.", number)
+        status = TicketStatus.OPEN if ticket.status is TicketStatus.NEW else None
+        before = f" (was {ticket.assignee})" if ticket.assignee else ""
+        await self._change(message, ticket, TicketChange(status=status, assignee=me), "claimed", before.strip(" ()"))
+        return _info(f"You claimed ticket #{number}{before}.", number)
+
+    async def _reply(self, message: IncomingMessage, number: int, text: str) -> Reply:
+        ticket = await self._ticket(number)
+        now = self.desk.clock.now()
+        kept = ConversationMessage(
+            ticket.address, message.author.id, message.author.name, Role.AGENT, text, now, ticket=number
+        )
+        first = ticket.first_response_at is None
+        change = TicketChange(
+            status=TicketStatus.WAITING if ticket.status.active else None,
+            first_response_at=now if first else None,
+            assignee=ticket.assignee or actor_of(message),
+        )
+        await self._change(message, ticket, change, "replied", kept=kept)
+        outbound = Reply(
+            ReplyKind.TICKET, f"{message.author.name} (support) on ticket #{number}: {text}", ticket=number
+        )
+        try:
+            await self.desk.notifier.send(Outbound(ticket.address, outbound))
+        except Exception as exc:  # the reply is saved; say plainly that it was not delivered
+            event = TicketEvent(number, now, "helpline", "delivery_failed", str(exc) or type(exc).__name__)
+            await self.desk.store.add_event(event)
+            return Reply(
+                ReplyKind.ERROR, f"Saved on ticket #{number}, but it could not be delivered: {exc}", ticket=number
+            )
+        sla = ""
+        if first and ticket.first_response_due is not None:
+            sla = (
+                " First response recorded, " + ("within" if now <= ticket.first_response_due else "after") + " the SLA."
+            )
+        return _info(f"Sent to the customer on ticket #{number}.{sla}", number)
+
+    async def _note(self, message: IncomingMessage, number: int, text: str) -> Reply:
+        ticket = await self._ticket(number)
+        now = self.desk.clock.now()
+        kept = ConversationMessage(
+            ticket.address, message.author.id, message.author.name, Role.NOTE, text, now, ticket=number
+        )
+        await self._change(message, ticket, TicketChange(), "note", kept=kept)
+        return _info(f"Internal note added to ticket #{number} (the customer does not see it).", number)
+
+    async def _priority(self, message: IncomingMessage, number: int, priority: Priority) -> Reply:
+        ticket = await self._ticket(number)
+        if ticket.priority is priority:
+            return _info(f"Ticket #{number} is already {priority}.", number)
+        due = deadlines(self.desk.tiers.get(ticket.tier).targets, priority, ticket.created_at)
+        change = TicketChange(priority=priority, first_response_due=due.first_response, resolution_due=due.resolution)
+        await self._change(message, ticket, change, "priority", f"{ticket.priority} → {priority}")
+        return _info(
+            f"Ticket #{number} is now {priority} (was {ticket.priority}); its deadlines moved with it.", number
+        )
+
+    async def _escalate(self, message: IncomingMessage, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        tier = self.desk.tiers.get(ticket.tier)
+        if tier.escalation_target is None:
+            return Reply(ReplyKind.ERROR, f"{tier.label} tickets have no escalation target.", ticket=number)
+        level = 1 + sum(1 for e in await self.desk.store.escalations(number) if e.deadline is Deadline.MANUAL)
+        escalator = Escalator(self.desk.store, self.desk.tiers, self.desk.notifier)
+        await escalator.escalate(ticket, Deadline.MANUAL, level, self.desk.clock.now(), by=message.author.name)
+        return _info(f"Ticket #{number} escalated to {tier.escalation_contact} ({tier.escalation_target}).", number)
+
+    async def _resolve(self, message: IncomingMessage, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        if not ticket.status.active:
+            return _info(f"Ticket #{number} is already {ticket.status}.", number)
+        now = self.desk.clock.now()
+        await self._change(message, ticket, TicketChange(status=TicketStatus.RESOLVED, resolved_at=now), "resolved")
+        notice = Reply(
+            ReplyKind.TICKET,
+            f"Ticket #{number} is resolved. If the problem is back, just reply here.",
+            ticket=number,
+        )
+        try:
+            await self.desk.notifier.send(Outbound(ticket.address, notice))
+        except Exception as exc:  # resolving must not depend on the customer's platform being up
+            await self.desk.store.add_event(TicketEvent(number, now, "helpline", "delivery_failed", str(exc)))
+        return _info(f"Ticket #{number} resolved.", number)
+
+    async def _reopen(self, message: IncomingMessage, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        if ticket.status.active:
+            return _info(f"Ticket #{number} is still {ticket.status}.", number)
+        change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
+        await self._change(message, ticket, change, "reopened")
+        return _info(f"Ticket #{number} reopened.", number)
+
+    async def _kb_search(self, text: str) -> Reply:
+        knowledge = self._knowledge()
+        hits = await asyncio.to_thread(knowledge.search_text, text, 5)
+        if not hits:
+            return _info("Nothing in the knowledge base matches that.")
+        lines = [
+            f"{hit.score:.2f}  {hit.chunk.title} › {hit.chunk.section}  {hit.chunk.url or hit.chunk.source}"
+            for hit in hits
+        ]
+        return _info("\n".join(lines))
+
+    async def _kb_add(self, message: IncomingMessage, title: str, body: str) -> Reply:
+        added = await asyncio.to_thread(self._knowledge().add_article, title, body, message.author.name)
+        return _info(f"Added “{added.title}” to the knowledge base ({added.chunks} passage(s)); it can be found now.")
+
+    def _knowledge(self) -> KnowledgeEditor:
+        if self.desk.knowledge is None:
+            raise HelplineError("the knowledge base is not available in this process")
+        return self.desk.knowledge
+
+
+def _info(text: str, ticket: int | None = None) -> Reply:
+    return Reply(ReplyKind.INFO, text, ticket=ticket)

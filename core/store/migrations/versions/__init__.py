@@ -1,0 +1,1 @@
+"""Alembic revisions of the ticket store's schema, oldest first."""

@@ -1,0 +1,150 @@
+"""The ticket store's tables, as SQLAlchemy Core metadata shared by the store and its migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+# Named constraints keep Alembic migrations (and batch mode on SQLite) deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime that is stored as UTC and always comes back aware, in UTC.
+
+    SQLite keeps no offset, so values are converted to UTC on the way in and UTC is attached on
+    the way out; PostgreSQL's ``timestamptz`` round-trips the same way.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes (their zone is a guess) and convert aware ones to UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; give it a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to what SQLite returns; normalise what PostgreSQL returns to UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _address_columns() -> list[Column[str]]:
+    return [
+        Column("platform", String(32), nullable=False),
+        Column("workspace", String(255), nullable=False),
+        Column("channel", String(255), nullable=False),
+        Column("thread", String(255), nullable=False),
+    ]
+
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer", String(255), nullable=False),
+    Column("tier", String(64), nullable=False),
+    *_address_columns(),
+    Column("requester_id", String(255), nullable=False),
+    Column("requester_name", String(255), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("intent", String(128), nullable=True),
+    Column("priority", String(16), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("assignee", String(255), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("first_response_due", UTCDateTime, nullable=True),
+    Column("resolution_due", UTCDateTime, nullable=True),
+    Column("first_response_at", UTCDateTime, nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Index("ix_tickets_thread", "platform", "workspace", "channel", "thread"),
+    Index("ix_tickets_status", "status"),
+    # Ticket numbers are shown to customers; AUTOINCREMENT keeps SQLite from ever reusing one.
+    sqlite_autoincrement=True,
+)
+
+ticket_events = Table(
+    "ticket_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_ticket_events_ticket_id", "ticket_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    *_address_columns(),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("author_id", String(255), nullable=False),
+    Column("author_name", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("intent", String(128), nullable=True),
+    Column("citation_title", Text, nullable=True),
+    Column("citation_url", Text, nullable=True),
+    # NULL when the platform gave no id: NULLs never collide, so id-less messages are all kept.
+    Column("external_id", String(255), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "external_id"),
+    Index("ix_messages_thread", "platform", "workspace", "channel", "thread"),
+    Index("ix_messages_ticket_id", "ticket_id"),
+)
+
+escalations = Table(
+    "escalations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("deadline", String(32), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("target", String(255), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    # The database, not the worker, guarantees one notice per ticket, deadline and level.
+    UniqueConstraint("ticket_id", "deadline", "level"),
+)
+
+deflections = Table(
+    "deflections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    *_address_columns(),
+    Column("question", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,154 @@
+"""A support desk built entirely from in-memory fakes: push a message, read the replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
+from config.tiers import load_tiers
+from core.classifier import EMPTY_PREDICTION, IntentPrediction
+from core.clock import ManualClock
+from core.desk import Desk, Moderators, SupportDesk
+from core.escalation import EscalationWorker
+from core.intents import IntentCatalog
+from core.messages import Address, Author, IncomingMessage, Outbound, Reply
+from core.ports import Chunk, SearchHit
+from core.text import clean_message
+from core.tiers import Customer, TierDirectory
+from core.understanding import Understanding
+from tests.fakes import InMemoryTicketStore
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+OOM = Chunk(
+    "oom#0",
+    "oom",
+    "App killed with exit code 137",
+    "Why it happens",
+    "Exit code 137 means the container ran out of memory. Raise the memory limit or find the leak.",
+    "oom.md",
+    "https://docs.example.com/oom",
+)
+
+
+class KeywordUnderstander:
+    """Understands messages by keywords: the first rule whose word appears decides the intent."""
+
+    def __init__(self, catalog: IntentCatalog, rules: Sequence[tuple[str, str | None, float]]) -> None:
+        self._catalog = catalog
+        self._rules = rules  # (keyword, intent or None for out of scope, score of the OOM article)
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        """An Understanding as the real one would build it, without a model."""
+        clean = clean_message(raw, 2000)
+        if clean.empty:
+            return Understanding("", clean.truncated, EMPTY_PREDICTION, None, None, ())
+        for keyword, intent, score in self._rules:
+            if keyword in clean.text.lower():
+                reason = "confident" if intent else "out_of_scope"
+                prediction = IntentPrediction(intent, intent, 0.9, 0.5, reason)
+                spec = self._catalog.get(intent) if intent else None
+                hits = (SearchHit(OOM, score),) if score else ()
+                category = spec.category if spec else None
+                priority = spec.base_priority if spec else None
+                return Understanding(clean.text, clean.truncated, prediction, category, priority, hits)
+        return Understanding(
+            clean.text, clean.truncated, IntentPrediction(None, None, 0.1, 0.0, "low_confidence"), None, None, ()
+        )
+
+
+RULES: tuple[tuple[str, str | None, float], ...] = (
+    ("hello", "greeting_or_thanks", 0.0),
+    ("137", "how_to_question", 0.8),
+    ("invoice", "billing", 0.1),
+    ("down", "service_down", 0.0),
+    ("crash", "bug_report", 0.6),
+    ("weather", None, 0.0),
+)
+
+
+class RecordingNotifier:
+    """Keeps what the core sends; can be told to fail."""
+
+    def __init__(self) -> None:
+        self.sent: list[Outbound] = []
+        self.fail: Exception | None = None
+
+    async def send(self, outbound: Outbound) -> None:
+        """Record, or raise the configured failure."""
+        if self.fail is not None:
+            raise self.fail
+        self.sent.append(outbound)
+
+
+@dataclass
+class Harness:
+    """The desk with fakes, and helpers to talk to it like a user on a platform."""
+
+    desk: SupportDesk
+    store: InMemoryTicketStore
+    notifier: RecordingNotifier
+    clock: ManualClock
+    worker: EscalationWorker
+    tiers: TierDirectory
+    counter: list[int] = field(default_factory=lambda: [0])
+
+    async def say(
+        self,
+        text: str | bytes,
+        *,
+        user: str = "ana",
+        thread: str = "t1",
+        roles: frozenset[str] = frozenset(),
+        choice: str | None = None,
+        command: bool = False,
+        message_id: str | None = None,
+    ) -> Sequence[Reply]:
+        """Send a message as ``user`` in ``thread`` and return the desk's replies."""
+        self.counter[0] += 1
+        message = IncomingMessage(
+            Address("discord", "guild1", "help", thread),
+            Author(user, user.title(), roles),
+            text,
+            message_id if message_id is not None else f"m{self.counter[0]}",
+            choice=choice,
+            command=command,
+        )
+        return await self.desk.handle(message)
+
+    async def mod(self, text: str) -> Reply:
+        """Run a moderator command as the moderator ``mo``; its one reply."""
+        replies = await self.say(text, user="mo", thread="mod", roles=frozenset({"moderator"}), command=True)
+        assert len(replies) == 1
+        return replies[0]
+
+    async def wait(self, delta: timedelta) -> list[Outbound]:
+        """Move time on, run the escalation worker, and return what it sent."""
+        before = len(self.notifier.sent)
+        self.clock.advance(delta)
+        await self.worker.run_once()
+        return self.notifier.sent[before:]
+
+
+def make_harness(*, tier: str | None = None, store: InMemoryTicketStore | None = None) -> Harness:
+    """A desk on fakes; ``tier`` puts the user ``ana`` in that tier."""
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    tiers = load_tiers(DEFAULT_TIERS_FILE)
+    if tier is not None:
+        tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
+    store = store or InMemoryTicketStore()
+    notifier, clock = RecordingNotifier(), ManualClock(START)
+    desk = Desk(
+        understander=KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=tiers,
+        store=store,
+        notifier=notifier,
+        clock=clock,
+        moderators=Moderators(frozenset({"moderator"})),
+    )
+    worker = EscalationWorker(store, tiers, notifier, clock)
+    return Harness(SupportDesk(desk), store, notifier, clock, worker, tiers)

@@ -1,0 +1,261 @@
+"""The conversation flow on in-memory fakes: no model, no database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.intents import Priority
+from core.messages import Action, ReplyKind
+from core.tickets import Deadline, NewTicket, Role, Ticket, TicketStatus
+from tests.desk_fakes import START, make_harness
+from tests.fakes import InMemoryTicketStore
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_a_question_the_docs_answer_gets_an_extract_link_and_choices() -> None:
+    h = make_harness()
+    [reply] = await h.say("my app exits with 137")
+    assert reply.kind is ReplyKind.ANSWER
+    assert "ran out of memory" in reply.text
+    assert reply.citation is not None and reply.citation.url == "https://docs.example.com/oom"
+    assert [c.action for c in reply.choices] == [Action.HELPFUL, Action.NOT_HELPFUL, Action.HUMAN]
+    assert await h.store.list_tickets() == []
+
+
+async def test_helpful_counts_a_self_service_resolution() -> None:
+    h = make_harness()
+    await h.say("my app exits with 137")
+    [reply] = await h.say("", choice="helpful")
+    assert "helped" in reply.text
+    assert await h.store.deflection_count() == 1
+    assert await h.store.list_tickets() == []
+
+
+async def test_not_helpful_opens_a_ticket_carrying_the_conversation() -> None:
+    h = make_harness()
+    await h.say("my app exits with 137")
+    [reply] = await h.say("", choice="not_helpful")
+    assert reply.kind is ReplyKind.TICKET and reply.ticket == 1
+    ticket = await h.store.get(1)
+    assert ticket is not None
+    assert ticket.subject == "my app exits with 137" and ticket.intent == "how_to_question"
+    kept = await h.store.messages(1)
+    assert [m.role for m in kept] == [Role.CUSTOMER, Role.BOT]
+    assert "answer_not_helpful" in [e.kind for e in await h.store.events(1)]
+
+
+async def test_an_enterprise_outage_is_a_critical_ticket_with_a_two_hour_promise() -> None:
+    h = make_harness(tier="enterprise")
+    [reply] = await h.say("the whole API is down for us")
+    assert reply.kind is ReplyKind.TICKET
+    assert reply.text == "Ticket #1, critical: an engineer will reply within 2 hours."
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.tier == "enterprise" and ticket.customer == "acme"
+    assert ticket.first_response_due == START + timedelta(hours=2)
+
+
+async def test_paid_tiers_raise_the_priority_one_level() -> None:
+    h = make_harness(tier="professional")
+    [reply, *_] = await h.say("the app crashes on start")
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.priority is Priority.CRITICAL  # bug_report is high, raised
+    assert "within 24 hours" in reply.text  # professional critical, as the tier table says
+
+
+async def test_community_critical_is_acknowledged_honestly_as_best_effort() -> None:
+    h = make_harness()
+    [reply] = await h.say("everything is down")
+    assert "best effort" in reply.text and "no guaranteed response time" in reply.text
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.first_response_due is None
+
+
+async def test_a_problem_the_docs_cover_gets_the_ticket_and_the_answer() -> None:
+    h = make_harness()
+    replies = await h.say("it crashes with 137")  # "137" rule comes first: a question...
+    assert replies[0].kind is ReplyKind.ANSWER
+    replies = await h.say("the app crashes at boot", thread="t2")
+    assert [r.kind for r in replies] == [ReplyKind.TICKET, ReplyKind.ANSWER]
+    assert replies[1].citation is not None
+
+
+async def test_greeting_out_of_scope_and_unanswered_questions() -> None:
+    h = make_harness()
+    [hello] = await h.say("hello there")
+    assert hello.kind is ReplyKind.INFO and not hello.choices
+    [unsure] = await h.say("what's the weather like", thread="t2")
+    assert "not sure" in unsure.text and [c.action for c in unsure.choices] == [Action.OPEN_TICKET]
+    [unanswered] = await h.say("where is my invoice", thread="t3")
+    assert "couldn't find" in unanswered.text and unanswered.choices
+    assert await h.store.list_tickets() == []
+
+
+async def test_follow_ups_join_the_threads_ticket_and_raise_its_priority() -> None:
+    h = make_harness()
+    await h.say("the app crashes at boot")
+    [reply] = await h.say("and now everything is down")
+    assert reply.text.startswith("Added to ticket #1.") and "critical" in reply.text
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.priority is Priority.CRITICAL
+    assert len(await h.store.list_tickets()) == 1
+
+
+async def test_a_duplicated_delivery_is_answered_once() -> None:
+    h = make_harness()
+    assert await h.say("the app crashes at boot", message_id="same")
+    assert await h.say("the app crashes at boot", message_id="same") == []
+    assert len(await h.store.list_tickets()) == 1
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "   \u200b\u202e  ", b"\xff\xfe\x00binary", "crash " + "x" * 100_000],
+    ids=["empty", "invisible", "binary", "huge"],
+)
+async def test_odd_messages_get_a_clear_reply_and_are_kept_exactly(raw: str | bytes) -> None:
+    h = make_harness()
+    await h.say("the app crashes at boot")
+    replies = await h.say(raw)
+    assert replies and all(r.kind is not ReplyKind.ERROR for r in replies)
+    kept = (await h.store.messages(1))[-1]
+    expected = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    assert kept.raw == expected
+
+
+async def test_an_empty_message_outside_a_ticket_asks_for_text() -> None:
+    h = make_harness()
+    [reply] = await h.say(" \u200b ")
+    assert "no text" in reply.text
+
+
+async def test_escalation_fires_once_per_deadline_and_names_the_contact() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    assert await h.wait(timedelta(hours=1)) == []
+    [notice] = await h.wait(timedelta(hours=2))
+    assert str(notice.address) == "console"
+    assert notice.reply.kind is ReplyKind.ESCALATION and notice.reply.ticket == 1
+    assert "customer success manager" in notice.reply.text and "first-response" in notice.reply.text
+    assert await h.wait(timedelta(hours=3)) == []
+    assert [(e.deadline, e.level) for e in await h.store.escalations(1)] == [(Deadline.FIRST_RESPONSE, 1)]
+
+
+async def test_a_human_reply_meets_the_first_response_target() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    h.clock.advance(timedelta(minutes=30))
+    reply = await h.mod("reply 1 We are on it")
+    assert "within the SLA" in reply.text
+    assert [o.reply.text for o in h.notifier.sent] == ["Mo (support) on ticket #1: We are on it"]
+    assert str(h.notifier.sent[0].address) == "discord:guild1/help/t1"
+    assert await h.wait(timedelta(hours=5)) == []
+
+
+async def test_failed_escalation_delivery_is_retried_not_lost() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    h.notifier.fail = ConnectionError("slack unreachable")
+    assert await h.wait(timedelta(hours=3)) == []
+    h.notifier.fail = None
+    assert len(await h.wait(timedelta(minutes=1))) == 1
+    assert "escalation_failed" in [e.kind for e in await h.store.events(1)]
+
+
+async def test_community_tickets_are_never_escalated() -> None:
+    h = make_harness()
+    await h.say("where is my invoice")
+    await h.say("", choice="open_ticket")
+    assert await h.wait(timedelta(weeks=3)) == []
+
+
+async def test_moderator_claims_replies_and_resolves() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    assert "claimed" in (await h.mod("claim 1")).text
+    assert "#1" in (await h.mod("tickets mine")).text
+    await h.mod("note 1 checking the load balancer")
+    await h.mod("reply 1 fixed, please check")
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.status is TicketStatus.WAITING and ticket.assignee == "discord:mo"
+    assert "resolved" in (await h.mod("resolve 1")).text
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.status is TicketStatus.RESOLVED
+    assert (await h.mod("tickets")).text == "No open tickets."
+    assert "reopened" in (await h.mod("reopen 1")).text
+    kinds = [e.kind for e in await h.store.events(1)]
+    assert kinds == ["opened", "claimed", "note", "replied", "resolved", "reopened"]
+    notes = [m for m in await h.store.messages(1) if m.role is Role.NOTE]
+    assert [n.text for n in notes] == ["checking the load balancer"]
+    assert all("load balancer" not in o.reply.text for o in h.notifier.sent)
+
+
+async def test_priority_change_moves_the_deadlines() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("where is my invoice")
+    await h.say("", choice="human")
+    before = await h.store.get(1)
+    assert before is not None and before.priority is Priority.HIGH  # billing medium, raised
+    await h.mod("priority 1 critical")
+    after = await h.store.get(1)
+    assert after is not None and after.priority is Priority.CRITICAL
+    assert after.first_response_due == START + timedelta(hours=2)
+
+
+async def test_manual_escalation_reaches_the_tier_contact() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    reply = await h.mod("escalate 1")
+    assert "customer success manager" in reply.text
+    assert len(h.notifier.sent) == 1 and "escalated by Mo" in h.notifier.sent[0].reply.text
+
+
+async def test_non_moderators_are_refused_and_nothing_changes() -> None:
+    h = make_harness()
+    await h.say("the app crashes at boot")
+    [reply] = await h.say("resolve 1", command=True)
+    assert reply.kind is ReplyKind.ERROR and "moderator" in reply.text
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.status is TicketStatus.NEW
+    assert [e.kind for e in await h.store.events(1)] == ["opened"]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [("claim 99", "no ticket #99"), ("claim", "ticket number"), ("frobnicate", "unknown command")],
+)
+async def test_bad_commands_get_a_clear_message(command: str, expected: str) -> None:
+    h = make_harness()
+    reply = await h.mod(command)
+    assert reply.kind is ReplyKind.ERROR and expected in reply.text
+
+
+async def test_stats_count_tickets_responses_and_self_service() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    await h.say("my app exits with 137", thread="t2")
+    await h.say("", thread="t2", choice="helpful")
+    h.clock.advance(timedelta(minutes=90))
+    await h.mod("reply 1 looking")
+    text = (await h.mod("stats")).text
+    assert "enterprise: 1 (critical 1" in text
+    assert "Median first response: 1h 30m" in text
+    assert "within SLA: 100% (1 of 1)" in text
+    assert "Self-service resolutions: 1" in text
+
+
+class BrokenStore(InMemoryTicketStore):
+    """A store whose disk fails when a ticket is opened."""
+
+    async def open_ticket(self, draft: NewTicket, actor: str) -> Ticket:
+        raise OSError("disk I/O error")
+
+
+async def test_a_store_failure_gets_an_apology_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
+    h = make_harness(store=BrokenStore())
+    [reply] = await h.say("the app crashes at boot")
+    assert reply.kind is ReplyKind.ERROR and "Sorry" in reply.text and "disk" not in reply.text
+    assert await h.store.list_tickets() == []
+    assert "disk I/O error" in caplog.text
