@@ -1,0 +1,206 @@
+"""What only the SQL store promises: durability across restarts, migrations, SQLite locking, atomic writes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, StatementError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from core.intents import Priority
+from core.messages import Address
+from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.store.engine import writer
+from core.store.schema import deflections, metadata
+from core.tickets import (
+    ConversationMessage,
+    Deadline,
+    Escalation,
+    NewTicket,
+    Role,
+    TicketChange,
+    TicketEvent,
+    TicketStatus,
+)
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+THREAD = Address("discord", "guild", "support", "thread-1")
+
+
+@pytest_asyncio.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite database file, closed at teardown."""
+    engine = create_engine_for(sqlite_url(tmp_path / "helpline.sqlite3"))
+    try:
+        await upgrade_schema(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def draft() -> NewTicket:
+    return NewTicket(
+        "acme",
+        "enterprise",
+        THREAD,
+        "U1",
+        "Ada",
+        "Outage",
+        "outage",
+        Priority.CRITICAL,
+        T0,
+        T0,
+        T0 + timedelta(hours=4),
+    )
+
+
+def message(text: str, at: datetime = T0) -> ConversationMessage:
+    return ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, text, at)
+
+
+async def test_escalation_uniqueness_survives_a_restart(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "helpline.sqlite3")
+    escalation = Escalation(1, Deadline.FIRST_RESPONSE, 1, "#leads", T0)
+    before = create_engine_for(url)
+    try:
+        await upgrade_schema(before)
+        await SqlTicketStore(before).open_ticket(draft(), "helpline")
+        assert await SqlTicketStore(before).claim_escalation(escalation)
+    finally:
+        await before.dispose()
+
+    after = create_engine_for(url)
+    try:
+        await upgrade_schema(after)
+        store = SqlTicketStore(after)
+        assert not await store.claim_escalation(escalation)
+        assert await store.claim_escalation(Escalation(1, Deadline.FIRST_RESPONSE, 2, "@oncall", T0))
+        assert [e.level for e in await store.escalations(1)] == [1, 2]
+        assert [e.kind for e in await store.events(1)] == ["opened", "escalated", "escalated"]
+    finally:
+        await after.dispose()
+
+
+async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: AsyncEngine) -> None:
+    store = SqlTicketStore(engine)
+    await store.open_ticket(draft(), "helpline")
+    await upgrade_schema(engine)
+    assert (await store.get(1)) is not None
+
+    def differences(connection: Connection) -> list[Any]:
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0001"]
+        assert await conn.run_sync(differences) == []
+        indexes = await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"))
+        assert set(indexes.scalars()) == {
+            "ix_tickets_thread",
+            "ix_tickets_status",
+            "ix_ticket_events_ticket_id",
+            "ix_messages_thread",
+            "ix_messages_ticket_id",
+        }
+
+
+async def test_sqlite_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
+    engine = create_engine_for(sqlite_url(tmp_path / "nested" / "dir" / "db.sqlite3"), busy_timeout_ms=1234)
+    try:
+        async with engine.connect() as conn:
+            pragmas = {
+                name: (await conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+            }
+    finally:
+        await engine.dispose()
+    assert pragmas == {"journal_mode": "wal", "busy_timeout": 1234, "foreign_keys": 1, "synchronous": 1}
+
+
+async def test_writes_begin_immediate_and_reads_begin_deferred(engine: AsyncEngine) -> None:
+    statements: list[str] = []
+
+    def remember(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", remember)
+    store = SqlTicketStore(engine)
+    await store.record_message(message("hello"))
+    assert statements[0] == "BEGIN IMMEDIATE"
+    statements.clear()
+    await store.conversation(THREAD)
+    assert statements[0] == "BEGIN"
+    assert "BEGIN IMMEDIATE" not in statements
+
+
+async def _read_then_write(conn: AsyncConnection) -> None:
+    # The lock upgrade from reader to writer is what deadlocks deferred transactions in WAL mode.
+    await conn.execute(select(func.count()).select_from(deflections))
+    await asyncio.sleep(0.2)
+    values = {"platform": "slack", "workspace": "", "channel": "", "thread": "", "question": "q", "url": "u", "at": T0}
+    await conn.execute(insert(deflections).values(values))
+
+
+async def _concurrently(engine: AsyncEngine) -> list[BaseException | None]:
+    async def one() -> None:
+        async with engine.begin() as conn:
+            await _read_then_write(conn)
+
+    return list(await asyncio.gather(one(), one(), return_exceptions=True))
+
+
+async def test_concurrent_writers_wait_for_each_other_instead_of_failing(engine: AsyncEngine) -> None:
+    assert await _concurrently(writer(engine)) == [None, None]
+    assert await SqlTicketStore(engine).deflection_count() == 2
+    # The same transactions begun as readers do fail, which shows what BEGIN IMMEDIATE buys.
+    outcomes = await _concurrently(engine)
+    failures = [o for o in outcomes if o is not None]
+    assert len(failures) == 1
+    assert isinstance(failures[0], OperationalError)
+    assert "locked" in str(failures[0])
+
+
+class _FailingEventStore(SqlTicketStore):
+    """A store whose event insert fails, after the ticket rows have already been written."""
+
+    async def _insert_event(self, conn: AsyncConnection, event: TicketEvent) -> None:
+        raise RuntimeError("disk on fire")
+
+
+async def test_a_failure_mid_transaction_leaves_nothing_half_written(engine: AsyncEngine) -> None:
+    store, failing = SqlTicketStore(engine), _FailingEventStore(engine)
+    await store.record_message(message("before"))
+    await store.open_ticket(draft(), "helpline")
+    before = await store.get(1)
+
+    change = TicketChange(status=TicketStatus.OPEN, assignee="bob", first_response_at=T0 + timedelta(minutes=1))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        await failing.update(1, change, TicketEvent(1, T0 + timedelta(minutes=1), "bob", "claimed"), message("on it"))
+    assert await store.get(1) == before
+    assert [e.kind for e in await store.events(1)] == ["opened"]
+    assert [m.text for m in await store.messages(1)] == ["before"]
+
+    await store.record_message(message("second thread message"))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        await failing.open_ticket(draft(), "helpline")
+    assert await store.get(2) is None
+    assert [m.text for m in await store.conversation(THREAD)] == ["second thread message"]
+    assert (await store.open_ticket(draft(), "helpline")).number == 2
+
+
+async def test_naive_datetimes_are_refused(engine: AsyncEngine) -> None:
+    store = SqlTicketStore(engine)
+    with pytest.raises(StatementError, match="naive datetime"):
+        await store.record_message(message("when?", at=datetime(2026, 3, 2, 9, 0)))
+    assert await store.conversation(THREAD) == []

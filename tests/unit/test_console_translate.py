@@ -1,0 +1,131 @@
+"""The console's pure translation: typed lines into core messages, replies into terminal text and JSON."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, as_text, read_line
+from core.messages import Action, Address, Choice, Citation, IncomingMessage, Reply, ReplyKind
+
+ANA = Identity("ana", frozenset({"customer"}), "session-1")
+FEEDBACK = (
+    Choice("Helpful", Action.HELPFUL),
+    Choice("Not helpful", Action.NOT_HELPFUL),
+    Choice("Claim #4", Action.CLAIM, 4),
+)
+ANSWER = Reply(
+    ReplyKind.ANSWER,
+    "Exit code 137 means the container ran out of memory.",
+    citation=Citation("Out of memory crashes", "https://docs.example/oom"),
+    choices=FEEDBACK[:2],
+    intent="how_to_question",
+)
+
+
+def message(line: str, pending: tuple[Choice, ...] = (), number: int = 1) -> IncomingMessage:
+    """``read_line`` for a line that must become a message to the desk."""
+    parsed = read_line(line, ANA, pending, number)
+    assert isinstance(parsed, IncomingMessage), parsed
+    return parsed
+
+
+def test_plain_text_is_a_message_from_the_typing_person_in_the_console_thread() -> None:
+    sent = message("my app keeps crashing\n")
+    assert sent.text == "my app keeps crashing"
+    assert sent.address == Address("console", "local", "terminal", "session-1")
+    assert sent.author.id == "ana" and sent.author.name == "ana"
+    assert sent.author.roles == frozenset({"customer"})
+    assert sent.choice is None and not sent.command
+
+
+def test_each_line_number_gets_its_own_message_id() -> None:
+    ids = {message("same words", number=n).message_id for n in (1, 2, 3)}
+    assert len(ids) == 3
+    assert message("same words", number=2).message_id == message("other words", number=2).message_id
+
+
+def test_a_slash_line_is_a_command_without_its_slash() -> None:
+    sent = message("/claim 12")
+    assert sent.command
+    assert sent.text == "claim 12"
+    assert sent.choice is None
+
+
+def test_wait_moves_the_clock_by_the_duration_given() -> None:
+    assert read_line("/wait 3h", ANA, (), 1) == Wait(timedelta(hours=3))
+    assert read_line("/wait 1h30m", ANA, (), 1) == Wait(timedelta(minutes=90))
+
+
+@pytest.mark.parametrize("line", ["/wait soon", "/wait", "/wait 0m"])
+def test_a_wait_that_cannot_be_read_explains_the_usage(line: str) -> None:
+    parsed = read_line(line, ANA, FEEDBACK, 1)
+    assert isinstance(parsed, BadInput)
+    assert "Usage: /wait DURATION" in parsed.problem
+    assert "3h" in parsed.problem
+
+
+@pytest.mark.parametrize("line", ["quit", "exit", "/quit", "/exit", "  QUIT  ", "Exit\n"])
+def test_quit_words_end_the_session(line: str) -> None:
+    assert read_line(line, ANA, FEEDBACK, 1) == Quit()
+
+
+@pytest.mark.parametrize(("line", "value"), [("1", "helpful"), ("2", "not_helpful"), (" 3 ", "claim:4")])
+def test_a_number_picks_that_pending_choice(line: str, value: str) -> None:
+    sent = message(line, FEEDBACK)
+    assert sent.choice == value
+    assert not sent.command
+    assert sent.address == ANA.address
+
+
+@pytest.mark.parametrize("line", ["0", "4", "99"])
+def test_a_number_outside_the_choices_is_refused_with_the_range(line: str) -> None:
+    parsed = read_line(line, ANA, FEEDBACK, 1)
+    assert isinstance(parsed, BadInput)
+    assert "1 to 3" in parsed.problem
+
+
+def test_a_number_with_no_choices_pending_is_just_text() -> None:
+    sent = message("137")
+    assert sent.text == "137"
+    assert sent.choice is None and not sent.command
+
+
+def test_json_line_carries_kind_text_intent_ticket_citation_numbered_choices_and_destination() -> None:
+    to = Address("slack", channel="C123")
+    record = as_json(ANSWER, to)
+    assert record["kind"] == "answer"
+    assert record["text"] == ANSWER.text
+    assert record["intent"] == "how_to_question"
+    assert record["ticket"] is None
+    assert record["citation"] == "https://docs.example/oom"
+    assert record["choices"] == [
+        {"number": 1, "label": "Helpful", "value": "helpful"},
+        {"number": 2, "label": "Not helpful", "value": "not_helpful"},
+    ]
+    assert record["to"] == "slack:C123"
+
+
+def test_json_line_without_citation_or_destination_has_nulls() -> None:
+    record = as_json(Reply(ReplyKind.TICKET, "Ticket #7 opened.", ticket=7))
+    assert record["kind"] == "ticket"
+    assert record["ticket"] == 7
+    assert record["citation"] is None
+    assert record["choices"] == []
+    assert record["to"] is None
+
+
+def test_text_shows_the_answer_its_source_and_choices_numbered_from_first_choice() -> None:
+    shown = as_text(ANSWER, first_choice=3)
+    assert shown.startswith("helpline> Exit code 137 means the container ran out of memory.")
+    assert "source: Out of memory crashes <https://docs.example/oom>" in shown
+    assert "[3] Helpful" in shown and "[4] Not helpful" in shown
+    assert "[1]" not in shown
+
+
+def test_text_marks_escalations_with_where_they_go() -> None:
+    notice = Reply(ReplyKind.ESCALATION, "Escalation: ticket #4", choices=(FEEDBACK[2],), ticket=4)
+    shown = as_text(notice, Address("slack", channel="C9"))
+    assert shown.startswith("helpline> [to slack:C9] ESCALATION Escalation: ticket #4")
+    assert "[1] Claim #4" in shown
