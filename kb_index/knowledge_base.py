@@ -249,7 +249,7 @@ class KnowledgeBase:
             "embedder": self._embedder.name,
             "dimension": str(index.dimension),
             "index_kind": index.kind,
-            "source": str(source),
+            "source": str(source.resolve()),  # kb add rebuilds from here, from any directory
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         with conn:

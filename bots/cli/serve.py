@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 from typing import Annotated, Optional
 
 import typer
@@ -61,6 +62,9 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop))
     log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
+    # uvicorn re-sends the signal that stopped it once it has shut down; with the default SIGTERM
+    # action that kills the process before the cleanup below, so `docker stop` looked like a crash.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         await server.serve()
     finally:

@@ -58,10 +58,7 @@ class ConsoleChat:
         first = len(self._pending) + 1
         self._pending.extend(reply.choices)
         if self._json:
-            record = as_json(reply, to)
-            for n, choice in enumerate(record["choices"], first):
-                choice["number"] = n
-            self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._out.write(json.dumps(as_json(reply, to, first), ensure_ascii=False) + "\n")
         else:
             self._out.write(as_text(reply, to, first) + "\n")
         self._out.flush()

@@ -74,8 +74,8 @@ def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number
     return IncomingMessage(identity.address, identity.author, text, message_id)
 
 
-def as_json(reply: Reply, to: Address | None = None) -> dict[str, Any]:
-    """One ``--json`` output line."""
+def as_json(reply: Reply, to: Address | None = None, first_choice: int = 1) -> dict[str, Any]:
+    """One ``--json`` output line; choices are numbered from ``first_choice``."""
     return {
         "kind": reply.kind.value,
         "text": reply.text,
@@ -84,7 +84,8 @@ def as_json(reply: Reply, to: Address | None = None) -> dict[str, Any]:
         "citation": reply.citation.url if reply.citation else None,
         "citation_title": reply.citation.title if reply.citation else None,
         "choices": [
-            {"number": n, "label": choice.label, "value": choice.value} for n, choice in enumerate(reply.choices, 1)
+            {"number": n, "label": choice.label, "value": choice.value}
+            for n, choice in enumerate(reply.choices, first_choice)
         ],
         "to": str(to) if to is not None else None,
     }
@@ -92,7 +93,7 @@ def as_json(reply: Reply, to: Address | None = None) -> dict[str, Any]:
 
 def as_text(reply: Reply, to: Address | None = None, first_choice: int = 1) -> str:
     """How a reply reads in the terminal; choices are numbered from ``first_choice``."""
-    prefix = {"escalation": "ESCALATION ", "error": "error: "}.get(reply.kind.value, "")
+    prefix = "error: " if reply.kind.value == "error" else ""
     lines = [prefix + reply.text]
     if reply.citation is not None:
         lines.append(f"source: {reply.citation.title} <{reply.citation.url}>")

@@ -140,7 +140,7 @@ def test_an_escalation_survives_a_restart_without_firing_twice(database: Path, s
     env |= {"HF_HUB_OFFLINE": "1"}
 
     def process(lines: list[str]) -> list[dict[str, Any]]:
-        result = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        result = subprocess.run(
             [str(HELPLINE), "chat", "--json", "--tier", "enterprise"],
             input="".join(line + "\n" for line in lines),
             capture_output=True,

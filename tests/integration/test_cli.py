@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -107,16 +108,26 @@ def test_ask_shows_intent_priority_and_cited_answer(data_dir: Path, capsys: pyte
     assert "source: https://docs.tideline.example/" in out
 
 
-def test_chat_answers_each_line_and_copes_with_empty_input(
+def test_first_chat_builds_the_index_and_answers_in_plain_text(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lines = iter(["how do I add a custom domain?", "   \u200b  ", "quit"])
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    typed = "how do I add a custom domain?\n   \u200b  \n1\nquit\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     assert run(["chat"]) == 0
     out = capsys.readouterr().out
-    assert "intent: how_to_question" in out
-    assert "Add a custom domain" in out or "custom domain" in out.lower()
-    assert "no readable text" in out
+    assert "helpline> Adding a custom domain to your app" in out
+    assert "[1] Helpful   [2] Not helpful   [3] Talk to a human" in out
+    assert "no text I could read" in out
+    # The blank-looking line cleared the pending choices, so "1" was just text, not "Helpful".
+    assert "Glad that helped" not in out
+    assert (data_dir / "helpline.sqlite3").is_file()
+
+
+def test_ask_shows_intent_priority_and_the_cited_passage(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["ask", "my deploy fails with TL-E1042"]) == 0
+    out = capsys.readouterr().out
+    assert "intent: bug_report" in out and "priority high" in out
+    assert "source: https://docs.tideline.example/troubleshooting/build-image-too-large" in out
 
 
 def test_eval_intents_tunes_the_threshold_on_a_given_validation_file(

@@ -124,8 +124,13 @@ def test_text_shows_the_answer_its_source_and_choices_numbered_from_first_choice
     assert "[1]" not in shown
 
 
-def test_text_marks_escalations_with_where_they_go() -> None:
+def test_text_shows_where_a_notice_goes_and_its_text_once() -> None:
     notice = Reply(ReplyKind.ESCALATION, "Escalation: ticket #4", choices=(FEEDBACK[2],), ticket=4)
     shown = as_text(notice, Address("slack", channel="C9"))
-    assert shown.startswith("helpline> [to slack:C9] ESCALATION Escalation: ticket #4")
+    assert shown.startswith("helpline> [to slack:C9] Escalation: ticket #4")
+    assert shown.lower().count("escalation") == 1
     assert "[1] Claim #4" in shown
+
+
+def test_text_marks_errors() -> None:
+    assert as_text(Reply(ReplyKind.ERROR, "that did not work")) == "helpline> error: that did not work"
