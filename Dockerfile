@@ -5,6 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     HELPLINE_DATA_DIR=/data \
+    HELPLINE_SERVER__HOST=0.0.0.0 \
     HF_HUB_OFFLINE=1
 
 WORKDIR /app
@@ -22,5 +23,7 @@ RUN pip install -c constraints-cpu.txt --extra-index-url https://download.pytorc
 
 USER helpline
 VOLUME ["/data"]
+# `helpline serve` listens here (health check at /healthz); the default command is the console.
+EXPOSE 8080
 ENTRYPOINT ["helpline"]
 CMD ["chat"]

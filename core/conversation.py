@@ -43,8 +43,9 @@ class Conversation:
         d = self.desk
         understanding = await asyncio.to_thread(d.understander.understand, message.text)
         active = await d.store.active_ticket_for(message.address)
+        reopened = active is None and (active := await self._reopened(message)) is not None
         if active is not None:
-            return await self._follow_up(active, message, understanding)
+            return await self._follow_up(active, message, understanding, reopened=reopened)
         if not await d.store.record_message(self._kept(message, understanding, Role.CUSTOMER)):
             return []  # the platform delivered this message twice
         if understanding.empty:
@@ -68,7 +69,11 @@ class Conversation:
             text = "I'm not sure I can help with that. If you need a person to look at it, I can open a ticket."
             return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=None)]
         if spec.handling is Handling.GREETING:
-            text = "Hi! Ask me about the product, or describe a problem and I'll get it to the team."
+            text = (
+                "You're welcome! Anything else, just ask."
+                if "thank" in understanding.text.lower()
+                else "Hi! Ask me about the product, or describe a problem and I'll get it to the team."
+            )
             return [Reply(ReplyKind.INFO, text, intent=intent)]
         answer = self._answer(understanding)
         if spec.handling is Handling.TICKET:
@@ -118,7 +123,9 @@ class Conversation:
         ticket = await d.store.open_ticket(draft, actor_of(message))
         return ticket, acknowledgement(ticket, member.tier, category)
 
-    async def _follow_up(self, ticket: Ticket, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
+    async def _follow_up(
+        self, ticket: Ticket, message: IncomingMessage, understanding: Understanding, *, reopened: bool = False
+    ) -> list[Reply]:
         """A message in a thread with an open ticket joins the ticket."""
         d = self.desk
         agent = d.moderators.allows(message.platform, message.author) and message.author.id != ticket.requester_id
@@ -137,10 +144,21 @@ class Conversation:
         change, detail = self._customer_change(ticket, message, understanding)
         event = TicketEvent(ticket.number, now, actor_of(message), "customer_message", detail)
         updated = await d.store.update(ticket.number, change, event)
-        text = f"Added to ticket #{ticket.number}."
+        text = f"Ticket #{ticket.number} is open again; your message was added." if reopened else ""
+        text = text or f"Added to ticket #{ticket.number}."
         if updated.priority != ticket.priority:
             text += f" Its priority is now {updated.priority}."
         return [Reply(ReplyKind.TICKET, text, intent=understanding.prediction.intent, ticket=ticket.number)]
+
+    async def _reopened(self, message: IncomingMessage) -> Ticket | None:
+        """A customer writing in the thread of a resolved ticket reopens it, as the resolution notice promises."""
+        d = self.desk
+        latest = await d.store.latest_ticket_for(message.address)
+        if latest is None or latest.status is not TicketStatus.RESOLVED or latest.requester_id != message.author.id:
+            return None
+        change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
+        event = TicketEvent(latest.number, d.clock.now(), actor_of(message), "reopened", "the customer wrote again")
+        return await d.store.update(latest.number, change, event)
 
     def _customer_change(
         self, ticket: Ticket, message: IncomingMessage, understanding: Understanding

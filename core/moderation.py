@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from core.commands import (
     Claim,
     Command,
+    CommandError,
     Escalate,
     Help,
     KbAdd,
@@ -59,8 +60,14 @@ class Moderation:
 
     async def handle_text(self, message: IncomingMessage, text: str) -> list[Reply]:
         """Run ``text`` as a command on behalf of ``message``'s author."""
-        command = parse_command(text)
-        if needs_moderator(command) and not self.desk.moderators.allows(message.platform, message.author):
+        allowed = self.desk.moderators.allows(message.platform, message.author)
+        try:
+            command = parse_command(text)
+        except CommandError:
+            if not allowed:  # a mistyped command from a non-moderator still gets the refusal
+                return [Reply(ReplyKind.ERROR, REFUSAL)]
+            raise
+        if needs_moderator(command) and not allowed:
             return [Reply(ReplyKind.ERROR, REFUSAL)]
         return [await self._run(message, command)]
 

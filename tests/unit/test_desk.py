@@ -259,3 +259,21 @@ async def test_a_store_failure_gets_an_apology_not_a_crash(caplog: pytest.LogCap
     assert reply.kind is ReplyKind.ERROR and "Sorry" in reply.text and "disk" not in reply.text
     assert await h.store.list_tickets() == []
     assert "disk I/O error" in caplog.text
+
+
+async def test_a_customer_writing_after_resolution_reopens_the_ticket() -> None:
+    h = make_harness()
+    await h.say("the app crashes at boot")
+    await h.mod("resolve 1")
+    [reply] = await h.say("it is crashing again")
+    assert reply.text == "Ticket #1 is open again; your message was added."
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.status is TicketStatus.OPEN and ticket.resolved_at is None
+    assert len(await h.store.list_tickets(active_only=False)) == 1
+
+
+async def test_thanks_and_hello_get_different_short_replies() -> None:
+    h = make_harness()
+    [hello] = await h.say("hello")
+    [thanks] = await h.say("hello and thanks a lot", thread="t2")
+    assert hello.text.startswith("Hi!") and thanks.text.startswith("You're welcome")
