@@ -94,8 +94,11 @@ class SentenceTransformerEmbedder:
         # anything else shares the cores; a passive wait costs almost nothing when idle.
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
 
+        # The weight-loading bar is noise in a chat console; our own bars cover long embeds.
+        transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         if self._threads:
             torch.set_num_threads(self._threads)
         target = resolve_model(self._configured)

@@ -106,7 +106,18 @@ async def run_console(settings: Settings, *, tier: str | None, user: str, modera
         tiers = tiers.with_customer(customer)
     typer.echo("loading the model and the knowledge index…", err=True)
     notifier, clock = ConsoleNotifier(), ShiftedClock()
-    system = await build_system(settings, notifier=notifier, clock=clock, tiers=tiers)
+    parts = build_understanding(settings)
+    # Load the model now, so the first question is not the one that waits for it.
+    await asyncio.to_thread(parts.embedder.embed, ["warm-up"])
+    system = await build_system(
+        settings,
+        notifier=notifier,
+        clock=clock,
+        tiers=tiers,
+        understander=parts.understander,
+        catalog=parts.catalog,
+        knowledge=parts.knowledge,
+    )
     try:
         console = ConsoleChat(system, notifier, clock, identity, sys.stdout, json_mode=json_mode)
         if not json_mode:
