@@ -94,9 +94,8 @@ class Conversation:
         if not understanding.hits or understanding.hits[0].score < self.desk.policy.answer_score:
             return None
         chunk = understanding.hits[0].chunk
-        section = f" › {chunk.section}" if chunk.section and chunk.section != chunk.title else ""
-        text = f"{chunk.title}{section}\n{extract(chunk.text, self.desk.policy.extract_chars)}"
-        return text, Citation(chunk.title, chunk.url or chunk.source)
+        text = f"{chunk.heading}\n{extract(chunk.text, self.desk.policy.extract_chars)}"
+        return text, Citation(chunk.title, chunk.link)
 
     async def _open(
         self, message: IncomingMessage, subject: str, intent: str | None, base: Priority, category: str | None

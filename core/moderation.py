@@ -252,7 +252,7 @@ class Moderation:
         if not hits:
             return _info("Nothing in the knowledge base matches that.")
         lines = [
-            f"{hit.score:.2f}  {hit.chunk.title} › {hit.chunk.section}  {hit.chunk.url or hit.chunk.source}"
+            f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}"
             for hit in hits
         ]
         return _info("\n".join(lines))

@@ -38,6 +38,16 @@ class Chunk:
     source: str
     url: str | None = None
 
+    @property
+    def heading(self) -> str:
+        """``Title › Section``, or just the title when the section adds nothing."""
+        return f"{self.title} › {self.section}" if self.section and self.section != self.title else self.title
+
+    @property
+    def link(self) -> str:
+        """Where the passage can be read: its URL, else its source."""
+        return self.url or self.source
+
     def embedding_text(self) -> str:
         """The text the embedder sees: title and section give the passage its context."""
         heading = self.title if not self.section or self.section == self.title else f"{self.title} — {self.section}"

@@ -14,6 +14,7 @@ from bots.console.app import ConsoleChat, ConsoleNotifier, new_identity
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import ShiftedClock
+from core.desk import DeskPolicy
 from core.errors import HelplineError
 from core.messages import CONSOLE, IncomingMessage
 from core.tiers import Customer
@@ -21,7 +22,7 @@ from core.understanding import Understander, Understanding
 
 # Below this similarity a passage is shown as "related" rather than as the answer, and
 # below the second one it is not shown at all.
-ANSWER_SCORE = 0.45
+ANSWER_SCORE = DeskPolicy().answer_score
 RELATED_SCORE = 0.30
 
 
@@ -51,10 +52,9 @@ def render(result: Understanding) -> str:
         return "\n".join(lines)
     label = "answer" if best.score >= ANSWER_SCORE else "related"
     chunk = best.chunk
-    section = f" › {chunk.section}" if chunk.section and chunk.section != chunk.title else ""
-    lines.append(f"{label}: {chunk.title}{section} ({best.score:.2f})")
+    lines.append(f"{label}: {chunk.heading} ({best.score:.2f})")
     lines.append("  " + chunk.text[:400].replace("\n", "\n  ") + ("…" if len(chunk.text) > 400 else ""))
-    lines.append(f"  source: {chunk.url or chunk.source}")
+    lines.append(f"  source: {chunk.link}")
     return "\n".join(lines)
 
 
