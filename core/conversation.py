@@ -140,7 +140,7 @@ class Conversation:
             )
             await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor_of(message), "replied"))
             return []
-        change, detail = self._customer_change(ticket, message, understanding)
+        change, detail = self._customer_change(ticket, understanding)
         event = TicketEvent(ticket.number, now, actor_of(message), "customer_message", detail)
         updated = await d.store.update(ticket.number, change, event)
         text = f"Ticket #{ticket.number} is open again; your message was added." if reopened else ""
@@ -159,18 +159,19 @@ class Conversation:
         event = TicketEvent(latest.number, d.clock.now(), actor_of(message), "reopened", "the customer wrote again")
         return await d.store.update(latest.number, change, event)
 
-    def _customer_change(
-        self, ticket: Ticket, message: IncomingMessage, understanding: Understanding
-    ) -> tuple[TicketChange, str]:
+    def _customer_change(self, ticket: Ticket, understanding: Understanding) -> tuple[TicketChange, str]:
         """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
         status = TicketStatus.OPEN if ticket.status is TicketStatus.WAITING else None
         if understanding.priority is None:
             return TicketChange(status=status), ""
-        member = self.desk.tiers.resolve(message)
-        raised = self.desk.tiers.priority(member.tier, understanding.priority)
+        # The ticket's tier, not the writer's: someone else in the thread does not change the SLA.
+        try:
+            tier = self.desk.tiers.get(ticket.tier)
+        except KeyError:  # the tier was removed from tiers.yaml since: keep the ticket as it is
+            return TicketChange(status=status), ""
+        raised = self.desk.tiers.priority(tier, understanding.priority)
         if raised.rank >= ticket.priority.rank:
             return TicketChange(status=status), ""
-        tier = self.desk.tiers.get(ticket.tier)
         due = deadlines(tier.targets, raised, ticket.created_at)
         change = TicketChange(
             status=status,

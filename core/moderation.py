@@ -251,10 +251,7 @@ class Moderation:
         hits = await asyncio.to_thread(knowledge.search_text, text, 5)
         if not hits:
             return _info("Nothing in the knowledge base matches that.")
-        lines = [
-            f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}"
-            for hit in hits
-        ]
+        lines = [f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}" for hit in hits]
         return _info("\n".join(lines))
 
     async def _kb_add(self, message: IncomingMessage, title: str, body: str) -> Reply:
