@@ -147,7 +147,13 @@ class Conversation:
         text = text or f"Added to ticket #{ticket.number}."
         if updated.priority != ticket.priority:
             text += f" Its priority is now {updated.priority}."
-        return [Reply(ReplyKind.TICKET, text, intent=understanding.prediction.intent, ticket=ticket.number)]
+        intent = understanding.prediction.intent
+        replies = [Reply(ReplyKind.TICKET, text, intent=intent, ticket=ticket.number)]
+        answer = self._answer(understanding) if intent and d.catalog.get(intent).handling is Handling.ANSWER else None
+        if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
+            replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
+            await d.store.record_message(self._bot_message(message, replies[-1], ticket.number))
+        return replies
 
     async def _reopened(self, message: IncomingMessage) -> Ticket | None:
         """A customer writing in the thread of a resolved ticket reopens it, as the resolution notice promises."""

@@ -277,3 +277,15 @@ async def test_thanks_and_hello_get_different_short_replies() -> None:
     [hello] = await h.say("hello")
     [thanks] = await h.say("hello and thanks a lot", thread="t2")
     assert hello.text.startswith("Hi!") and thanks.text.startswith("You're welcome")
+
+
+async def test_a_question_in_a_ticket_thread_is_answered_and_kept_on_the_ticket() -> None:
+    h = make_harness()
+    await h.say("the app crashes at boot")
+    added, answer = await h.say("also, what does 137 mean?")
+    assert added.text == "Added to ticket #1."
+    assert answer.kind is ReplyKind.ANSWER and answer.citation is not None and not answer.choices
+    kept = await h.store.messages(1)
+    assert kept[-1].role is Role.BOT and kept[-1].citation == answer.citation
+    [only] = await h.say("what's the weather")
+    assert only.text == "Added to ticket #1."
