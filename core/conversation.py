@@ -18,6 +18,7 @@ from core.tickets import (
     TicketEvent,
     TicketStatus,
     raw_bytes,
+    reprioritised,
 )
 from core.understanding import Understanding
 from core.wording import acknowledgement, extract
@@ -178,14 +179,7 @@ class Conversation:
         raised = self.desk.tiers.priority(tier, understanding.priority)
         if raised.rank >= ticket.priority.rank:
             return TicketChange(status=status), ""
-        due = deadlines(tier.targets, raised, ticket.created_at)
-        change = TicketChange(
-            status=status,
-            priority=raised,
-            first_response_due=due.first_response,
-            resolution_due=due.resolution,
-        )
-        return change, f"priority {ticket.priority} → {raised}"
+        return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
 
     async def choose(self, message: IncomingMessage) -> Sequence[Reply]:
         """The customer picked one of a reply's choices."""

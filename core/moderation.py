@@ -30,7 +30,6 @@ from core.errors import HelplineError
 from core.escalation import Escalator
 from core.intents import Priority
 from core.messages import IncomingMessage, Outbound, Reply, ReplyKind
-from core.sla import deadlines
 from core.statistics import stats_text
 from core.tickets import (
     ConversationMessage,
@@ -41,6 +40,7 @@ from core.tickets import (
     TicketEvent,
     TicketNotFoundError,
     TicketStatus,
+    reprioritised,
 )
 from core.wording import due_phrase, ticket_line
 
@@ -119,6 +119,17 @@ class Moderation:
         event = TicketEvent(ticket.number, self.desk.clock.now(), actor_of(message), kind, detail)
         return await self.desk.store.update(ticket.number, change, event, kept)
 
+    async def _deliver(self, ticket: Ticket, reply: Reply) -> str | None:
+        """Send ``reply`` to the ticket's thread; on failure log a ``delivery_failed`` event and return why."""
+        try:
+            await self.desk.notifier.send(Outbound(ticket.address, reply))
+        except Exception as exc:
+            reason = str(exc) or type(exc).__name__
+            event = TicketEvent(ticket.number, self.desk.clock.now(), "helpline", "delivery_failed", reason)
+            await self.desk.store.add_event(event)
+            return reason
+        return None
+
     async def _list(self, message: IncomingMessage, scope: str) -> Reply:
         store, now = self.desk.store, self.desk.clock.now()
         if scope == "breaching":
@@ -176,13 +187,10 @@ class Moderation:
         outbound = Reply(
             ReplyKind.TICKET, f"{message.author.name} (support) on ticket #{number}: {text}", ticket=number
         )
-        try:
-            await self.desk.notifier.send(Outbound(ticket.address, outbound))
-        except Exception as exc:  # the reply is saved; say plainly that it was not delivered
-            event = TicketEvent(number, now, "helpline", "delivery_failed", str(exc) or type(exc).__name__)
-            await self.desk.store.add_event(event)
+        failure = await self._deliver(ticket, outbound)
+        if failure is not None:  # the reply is saved; say plainly that it was not delivered
             return Reply(
-                ReplyKind.ERROR, f"Saved on ticket #{number}, but it could not be delivered: {exc}", ticket=number
+                ReplyKind.ERROR, f"Saved on ticket #{number}, but it could not be delivered: {failure}", ticket=number
             )
         sla = ""
         if first and ticket.first_response_due is not None:
@@ -204,8 +212,7 @@ class Moderation:
         ticket = await self._ticket(number)
         if ticket.priority is priority:
             return _info(f"Ticket #{number} is already {priority}.", number)
-        due = deadlines(self.desk.tiers.get(ticket.tier).targets, priority, ticket.created_at)
-        change = TicketChange(priority=priority, first_response_due=due.first_response, resolution_due=due.resolution)
+        change = reprioritised(ticket, self.desk.tiers.get(ticket.tier).targets, priority)
         await self._change(message, ticket, change, "priority", f"{ticket.priority} → {priority}")
         return _info(
             f"Ticket #{number} is now {priority} (was {ticket.priority}); its deadlines moved with it.", number
@@ -232,10 +239,7 @@ class Moderation:
             f"Ticket #{number} is resolved. If the problem is back, just reply here.",
             ticket=number,
         )
-        try:
-            await self.desk.notifier.send(Outbound(ticket.address, notice))
-        except Exception as exc:  # resolving must not depend on the customer's platform being up
-            await self.desk.store.add_event(TicketEvent(number, now, "helpline", "delivery_failed", str(exc)))
+        await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: IncomingMessage, number: int) -> Reply:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from core.errors import HelplineError
 from core.intents import Priority
 from core.messages import Address, Citation
+from core.sla import Targets, deadlines
 
 
 class TicketStatus(StrEnum):
@@ -166,3 +167,16 @@ def raw_bytes(text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
     return text.encode("utf-8", "surrogatepass")
+
+
+def reprioritised(
+    ticket: Ticket, targets: Targets, priority: Priority, status: TicketStatus | None = None
+) -> TicketChange:
+    """The change that gives ``ticket`` a new priority, its deadlines recomputed from when it opened."""
+    due = deadlines(targets, priority, ticket.created_at)
+    return TicketChange(
+        status=status,
+        priority=priority,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
+    )

@@ -289,3 +289,16 @@ async def test_a_question_in_a_ticket_thread_is_answered_and_kept_on_the_ticket(
     assert kept[-1].role is Role.BOT and kept[-1].citation == answer.citation
     [only] = await h.say("what's the weather")
     assert only.text == "Added to ticket #1."
+
+
+async def test_an_undeliverable_reply_is_kept_and_reported_and_resolving_still_works() -> None:
+    h = make_harness(tier="enterprise")
+    await h.say("the whole API is down")
+    h.notifier.fail = ConnectionError("discord unreachable")
+    reply = await h.mod("reply 1 on it")
+    assert reply.kind is ReplyKind.ERROR and "could not be delivered: discord unreachable" in reply.text
+    assert "resolved" in (await h.mod("resolve 1")).text
+    ticket = await h.store.get(1)
+    assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.first_response_at is not None
+    events = [(e.kind, e.detail) for e in await h.store.events(1)]
+    assert events.count(("delivery_failed", "discord unreachable")) == 2
