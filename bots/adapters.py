@@ -25,7 +25,7 @@ class AdapterStatus:
 
 
 ADAPTERS = (
-    AdapterSpec("discord", ("DISCORD_BOT_TOKEN",), available=False),
+    AdapterSpec("discord", ("DISCORD_TOKEN",), available=True),
     AdapterSpec("slack", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), available=False),
     AdapterSpec("github", ("GITHUB_TOKEN", "GITHUB_WEBHOOK_SECRET"), available=False),
 )

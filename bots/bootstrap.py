@@ -169,6 +169,10 @@ async def build_system(
         clock=clock,
         knowledge=knowledge,
         moderators=build_moderators(settings),
-        policy=DeskPolicy(answer_score=settings.support.answer_score),
+        policy=DeskPolicy(
+            answer_score=settings.support.answer_score,
+            ticket_limit=settings.support.ticket_limit,
+            ticket_window=settings.support.ticket_window_duration(),
+        ),
     )
     return System(SupportDesk(desk), EscalationWorker(store, tiers, notifier, clock), store, engine)

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
+from core.sla import parse_duration
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
@@ -74,11 +77,49 @@ class SupportSettings(_Section):
     escalation_interval: float = Field(60.0, ge=1.0, le=3600.0)
     # A passage at least this similar to the question is offered as the answer.
     answer_score: float = Field(0.45, ge=0.0, le=1.0)
+    # One member may open at most ticket_limit tickets per ticket_window; 0 means no limit.
+    ticket_limit: int = Field(3, ge=0, le=1000)
+    ticket_window: str = "10m"
+
+    @field_validator("ticket_window")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            # A custom error keeps pydantic's "Value error, " prefix out of the message the operator reads.
+            raise PydanticCustomError("duration", str(exc)) from None
+        return value
+
+    def ticket_window_duration(self) -> timedelta:
+        """``ticket_window`` as a timedelta (already checked when the settings were read)."""
+        return parse_duration(self.ticket_window)
 
     @field_validator("moderator_roles", "moderator_users", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         # Environment variables carry lists as "moderator,support".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+class DiscordSettings(_Section):
+    """The Discord bot (it runs when ``DISCORD_TOKEN`` is set)."""
+
+    # Text or forum channels where every new message is a question; ids, as Discord shows them.
+    support_channels: tuple[int, ...] = ()
+    # Where escalations addressed to plain "discord" in tiers.yaml are posted.
+    staff_channel: int | None = Field(None, ge=1)
+    # The only role an escalation pings; nothing else the bot sends pings anyone.
+    on_call_role: int | None = Field(None, ge=1)
+    # Needs Message Content Intent in the Developer Portal; without it the bot answers mentions only.
+    message_content: bool = True
+    # Servers to publish slash commands to at once; empty publishes globally (Discord takes up to an hour).
+    command_guilds: tuple[int, ...] = ()
+
+    @field_validator("support_channels", "command_guilds", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        # Environment variables carry lists as "123,456".
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
@@ -97,6 +138,7 @@ class Settings(_Section):
     knowledge: KnowledgeSettings = KnowledgeSettings()
     intents: IntentSettings = IntentSettings()
     support: SupportSettings = SupportSettings()
+    discord: DiscordSettings = DiscordSettings()
     server: ServerSettings = ServerSettings()
 
     def database_url(self) -> str:

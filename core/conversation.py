@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from core.desk import Desk, actor_of
 from core.intents import Handling, Priority
+from core.limits import ticket_refusal
 from core.messages import Action, Choice, Citation, IncomingMessage, Reply, ReplyKind
 from core.sla import deadlines
 from core.tickets import (
@@ -78,8 +79,7 @@ class Conversation:
             return [Reply(ReplyKind.INFO, text, intent=intent)]
         answer = self._answer(understanding)
         if spec.handling is Handling.TICKET:
-            ticket, ack = await self._open(message, understanding.text, intent, spec.base_priority, spec.category)
-            replies = [Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)]
+            replies = [await self._open(message, understanding.text, intent, spec.base_priority, spec.category)]
             if answer is not None:  # a known problem: the docs may help while a person looks at it
                 replies.append(
                     Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
@@ -100,9 +100,16 @@ class Conversation:
 
     async def _open(
         self, message: IncomingMessage, subject: str, intent: str | None, base: Priority, category: str | None
-    ) -> tuple[Ticket, str]:
-        """Open a ticket for this thread (carrying its conversation so far) and word the promise."""
+    ) -> Reply:
+        """Open a ticket for this thread (carrying its conversation so far) and word the promise.
+
+        A member past the ticket limit gets a refusal instead, offering to try again later; the
+        thread's messages stay kept, so a ticket opened from it then still carries them.
+        """
         d = self.desk
+        refusal = await ticket_refusal(d, message)
+        if refusal is not None:
+            return Reply(ReplyKind.INFO, refusal, choices=OFFER_TICKET, intent=intent)
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, base)
         now = d.clock.now()
@@ -121,7 +128,8 @@ class Conversation:
             resolution_due=due.resolution,
         )
         ticket = await d.store.open_ticket(draft, actor_of(message))
-        return ticket, acknowledgement(ticket, member.tier, category)
+        ack = acknowledgement(ticket, member.tier, category)
+        return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
 
     async def _follow_up(
         self, ticket: Ticket, message: IncomingMessage, understanding: Understanding, *, reopened: bool = False
@@ -219,11 +227,11 @@ class Conversation:
             return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
         spec = d.catalog.get(question.intent) if question.intent else None
         base = spec.base_priority if spec is not None else Priority.MEDIUM
-        ticket, ack = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
-        if action is Action.NOT_HELPFUL:
-            event = TicketEvent(ticket.number, d.clock.now(), actor_of(message), "answer_not_helpful")
+        reply = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
+        if action is Action.NOT_HELPFUL and reply.ticket is not None:
+            event = TicketEvent(reply.ticket, d.clock.now(), actor_of(message), "answer_not_helpful")
             await d.store.add_event(event)
-        return [Reply(ReplyKind.TICKET, ack, intent=question.intent, ticket=ticket.number)]
+        return [reply]
 
     def _kept(
         self, message: IncomingMessage, understanding: Understanding, role: Role, ticket: int | None = None

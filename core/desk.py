@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.errors import HelplineError
@@ -79,6 +80,9 @@ class DeskPolicy:
     # How much of a thread travels onto a ticket opened from it.
     history_limit: int = 50
     extract_chars: int = 320
+    # One member may open at most this many tickets within the window; 0 means no limit.
+    ticket_limit: int = 3
+    ticket_window: timedelta = timedelta(minutes=10)
 
 
 @dataclass

@@ -71,6 +71,7 @@ class Escalator:
             notice_text(ticket, tier, deadline, now, by),
             choices=(Choice(f"Claim #{ticket.number}", Action.CLAIM, ticket.number),),
             ticket=ticket.number,
+            origin=ticket.address,
         )
         try:
             await self._notifier.send(Outbound(Address.parse(tier.escalation_target), reply))

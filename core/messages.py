@@ -148,6 +148,8 @@ class Reply:
     destination: Destination = Destination.THREAD
     intent: str | None = None
     ticket: int | None = None
+    # The conversation a reply is about when it is sent elsewhere (an escalation), so adapters can link to it.
+    origin: Address | None = None
 
 
 @dataclass(frozen=True)

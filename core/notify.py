@@ -19,6 +19,10 @@ class RoutingNotifier:
     def __init__(self, routes: Mapping[str, Notifier]) -> None:
         self._routes = dict(routes)
 
+    def add(self, platform: str, notifier: Notifier) -> None:
+        """Deliver ``platform``'s messages through ``notifier`` from now on (an adapter that just started)."""
+        self._routes[platform] = notifier
+
     @property
     def platforms(self) -> tuple[str, ...]:
         """Platforms messages can be delivered to."""

@@ -139,6 +139,10 @@ class TicketStore(Protocol):
         """The newest ticket of this thread, whatever its status."""
         ...
 
+    async def tickets_opened_by(self, platform: str, requester_id: str, since: datetime) -> list[Ticket]:
+        """Tickets this requester opened on this platform at or after ``since``, oldest first."""
+        ...
+
     async def update(
         self,
         number: int,

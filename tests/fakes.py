@@ -156,6 +156,16 @@ class InMemoryTicketStore:
         """The newest ticket of this thread, whatever its status."""
         return max((t for t in self._tickets.values() if t.address == address), key=lambda t: t.number, default=None)
 
+    async def tickets_opened_by(self, platform: str, requester_id: str, since: datetime) -> list[Ticket]:
+        """Tickets this requester opened on this platform at or after ``since``, oldest first."""
+        since = _utc(since)
+        mine = (
+            t
+            for t in self._tickets.values()
+            if t.address.platform == platform and t.requester_id == requester_id and t.created_at >= since
+        )
+        return sorted(mine, key=lambda t: (t.created_at, t.number))
+
     async def update(
         self,
         number: int,

@@ -14,10 +14,11 @@ import uvicorn
 from bots.adapters import adapter_status
 from bots.bootstrap import build_system
 from bots.cli.common import settings_from
+from bots.discord.runner import DiscordRunner, discord_options
 from bots.http.app import create_app
 from config.settings import Settings
 from core.clock import SystemClock
-from core.messages import CONSOLE, Outbound
+from core.messages import CONSOLE, DISCORD, Outbound
 from core.notify import RoutingNotifier
 
 log = logging.getLogger("helpline.serve")
@@ -56,6 +57,11 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
     notifier = RoutingNotifier({CONSOLE: LogNotifier()})
     clock = SystemClock()
     system = await build_system(settings, notifier=notifier, clock=clock)
+    discord_bot = None
+    if any(status.on and status.platform == DISCORD for status in statuses):
+        discord_bot = DiscordRunner(system.desk, discord_options(settings.discord))
+        notifier.add(DISCORD, discord_bot.notifier)
+        discord_bot.start(os.environ["DISCORD_TOKEN"].strip())
     interval = settings.support.escalation_interval
     app = create_app(system.worker, clock, statuses, interval=interval)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
@@ -70,6 +76,8 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
     finally:
         stop.set()
         await worker
+        if discord_bot is not None:
+            await discord_bot.close()
         await system.close()
 
 

@@ -114,6 +114,12 @@ class SqlTicketStore:
         query = select(tickets).where(rows.in_thread(tickets, address))
         return await self._first_ticket(query.order_by(tickets.c.id.desc()).limit(1))
 
+    async def tickets_opened_by(self, platform: str, requester_id: str, since: datetime) -> list[Ticket]:
+        """Tickets this requester opened on this platform at or after ``since``, oldest first."""
+        mine = tickets.c.platform == platform, tickets.c.requester_id == requester_id, tickets.c.created_at >= since
+        query = select(tickets).where(*mine).order_by(tickets.c.created_at, tickets.c.id)
+        return [rows.ticket_from(row) for row in await self._read(query)]
+
     async def update(
         self,
         number: int,

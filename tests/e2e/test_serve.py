@@ -124,14 +124,14 @@ def test_serve_reports_health_and_why_each_adapter_is_off_then_stops_cleanly(ser
     adapters = body["adapters"]
     assert set(adapters) == {"discord", "slack", "github"}
     assert not any(adapter["on"] for adapter in adapters.values())
-    assert "DISCORD_BOT_TOKEN" in adapters["discord"]["reason"]
+    assert "DISCORD_TOKEN" in adapters["discord"]["reason"]
     assert "SLACK_BOT_TOKEN" in adapters["slack"]["reason"]
     assert "SLACK_SIGNING_SECRET" in adapters["slack"]["reason"]
     assert "GITHUB_TOKEN" in adapters["github"]["reason"]
     assert "GITHUB_WEBHOOK_SECRET" in adapters["github"]["reason"]
 
     log = served.stderr()
-    assert "discord adapter: off (DISCORD_BOT_TOKEN not set)" in log
+    assert "discord adapter: off (DISCORD_TOKEN not set)" in log
     assert "slack adapter: off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET not set)" in log
     assert "github adapter: off (GITHUB_TOKEN, GITHUB_WEBHOOK_SECRET not set)" in log
     assert "building it from" in log  # first run: the index was built from the configured folder

@@ -24,7 +24,7 @@ from tests.fakes import InMemoryTicketStore
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 INTERVAL = 60.0
 ADAPTERS = (
-    AdapterStatus("discord", False, "DISCORD_BOT_TOKEN not set"),
+    AdapterStatus("discord", False, "DISCORD_TOKEN not set"),
     AdapterStatus("slack", True, "credentials found"),
 )
 
@@ -91,7 +91,7 @@ def test_ok_after_a_pass_listing_every_adapter_and_why() -> None:
     assert body["status"] == "ok"
     assert body["escalation_worker"] == {"last_pass": START.isoformat(), "last_error": None}
     assert body["adapters"] == {
-        "discord": {"on": False, "reason": "DISCORD_BOT_TOKEN not set"},
+        "discord": {"on": False, "reason": "DISCORD_TOKEN not set"},
         "slack": {"on": True, "reason": "credentials found"},
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bots.adapters import ADAPTERS, AdapterSpec, AdapterStatus, adapter_status
 
 SLACK = AdapterSpec("slack", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), available=True)
-DISCORD = AdapterSpec("discord", ("DISCORD_BOT_TOKEN",), available=False)
+DISCORD = AdapterSpec("discord", ("DISCORD_TOKEN",), available=False)
 
 
 def test_missing_credentials_keep_an_adapter_off_naming_every_missing_variable() -> None:
@@ -22,7 +22,7 @@ def test_only_the_variables_still_missing_are_named() -> None:
 
 
 def test_credentials_without_an_adapter_in_this_build_are_off_and_say_so() -> None:
-    [status] = adapter_status({"DISCORD_BOT_TOKEN": "abc"}, (DISCORD,))
+    [status] = adapter_status({"DISCORD_TOKEN": "abc"}, (DISCORD,))
     assert not status.on
     assert "no adapter yet" in status.reason
 
@@ -42,12 +42,17 @@ def test_each_adapter_is_judged_on_its_own_credentials() -> None:
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
     statuses = adapter_status(env, (DISCORD, SLACK))
     assert [(s.platform, s.on) for s in statuses] == [("discord", False), ("slack", True)]
-    assert "DISCORD_BOT_TOKEN" in statuses[0].reason
+    assert "DISCORD_TOKEN" in statuses[0].reason
 
 
 def test_the_shipped_adapters_are_all_off_in_an_empty_environment() -> None:
     statuses = {s.platform: s for s in adapter_status({})}
     assert set(statuses) == {"discord", "slack", "github"} == {spec.platform for spec in ADAPTERS}
     assert not any(s.on for s in statuses.values())
-    assert "DISCORD_BOT_TOKEN" in statuses["discord"].reason
+    assert "DISCORD_TOKEN" in statuses["discord"].reason
     assert "GITHUB_TOKEN" in statuses["github"].reason and "GITHUB_WEBHOOK_SECRET" in statuses["github"].reason
+
+
+def test_the_discord_bot_is_part_of_this_build_and_runs_with_a_token() -> None:
+    statuses = {s.platform: s for s in adapter_status({"DISCORD_TOKEN": "abc"})}
+    assert statuses["discord"] == AdapterStatus("discord", True, "credentials found")

@@ -129,3 +129,19 @@ def test_index_defaults_in_settings_match_the_index_defaults(tmp_path: Path, mon
 
     monkeypatch.chdir(tmp_path)
     assert index_options(load_settings(env={})) == IndexOptions()
+
+
+def test_discord_settings_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "helpline.yaml", "discord:\n  support_channels: [111, 222]\n  staff_channel: 333\n")
+    settings = load_settings(
+        path, env={"HELPLINE_DISCORD__ON_CALL_ROLE": "444", "HELPLINE_DISCORD__COMMAND_GUILDS": "5,6"}
+    )
+    assert settings.discord.support_channels == (111, 222)
+    assert (settings.discord.staff_channel, settings.discord.on_call_role) == (333, 444)
+    assert settings.discord.command_guilds == (5, 6) and settings.discord.message_content
+
+
+def test_a_bad_discord_id_names_the_file_and_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "helpline.yaml", "discord:\n  support_channels: [help-channel]\n")
+    with pytest.raises(ConfigError, match=r"helpline\.yaml: discord\.support_channels\[0\]: .*integer"):
+        load_settings(path, env={})

@@ -1,0 +1,235 @@
+"""The Discord bot: the thin shell between discord.py events and the support desk.
+
+Everything slow (the model, FAISS, the database) runs inside the desk, off the event loop or
+as non-blocking I/O, so the gateway heartbeat is never held up by a question.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from bots.discord.commands import build_commands
+from bots.discord.text import thread_name
+from bots.discord.translate import (
+    Outgoing,
+    address_of,
+    author_of,
+    incoming,
+    is_answerable,
+    place,
+    render,
+    slash_to_text,
+    target_channel,
+    without_mention,
+)
+from bots.discord.views import ChoiceButton, choice_view
+from core.commands import CommandError
+from core.desk import SupportDesk
+from core.messages import Action, Address, Choice, IncomingMessage, Outbound, Reply, ReplyKind
+from core.notify import UndeliverableError
+
+log = logging.getLogger("helpline.discord")
+
+THREAD_EXISTS = 160004  # Discord's error code: a thread has already been started from this message
+THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day without messages
+LIMITED_MODE = (
+    "the message content intent is off, so Discord withholds the text of ordinary messages: Helpline answers "
+    "when mentioned, in direct messages, in threads it started (where Discord sends the text) and through "
+    "slash commands. To answer every question in the support channels, enable Message Content Intent "
+    "(Developer Portal > your application > Bot) and set discord.message_content: true."
+)
+
+
+@dataclass(frozen=True)
+class DiscordOptions:
+    """The bot's settings (see ``discord`` in docs/configuration.md)."""
+
+    support_channels: frozenset[int] = frozenset()
+    staff_channel: int | None = None
+    on_call_role: int | None = None
+    message_content: bool = True
+    command_guilds: tuple[int, ...] = ()
+    sync_commands: bool = True
+
+
+def mentions_for(ping_role: int | None) -> discord.AllowedMentions:
+    """Nobody may be pinged, except the on-call role on an escalation."""
+    if ping_role is None:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role)], replied_user=False)
+
+
+def _payload(out: Outgoing) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"allowed_mentions": mentions_for(out.ping_role)}
+    if out.content:
+        kwargs["content"] = out.content
+    if out.embed is not None:
+        kwargs["embed"] = out.embed
+    view = choice_view(out.choices)
+    if view is not None:
+        kwargs["view"] = view
+    return kwargs
+
+
+class HelplineBot(discord.Client):
+    """Answers questions in threads, runs the buttons and slash commands, and posts the core's notices."""
+
+    def __init__(self, desk: SupportDesk, options: DiscordOptions) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = options.message_content
+        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        self.desk = desk
+        self.options = options
+        self.tree = app_commands.CommandTree(self)
+        for command in build_commands(self.run_command):
+            self.tree.add_command(command)
+        self._locks: weakref.WeakValueDictionary[Address, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def setup_hook(self) -> None:
+        """Make old buttons work again and publish the slash commands."""
+        self.add_dynamic_items(ChoiceButton)
+        if not self.intents.message_content:
+            log.warning(LIMITED_MODE)
+        if self.options.sync_commands:
+            await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Publish the slash commands: instantly to ``command_guilds``, else globally (can take an hour)."""
+        try:
+            for guild_id in self.options.command_guilds:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+            if not self.options.command_guilds:
+                await self.tree.sync()
+        except discord.HTTPException as exc:
+            log.error("could not publish the slash commands (was the bot invited with applications.commands?): %s", exc)
+
+    async def on_ready(self) -> None:
+        """Log where the bot is."""
+        channels = ", ".join(str(c) for c in sorted(self.options.support_channels)) or "none (mentions and DMs only)"
+        log.info(
+            "connected to Discord as %s in %d server(s); support channels: %s", self.user, len(self.guilds), channels
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A message anywhere the bot can see it."""
+        await self.handle_message(message)
+
+    def _lock_for(self, address: Address) -> asyncio.Lock:
+        # One conversation at a time per thread, so a quick follow-up never overtakes its question.
+        lock = self._locks.get(address)
+        if lock is None:
+            lock = self._locks[address] = asyncio.Lock()
+        return lock
+
+    async def handle_message(self, message: discord.Message) -> None:
+        """Answer a question or follow-up, in a thread of its own."""
+        me = self.user
+        if me is None or not is_answerable(message, me.id):
+            return
+        placement = place(message, me.id, self.options.support_channels)
+        if placement is None or (not self.intents.message_content and not message.content):
+            return  # not for us, or Discord withheld the text (no message content intent)
+        async with self._lock_for(placement.address):
+            replies = await self.desk.handle(incoming(message, placement, me.id))
+            if not replies:
+                return  # a delivery already handled, e.g. replayed after a reconnect
+            target = await self._reply_target(message, placement.new_thread)
+            await self._send_all(target, replies)
+
+    async def _reply_target(self, message: discord.Message, new_thread: bool) -> discord.abc.Messageable:
+        if not new_thread:
+            return message.channel
+        name = thread_name(without_mention(message.content, self.user.id if self.user else 0))
+        try:
+            return await message.create_thread(name=name, auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+        except discord.HTTPException as exc:
+            if exc.code == THREAD_EXISTS:
+                existing = message.guild.get_thread(message.id) if message.guild else None
+                found = existing or await self.fetch_channel(message.id)
+                if isinstance(found, discord.abc.Messageable):
+                    return found
+            log.warning("could not start a thread in %s (%s); replying in the channel", message.channel, exc)
+            return message.channel
+
+    async def _send_all(self, target: discord.abc.Messageable, replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            try:
+                for out in render(reply):
+                    await target.send(**_payload(out))
+            except discord.HTTPException as exc:  # kept in the store; say in the log what the member missed
+                log.error("could not send a %s reply (ticket %s) to Discord: %s", reply.kind, reply.ticket, exc)
+
+    async def handle_choice(self, interaction: discord.Interaction, value: str) -> None:
+        """A button was pressed: rate an answer, ask for a human, or claim a ticket."""
+        try:
+            action: Action | None = Choice.parse_value(value)[0]
+        except ValueError:
+            action = None
+        private = action in (None, Action.CLAIM, Action.HELPFUL)
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        address = address_of(interaction.channel, interaction.guild_id)
+        message = IncomingMessage(
+            address, author_of(interaction.user), value, f"interaction-{interaction.id}", choice=value
+        )
+        async with self._lock_for(address):
+            replies = await self.desk.handle(message)
+        await self._follow_up(interaction, replies)
+
+    async def run_command(self, interaction: discord.Interaction, command: str, options: dict[str, object]) -> None:
+        """A slash command: the core checks the moderator role and runs it; the answer is ephemeral."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            text = slash_to_text(command, options)
+        except CommandError as exc:
+            await self._follow_up(interaction, [Reply(ReplyKind.ERROR, str(exc))])
+            return
+        address = address_of(interaction.channel, interaction.guild_id)
+        author = author_of(interaction.user)
+        message = IncomingMessage(address, author, text, f"interaction-{interaction.id}", command=True)
+        await self._follow_up(interaction, await self.desk.handle(message))
+
+    async def _follow_up(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
+        for reply in replies or [Reply(ReplyKind.INFO, "Done.")]:
+            for out in render(reply):
+                await interaction.followup.send(**_payload(out))
+
+    async def deliver(self, outbound: Outbound) -> None:
+        """Post a message the core started (an escalation, a staff reply) to its channel or thread."""
+        try:
+            channel_id = target_channel(outbound.address, self.options.staff_channel)
+        except ValueError as exc:
+            raise UndeliverableError(str(exc)) from None
+        channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
+        for out in render(outbound.reply, ping_role=self.options.on_call_role):
+            await channel.send(**_payload(out))
+
+
+class DiscordNotifier:
+    """The core's notifier port for Discord: delivers through whichever bot is running."""
+
+    def __init__(self, bot: HelplineBot | None = None) -> None:
+        self.bot = bot
+
+    async def send(self, outbound: Outbound) -> None:
+        """Deliver, or raise so the core can retry later."""
+        bot = self.bot
+        if bot is None or bot.user is None or bot.is_closed():
+            raise UndeliverableError(f"cannot deliver to {outbound.address}: the Discord bot is not connected")
+        await bot.deliver(outbound)
+
+
+def create_bot(desk: SupportDesk, options: DiscordOptions) -> HelplineBot:
+    """A Discord bot on a running support desk; log it in with ``bot.start(token)`` (tests use a fake API)."""
+    return HelplineBot(desk, options)

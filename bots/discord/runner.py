@@ -1,0 +1,83 @@
+"""Running the Discord bot inside ``helpline serve``: connect, reconnect, and fall back without privileged intents."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+
+from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
+from config.settings import DiscordSettings
+from core.desk import SupportDesk
+
+log = logging.getLogger("helpline.discord")
+
+INTENT_REFUSED = (
+    "Discord refused the message content intent: it is not enabled for this application "
+    "(Developer Portal > your application > Bot > Message Content Intent). Reconnecting without it."
+)
+
+
+def discord_options(settings: DiscordSettings) -> DiscordOptions:
+    """The bot's options from the ``discord`` settings."""
+    return DiscordOptions(
+        support_channels=frozenset(settings.support_channels),
+        staff_channel=settings.staff_channel,
+        on_call_role=settings.on_call_role,
+        message_content=settings.message_content,
+        command_guilds=settings.command_guilds,
+    )
+
+
+class DiscordRunner:
+    """Owns the running bot; the notifier always delivers through the current one."""
+
+    def __init__(self, desk: SupportDesk, options: DiscordOptions) -> None:
+        self._desk = desk
+        self._options = options
+        self.notifier = DiscordNotifier()
+        self._task: asyncio.Task[None] | None = None
+
+    def _new_bot(self, options: DiscordOptions) -> HelplineBot:
+        bot = create_bot(self._desk, options)
+        self.notifier.bot = bot
+        return bot
+
+    async def run(self, token: str) -> None:
+        """Log in and stay connected (discord.py reconnects on its own); returns when closed."""
+        bot = self._new_bot(self._options)
+        try:
+            await bot.start(token, reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            if not self._options.message_content:
+                raise
+            log.warning(INTENT_REFUSED)
+            await bot.close()
+            bot = self._new_bot(DiscordOptions(**{**vars(self._options), "message_content": False}))
+            await bot.start(token, reconnect=True)
+        except discord.LoginFailure:
+            log.error("Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal")
+            raise
+
+    def start(self, token: str) -> None:
+        """Run in the background; a crash is logged, the rest of Helpline keeps running."""
+        self._task = asyncio.create_task(self._guarded(token), name="helpline-discord")
+
+    async def _guarded(self, token: str) -> None:
+        try:
+            await self.run(token)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the Discord bot stopped; the rest of Helpline keeps running")
+
+    async def close(self) -> None:
+        """Disconnect and wait for the bot's task to end."""
+        if self.notifier.bot is not None:
+            await self.notifier.bot.close()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
