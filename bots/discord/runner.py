@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 
+import aiohttp
 import discord
 
 from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
@@ -13,6 +15,9 @@ from config.settings import DiscordSettings
 from core.desk import SupportDesk
 
 log = logging.getLogger("helpline.discord")
+
+RETRY_FIRST = 5.0  # seconds before the first retry when Discord cannot be reached at start
+RETRY_LAST = 300.0
 
 INTENT_REFUSED = (
     "Discord refused the message content intent: it is not enabled for this application "
@@ -47,31 +52,47 @@ class DiscordRunner:
 
     async def run(self, token: str) -> None:
         """Log in and stay connected (discord.py reconnects on its own); returns when closed."""
-        bot = self._new_bot(self._options)
         try:
-            await bot.start(token, reconnect=True)
+            await self._connect(token, self._options)
         except discord.PrivilegedIntentsRequired:
             if not self._options.message_content:
                 raise
             log.warning(INTENT_REFUSED)
-            await bot.close()
-            bot = self._new_bot(DiscordOptions(**{**vars(self._options), "message_content": False}))
-            await bot.start(token, reconnect=True)
+            await self._connect(token, dataclasses.replace(self._options, message_content=False))
         except discord.LoginFailure:
             log.error("Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal")
             raise
+
+    async def _connect(self, token: str, options: DiscordOptions) -> None:
+        bot = self._new_bot(options)
+        try:
+            await bot.start(token, reconnect=True)
+        finally:
+            if not bot.is_closed():
+                await bot.close()
 
     def start(self, token: str) -> None:
         """Run in the background; a crash is logged, the rest of Helpline keeps running."""
         self._task = asyncio.create_task(self._guarded(token), name="helpline-discord")
 
     async def _guarded(self, token: str) -> None:
-        try:
-            await self.run(token)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("the Discord bot stopped; the rest of Helpline keeps running")
+        delay = RETRY_FIRST
+        while True:
+            try:
+                await self.run(token)
+                return  # closed on purpose
+            except asyncio.CancelledError:
+                raise
+            except discord.LoginFailure:
+                return  # a wrong token does not fix itself; already logged
+            except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
+                # Discord unreachable at start (discord.py retries on its own once connected).
+                log.warning("cannot reach Discord (%s); trying again in %.0f s", exc or type(exc).__name__, delay)
+            except Exception:
+                log.exception("the Discord bot stopped; the rest of Helpline keeps running")
+                return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_LAST)
 
     async def close(self) -> None:
         """Disconnect and wait for the bot's task to end."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -15,12 +17,13 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk import Desk, Moderators, SupportDesk
+from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
 from core.escalation import EscalationWorker
 from core.messages import DISCORD
 from core.notify import RoutingNotifier
 from core.tickets import TicketStatus
 from core.tiers import TierDirectory, TierRule
+from core.understanding import Understanding
 from tests.adapters.discord_fake import (
     ANA,
     BOT,
@@ -296,3 +299,47 @@ async def test_a_member_opening_many_tickets_quickly_gets_a_polite_notice(world:
     [notice] = world.discord.api.sent(threads[-1])
     assert notice["content"].startswith("You have opened 3 tickets in the last 10 minutes")
     assert _buttons(notice) == [("Open a ticket", "helpline:open_ticket")]
+
+
+class SlowUnderstander:
+    """A model that takes half a second per message, as a big one on a busy machine might."""
+
+    def __init__(self, inner: MessageUnderstander) -> None:
+        self._inner = inner
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        """Block this thread, then understand."""
+        time.sleep(0.5)
+        return self._inner.understand(raw)
+
+
+async def test_a_slow_model_never_holds_up_the_event_loop(world: World) -> None:
+    world.desk.desk.understander = SlowUnderstander(world.desk.desk.understander)
+    loop = asyncio.get_running_loop()
+    gaps: list[float] = []
+
+    async def heartbeat() -> None:  # stands in for the gateway heartbeat, which must keep beating
+        last = loop.time()
+        while True:
+            await asyncio.sleep(0.01)
+            gaps.append(loop.time() - last)
+            last = loop.time()
+
+    beating = asyncio.create_task(heartbeat())
+    question = await world.discord.message("my app keeps dying with exit code 137")
+    beating.cancel()
+    assert len(world.discord.api.sent(question)) == 1
+    assert len(gaps) > 20 and max(gaps) < 0.25  # the 0.5 s of inference ran off the loop
+
+
+async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world: World) -> None:
+    question = await world.discord.message("the site is down")
+    await world.discord.slash(
+        "ticket", "reply", {"number": 1, "text": "Fixed, *please* retry"}, roles=(MODERATOR_ROLE,)
+    )
+    posted = world.discord.api.sent(question)[-1]
+    assert posted["content"] == "Mo (support) on ticket #1: Fixed, \\*please\\* retry"
+    [confirmation] = world.discord.api.followups()
+    assert "Sent to the customer on ticket #1" in confirmation["content"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.first_response_at == START
