@@ -67,8 +67,9 @@ class Moderators:
     users: frozenset[str] = frozenset()
 
     def allows(self, platform: str, author: Author) -> bool:
-        """True if ``author`` on ``platform`` is a moderator."""
-        return bool(self.roles & author.roles) or f"{platform}:{author.id}" in self.users
+        """True if ``author`` on ``platform`` is a moderator (role names compared ignoring case)."""
+        wanted = {role.casefold() for role in self.roles}
+        return any(role.casefold() in wanted for role in author.roles) or f"{platform}:{author.id}" in self.users
 
 
 @dataclass(frozen=True)

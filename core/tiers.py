@@ -48,7 +48,7 @@ class TierRule:
             (self.platform is None or self.platform == where.platform)
             and (self.workspace is None or self.workspace == where.workspace)
             and (self.channel is None or self.channel == where.channel)
-            and (self.role is None or self.role in message.author.roles)
+            and (self.role is None or self.role.casefold() in {r.casefold() for r in message.author.roles})
         )
 
 

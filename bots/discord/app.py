@@ -42,8 +42,8 @@ THREAD_EXISTS = 160004  # Discord's error code: a thread has already been starte
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day without messages
 LIMITED_MODE = (
     "the message content intent is off, so Discord withholds the text of ordinary messages: Helpline answers "
-    "when mentioned, in direct messages, in threads it started (where Discord sends the text) and through "
-    "slash commands. To answer every question in the support channels, enable Message Content Intent "
+    "messages that mention it, direct messages, buttons and slash commands (staff replies in threads count only "
+    "when they mention the bot). To answer every question in the support channels, enable Message Content Intent "
     "(Developer Portal > your application > Bot) and set discord.message_content: true."
 )
 
@@ -183,7 +183,7 @@ class HelplineBot(discord.Client):
         )
         async with self._lock_for(address):
             replies = await self.desk.handle(message)
-        await self._follow_up(interaction, replies)
+        await self._follow_up(interaction, replies, ephemeral=private)
 
     async def run_command(self, interaction: discord.Interaction, command: str, options: dict[str, object]) -> None:
         """A slash command: the core checks the moderator role and runs it; the answer is ephemeral."""
@@ -191,17 +191,18 @@ class HelplineBot(discord.Client):
         try:
             text = slash_to_text(command, options)
         except CommandError as exc:
-            await self._follow_up(interaction, [Reply(ReplyKind.ERROR, str(exc))])
+            await self._follow_up(interaction, [Reply(ReplyKind.ERROR, str(exc))], ephemeral=True)
             return
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
         message = IncomingMessage(address, author, text, f"interaction-{interaction.id}", command=True)
-        await self._follow_up(interaction, await self.desk.handle(message))
+        await self._follow_up(interaction, await self.desk.handle(message), ephemeral=True)
 
-    async def _follow_up(self, interaction: discord.Interaction, replies: Sequence[Reply]) -> None:
+    async def _follow_up(self, interaction: discord.Interaction, replies: Sequence[Reply], *, ephemeral: bool) -> None:
+        # Only the first follow-up inherits the deferral's privacy; later pieces must ask again.
         for reply in replies or [Reply(ReplyKind.INFO, "Done.")]:
             for out in render(reply):
-                await interaction.followup.send(**_payload(out))
+                await interaction.followup.send(**_payload(out), ephemeral=ephemeral)
 
     async def deliver(self, outbound: Outbound) -> None:
         """Post a message the core started (an escalation, a staff reply) to its channel or thread."""

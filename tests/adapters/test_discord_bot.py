@@ -177,6 +177,7 @@ async def test_moderator_claims_by_slash_command_and_a_member_is_refused(world: 
     assert "Only moderators" in refusal["content"]
     assert "claimed ticket" in claimed["content"]
     assert all(d["data"]["flags"] == 64 for d in world.discord.api.deferrals())  # both answered ephemerally
+    assert all(f["flags"] == 64 for f in world.discord.api.followups())
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.assignee == f"discord:{MO}"
 
@@ -343,3 +344,17 @@ async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world
     assert "Sent to the customer on ticket #1" in confirmation["content"]
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.first_response_at == START
+
+
+async def test_a_long_slash_command_answer_stays_private_in_every_piece(world: World) -> None:
+    for n in range(3):
+        await world.discord.message(f"the site is down {n} " + "details " * 30)
+    for n in range(12):
+        await world.discord.slash(
+            "ticket", "note", {"number": 1, "text": f"note {n} " + "z" * 180}, roles=(MODERATOR_ROLE,)
+        )
+    before = len(world.discord.api.followups())
+    await world.discord.slash("ticket", "show", {"number": 1}, roles=(MODERATOR_ROLE,))
+    pieces = world.discord.api.followups()[before:]
+    assert len(pieces) > 1 and all(len(p["content"]) <= 2000 for p in pieces)
+    assert all(p["flags"] == 64 for p in pieces)
