@@ -54,6 +54,9 @@ class Author:
     id: str
     name: str
     roles: frozenset[str] = frozenset()
+    # The author's own organisation when it differs from where they write: on Slack Connect, a
+    # customer's team id in a channel shared from the vendor's workspace. Empty when unknown.
+    team: str = ""
 
 
 @dataclass(frozen=True)

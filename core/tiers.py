@@ -30,6 +30,11 @@ class Tier:
         return self.targets.first_response.get(priority) is not None
 
 
+def home_of(message: IncomingMessage) -> str:
+    """The workspace an author belongs to: their own team if known (Slack Connect), else where they write."""
+    return message.author.team or message.address.workspace
+
+
 @dataclass(frozen=True)
 class TierRule:
     """Puts matching authors in a tier; every field that is set must match."""
@@ -46,7 +51,7 @@ class TierRule:
         where = message.address
         return (
             (self.platform is None or self.platform == where.platform)
-            and (self.workspace is None or self.workspace == where.workspace)
+            and (self.workspace is None or self.workspace == home_of(message))
             and (self.channel is None or self.channel == where.channel)
             and (self.role is None or self.role.casefold() in {r.casefold() for r in message.author.roles})
         )
@@ -112,7 +117,7 @@ class TierDirectory:
             return Membership(customer.id, self._tiers[customer.tier])
         for rule in self._rules:
             if rule.matches(message):
-                owner = rule.customer or f"{message.platform}:{message.address.workspace or message.author.id}"
+                owner = rule.customer or f"{message.platform}:{home_of(message) or message.author.id}"
                 return Membership(owner, self._tiers[rule.tier])
         return Membership(identity, self._tiers[self.default_tier])
 
