@@ -109,7 +109,7 @@ class Notifier(Protocol):
 
 
 class TicketStore(Protocol):
-    """Tickets, their audit log, conversations and escalations.
+    """Tickets, their audit log, conversations, escalations and claimed platform deliveries.
 
     Every method is one transaction: a method that writes several rows writes all or none.
     Times are timezone-aware UTC.
@@ -195,6 +195,19 @@ class TicketStore(Protocol):
 
     async def escalations(self, number: int) -> list[Escalation]:
         """A ticket's escalations, oldest first."""
+        ...
+
+    async def claim_delivery(self, platform: str, delivery_id: str, at: datetime) -> bool:
+        """Record that this platform delivery is being handled; False if it was already claimed (a retry or duplicate).
+
+        Uniqueness is enforced by the database, so it holds across restarts and processes. Raises
+        ``ValueError`` for an empty id or one longer than the store keeps, rather than cutting it
+        (two long ids sharing a prefix would then count as one delivery).
+        """
+        ...
+
+    async def forget_deliveries(self, before: datetime) -> int:
+        """Delete delivery records older than ``before`` (platforms stop retrying after hours); returns how many."""
         ...
 
     async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:

@@ -97,6 +97,7 @@ class InMemoryTicketStore:
         self._events: list[TicketEvent] = []
         self._escalations: dict[tuple[int, Deadline, int], Escalation] = {}
         self._deflections: list[tuple[Address, str, str, datetime]] = []
+        self._deliveries: dict[tuple[str, str], datetime] = {}
 
     def _require(self, number: int) -> Ticket:
         if number not in self._tickets:
@@ -252,6 +253,22 @@ class InMemoryTicketStore:
     async def escalations(self, number: int) -> list[Escalation]:
         """A ticket's escalations, oldest first."""
         return sorted((e for e in self._escalations.values() if e.ticket == number), key=lambda e: e.at)
+
+    async def claim_delivery(self, platform: str, delivery_id: str, at: datetime) -> bool:
+        """Record that this delivery is being handled; False if it was already claimed (a retry or duplicate)."""
+        received = rows.delivery_values(platform, delivery_id, _utc(at))["received_at"]
+        if (platform, delivery_id) in self._deliveries:
+            return False
+        self._deliveries[platform, delivery_id] = received
+        return True
+
+    async def forget_deliveries(self, before: datetime) -> int:
+        """Delete delivery records older than ``before`` (platforms stop retrying after hours); returns how many."""
+        before = _utc(before)
+        old = [key for key, received in self._deliveries.items() if received < before]
+        for key in old:
+            del self._deliveries[key]
+        return len(old)
 
     async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
         """Count a question the knowledge base answered to the customer's satisfaction."""

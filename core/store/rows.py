@@ -9,6 +9,7 @@ from sqlalchemy import and_
 
 from core.intents import Priority
 from core.messages import Address, Citation
+from core.store.schema import DELIVERY_ID_LENGTH, PLATFORM_LENGTH
 from core.tickets import (
     ConversationMessage,
     Deadline,
@@ -185,3 +186,16 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
 def escalation_from(row: RowMapping) -> Escalation:
     """A claimed escalation read back from its row."""
     return Escalation(row["ticket_id"], Deadline(row["deadline"]), row["level"], row["target"], row["at"])
+
+
+def delivery_values(platform: str, delivery_id: str, at: datetime) -> dict[str, Any]:
+    """The row of a claimed delivery; ids the columns cannot hold whole are refused, never cut.
+
+    Cutting could merge two deliveries whose ids share a prefix, and an empty id would merge every
+    delivery that came without one, so both are caller errors.
+    """
+    if not platform or len(platform) > PLATFORM_LENGTH:
+        raise ValueError(f"platform name must be 1 to {PLATFORM_LENGTH} characters, got {len(platform)}")
+    if not delivery_id or len(delivery_id) > DELIVERY_ID_LENGTH:
+        raise ValueError(f"{platform} delivery id must be 1 to {DELIVERY_ID_LENGTH} characters, got {len(delivery_id)}")
+    return {"platform": platform, "delivery_id": delivery_id, "received_at": at}

@@ -31,6 +31,9 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+PLATFORM_LENGTH = 32
+DELIVERY_ID_LENGTH = 255
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime that is stored as UTC and always comes back aware, in UTC.
@@ -59,7 +62,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def _address_columns() -> list[Column[str]]:
     return [
-        Column("platform", String(32), nullable=False),
+        Column("platform", String(PLATFORM_LENGTH), nullable=False),
         Column("workspace", String(255), nullable=False),
         Column("channel", String(255), nullable=False),
         Column("thread", String(255), nullable=False),
@@ -88,6 +91,8 @@ tickets = Table(
     Column("resolved_at", UTCDateTime, nullable=True),
     Index("ix_tickets_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_tickets_status", "status"),
+    # Serves the per-member ticket limit (``tickets_opened_by``): equality on the first two, a range on the third.
+    Index("ix_tickets_requester", "platform", "requester_id", "created_at"),
     # Ticket numbers are shown to customers; AUTOINCREMENT keeps SQLite from ever reusing one.
     sqlite_autoincrement=True,
 )
@@ -147,4 +152,14 @@ deflections = Table(
     Column("question", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    # Platforms retry a delivery under the same id; the primary key lets only one claim of it succeed.
+    Column("platform", String(PLATFORM_LENGTH), primary_key=True),
+    Column("delivery_id", String(DELIVERY_ID_LENGTH), primary_key=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Index("ix_deliveries_received_at", "received_at"),
 )

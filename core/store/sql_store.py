@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.intents import Priority
 from core.store import rows
 from core.store.engine import writer
-from core.store.schema import deflections, escalations, messages, ticket_events, tickets
+from core.store.schema import deflections, deliveries, escalations, messages, ticket_events, tickets
 from core.tickets import FirstResponse, TicketEvent, TicketNotFoundError, TicketStatus
 
 if TYPE_CHECKING:
@@ -224,6 +224,31 @@ class SqlTicketStore:
         query = select(escalations).where(escalations.c.ticket_id == number)
         found = await self._read(query.order_by(escalations.c.at, escalations.c.id))
         return [rows.escalation_from(row) for row in found]
+
+    async def claim_delivery(self, platform: str, delivery_id: str, at: datetime) -> bool:
+        """Record that this platform delivery is being handled; False if it was already claimed (a retry or duplicate).
+
+        The primary key decides, so two processes cannot both claim it; raises ``ValueError`` for an id
+        the column cannot hold whole.
+        """
+        values = rows.delivery_values(platform, delivery_id, at)
+        try:
+            async with self._write() as conn:
+                await conn.execute(insert(deliveries).values(values))
+        except IntegrityError:
+            # The failed transaction is already rolled back (PostgreSQL refuses any statement after
+            # the error), so whether the id is taken is asked in a fresh one.
+            same = deliveries.c.platform == platform, deliveries.c.delivery_id == delivery_id
+            if await self._exists(select(deliveries.c.delivery_id).where(*same)):
+                return False
+            raise
+        return True
+
+    async def forget_deliveries(self, before: datetime) -> int:
+        """Delete delivery records older than ``before`` (platforms stop retrying after hours); returns how many."""
+        async with self._write() as conn:
+            forgotten = await conn.execute(delete(deliveries).where(deliveries.c.received_at < before))
+        return forgotten.rowcount
 
     async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
         """Count a question the knowledge base answered to the customer's satisfaction."""

@@ -103,15 +103,17 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
         return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
     async with engine.connect() as conn:
-        assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0001"]
+        assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0002"]
         assert await conn.run_sync(differences) == []
         indexes = await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"))
         assert set(indexes.scalars()) == {
             "ix_tickets_thread",
             "ix_tickets_status",
+            "ix_tickets_requester",
             "ix_ticket_events_ticket_id",
             "ix_messages_thread",
             "ix_messages_ticket_id",
+            "ix_deliveries_received_at",
         }
 
 
