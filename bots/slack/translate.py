@@ -1,0 +1,385 @@
+"""Pure translation between Slack payloads (events, button presses, slash commands) and the core's messages.
+
+Nothing here talks to Slack: these functions read the JSON Slack delivers and build the Block Kit
+the bot posts. Anything malformed or not for Helpline reads as None, never as an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
+from core.messages import Action, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
+
+ACTION_PREFIX = "helpline:"
+CHOICES_BLOCK_ID = "helpline_choices"
+COMMAND = "/helpline"
+SECTION_LIMIT = 3000  # Slack's limit for a section's (and a context element's) text
+FALLBACK_LIMIT = 3000
+BLOCK_LIMIT = 50  # blocks per message
+BUTTON_LIMIT = 25  # elements per actions block
+LABEL_LIMIT = 75  # a button's text
+TRUNCATED = "… (truncated)"
+
+# Subtypes that are still someone asking something; edits, deletions, joins and bot posts are not.
+_ANSWERED_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+_PRIMARY = frozenset({Action.HELPFUL, Action.CLAIM})
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ids end up in addresses, so no "/", ":" or spaces
+_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
+_GROUP = re.compile(r"S[A-Z0-9]{1,40}")
+# What a cut must not fall inside: an entity from ``escape`` or a <link|label> / <!subteam^…> we made.
+_TOKEN = re.compile(r"&(?:amp|lt|gt);|<[^<>\n]*>")
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>|]+")
+# A web address in escaped text: "&lt;" or "&gt;" ends it, and so does trailing punctuation.
+_URL = re.compile(r"https?://(?:[^\s<>|&]|&amp;)*(?:[^\s<>|&.,;:!?)\]'\"*_~`]|&amp;)")
+
+
+def escape(text: str) -> str:
+    """Text as Slack shows it literally: no mention, link or bidi trick can form from it."""
+    # Bidi controls can reorder what a reader sees around a link; "&" goes first so entities stay intact.
+    text = _BIDI_CONTROLS.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What the user typed, from the text of a Slack event (Slack sends ``&``, ``<`` and ``>`` as entities)."""
+    # "&amp;" last, so a typed "&lt;" (sent as "&amp;lt;") stays "&lt;".
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def address_of(team: str, channel: str, ts: str, thread_ts: str | None, channel_type: str | None) -> Address:
+    """The conversation a message belongs to: its thread, which a top-level message starts."""
+    # The bot answers in a thread everywhere, direct messages ("im") included, so ``channel_type`` changes nothing.
+    return Address(SLACK, team, channel, thread_ts or ts)
+
+
+def message_id(channel: str, ts: str) -> str:
+    """The id of a message, the same in its ``message`` and ``app_mention`` events so the core sees it once."""
+    return f"{channel}:{ts}"
+
+
+def strip_mention(text: str, bot_user_id: str) -> str:
+    """The text without mentions of the bot (``<@U…>`` or ``<@U…|name>``)."""
+    mention = re.compile(rf"[ \t]*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[:,]?[ \t]*")
+    return mention.sub(" ", text).strip()
+
+
+def _text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _map(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _ident(value: object) -> str | None:
+    return value if isinstance(value, str) and _ID.fullmatch(value) else None
+
+
+def _stamp(value: object) -> str | None:
+    return value if isinstance(value, str) and _TS.fullmatch(value) else None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ``message`` or ``app_mention`` event Helpline may answer."""
+
+    event_id: str
+    type: str
+    team: str  # the workspace the channel lives in, the same for every writer in a shared channel
+    channel: str
+    channel_type: str | None
+    user: str
+    user_team: str  # the writer's own workspace (a Slack Connect customer's), else the channel's
+    text: str
+    ts: str
+    thread_ts: str | None
+    bot_id: str | None
+    subtype: str | None
+
+
+def _answerable(event: Mapping[str, Any]) -> bool:
+    subtype = event.get("subtype")
+    return (
+        event.get("type") in ("message", "app_mention")
+        and not event.get("bot_id")  # other apps, and our own replies, post with a bot id
+        and isinstance(subtype, str | None)
+        and subtype in _ANSWERED_SUBTYPES
+    )
+
+
+def read_event(envelope: Mapping[str, Any]) -> Event | None:
+    """The event in an ``event_callback`` envelope, or None for anything Helpline ignores or cannot read."""
+    if not isinstance(envelope, Mapping) or envelope.get("type") != "event_callback":
+        return None
+    event = _map(envelope, "event")
+    text, thread_ts, channel_type = event.get("text", ""), event.get("thread_ts"), event.get("channel_type")
+    if not _answerable(event) or not isinstance(text, str) or not isinstance(channel_type, str | None):
+        return None
+    if thread_ts is not None and _stamp(thread_ts) is None:
+        return None
+    team = _ident(envelope.get("context_team_id") or envelope.get("team_id"))
+    channel, user, ts = _ident(event.get("channel")), _ident(event.get("user")), _stamp(event.get("ts"))
+    event_id = _text(envelope, "event_id")
+    if not (team and channel and user and ts and event_id):
+        return None
+    user_team = _ident(event.get("user_team") or event.get("team")) or ""
+    subtype = event.get("subtype")
+    return Event(
+        event_id, event["type"], team, channel, channel_type, user, user_team, text, ts, thread_ts, None, subtype
+    )
+
+
+def _received_at(ts: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(float(ts), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def incoming(event: Event, bot_user_id: str, staff_roles: frozenset[str]) -> IncomingMessage:
+    """The core's message for an event, its text as typed; the author's name is their user id."""
+    return IncomingMessage(
+        address_of(event.team, event.channel, event.ts, event.thread_ts, event.channel_type),
+        Author(event.user, event.user, staff_roles, team=event.user_team),
+        # The mention is taken out first: only Slack's own markup, never typed text, can form one.
+        unescape(strip_mention(event.text, bot_user_id)),
+        message_id=message_id(event.channel, event.ts),
+        received_at=_received_at(event.ts),
+    )
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One Slack message: the notification text and the Block Kit blocks shown."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT, most: int | None = None) -> list[str]:
+    """Up to ``most`` pieces of ``limit`` characters, cut at line ends or spaces, never inside an entity or link."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while rest and (most is None or len(pieces) < most):
+        cut = _cut(rest, limit) if len(rest) > limit else len(rest)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return pieces
+
+
+def _cut(text: str, limit: int) -> int:
+    # Tokens are looked for a little past the limit, to catch one that straddles it.
+    tokens = [match.span() for match in _TOKEN.finditer(text, 0, 2 * limit)]
+
+    def inside(at: int) -> int | None:
+        return next((start for start, end in tokens if start < at < end), None)
+
+    # A break in the fuller half first, so an early blank line does not leave a runt piece.
+    for low in (limit // 2, 1):
+        for separator in ("\n", " "):
+            at = text.rfind(separator, low, limit + 1)
+            while at >= low and inside(at) is not None:
+                at = text.rfind(separator, low, at)
+            if at >= low:
+                return at
+    return inside(limit) or limit
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack would otherwise turn a bare "@here" or "#channel" into a live mention or link.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def _linked(escaped: str) -> str:
+    # verbatim text gets no automatic links, so web addresses are linked here; "|" would let a link wear a
+    # label that is not its address, so it ends one.
+    return _URL.sub(lambda match: f"<{match[0]}>", escaped)
+
+
+def _answer_text(reply: Reply) -> str:
+    citation = reply.citation
+    assert citation is not None
+    title = escape(citation.title.strip()) or "Answer"
+    if _WEB_ADDRESS.fullmatch(citation.url):
+        header = f"*<{escape(citation.url)}|{title}>*"
+    else:
+        header = f"*{title}* (source: {escape(citation.url)})"
+    heading, _, body = reply.text.partition("\n")
+    heading = escape(heading.strip())
+    lines = [header, f"*{heading}*" if heading else "", _linked(escape(body.strip()))]
+    return "\n".join(line for line in lines if line)
+
+
+def _prefix(reply: Reply, mention_group: str | None) -> str:
+    if reply.kind is ReplyKind.ERROR:
+        return ":warning: "
+    if reply.kind is not ReplyKind.ESCALATION or mention_group is None:
+        return ""  # only an escalation may notify anyone beyond the thread
+    if not _GROUP.fullmatch(mention_group):
+        raise ValueError(f"{mention_group!r} is not a Slack user group id (S…)")
+    return f"<!subteam^{mention_group}> "
+
+
+def _conversation(reply: Reply, origin_link: str | None) -> dict[str, Any] | None:
+    if reply.kind is not ReplyKind.ESCALATION:
+        return None
+    if origin_link is not None and _WEB_ADDRESS.fullmatch(origin_link) and len(origin_link) < SECTION_LIMIT // 2:
+        where = f"<{escape(origin_link)}|thread>"
+    elif reply.origin is not None:
+        where = escape(str(reply.origin))[: SECTION_LIMIT // 2]
+    else:
+        return None
+    return {"type": "context", "elements": [_mrkdwn(f"Conversation: {where}")]}
+
+
+def _choices(choices: tuple[Choice, ...]) -> dict[str, Any]:
+    buttons: list[dict[str, Any]] = []
+    for choice in choices[:BUTTON_LIMIT]:
+        # plain_text is never parsed for mentions or links; only the bidi tricks need removing.
+        label = _BIDI_CONTROLS.sub("", choice.label).strip()[:LABEL_LIMIT] or choice.value[:LABEL_LIMIT]
+        button: dict[str, Any] = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label},
+            "action_id": ACTION_PREFIX + choice.value,
+            "value": choice.value,
+        }
+        # One green button at most: the answer the bot hopes for (helpful) or the one staff want (claim).
+        if choice.action in _PRIMARY and not any("style" in b for b in buttons):
+            button["style"] = "primary"
+        buttons.append(button)
+    return {"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": buttons}
+
+
+def render(reply: Reply, *, mention_group: str | None = None, origin_link: str | None = None) -> SlackMessage:
+    """The Slack message for a reply; everything from the reply is escaped, and only escalations mention.
+
+    Answers lead with their article's title linked; long text is split over several sections.
+    """
+    prefix = _prefix(reply, mention_group)
+    answer = reply.kind is ReplyKind.ANSWER and reply.citation is not None
+    body = _answer_text(reply) if answer else _linked(escape(reply.text.strip()))
+    extras = [block for block in (_conversation(reply, origin_link),) if block is not None]
+    if reply.choices:
+        extras.append(_choices(reply.choices))
+    room = BLOCK_LIMIT - len(extras)
+    pieces = split_text(prefix + (body or "(empty reply)"), most=room + 1)
+    if len(pieces) > room:
+        pieces = [*pieces[: room - 1], TRUNCATED]
+    blocks = [{"type": "section", "text": _mrkdwn(piece)} for piece in pieces]
+    fallback = prefix + (escape(reply.text.strip()) or "(empty reply)")
+    if len(fallback) > FALLBACK_LIMIT:
+        fallback = fallback[: _cut(fallback, FALLBACK_LIMIT - 1)].rstrip() + "…"
+    return SlackMessage(fallback, [*blocks, *extras])
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """A press of one of Helpline's buttons."""
+
+    team: str
+    channel: str
+    message_ts: str
+    thread_ts: str | None
+    user: str
+    user_team: str
+    value: str
+    response_url: str
+    action_ts: str
+
+
+def _helpline_action(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    actions = payload.get("actions")
+    for action in actions if isinstance(actions, list) else []:
+        if isinstance(action, Mapping) and str(action.get("action_id", "")).startswith(ACTION_PREFIX):
+            return action
+    return None
+
+
+def read_button(payload: Mapping[str, Any]) -> ButtonPress | None:
+    """The press in a ``block_actions`` payload, or None if it is not a well-formed Helpline button."""
+    action = _helpline_action(payload) if isinstance(payload, Mapping) else None
+    if action is None or payload.get("type") != "block_actions":
+        return None
+    container, user, message = _map(payload, "container"), _map(payload, "user"), _map(payload, "message")
+    # "team" is the workspace the app serves even when a Slack Connect guest presses; it is null in
+    # organisation-wide installs, where the presser's team is the best there is.
+    team = _ident(_map(payload, "team").get("id") or user.get("team_id"))
+    channel, user_id = _ident(container.get("channel_id")), _ident(user.get("id"))
+    message_ts, action_ts = _stamp(container.get("message_ts")), _stamp(action.get("action_ts"))
+    thread_ts = _stamp(container.get("thread_ts") or message.get("thread_ts"))
+    value, response_url = _text(action, "value"), _text(payload, "response_url")
+    if not (team and channel and user_id and message_ts and action_ts and value and response_url):
+        return None
+    try:
+        Choice.parse_value(value)
+    except ValueError:
+        return None
+    user_team = _ident(user.get("team_id")) or team
+    return ButtonPress(team, channel, message_ts, thread_ts, user_id, user_team, value, response_url, action_ts)
+
+
+def button_incoming(press: ButtonPress, staff_roles: frozenset[str]) -> IncomingMessage:
+    """The core's message for a button press, in the conversation whose thread holds the button."""
+    return IncomingMessage(
+        address_of(press.team, press.channel, press.message_ts, press.thread_ts, None),
+        Author(press.user, press.user, staff_roles, team=press.user_team),
+        press.value,
+        message_id=f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}",
+        choice=press.value,
+    )
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A ``/helpline`` command."""
+
+    team: str
+    channel: str
+    user: str
+    user_team: str
+    text: str
+    response_url: str
+    trigger_id: str
+
+
+def read_command(form: Mapping[str, Any]) -> SlashCommand | None:
+    """The ``/helpline`` command in a slash command's form fields, or None."""
+    if not isinstance(form, Mapping) or form.get("command") != COMMAND:
+        return None
+    team, channel, user = (_ident(form.get(key)) for key in ("team_id", "channel_id", "user_id"))
+    text, response_url, trigger_id = form.get("text", ""), _text(form, "response_url"), _text(form, "trigger_id")
+    if not (team and channel and user and response_url and trigger_id) or not isinstance(text, str):
+        return None
+    return SlashCommand(team, channel, user, team, text, response_url, trigger_id)
+
+
+def command_incoming(cmd: SlashCommand, staff_roles: frozenset[str]) -> IncomingMessage:
+    """The core's command message; a bare ``/helpline`` asks for help."""
+    return IncomingMessage(
+        Address(SLACK, cmd.team, cmd.channel),
+        Author(cmd.user, cmd.user, staff_roles, team=cmd.user_team),
+        cmd.text.strip() or "help",
+        message_id=f"command:{cmd.trigger_id}",
+        command=True,
+    )
+
+
+def thread_ts_of(address: Address) -> str | None:
+    """The thread a message to ``address`` goes in, if any."""
+    return address.thread or None
+
+
+def channel_of(address: Address, default_channel: str | None) -> str:
+    """The channel a message to ``address`` goes to; bare ``slack`` means the escalation channel."""
+    channel = address.channel or default_channel
+    if not channel:
+        raise ValueError(f"{address} names no channel and slack.escalation_channel is not set")
+    return channel
