@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from core.intents import Priority
 from core.messages import Address, Citation
 from core.ports import TicketStore
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
 from core.tickets import (
     ConversationMessage,
     Deadline,
@@ -25,27 +21,12 @@ from core.tickets import (
     TicketNotFoundError,
     TicketStatus,
 )
-from tests.fakes import InMemoryTicketStore
 
 pytestmark = pytest.mark.asyncio
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 THREAD = Address("slack", "T1", "C1", "1700000000.1")
 OTHER = Address("slack", "T1", "C1", "1700000000.2")
-
-
-@pytest_asyncio.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TicketStore]:
-    """A fresh, empty store of each kind."""
-    if request.param == "memory":
-        yield InMemoryTicketStore()
-        return
-    engine = create_engine_for(sqlite_url(tmp_path / "data" / "helpline.sqlite3"))
-    try:
-        await upgrade_schema(engine)
-        yield SqlTicketStore(engine)
-    finally:
-        await engine.dispose()
 
 
 def draft(

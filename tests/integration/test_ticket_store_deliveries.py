@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from core.ports import TicketStore
 from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
-from tests.fakes import InMemoryTicketStore
 
 pytestmark = pytest.mark.asyncio
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EVENT = "Ev0123456789"
 DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
-
-
-@pytest_asyncio.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TicketStore]:
-    """A fresh, empty store of each kind."""
-    if request.param == "memory":
-        yield InMemoryTicketStore()
-        return
-    engine = create_engine_for(sqlite_url(tmp_path / "data" / "helpline.sqlite3"))
-    try:
-        await upgrade_schema(engine)
-        yield SqlTicketStore(engine)
-    finally:
-        await engine.dispose()
 
 
 async def test_a_delivery_is_claimed_once(store: TicketStore) -> None:

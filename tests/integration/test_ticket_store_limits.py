@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from core.intents import Priority
 from core.messages import Address
 from core.ports import TicketStore
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
 from core.tickets import NewTicket, TicketChange, TicketEvent, TicketStatus
-from tests.fakes import InMemoryTicketStore
 
 pytestmark = pytest.mark.asyncio
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SLACK = Address("slack", "T1", "C1", "1700000000.1")
 DISCORD = Address("discord", "G1", "help", "42")
-
-
-@pytest_asyncio.fixture(params=["memory", "sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TicketStore]:
-    """A fresh, empty store of each kind."""
-    if request.param == "memory":
-        yield InMemoryTicketStore()
-        return
-    engine = create_engine_for(sqlite_url(tmp_path / "data" / "helpline.sqlite3"))
-    try:
-        await upgrade_schema(engine)
-        yield SqlTicketStore(engine)
-    finally:
-        await engine.dispose()
 
 
 async def open_at(store: TicketStore, minutes: float, *, requester: str = "U1", address: Address = SLACK) -> int:
