@@ -17,6 +17,8 @@ _KEEP = frozenset("\n\t")
 _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
 _WHITESPACE_RE = re.compile(r"\s+")
+# Bidirectional embedding, override and isolate controls: they can reorder what a reader sees.
+_BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 DEFAULT_MAX_CHARS = 2000
 
@@ -49,6 +51,11 @@ def strip_invisible(text: str) -> str:
     return "".join(
         ch for ch in text if ch in _KEEP or (unicodedata.category(ch) not in _DROP_CATEGORIES and ch not in _DROP_EXTRA)
     )
+
+
+def strip_bidi(text: str) -> str:
+    """Remove only the bidirectional controls, for text echoed back to people (emoji joiners stay)."""
+    return _BIDI_CONTROLS_RE.sub("", text)
 
 
 def clean_document(text: str) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from discord.utils import escape_markdown
 
+from core.text import strip_bidi
+
 MESSAGE_LIMIT = 2000
 THREAD_NAME_LIMIT = 90
 THREAD_NAME_FALLBACK = "Question"
@@ -30,7 +32,6 @@ _NON_SPACE = re.compile(r"\S")
 
 # Zero-width space: shows nothing, but Discord no longer sees a mention once it sits inside one.
 _ZWSP = "\u200b"
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _MENTION_OPENER = re.compile(r"<(?=[@#])")
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b", re.IGNORECASE)
@@ -46,7 +47,7 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def escape_user_text(text: str) -> str:
     """Make user-written text safe to echo: markdown shown as typed, and no mention that can ping."""
     # Bidi controls go first: they can hide or reorder characters around an "@everyone" or "<@id>".
-    text = _BIDI_CONTROLS.sub("", text)
+    text = strip_bidi(text)
     # Links stay as they are so they still work; a masked [label](url) is escaped, so it shows its url.
     text = escape_markdown(text, ignore_links=True)
     text = _MASS_MENTION.sub(f"@{_ZWSP}\\1", text)
@@ -57,7 +58,7 @@ def thread_name(text: str, limit: int = THREAD_NAME_LIMIT) -> str:
     """A thread title from a question: its first line with words left, shortened to ``limit`` characters."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
-    for line in _BIDI_CONTROLS.sub("", text).splitlines():
+    for line in strip_bidi(text).splitlines():
         # A removed mention often leaves its separator behind, as in "<@123>: how do I ...".
         words = " ".join(_MENTION.sub(" ", line).split()).lstrip(",:;- ")
         if words:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bots.discord.text import escape_user_text, split_message
+from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
 from core.commands import CommandError
 from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
 
@@ -20,7 +20,6 @@ from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Rep
 # restarts, so a button on a week-old message still works.
 CUSTOM_ID_TEMPLATE = r"helpline:(?P<value>[a-z_]{1,32}(?::[0-9]{1,10})?)"
 CUSTOM_ID_PREFIX = "helpline:"
-MESSAGE_LIMIT = 2000
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
 ANSWER_COLOUR = 0x3B82F6

@@ -14,6 +14,7 @@ from typing import Any
 
 from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
 from core.messages import Action, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
+from core.text import strip_bidi
 
 ACTION_PREFIX = "helpline:"
 CHOICES_BLOCK_ID = "helpline_choices"
@@ -28,7 +29,6 @@ TRUNCATED = "… (truncated)"
 # Subtypes that are still someone asking something; edits, deletions, joins and bot posts are not.
 _ANSWERED_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 _PRIMARY = frozenset({Action.HELPFUL, Action.CLAIM})
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ids end up in addresses, so no "/", ":" or spaces
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
 _GROUP = re.compile(r"S[A-Z0-9]{1,40}")
@@ -42,7 +42,7 @@ _URL = re.compile(r"https?://(?:[^\s<>|&]|&amp;)*(?:[^\s<>|&.,;:!?)\]'\"*_~`]|&a
 def escape(text: str) -> str:
     """Text as Slack shows it literally: no mention, link or bidi trick can form from it."""
     # Bidi controls can reorder what a reader sees around a link; "&" goes first so entities stay intact.
-    text = _BIDI_CONTROLS.sub("", text)
+    text = strip_bidi(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -244,7 +244,7 @@ def _choices(choices: tuple[Choice, ...]) -> dict[str, Any]:
     buttons: list[dict[str, Any]] = []
     for choice in choices[:BUTTON_LIMIT]:
         # plain_text is never parsed for mentions or links; only the bidi tricks need removing.
-        label = _BIDI_CONTROLS.sub("", choice.label).strip()[:LABEL_LIMIT] or choice.value[:LABEL_LIMIT]
+        label = strip_bidi(choice.label).strip()[:LABEL_LIMIT] or choice.value[:LABEL_LIMIT]
         button: dict[str, Any] = {
             "type": "button",
             "text": {"type": "plain_text", "text": label},
