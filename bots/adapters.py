@@ -13,6 +13,8 @@ class AdapterSpec:
     platform: str
     needs: tuple[str, ...]
     available: bool  # False until the adapter is part of this build
+    # Variables the adapter runs without but does more with (named in its status when missing).
+    optional: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,12 @@ class AdapterStatus:
 ADAPTERS = (
     AdapterSpec("discord", ("DISCORD_TOKEN",), available=True),
     AdapterSpec("slack", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), available=False),
-    AdapterSpec("github", ("GITHUB_TOKEN", "GITHUB_WEBHOOK_SECRET"), available=False),
+    AdapterSpec(
+        "github",
+        ("GITHUB_WEBHOOK_SECRET",),
+        available=True,
+        optional=(("GITHUB_TOKEN", "to label, comment and check permissions"),),
+    ),
 )
 
 
@@ -36,10 +43,11 @@ def adapter_status(env: Mapping[str, str], specs: tuple[AdapterSpec, ...] = ADAP
     statuses = []
     for spec in specs:
         missing = [name for name in spec.needs if not env.get(name, "").strip()]
+        extras = "".join(f"; {name} not set ({why})" for name, why in spec.optional if not env.get(name, "").strip())
         if missing:
-            statuses.append(AdapterStatus(spec.platform, False, f"{', '.join(missing)} not set"))
+            statuses.append(AdapterStatus(spec.platform, False, f"{', '.join(missing)} not set{extras}"))
         elif not spec.available:
             statuses.append(AdapterStatus(spec.platform, False, "credentials found, but this build has no adapter yet"))
         else:
-            statuses.append(AdapterStatus(spec.platform, True, "credentials found"))
+            statuses.append(AdapterStatus(spec.platform, True, f"credentials found{extras}"))
     return statuses

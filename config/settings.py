@@ -123,6 +123,39 @@ class DiscordSettings(_Section):
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
+class GitHubLabels(_Section):
+    """Label names the GitHub bot puts on issues it triages."""
+
+    bug: str = Field("bug", min_length=1, max_length=50)
+    enhancement: str = Field("enhancement", min_length=1, max_length=50)
+    question: str = Field("question", min_length=1, max_length=50)
+    documentation: str = Field("documentation", min_length=1, max_length=50)
+    critical: str = Field("P0-critical", min_length=1, max_length=50)
+    high: str = Field("P1-high", min_length=1, max_length=50)
+    medium: str = Field("P2-medium", min_length=1, max_length=50)
+    low: str = Field("P3-low", min_length=1, max_length=50)
+    needs_triage: str = Field("needs-triage", min_length=1, max_length=50)
+    escalated: str = Field("escalated", min_length=1, max_length=50)
+
+
+class GitHubSettings(_Section):
+    """The GitHub bot (it runs when ``GITHUB_WEBHOOK_SECRET`` is set; it acts when ``GITHUB_TOKEN`` is too)."""
+
+    labels: GitHubLabels = GitHubLabels()
+    # Close the issue (with a comment) when its ticket is resolved in Helpline.
+    close_on_resolve: bool = True
+    # The bot's own login, e.g. "helpline-bot[bot]": its comments are never read back as messages.
+    bot_login: str = ""
+    # How long a collaborator's permission is trusted before GitHub is asked again.
+    permission_cache_seconds: float = Field(300.0, ge=0.0, le=86_400.0)
+    # Per-call timeout, and pauses between calls as GitHub asks integrations to keep.
+    timeout: int = Field(10, ge=1, le=120)
+    seconds_between_requests: float = Field(0.25, ge=0.0, le=10.0)
+    seconds_between_writes: float = Field(1.0, ge=0.0, le=10.0)
+    # A job that keeps failing (not rate limits: those are waited out) is given up after this many tries.
+    max_attempts: int = Field(8, ge=1, le=100)
+
+
 class ServerSettings(_Section):
     """The HTTP server of ``helpline serve``."""
 
@@ -139,6 +172,7 @@ class Settings(_Section):
     intents: IntentSettings = IntentSettings()
     support: SupportSettings = SupportSettings()
     discord: DiscordSettings = DiscordSettings()
+    github: GitHubSettings = GitHubSettings()
     server: ServerSettings = ServerSettings()
 
     def database_url(self) -> str:

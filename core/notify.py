@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from core.errors import HelplineError
 from core.messages import Outbound
 from core.ports import Notifier
+
+log = logging.getLogger("helpline.notify")
 
 
 class UndeliverableError(HelplineError):
@@ -18,10 +21,15 @@ class RoutingNotifier:
 
     def __init__(self, routes: Mapping[str, Notifier]) -> None:
         self._routes = dict(routes)
+        self._observers: list[Notifier] = []
 
     def add(self, platform: str, notifier: Notifier) -> None:
         """Deliver ``platform``'s messages through ``notifier`` from now on (an adapter that just started)."""
         self._routes[platform] = notifier
+
+    def observe(self, observer: Notifier) -> None:
+        """Also show every delivered message to ``observer`` (e.g. to label an escalated GitHub issue)."""
+        self._observers.append(observer)
 
     @property
     def platforms(self) -> tuple[str, ...]:
@@ -38,3 +46,8 @@ class RoutingNotifier:
                 f"(running: {running})"
             )
         await notifier.send(outbound)
+        for observer in self._observers:
+            try:
+                await observer.send(outbound)
+            except Exception:  # the message was delivered; an observer's trouble must not undo that
+                log.exception("an observer of %s failed", outbound.address)

@@ -15,10 +15,11 @@ from bots.adapters import adapter_status
 from bots.bootstrap import build_system
 from bots.cli.common import settings_from
 from bots.discord.runner import DiscordRunner, discord_options
+from bots.github.runner import github_runner
 from bots.http.app import create_app
 from config.settings import Settings
 from core.clock import SystemClock
-from core.messages import CONSOLE, DISCORD, Outbound
+from core.messages import CONSOLE, DISCORD, GITHUB, Outbound
 from core.notify import RoutingNotifier
 
 log = logging.getLogger("helpline.serve")
@@ -62,8 +63,12 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
         discord_bot = DiscordRunner(system.desk, discord_options(settings.discord))
         notifier.add(DISCORD, discord_bot.notifier)
         discord_bot.start(os.environ["DISCORD_TOKEN"].strip())
+    github = None
+    if any(status.on and status.platform == GITHUB for status in statuses):
+        github = github_runner(system.desk, system.engine, settings.github, os.environ, clock, notifier)
+        github.start()
     interval = settings.support.escalation_interval
-    app = create_app(system.worker, clock, statuses, interval=interval)
+    app = create_app(system.worker, clock, statuses, interval=interval, routes=github.routes if github else ())
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop))
@@ -78,6 +83,8 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
         await worker
         if discord_bot is not None:
             await discord_bot.close()
+        if github is not None:
+            await github.close()
         await system.close()
 
 

@@ -163,3 +163,23 @@ deliveries = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Index("ix_deliveries_received_at", "received_at"),
 )
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("queue", String(PLATFORM_LENGTH), nullable=False),
+    # The unique key is what makes a redelivered webhook change nothing: its job is already here.
+    Column("key", String(DELIVERY_ID_LENGTH), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("run_after", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("last_error", Text, nullable=False),
+    UniqueConstraint("queue", "key"),
+    Index("ix_jobs_due", "queue", "status", "run_after"),
+    sqlite_autoincrement=True,
+)

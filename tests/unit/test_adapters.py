@@ -56,3 +56,10 @@ def test_the_shipped_adapters_are_all_off_in_an_empty_environment() -> None:
 def test_the_discord_bot_is_part_of_this_build_and_runs_with_a_token() -> None:
     statuses = {s.platform: s for s in adapter_status({"DISCORD_TOKEN": "abc"})}
     assert statuses["discord"] == AdapterStatus("discord", True, "credentials found")
+
+
+def test_the_github_bot_runs_on_its_webhook_secret_and_says_when_it_cannot_act() -> None:
+    listening = {s.platform: s for s in adapter_status({"GITHUB_WEBHOOK_SECRET": "s3cret"})}["github"]
+    assert listening.on and "GITHUB_TOKEN not set" in listening.reason
+    acting = {s.platform: s for s in adapter_status({"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t"})}["github"]
+    assert acting == AdapterStatus("github", True, "credentials found")

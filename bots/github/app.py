@@ -1,0 +1,193 @@
+"""The GitHub bot: what each queued delivery means for the core, and the calls that follow on GitHub."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bots.github.actions import IssueActions, Op, Step
+from bots.github.client import TRIAGE_ROLES, WRITE_ROLES, RateLimited
+from bots.github.translate import (
+    COMMAND_USAGE,
+    Commented,
+    IssueChanged,
+    answer_comment,
+    command_in,
+    comment_message,
+    core_command,
+    issue_message,
+    quiet,
+    read_event,
+)
+from core.issues import IssueDesk, IssueKind
+from core.jobs import NewJob
+from core.messages import GITHUB, ReplyKind
+
+if TYPE_CHECKING:
+    from bots.github.client import GitHubApi
+    from config.settings import GitHubLabels, GitHubSettings
+    from core.desk import SupportDesk
+    from core.intents import Priority
+    from core.issues import Triage
+    from core.jobs import Job, JobQueue
+
+log = logging.getLogger("helpline.github")
+
+QUEUE = GITHUB
+WEBHOOK = "webhook"
+ACTIONS = "actions"
+REFUSAL = "Only people with triage access (or more) to this repository can run Helpline commands; nothing was changed."
+NO_TICKET = "This issue has no Helpline ticket, so there is nothing for that command to act on."
+
+
+class Deferred(Exception):
+    """A job that must wait until ``retry_at``, with what is left of it in ``payload`` (None: all of it)."""
+
+    def __init__(self, limited: RateLimited, payload: bytes | None = None) -> None:
+        super().__init__(str(limited))
+        self.retry_at = limited.retry_at
+        self.payload = payload
+
+
+def delivery_payload(event: str, body: str) -> bytes:
+    """The payload of a queued delivery: the event name and GitHub's body, unchanged."""
+    return json.dumps({"event": event, "body": body}).encode("utf-8")
+
+
+def labels_for(triage: Triage, labels: GitHubLabels) -> tuple[str, ...]:
+    """Type, priority and status labels for a triaged issue, by their configured names."""
+    kinds = {
+        IssueKind.BUG: labels.bug,
+        IssueKind.ENHANCEMENT: labels.enhancement,
+        IssueKind.QUESTION: labels.question,
+        IssueKind.DOCUMENTATION: labels.documentation,
+    }
+    priority: Priority = triage.priority
+    return kinds[triage.kind], getattr(labels, priority.value), labels.needs_triage
+
+
+@dataclass
+class GitHubBot:
+    """Runs queued GitHub jobs: deliveries into the core, actions out to GitHub."""
+
+    desk: SupportDesk
+    queue: JobQueue
+    settings: GitHubSettings
+    api: GitHubApi | None  # None without GITHUB_TOKEN: the bot listens and keeps tickets, but cannot post
+
+    @property
+    def can_act(self) -> bool:
+        """True when the bot can call GitHub."""
+        return self.api is not None
+
+    async def run(self, job: Job) -> None:
+        """Do one job; ``Deferred`` when GitHub asked to wait, any other error to be retried."""
+        if job.kind == ACTIONS:
+            await self._perform(IssueActions.decode(job.payload))
+            return
+        data = json.loads(job.payload)
+        event = read_event(data["event"], json.loads(data["body"]))
+        try:
+            if isinstance(event, IssueChanged):
+                await self._issue_changed(job.key, event)
+            elif isinstance(event, Commented):
+                await self._commented(job.key, event)
+        except RateLimited as limited:
+            raise Deferred(limited) from None
+
+    async def queue_actions(self, key: str, actions: IssueActions) -> None:
+        """Store actions to take on GitHub as a job; the same key is queued once."""
+        if not actions.steps or self.api is None:
+            return
+        now = self.desk.desk.clock.now()
+        await self.queue.enqueue(NewJob(QUEUE, key, ACTIONS, actions.encode(), now), now)
+
+    async def resolved(self, number: int | None) -> bool:
+        """True if ticket ``number`` exists and is resolved."""
+        ticket = await self.desk.desk.store.get(number) if number is not None else None
+        return ticket is not None and not ticket.status.active
+
+    async def _perform(self, actions: IssueActions) -> None:
+        assert self.api is not None, "actions are only queued when the bot can act"
+        for done, step in enumerate(actions.steps):
+            try:
+                await self._step(actions.repo, actions.number, step)
+            except RateLimited as limited:
+                raise Deferred(limited, actions.rest(done).encode()) from None
+
+    async def _step(self, repo: str, number: int, step: Step) -> None:
+        assert self.api is not None
+        if step.op is Op.LABELS:
+            await self.api.add_labels(repo, number, list(step.labels))
+        elif step.op is Op.COMMENT:
+            await self.api.comment(repo, number, step.body)
+        elif step.op is Op.CLOSE:
+            await self.api.close(repo, number)
+        else:
+            await self.api.react(repo, number, step.comment_id)
+
+    def _ignored(self, login: str, bot: bool) -> bool:
+        """Bots (this one above all) are never read as customers or staff: that way lie reply loops."""
+        own = self.settings.bot_login.strip().lower()
+        return bot or (bool(own) and login.lower() == own)
+
+    async def _issue_changed(self, delivery: str, event: IssueChanged) -> None:
+        issue, issues = event.issue, IssueDesk(self.desk.desk)
+        actor = f"{GITHUB}:{event.sender.login}"
+        if event.action == "closed":
+            await issues.closed(issue.address, actor, f"issue closed on GitHub by {event.sender.login}")
+        elif event.action == "reopened":
+            await issues.reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
+        elif not issue.pull_request and not self._ignored(issue.author.login, issue.author.bot):
+            triage = await issues.triage(issue_message(issue), issue.title)
+            steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels))]
+            if triage.answer is not None:
+                steps.append(Step(Op.COMMENT, body=answer_comment(triage.answer, triage.ticket.number)))
+            await self.queue_actions(
+                f"{delivery}:triage", IssueActions(issue.repo.full_name, issue.number, tuple(steps))
+            )
+
+    async def _commented(self, delivery: str, event: Commented) -> None:
+        issue = event.issue
+        if issue.pull_request or self._ignored(event.author.login, event.author.bot):
+            return
+        words = command_in(event.body)
+        if words is not None:
+            await self._command(delivery, event, words)
+            return
+        d = self.desk.desk
+        ticket = await d.store.latest_ticket_for(issue.address)
+        author = event.author.login.lower() == issue.author.login.lower()
+        if ticket is None or (not ticket.status.active and not author):
+            return  # no ticket, or a closed one: only its author's comment (which reopens it) matters
+        roles = frozenset() if author else await self._roles(issue.repo.full_name, event.author.login, WRITE_ROLES)
+        await self.desk.handle(comment_message(event, roles))
+
+    async def _command(self, delivery: str, event: Commented, words: str) -> None:
+        issue, d = event.issue, self.desk.desk
+        roles = await self._roles(issue.repo.full_name, event.author.login, TRIAGE_ROLES)
+        ticket = await d.store.latest_ticket_for(issue.address)
+        text = core_command(words, ticket.number) if ticket is not None else None
+        if not roles:
+            answer: str | None = REFUSAL
+        elif ticket is None:
+            answer = NO_TICKET
+        elif text is None:
+            answer = f"That is not a Helpline command for issues. Try: {COMMAND_USAGE}"
+        elif not await d.store.claim_delivery(GITHUB, f"command:{event.comment_id}", d.clock.now()):
+            return  # this very comment's command already ran (a retried job)
+        else:
+            replies = await self.desk.handle(comment_message(event, roles, text))
+            errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
+            answer = "\n".join(errors) or None
+        step = Step(Op.COMMENT, body=quiet(answer)) if answer else Step(Op.REACT, comment_id=event.comment_id)
+        await self.queue_actions(f"{delivery}:reply", IssueActions(issue.repo.full_name, issue.number, (step,)))
+
+    async def _roles(self, repo: str, login: str, wanted: frozenset[str]) -> frozenset[str]:
+        """The desk's moderator roles if ``login``'s role on ``repo`` is one of ``wanted``, else none."""
+        if self.api is None:
+            return frozenset()
+        role = await self.api.role(repo, login)
+        return frozenset(self.desk.desk.moderators.roles) if role in wanted else frozenset()

@@ -1,0 +1,251 @@
+"""Pure translation between GitHub webhooks and the core: signatures, events, commands and comment text.
+
+Nothing here does I/O, so every function is tested on GitHub's own recorded payloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, cast
+
+from core.messages import GITHUB, Address, Author, IncomingMessage, Reply
+from core.text import strip_bidi
+
+if TYPE_CHECKING:
+    from bots.github.payloads import CommentPayload, EventPayload, IssuePayload, UserPayload
+
+SIGNATURE_PREFIX = "sha256="
+COMMAND_PREFIX = "/helpline"
+# Commands that make sense on an issue and reveal nothing about other tickets (no list, show or stats).
+ISSUE_COMMANDS = ("claim", "priority", "escalate", "resolve", "reopen")
+COMMAND_USAGE = "/helpline claim · /helpline priority critical|high|medium|low · /helpline escalate · /helpline resolve"
+# "@name" and "@org/team" notify on GitHub; a zero-width space after the "@" keeps the text and stops the ping.
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+HANDLED = {"issues": frozenset({"opened", "closed", "reopened"}), "issue_comment": frozenset({"created"})}
+
+
+class PayloadError(ValueError):
+    """A delivery whose JSON is not the shape GitHub documents."""
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone on GitHub; ``bot`` for apps and bot accounts."""
+
+    login: str
+    bot: bool
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A repository, ``owner/name``."""
+
+    owner: str
+    name: str
+
+    @property
+    def full_name(self) -> str:
+        """``owner/name``."""
+        return f"{self.owner}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue as a delivery describes it."""
+
+    repo: Repo
+    number: int
+    id: int
+    title: str
+    body: str
+    author: User
+    pull_request: bool
+
+    @property
+    def address(self) -> Address:
+        """Where the issue's ticket lives: ``github:owner/repo/number``."""
+        return issue_address(self.repo, self.number)
+
+
+@dataclass(frozen=True)
+class Ping:
+    """GitHub checking that the webhook works."""
+
+    zen: str
+
+
+@dataclass(frozen=True)
+class IssueChanged:
+    """``issues``: opened, closed or reopened."""
+
+    action: str
+    issue: Issue
+    sender: User
+
+
+@dataclass(frozen=True)
+class Commented:
+    """``issue_comment.created``."""
+
+    issue: Issue
+    comment_id: int
+    body: str
+    author: User
+
+
+GitHubEvent: TypeAlias = Ping | IssueChanged | Commented
+
+
+def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
+    """True only if ``header`` is ``sha256=`` + HMAC-SHA256 of ``body`` under a non-empty ``secret``."""
+    if not secret or not header or not header.startswith(SIGNATURE_PREFIX):
+        return False
+    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX) :].strip().lower())
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The ``X-Hub-Signature-256`` value GitHub sends for ``body``."""
+    return SIGNATURE_PREFIX + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def handled(event: str, payload: object) -> bool:
+    """True if Helpline acts on this event and action (others are answered and dropped)."""
+    if event == "ping":
+        return True
+    action = payload.get("action") if isinstance(payload, dict) else None
+    return isinstance(action, str) and action in HANDLED.get(event, frozenset())
+
+
+def read_event(event: str, payload: object) -> GitHubEvent | None:
+    """The event in a delivery; None for one Helpline does not act on; ``PayloadError`` if malformed."""
+    if not isinstance(payload, dict):
+        raise PayloadError("the body is not a JSON object")
+    if not handled(event, payload):
+        return None
+    data = cast("EventPayload", payload)
+    if event == "ping":
+        return Ping(str(data.get("zen", "")))
+    issue = _issue(data)
+    if event == "issues":
+        return IssueChanged(_text(data, "action"), issue, _user(data.get("sender"), "sender"))
+    comment = cast("CommentPayload", _mapping(data.get("comment"), "comment"))
+    return Commented(issue, _int(comment, "id"), comment.get("body") or "", _user(comment.get("user"), "comment.user"))
+
+
+def issue_address(repo: Repo, number: int) -> Address:
+    """The address of an issue: platform github, workspace the owner, channel the repository, thread the number."""
+    return Address(GITHUB, repo.owner, repo.name, str(number))
+
+
+def issue_of(address: Address) -> tuple[str, int] | None:
+    """``("owner/repo", number)`` for an issue's address; None for any other address."""
+    if address.platform != GITHUB or not (address.workspace and address.channel and address.thread.isdigit()):
+        return None
+    return f"{address.workspace}/{address.channel}", int(address.thread)
+
+
+def issue_message(issue: Issue) -> IncomingMessage:
+    """The new issue as the core reads it: title, then body."""
+    text = f"{issue.title}\n\n{issue.body}".strip()
+    author = Author(issue.author.login, issue.author.login)
+    return IncomingMessage(issue.address, author, text, f"issue:{issue.id}")
+
+
+def comment_message(
+    event: Commented, roles: frozenset[str] = frozenset(), command: str | None = None
+) -> IncomingMessage:
+    """A comment as the core reads it; ``command`` (already in core syntax) makes it a moderator command."""
+    author = Author(event.author.login, event.author.login, roles)
+    text = command if command is not None else event.body
+    return IncomingMessage(
+        event.issue.address, author, text, f"comment:{event.comment_id}", command=command is not None
+    )
+
+
+def command_in(body: str) -> str | None:
+    """What follows ``/helpline`` when a comment starts with it (``""`` for a bare prefix); else None."""
+    first = body.strip().splitlines()[0].strip() if body.strip() else ""
+    head, _, rest = first.partition(" ")
+    return rest.strip() if head.lower() == COMMAND_PREFIX else None
+
+
+def core_command(words: str, ticket: int) -> str | None:
+    """``priority high`` on the issue of ticket 12 becomes ``priority 12 high``; None if not an issue command."""
+    name, _, rest = words.strip().partition(" ")
+    name = name.lower()
+    if name not in ISSUE_COMMANDS:
+        return None
+    return " ".join(part for part in (name, str(ticket), rest.strip()) if part)
+
+
+def quiet(text: str) -> str:
+    """Text safe to post: mentions cannot notify anyone and bidirectional controls are removed."""
+    return _MENTION.sub("@\u200b", strip_bidi(text))
+
+
+def answer_comment(reply: Reply, ticket: int) -> str:
+    """The one comment on a new issue the knowledge base answers: a friendly note, the extract and the link."""
+    lines = ["Thanks for opening this! It looks like a known question that our docs already answer:", ""]
+    if reply.citation is not None:
+        lines.append(f"> **{quiet(reply.citation.title)}**")
+    lines += [f"> {quiet(line)}" for line in reply.text.splitlines() if line.strip()]
+    if reply.citation is not None:
+        lines += ["", f"Read more: [{quiet(reply.citation.title)}]({reply.citation.url})"]
+    lines += [
+        "",
+        "If this does not solve it, just reply here and a person from the team will pick it up "
+        f"(Helpline ticket #{ticket}).",
+    ]
+    return "\n".join(lines)
+
+
+def reply_comment(reply: Reply) -> str:
+    """A core message (a support reply, a resolution notice) as a comment, quieted."""
+    text = quiet(reply.text)
+    if reply.citation is not None:
+        text += f"\n\nSee: [{quiet(reply.citation.title)}]({reply.citation.url})"
+    return text
+
+
+def _issue(data: EventPayload) -> Issue:
+    repository = _mapping(data.get("repository"), "repository")
+    owner = _mapping(repository.get("owner"), "repository.owner")
+    raw = cast("IssuePayload", _mapping(data.get("issue"), "issue"))
+    return Issue(
+        repo=Repo(_text(owner, "login"), _text(repository, "name")),
+        number=_int(raw, "number"),
+        id=_int(raw, "id"),
+        title=raw.get("title") or "",
+        body=raw.get("body") or "",
+        author=_user(raw.get("user"), "issue.user"),
+        pull_request="pull_request" in raw,
+    )
+
+
+def _user(value: object, where: str) -> User:
+    raw = cast("UserPayload", _mapping(value, where))
+    return User(_text(raw, "login"), raw.get("type") == "Bot")
+
+
+def _mapping(value: object, where: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise PayloadError(f"{where} is missing or not an object")
+    return value
+
+
+def _text(data: object, key: str) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value:
+        raise PayloadError(f"{key} is missing or not a string")
+    return value
+
+
+def _int(data: object, key: str) -> int:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise PayloadError(f"{key} is missing or not a number")
+    return value

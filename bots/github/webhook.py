@@ -1,0 +1,72 @@
+"""``POST /github/webhook``: check the signature, queue the delivery durably, answer at once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bots.github.app import QUEUE, WEBHOOK, delivery_payload
+from bots.github.translate import PayloadError, Ping, handled, read_event, verify_signature
+from core.jobs import NewJob
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from core.jobs import JobQueue
+    from core.ports import Clock
+
+log = logging.getLogger("helpline.github")
+
+PATH = "/github/webhook"
+MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+MAX_DELIVERY_ID = 255
+
+
+def _refuse(status: int, why: str) -> JSONResponse:
+    return JSONResponse({"error": why}, status_code=status)
+
+
+def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[], None]) -> Route:
+    """The webhook endpoint; with an empty ``secret`` it refuses every delivery."""
+
+    async def receive(request: Request) -> JSONResponse:
+        """Verify, read just enough to refuse nonsense, queue, and answer 202 (200 for ping and duplicates)."""
+        if not secret:
+            return _refuse(401, "refused: GITHUB_WEBHOOK_SECRET is not configured")
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            return _refuse(413, f"a delivery is at most {MAX_BODY} bytes")
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return _refuse(413, f"a delivery is at most {MAX_BODY} bytes")
+        if not verify_signature(secret, body, request.headers.get("x-hub-signature-256")):
+            log.warning("refused a GitHub delivery with a missing or wrong signature")
+            return _refuse(401, "missing or wrong X-Hub-Signature-256")
+        event = request.headers.get("x-github-event", "").strip()
+        delivery = request.headers.get("x-github-delivery", "").strip()
+        if not event or not delivery or len(delivery) > MAX_DELIVERY_ID or not delivery.isprintable():
+            return _refuse(400, "X-GitHub-Event and X-GitHub-Delivery (at most 255 characters) are required")
+        try:
+            text = body.decode("utf-8")
+            payload = json.loads(text)
+            parsed = read_event(event, payload)
+        except (UnicodeDecodeError, ValueError) as exc:  # PayloadError and JSONDecodeError are ValueErrors
+            reason = str(exc) if isinstance(exc, PayloadError) else "the body is not UTF-8 JSON"
+            return _refuse(400, f"unreadable {event} delivery: {reason}")
+        if isinstance(parsed, Ping):
+            return JSONResponse({"status": "pong"})
+        if parsed is None or not handled(event, payload):
+            return JSONResponse({"status": "ignored", "event": event})
+        now = clock.now()
+        job = NewJob(QUEUE, delivery, WEBHOOK, delivery_payload(event, text), now)
+        if not await queue.enqueue(job, now):
+            return JSONResponse({"status": "duplicate", "delivery": delivery})
+        wake()
+        return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
+
+    return Route(PATH, receive, methods=["POST"])

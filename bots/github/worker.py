@@ -1,0 +1,107 @@
+"""Draining the GitHub job queue in the background: one job at a time, rate limits waited out, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from bots.github.app import Deferred
+from bots.github.client import GitHubCallError
+
+if TYPE_CHECKING:
+    from core.jobs import Job, JobQueue
+    from core.ports import Clock
+
+log = logging.getLogger("helpline.github")
+
+LEASE = timedelta(minutes=5)  # a job taken by a worker that died is tried again after this
+FIRST_BACKOFF = timedelta(seconds=30)
+LAST_BACKOFF = timedelta(hours=1)
+KEEP_DONE = timedelta(days=7)  # GitHub lets you redeliver for a few days; done jobs are kept past that
+
+
+class JobRunner(Protocol):
+    """Does one job (``GitHubBot.run``)."""
+
+    async def run(self, job: Job) -> None:
+        """Do it; raise ``Deferred`` to wait, anything else to retry."""
+        ...
+
+
+class JobWorker:
+    """Takes due jobs from one queue and runs them; after a rate limit it takes nothing until it ends."""
+
+    def __init__(self, queue: JobQueue, name: str, runner: JobRunner, clock: Clock, *, max_attempts: int = 8) -> None:
+        self._queue = queue
+        self._name = name
+        self._runner = runner
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self.paused_until: datetime | None = None
+
+    def wake(self) -> None:
+        """Look for work now (a delivery was just queued)."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Run every job due now (unless paused by a rate limit); returns how many were run."""
+        ran = 0
+        while True:
+            now = self._clock.now()
+            if self.paused_until is not None and now < self.paused_until:
+                return ran
+            taken = await self._queue.take(self._name, now, LEASE, limit=10)
+            if not taken:
+                return ran
+            for index, job in enumerate(taken):
+                if not await self._run(job):
+                    # Rate limited: give back the jobs taken with it, so they run as soon as the limit ends.
+                    for waiting in taken[index + 1 :]:
+                        await self._queue.retry(waiting.id, self.paused_until or now, "", failed=False)
+                    return ran + index + 1
+            ran += len(taken)
+
+    async def _run(self, job: Job) -> bool:
+        """Run one job and record the outcome; False if GitHub asked everyone to wait."""
+        try:
+            await self._runner.run(job)
+        except Deferred as wait:
+            log.warning("GitHub job %s waits until %s: %s", job.key, wait.retry_at.isoformat(), wait)
+            await self._queue.retry(job.id, wait.retry_at, str(wait), payload=wait.payload, failed=False)
+            self.paused_until = wait.retry_at
+            return False
+        except Exception as exc:
+            await self._failed(job, exc)
+            return True
+        await self._queue.done(job.id, self._clock.now())
+        return True
+
+    async def _failed(self, job: Job, exc: Exception) -> None:
+        reason = f"{type(exc).__name__}: {exc}"
+        permanent = isinstance(exc, GitHubCallError) and exc.permanent
+        if permanent or isinstance(exc, ValueError) or job.failures + 1 >= self._max_attempts:
+            log.error("GitHub job %s given up after %d attempt(s): %s", job.key, job.attempts, reason)
+            await self._queue.give_up(job.id, reason)
+            return
+        delay = min(FIRST_BACKOFF * 2**job.failures, LAST_BACKOFF)
+        log.warning("GitHub job %s failed (%s); retrying in %s", job.key, reason, delay, exc_info=exc)
+        await self._queue.retry(job.id, self._clock.now() + delay, reason)
+
+    async def run_forever(self, stop: asyncio.Event, poll: float = 5.0) -> None:
+        """Run due jobs until ``stop`` is set; wakes on ``wake`` or every ``poll`` seconds."""
+        while not stop.is_set():
+            self._wake.clear()  # before the pass: a delivery queued during it wakes the next one
+            try:
+                await self.run_once()
+                await self._queue.forget(self._clock.now() - KEEP_DONE)
+            except Exception:  # the database went away for a moment: keep the worker alive
+                log.exception("GitHub job pass failed; retrying in %.0f s", poll)
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()

@@ -1,0 +1,160 @@
+"""Issues from a public tracker (GitHub): triage a new one into a ticket, and keep the ticket in step.
+
+An issue is always a ticket: unlike a chat question, it is a report someone filed and expects a
+person to read. The knowledge base may still answer it at once; the ticket stays open until the
+issue is closed or a moderator resolves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from core.conversation import BOT_ID, SUBJECT_CHARS
+from core.desk import actor_of
+from core.intents import Priority
+from core.messages import Citation, Reply, ReplyKind
+from core.sla import deadlines
+from core.tickets import ConversationMessage, NewTicket, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
+from core.wording import extract
+
+if TYPE_CHECKING:
+    from core.desk import Desk
+    from core.messages import Address, IncomingMessage
+    from core.tickets import Ticket
+    from core.understanding import Understanding
+
+# Categories (from intents.yaml) that describe something broken.
+_BROKEN = frozenset({"bug", "incident", "security", "performance"})
+# Words that make a report about the docs rather than the product, whatever the classifier says.
+_DOCS = re.compile(r"\b(docs?|documentation|readme|typos?|spelling|misspel\w*|tutorial|guide)\b", re.IGNORECASE)
+
+
+class IssueKind(StrEnum):
+    """What an issue is, as a tracker label would say it."""
+
+    BUG = "bug"
+    ENHANCEMENT = "enhancement"
+    QUESTION = "question"
+    DOCUMENTATION = "documentation"
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The outcome of triaging an issue: its ticket, kind, priority and the answer to post, if any."""
+
+    ticket: Ticket
+    kind: IssueKind
+    priority: Priority
+    answer: Reply | None
+    opened: bool  # False when the issue already had its ticket (a retried job)
+
+
+def kind_of(title: str, understanding: Understanding) -> IssueKind:
+    """The issue's kind: the docs by their words, else from the intent's category."""
+    if _DOCS.search(title):
+        return IssueKind.DOCUMENTATION
+    intent = understanding.prediction.intent
+    if understanding.category in _BROKEN or intent in {"data_loss", "bug_report"}:
+        return IssueKind.BUG
+    if understanding.category == "product_feedback":
+        return IssueKind.ENHANCEMENT
+    return IssueKind.QUESTION
+
+
+class IssueDesk:
+    """Triage of new issues and the issue's life (closed, reopened) reflected on its ticket."""
+
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def triage(self, message: IncomingMessage, title: str) -> Triage:
+        """Understand the issue, open its ticket (once) and find a confident answer.
+
+        ``message`` carries the issue (title and body as text) at the issue's address. Running it
+        again for the same issue opens no second ticket, so a retried job is harmless.
+        """
+        d = self.desk
+        understanding = await asyncio.to_thread(d.understander.understand, message.text)
+        kind = kind_of(title, understanding)
+        member = d.tiers.resolve(message)
+        priority = d.tiers.priority(member.tier, understanding.priority or Priority.MEDIUM)
+        answer = self._answer(understanding)
+        ticket = await d.store.latest_ticket_for(message.address)
+        if ticket is not None:
+            return Triage(ticket, kind, ticket.priority, answer, opened=False)
+        await d.store.record_message(self._kept(message, understanding))
+        now = d.clock.now()
+        due = deadlines(member.tier.targets, priority, now)
+        draft = NewTicket(
+            customer=member.customer,
+            tier=member.tier.name,
+            address=message.address,
+            requester_id=message.author.id,
+            requester_name=message.author.name,
+            subject=_subject(title),
+            intent=understanding.prediction.intent,
+            priority=priority,
+            created_at=now,
+            first_response_due=due.first_response,
+            resolution_due=due.resolution,
+        )
+        ticket = await d.store.open_ticket(draft, actor_of(message))
+        if answer is not None:
+            await d.store.record_message(self._bot(message.address, answer, ticket.number))
+        return Triage(ticket, kind, priority, answer, opened=True)
+
+    async def closed(self, address: Address, actor: str, detail: str) -> Ticket | None:
+        """The issue was closed: resolve its active ticket; None if it had none."""
+        d = self.desk
+        ticket = await d.store.active_ticket_for(address)
+        if ticket is None:
+            return None
+        now = d.clock.now()
+        change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
+        return await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor, "resolved", detail))
+
+    async def reopened(self, address: Address, actor: str, detail: str) -> Ticket | None:
+        """The issue was reopened: reopen its latest ticket if resolved; None if there was nothing to reopen."""
+        d = self.desk
+        ticket = await d.store.latest_ticket_for(address)
+        if ticket is None or ticket.status.active:
+            return None
+        now = d.clock.now()
+        change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
+        return await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor, "reopened", detail))
+
+    def _answer(self, understanding: Understanding) -> Reply | None:
+        if not understanding.hits or understanding.hits[0].score < self.desk.policy.answer_score:
+            return None
+        chunk = understanding.hits[0].chunk
+        text = extract(chunk.text, self.desk.policy.extract_chars)
+        intent = understanding.prediction.intent
+        return Reply(ReplyKind.ANSWER, text, Citation(chunk.heading, chunk.link), intent=intent)
+
+    def _kept(self, message: IncomingMessage, understanding: Understanding) -> ConversationMessage:
+        return ConversationMessage(
+            address=message.address,
+            author_id=message.author.id,
+            author_name=message.author.name,
+            role=Role.CUSTOMER,
+            text=understanding.text,
+            at=self.desk.clock.now(),
+            raw=raw_bytes(message.text),
+            intent=understanding.prediction.intent,
+            external_id=message.message_id,
+        )
+
+    def _bot(self, address: Address, reply: Reply, ticket: int) -> ConversationMessage:
+        return ConversationMessage(
+            address, BOT_ID, "Helpline", Role.BOT, reply.text, self.desk.clock.now(),
+            intent=reply.intent, citation=reply.citation, ticket=ticket,
+        )  # fmt: skip
+
+
+def _subject(title: str) -> str:
+    title = " ".join(title.split()) or "(no title)"
+    return title if len(title) <= SUBJECT_CHARS else title[: SUBJECT_CHARS - 1].rstrip() + "…"
