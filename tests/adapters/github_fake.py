@@ -1,0 +1,141 @@
+"""A local fake of the GitHub REST API that PyGithub is pointed at: it records every call and keeps issue state.
+
+Every object it returns carries ``url`` fields pointing back at this server, as PyGithub follows them.
+Failures (a rate limit, a 502) can be queued for the next matching call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+_ISSUE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)$")
+_LABELS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels$")
+_COMMENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
+_REACTIONS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)/reactions$")
+_PERMISSION = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission$")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    body: Any
+    authorization: str
+
+
+@dataclass
+class Failure:
+    """An answer to give instead of the real one, once, to the next call matching ``method`` and ``path``."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    headers: dict[str, str]
+    message: str
+
+
+@dataclass
+class IssueState:
+    """What the fake knows about one issue."""
+
+    labels: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    state: str = "open"
+
+
+class FakeGitHub:
+    """The fake API server on 127.0.0.1 and a free port."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.issues: dict[tuple[str, int], IssueState] = {}
+        self.roles: dict[str, str] = {}  # login -> role_name; anyone else is "read"
+        self.reactions: list[tuple[int, str]] = []
+        self._failures: list[Failure] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self._next_id = 1000
+
+    async def start(self) -> str:
+        """Listen on a free port; returns the base URL."""
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def fail_next(self, method: str, path: str, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        """Answer the next ``method`` call whose path matches the regex ``path`` with this error."""
+        self._failures.append(Failure(method, re.compile(path), status, headers or {}, message))
+
+    def issue(self, repo: str, number: int) -> IssueState:
+        """The state of an issue (created empty on first use)."""
+        return self.issues.setdefault((repo, number), IssueState())
+
+    def writes(self) -> list[Call]:
+        """Calls that change something (not GETs)."""
+        return [call for call in self.calls if call.method != "GET"]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        self.calls.append(Call(request.method, request.path, body, request.headers.get("Authorization", "")))
+        for failure in self._failures:
+            if failure.method == request.method and failure.path.search(request.path):
+                self._failures.remove(failure)
+                return web.json_response({"message": failure.message}, status=failure.status, headers=failure.headers)
+        answer = self._answer(request.method, request.path, body)
+        if answer is None:
+            return web.json_response({"message": "Not Found"}, status=404)
+        status, data = answer
+        return web.json_response(data, status=status)
+
+    def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any] | None:
+        if (m := _PERMISSION.match(path)) and method == "GET":
+            role = self.roles.get(m.group(3), "read")
+            permission = {"maintain": "write", "triage": "read"}.get(role, role)
+            user = {"login": m.group(3), "url": f"{self.url}/users/{m.group(3)}"}
+            return 200, {"permission": permission, "role_name": role, "user": user}
+        if (m := _LABELS.match(path)) and method == "POST":
+            state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
+            names = body["labels"] if isinstance(body, dict) else body  # PyGithub posts a bare list
+            state.labels += [name for name in names if name not in state.labels]
+            return 200, [{"name": name, "url": f"{self.url}/repos/{m.group(1)}/{m.group(2)}/labels/{name}"} for name in state.labels]
+        if (m := _COMMENTS.match(path)) and method == "POST":
+            self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3))).comments.append(body["body"])
+            self._next_id += 1
+            url = f"{self.url}/repos/{m.group(1)}/{m.group(2)}/issues/comments/{self._next_id}"
+            return 201, {"id": self._next_id, "url": url, "body": body["body"], "issue_url": self._issue_url(m)}
+        if (m := _ISSUE.match(path)) and method == "PATCH":
+            state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
+            state.state = body.get("state", state.state)
+            return 200, {"number": int(m.group(3)), "state": state.state, "url": self._issue_url(m)}
+        if (m := _REACTIONS.match(path)) and method == "POST":
+            self.reactions.append((int(m.group(3)), body["content"]))
+            return 201, {"id": 1, "content": body["content"]}
+        return None
+
+    def _issue_url(self, match: re.Match[str]) -> str:
+        return f"{self.url}/repos/{match.group(1)}/{match.group(2)}/issues/{match.group(3)}"
+
+
+def dumps(data: object) -> bytes:
+    """A body as GitHub would send it."""
+    return json.dumps(data).encode("utf-8")

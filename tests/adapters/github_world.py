@@ -1,0 +1,167 @@
+"""The GitHub bot assembled as ``helpline serve`` does, on SQLite, with PyGithub pointed at a fake GitHub.
+
+Deliveries are real recorded payloads, signed and posted to the real starlette app; the job worker is
+run a pass at a time so each test decides when "later" is.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bots.adapters import adapter_status
+from bots.github.runner import GitHubRunner
+from bots.github.translate import sign
+from bots.http.app import create_app
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, GitHubSettings
+from config.tiers import load_tiers
+from core.clock import ManualClock
+from core.desk import Desk, Moderators, SupportDesk
+from core.escalation import EscalationWorker
+from core.messages import CONSOLE, DISCORD, Address, Author, IncomingMessage, Reply
+from core.notify import RoutingNotifier
+from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.store.job_queue import SqlJobQueue
+from core.tickets import Ticket
+from core.tiers import TierDirectory
+from tests.adapters.github_fake import FakeGitHub
+from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+
+PAYLOADS = Path(__file__).resolve().parent / "payloads" / "github"
+SECRET = "It's a Secret to Everybody"
+REPO = "Codertocat/Hello-World"
+ISSUE = Address("github", "Codertocat", "Hello-World", "1")
+SETTINGS = GitHubSettings(seconds_between_requests=0, seconds_between_writes=0, bot_login="helpline-bot[bot]")
+
+
+def payload(name: str) -> dict[str, Any]:
+    """A recorded payload, e.g. ``issues.opened``, as a fresh dict to change."""
+    data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.payload.json").read_text("utf-8"))
+    return copy.deepcopy(data)
+
+
+def opened(title: str | None = None, body: str | None = None) -> dict[str, Any]:
+    """``issues.opened`` with another title or body."""
+    data = payload("issues.opened")
+    if title is not None:
+        data["issue"]["title"] = title
+    if body is not None:
+        data["issue"]["body"] = body
+    return data
+
+
+def closed() -> dict[str, Any]:
+    """``issues.closed``: the recorded ``reopened`` delivery with the action and state of a closing."""
+    data = payload("issues.reopened")
+    data["action"], data["issue"]["state"] = "closed", "closed"
+    return data
+
+
+def comment(body: str, login: str = "Codertocat", comment_id: int = 492700400) -> dict[str, Any]:
+    """``issue_comment.created`` by ``login`` saying ``body``."""
+    data = payload("issue_comment.created")
+    data["comment"]["body"], data["comment"]["id"] = body, comment_id
+    data["comment"]["user"]["login"] = data["sender"]["login"] = login
+    return data
+
+
+@dataclass
+class World:
+    """The running GitHub bot and what a test looks at."""
+
+    http: httpx.AsyncClient
+    fake: FakeGitHub
+    engine: AsyncEngine
+    store: SqlTicketStore
+    queue: SqlJobQueue
+    runner: GitHubRunner
+    desk: SupportDesk
+    clock: ManualClock
+    console: RecordingNotifier
+    db: Path
+    sent: list[str] = field(default_factory=list)
+
+    async def deliver(
+        self,
+        event: str,
+        data: dict[str, Any] | bytes,
+        *,
+        delivery: str | None = None,
+        signature: str | None = None,
+        sign_with: str = SECRET,
+    ) -> httpx.Response:
+        """Post a delivery as GitHub does: signed, with event and delivery headers."""
+        body = data if isinstance(data, bytes) else json.dumps(data).encode("utf-8")
+        delivery = delivery or str(uuid.uuid4())
+        self.sent.append(delivery)
+        headers = {
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery,
+            "X-Hub-Signature-256": signature if signature is not None else sign(sign_with, body),
+            "Content-Type": "application/json",
+            "User-Agent": "GitHub-Hookshot/test",
+        }
+        return await self.http.post("/github/webhook", content=body, headers=headers)
+
+    async def drain(self) -> int:
+        """One pass of the job worker; how many jobs it ran."""
+        return await self.runner.worker.run_once()
+
+    async def ticket(self) -> Ticket | None:
+        """The latest ticket of issue #1."""
+        return await self.store.latest_ticket_for(ISSUE)
+
+    async def moderator(self, text: str) -> Reply:
+        """Run a moderator command from Discord (the staff side) and return its reply."""
+        message = IncomingMessage(
+            Address(DISCORD, "g1", "staff"), Author("mo", "Mo", frozenset({"moderator"})), text, command=True
+        )
+        [reply] = await self.desk.handle(message)
+        return reply
+
+    async def close(self) -> None:
+        """Stop everything the world started."""
+        await self.http.aclose()
+        await self.fake.stop()
+        await self.engine.dispose()
+
+
+async def make_world(
+    db: Path,
+    *,
+    tiers: TierDirectory | None = None,
+    clock: ManualClock | None = None,
+    secret: str = SECRET,
+    token: str = "ghp_test",
+    settings: GitHubSettings = SETTINGS,
+    fake: FakeGitHub | None = None,
+) -> World:
+    """The bot on the SQLite file ``db`` (reuse the file to simulate a restart)."""
+    fake = fake or FakeGitHub()
+    if not fake.url:
+        await fake.start()
+    engine = create_engine_for(sqlite_url(db))
+    await upgrade_schema(engine)
+    store, queue = SqlTicketStore(engine), SqlJobQueue(engine)
+    clock = clock or ManualClock(START)
+    console = RecordingNotifier()
+    notifier = RoutingNotifier({CONSOLE: console})
+    tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    desk = SupportDesk(
+        Desk(KeywordUnderstander(catalog, RULES), catalog, tiers, store, notifier, clock, moderators=Moderators())
+    )
+    env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url}
+    runner = GitHubRunner(desk, queue, settings, env, clock, notifier)
+    worker = EscalationWorker(store, tiers, notifier, clock)
+    app = create_app(worker, clock, adapter_status(env), interval=60, routes=runner.routes)
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
+    return World(http, fake, engine, store, queue, runner, desk, clock, console, db)
