@@ -135,7 +135,9 @@ class GitHubApi:
 
     async def close(self, repo: str, number: int) -> None:
         """Close an issue as completed."""
-        await self._call(lambda: self._github.get_repo(repo).get_issue(number).edit(state="closed", state_reason="completed"))
+        await self._call(
+            lambda: self._github.get_repo(repo).get_issue(number).edit(state="closed", state_reason="completed")
+        )
 
     async def react(self, repo: str, number: int, comment_id: int, content: str = "+1") -> None:
         """React to a comment on an issue, the quiet way of saying "done"."""

@@ -133,7 +133,8 @@ def read_event(event: str, payload: object) -> GitHubEvent | None:
     if event == "issues":
         return IssueChanged(_text(data, "action"), issue, _user(data.get("sender"), "sender"))
     comment = cast("CommentPayload", _mapping(data.get("comment"), "comment"))
-    return Commented(issue, _int(comment, "id"), comment.get("body") or "", _user(comment.get("user"), "comment.user"))
+    body = comment.get("body") or ""
+    return Commented(issue, _int(comment, "comment.id"), body, _user(comment.get("user"), "comment.user"))
 
 
 def issue_address(repo: Repo, number: int) -> Address:
@@ -216,9 +217,9 @@ def _issue(data: EventPayload) -> Issue:
     owner = _mapping(repository.get("owner"), "repository.owner")
     raw = cast("IssuePayload", _mapping(data.get("issue"), "issue"))
     return Issue(
-        repo=Repo(_text(owner, "login"), _text(repository, "name")),
-        number=_int(raw, "number"),
-        id=_int(raw, "id"),
+        repo=Repo(_text(owner, "repository.owner.login"), _text(repository, "repository.name")),
+        number=_int(raw, "issue.number"),
+        id=_int(raw, "issue.id"),
         title=raw.get("title") or "",
         body=raw.get("body") or "",
         author=_user(raw.get("user"), "issue.user"),
@@ -228,7 +229,7 @@ def _issue(data: EventPayload) -> Issue:
 
 def _user(value: object, where: str) -> User:
     raw = cast("UserPayload", _mapping(value, where))
-    return User(_text(raw, "login"), raw.get("type") == "Bot")
+    return User(_text(raw, f"{where}.login"), raw.get("type") == "Bot")
 
 
 def _mapping(value: object, where: str) -> dict[str, object]:
@@ -237,15 +238,15 @@ def _mapping(value: object, where: str) -> dict[str, object]:
     return value
 
 
-def _text(data: object, key: str) -> str:
-    value = data.get(key) if isinstance(data, dict) else None
+def _text(data: object, path: str) -> str:
+    value = data.get(path.rpartition(".")[2]) if isinstance(data, dict) else None
     if not isinstance(value, str) or not value:
-        raise PayloadError(f"{key} is missing or not a string")
+        raise PayloadError(f"{path} is missing or not a string")
     return value
 
 
-def _int(data: object, key: str) -> int:
-    value = data.get(key) if isinstance(data, dict) else None
+def _int(data: object, path: str) -> int:
+    value = data.get(path.rpartition(".")[2]) if isinstance(data, dict) else None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise PayloadError(f"{key} is missing or not a number")
+        raise PayloadError(f"{path} is missing or not a number")
     return value

@@ -82,7 +82,9 @@ class FakeGitHub:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def fail_next(self, method: str, path: str, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def fail_next(
+        self, method: str, path: str, status: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         """Answer the next ``method`` call whose path matches the regex ``path`` with this error."""
         self._failures.append(Failure(method, re.compile(path), status, headers or {}, message))
 
@@ -117,7 +119,10 @@ class FakeGitHub:
             state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
             names = body["labels"] if isinstance(body, dict) else body  # PyGithub posts a bare list
             state.labels += [name for name in names if name not in state.labels]
-            return 200, [{"name": name, "url": f"{self.url}/repos/{m.group(1)}/{m.group(2)}/labels/{name}"} for name in state.labels]
+            return 200, [
+                {"name": name, "url": f"{self.url}/repos/{m.group(1)}/{m.group(2)}/labels/{name}"}
+                for name in state.labels
+            ]
         if (m := _COMMENTS.match(path)) and method == "POST":
             self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3))).comments.append(body["body"])
             self._next_id += 1

@@ -85,7 +85,7 @@ async def test_forged_unsigned_and_replayed_deliveries_are_refused_and_create_no
     body = payload("issues.opened")
     forged = await world.deliver("issues", body, sign_with="not the secret")
     unsigned = await world.deliver("issues", body, signature="")
-    genuine_signature = (await _signature_of(world, opened(title="the genuine one")))
+    genuine_signature = await _signature_of(world, opened(title="the genuine one"))
     replayed = await world.deliver("issues", opened(title="something else"), signature=genuine_signature)
     sha1 = await world.deliver("issues", body, signature="sha1=0123")
     assert [r.status_code for r in (forged, unsigned, replayed, sha1)] == [401, 401, 401, 401]
@@ -193,7 +193,9 @@ async def test_helpline_commands_from_a_triager_claim_and_reprioritise_with_a_re
     world.fake.roles["tri"] = "triage"
 
     await world.deliver("issue_comment", comment("/helpline claim", login="tri", comment_id=11))
-    await world.deliver("issue_comment", comment("/helpline priority high\nIt blocks releases", login="tri", comment_id=12))
+    await world.deliver(
+        "issue_comment", comment("/helpline priority high\nIt blocks releases", login="tri", comment_id=12)
+    )
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and (ticket.assignee, ticket.priority) == ("github:tri", "high")

@@ -54,6 +54,13 @@ async def _state(engine: AsyncEngine) -> tuple[list[str], set[str]]:
     return version, names
 
 
+def _head() -> str | None:
+    """The newest shipped revision (whichever branch's migration was merged last)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def draft(minutes: int = 0) -> NewTicket:
     created = T0 + timedelta(minutes=minutes)
     return NewTicket("acme", "pro", THREAD, "U1", "Ada", "Builds fail", None, Priority.HIGH, created, None, None)
@@ -69,7 +76,7 @@ async def test_upgrading_from_0001_keeps_tickets_and_messages(engine: AsyncEngin
 
     await upgrade_schema(engine)
     version, names = await _state(engine)
-    assert version == ["0002"]
+    assert version == [_head()]
     assert {"deliveries", "ix_deliveries_received_at", "ix_tickets_requester"} <= names
     store = SqlTicketStore(engine)
     assert await store.get(opened.number) == opened

@@ -1,0 +1,102 @@
+"""The SQL job queue: one job per key, leases that outlive a dead worker, retries, and its migration."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from alembic import command
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.jobs import JobStatus, NewJob
+from core.store import create_engine_for, sqlite_url, upgrade_schema
+from core.store.engine import writer
+from core.store.job_queue import SqlJobQueue
+from core.store.migrate import alembic_config
+
+pytestmark = pytest.mark.asyncio
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+def job(key: str, run_after: datetime = T0, payload: bytes = b"{}") -> NewJob:
+    return NewJob("github", key, "webhook", payload, run_after)
+
+
+@pytest_asyncio.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(sqlite_url(tmp_path / "helpline.sqlite3"))
+    try:
+        await upgrade_schema(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def test_a_key_is_queued_once_per_queue(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    assert await queue.enqueue(job("d1"), T0)
+    assert not await queue.enqueue(job("d1", payload=b"other"), T0)
+    assert await queue.enqueue(NewJob("slack", "d1", "webhook", b"{}", T0), T0)
+    [stored] = await queue.jobs("github")
+    assert (stored.payload, stored.status, stored.attempts) == (b"{}", JobStatus.PENDING, 0)
+    with pytest.raises(ValueError, match="key"):
+        await queue.enqueue(job("x" * 256), T0)
+
+
+async def test_taken_jobs_are_hidden_until_their_lease_ends(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    await queue.enqueue(job("a"), T0)
+    await queue.enqueue(job("later", T0 + timedelta(hours=1)), T0)
+    [taken] = await queue.take("github", T0, LEASE)
+    assert (taken.key, taken.attempts) == ("a", 1)
+    assert await queue.take("github", T0 + LEASE - timedelta(seconds=1), LEASE) == []
+    [again] = await queue.take("github", T0 + LEASE, LEASE)  # the first taker died: the job comes back
+    assert (again.id, again.attempts) == (taken.id, 2)
+    await queue.done(again.id, T0 + LEASE)
+    assert [j.key for j in await queue.take("github", T0 + timedelta(hours=1), LEASE)] == ["later"]
+
+
+async def test_retry_moves_the_job_keeps_the_rest_of_its_work_and_counts_only_failures(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    await queue.enqueue(job("a", payload=b"all"), T0)
+    [taken] = await queue.take("github", T0, LEASE)
+    await queue.retry(taken.id, T0 + timedelta(seconds=30), "rate limited", payload=b"rest", failed=False)
+    await queue.retry(taken.id, T0 + timedelta(seconds=60), "500 from GitHub")
+    stored = await queue.get(taken.id)
+    assert stored is not None
+    assert (stored.payload, stored.failures, stored.last_error) == (b"rest", 1, "500 from GitHub")
+    assert stored.run_after == T0 + timedelta(seconds=60)
+    await queue.give_up(taken.id, "404")
+    assert [j.key for j in await queue.jobs("github", JobStatus.FAILED)] == ["a"]
+    assert await queue.take("github", T0 + timedelta(days=1), LEASE) == []
+
+
+async def test_forget_deletes_only_old_finished_jobs(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    for key in ("done", "pending", "failed"):
+        await queue.enqueue(job(key), T0)
+    jobs = {j.key: j for j in await queue.jobs("github")}
+    await queue.done(jobs["done"].id, T0)
+    await queue.give_up(jobs["failed"].id, "no")
+    assert await queue.forget(T0 + timedelta(days=8)) == 1
+    assert sorted(j.key for j in await queue.jobs("github")) == ["failed", "pending"]
+
+
+async def test_downgrading_below_0003_drops_only_the_jobs_table(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    await queue.enqueue(job("d1"), T0)
+
+    def down(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), "0002")
+
+    async with writer(engine).begin() as connection:
+        await connection.run_sync(down)
+    await upgrade_schema(engine)
+    assert await queue.jobs("github") == []
+    assert await queue.enqueue(job("d1"), T0)
