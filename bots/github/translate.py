@@ -24,6 +24,8 @@ ISSUE_COMMANDS = ("claim", "priority", "escalate", "resolve", "reopen")
 COMMAND_USAGE = "/helpline claim · /helpline priority critical|high|medium|low · /helpline escalate · /helpline resolve"
 # "@name" and "@org/team" notify on GitHub; a zero-width space after the "@" keeps the text and stops the ping.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# GitHub refuses comments longer than 65,536 characters; longer text is cut with a note.
+COMMENT_CHARS = 60_000
 HANDLED = {"issues": frozenset({"opened", "closed", "reopened"}), "issue_comment": frozenset({"created"})}
 
 
@@ -190,7 +192,7 @@ def quiet(text: str) -> str:
 
 def answer_comment(reply: Reply, ticket: int) -> str:
     """The one comment on a new issue the knowledge base answers: a friendly note, the extract and the link."""
-    lines = ["Thanks for opening this! It looks like a known question that our docs already answer:", ""]
+    lines = ["Thanks for opening this! It looks like a known issue, and our docs cover it:", ""]
     if reply.citation is not None:
         lines.append(f"> **{quiet(reply.citation.title)}**")
     lines += [f"> {quiet(line)}" for line in reply.text.splitlines() if line.strip()]
@@ -205,8 +207,10 @@ def answer_comment(reply: Reply, ticket: int) -> str:
 
 
 def reply_comment(reply: Reply) -> str:
-    """A core message (a support reply, a resolution notice) as a comment, quieted."""
+    """A core message (a support reply, a resolution notice) as a comment, quieted and within GitHub's limit."""
     text = quiet(reply.text)
+    if len(text) > COMMENT_CHARS:
+        text = text[:COMMENT_CHARS].rstrip() + "\n\n(cut here: the whole reply is kept on the Helpline ticket)"
     if reply.citation is not None:
         text += f"\n\nSee: [{quiet(reply.citation.title)}]({reply.citation.url})"
     return text

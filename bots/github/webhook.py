@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bots.github.app import QUEUE, WEBHOOK, delivery_payload
-from bots.github.translate import PayloadError, Ping, handled, read_event, verify_signature
+from bots.github.translate import PayloadError, Ping, read_event, verify_signature
 from core.jobs import NewJob
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[],
             return _refuse(400, f"unreadable {event} delivery: {reason}")
         if isinstance(parsed, Ping):
             return JSONResponse({"status": "pong"})
-        if parsed is None or not handled(event, payload):
+        if parsed is None:
             return JSONResponse({"status": "ignored", "event": event})
         now = clock.now()
         job = NewJob(QUEUE, delivery, WEBHOOK, delivery_payload(event, text), now)

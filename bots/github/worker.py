@@ -42,6 +42,7 @@ class JobWorker:
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
         self.paused_until: datetime | None = None
+        self._forgotten_at: datetime | None = None
 
     def wake(self) -> None:
         """Look for work now (a delivery was just queued)."""
@@ -88,8 +89,17 @@ class JobWorker:
             await self._queue.give_up(job.id, reason)
             return
         delay = min(FIRST_BACKOFF * 2**job.failures, LAST_BACKOFF)
-        log.warning("GitHub job %s failed (%s); retrying in %s", job.key, reason, delay, exc_info=exc)
+        # A GitHub answer or an unreachable GitHub says it all; anything else needs its traceback.
+        trace = None if isinstance(exc, GitHubCallError) else exc
+        log.warning("GitHub job %s failed (%s); retrying in %s", job.key, reason, delay, exc_info=trace)
         await self._queue.retry(job.id, self._clock.now() + delay, reason)
+
+    async def _tidy(self) -> None:
+        """Delete long-finished jobs, about once an hour."""
+        now = self._clock.now()
+        if self._forgotten_at is None or now - self._forgotten_at >= timedelta(hours=1):
+            self._forgotten_at = now
+            await self._queue.forget(now - KEEP_DONE)
 
     async def run_forever(self, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Run due jobs until ``stop`` is set; wakes on ``wake`` or every ``poll`` seconds."""
@@ -97,7 +107,7 @@ class JobWorker:
             self._wake.clear()  # before the pass: a delivery queued during it wakes the next one
             try:
                 await self.run_once()
-                await self._queue.forget(self._clock.now() - KEEP_DONE)
+                await self._tidy()
             except Exception:  # the database went away for a moment: keep the worker alive
                 log.exception("GitHub job pass failed; retrying in %.0f s", poll)
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]

@@ -61,7 +61,9 @@ class SqlJobQueue:
         """Pending jobs due at ``now``, oldest first, each hidden from other takers until ``now + lease``."""
         due = jobs.c.queue == queue, jobs.c.status == JobStatus.PENDING.value, jobs.c.run_after <= now
         async with self._writer.begin() as conn:
-            found = list((await conn.execute(select(jobs).where(*due).order_by(jobs.c.id).limit(limit))).mappings())
+            # SKIP LOCKED lets PostgreSQL workers in several processes pass each other; on SQLite the write lock does.
+            query = select(jobs).where(*due).order_by(jobs.c.id).limit(limit).with_for_update(skip_locked=True)
+            found = list((await conn.execute(query)).mappings())
             ids = [row["id"] for row in found]
             if ids:
                 # The lease: a worker that dies holding the job lets it come due again once this passes.

@@ -17,6 +17,7 @@ _ISSUE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)$")
 _LABELS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels$")
 _COMMENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
 _REACTIONS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)/reactions$")
+_ACCESS_TOKEN = re.compile(r"^/app/installations/(\d+)/access_tokens$")
 _PERMISSION = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission$")
 
 
@@ -110,6 +111,8 @@ class FakeGitHub:
         return web.json_response(data, status=status)
 
     def _answer(self, method: str, path: str, body: Any) -> tuple[int, Any] | None:
+        if (m := _ACCESS_TOKEN.match(path)) and method == "POST":
+            return 201, {"token": f"ghs_installation_{m.group(1)}", "expires_at": "2099-01-01T00:00:00Z"}
         if (m := _PERMISSION.match(path)) and method == "GET":
             role = self.roles.get(m.group(3), "read")
             permission = {"maintain": "write", "triage": "read"}.get(role, role)

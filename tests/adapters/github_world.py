@@ -143,6 +143,7 @@ async def make_world(
     token: str = "ghp_test",
     settings: GitHubSettings = SETTINGS,
     fake: FakeGitHub | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> World:
     """The bot on the SQLite file ``db`` (reuse the file to simulate a restart)."""
     fake = fake or FakeGitHub()
@@ -159,7 +160,7 @@ async def make_world(
     desk = SupportDesk(
         Desk(KeywordUnderstander(catalog, RULES), catalog, tiers, store, notifier, clock, moderators=Moderators())
     )
-    env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url}
+    env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url, **(extra_env or {})}
     runner = GitHubRunner(desk, queue, settings, env, clock, notifier)
     worker = EscalationWorker(store, tiers, notifier, clock)
     app = create_app(worker, clock, adapter_status(env), interval=60, routes=runner.routes)

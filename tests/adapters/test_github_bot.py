@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ async def test_an_opened_issue_the_knowledge_base_answers_gets_labels_and_one_co
     issue = world.fake.issue(REPO, 1)
     assert issue.labels == ["question", "P3-low", "needs-triage"]
     [posted] = issue.comments
-    assert "known question" in posted and "reply here" in posted
+    assert "known issue" in posted and "reply here" in posted
     assert "ran out of memory" in posted and "(https://docs.example.com/oom)" in posted
     ticket = await world.ticket()
     assert ticket is not None and f"ticket #{ticket.number}" in posted
@@ -348,3 +349,54 @@ async def test_a_job_interrupted_by_a_restart_is_completed_after_it(tmp_path: Pa
         assert job is not None and (job.status, job.attempts) == (JobStatus.DONE, 2)
     finally:
         await second.close()
+
+
+async def test_the_worker_runs_in_the_background_after_the_answer(world: World) -> None:
+    world.runner.start()
+    try:
+        response = await world.deliver("issues", opened(title=ANSWERED))
+        assert response.status_code == 202
+        for _ in range(200):  # the delivery wakes the worker; no drain() here
+            if world.fake.issue(REPO, 1).comments:
+                break
+            await asyncio.sleep(0.02)
+        assert len(world.fake.issue(REPO, 1).comments) == 1
+    finally:
+        await world.runner.close()
+
+
+async def test_a_github_app_installation_token_is_fetched_and_used(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    app_env = {"GITHUB_APP_ID": "123", "GITHUB_APP_PRIVATE_KEY": pem, "GITHUB_APP_INSTALLATION_ID": "42"}
+    world = await make_world(tmp_path / "db.sqlite3", token="", extra_env=app_env)
+    try:
+        await world.deliver("issues", payload("issues.opened"))
+        await world.drain()
+        token_call, *calls = world.fake.calls
+        assert token_call.path == "/app/installations/42/access_tokens"
+        assert token_call.authorization.startswith("Bearer ")  # the app's own JWT
+        assert calls and all(call.authorization == "token ghs_installation_42" for call in calls)
+        assert world.fake.issue(REPO, 1).labels
+    finally:
+        await world.close()
+
+
+async def test_without_a_token_the_bot_keeps_tickets_but_calls_nothing(tmp_path: Path) -> None:
+    world = await make_world(tmp_path / "db.sqlite3", token="")
+    try:
+        await world.deliver("issues", opened(title=ANSWERED))
+        await world.drain()
+        assert await world.ticket() is not None
+        assert world.fake.calls == []
+        ticket = await world.ticket()
+        assert ticket is not None
+        reply = await world.moderator(f"reply {ticket.number} hello")
+        assert "could not be delivered" in reply.text and "GITHUB_TOKEN" in reply.text
+    finally:
+        await world.close()

@@ -164,3 +164,11 @@ def test_an_issue_is_a_bug_enhancement_question_or_about_the_docs() -> None:
     assert kind_of("How do I deploy?", understood("how_to_question", "usage")) is IssueKind.QUESTION
     assert kind_of("Typo in the docs", understood("bug_report", "bug")) is IssueKind.DOCUMENTATION
     assert kind_of("Something", understood(None, None)) is IssueKind.QUESTION
+
+
+def test_a_reply_too_long_for_github_is_cut_with_a_note() -> None:
+    from bots.github.translate import COMMENT_CHARS, reply_comment
+
+    text = reply_comment(Reply(ReplyKind.TICKET, "word " * 20_000))
+    assert len(text) < COMMENT_CHARS + 100 and text.endswith("kept on the Helpline ticket)")
+    assert reply_comment(Reply(ReplyKind.TICKET, "short")) == "short"
