@@ -24,6 +24,7 @@ from bots.github.translate import (
 from core.issues import IssueDesk, IssueKind
 from core.jobs import NewJob
 from core.messages import GITHUB, ReplyKind
+from core.tickets import TicketStatus
 
 if TYPE_CHECKING:
     from bots.github.client import GitHubApi
@@ -160,8 +161,8 @@ class GitHubBot:
         d = self.desk.desk
         ticket = await d.store.latest_ticket_for(issue.address)
         author = event.author.login.lower() == issue.author.login.lower()
-        if ticket is None or (not ticket.status.active and not author):
-            return  # no ticket, or a closed one: only its author's comment (which reopens it) matters
+        if ticket is None or not (ticket.status.active or (author and ticket.status is TicketStatus.RESOLVED)):
+            return  # no ticket, or a finished one: only its author's comment (which reopens it) matters
         roles = frozenset() if author else await self._roles(issue.repo.full_name, event.author.login, WRITE_ROLES)
         await self.desk.handle(comment_message(event, roles))
 
@@ -171,6 +172,8 @@ class GitHubBot:
         ticket = await d.store.latest_ticket_for(issue.address)
         text = core_command(words, ticket.number) if ticket is not None else None
         if not roles:
+            if not await self._first_refusal(issue.repo.full_name, issue.number, event.author.login):
+                return  # told once today already; repeating it would let anyone make the bot spam the issue
             answer: str | None = REFUSAL
         elif ticket is None:
             answer = NO_TICKET
@@ -184,6 +187,12 @@ class GitHubBot:
             answer = "\n".join(errors) or None
         step = Step(Op.COMMENT, body=quiet(answer)) if answer else Step(Op.REACT, comment_id=event.comment_id)
         await self.queue_actions(f"{delivery}:reply", IssueActions(issue.repo.full_name, issue.number, (step,)))
+
+    async def _first_refusal(self, repo: str, number: int, login: str) -> bool:
+        """True the first time today that ``login`` is refused a command on this issue."""
+        d = self.desk.desk
+        now = d.clock.now()
+        return await d.store.claim_delivery(GITHUB, f"refused:{repo}#{number}:{login.lower()}:{now:%Y-%m-%d}", now)
 
     async def _roles(self, repo: str, login: str, wanted: frozenset[str]) -> frozenset[str]:
         """The desk's moderator roles if ``login``'s role on ``repo`` is one of ``wanted``, else none."""

@@ -28,6 +28,7 @@ SECONDARY_WAIT = timedelta(seconds=60)
 # Roles (GitHub's role_name) that may run moderator commands, and those whose comments answer the customer.
 TRIAGE_ROLES = frozenset({"triage", "write", "maintain", "admin"})
 WRITE_ROLES = frozenset({"write", "maintain", "admin"})
+MAX_CACHED_ROLES = 10_000
 
 _T = TypeVar("_T")
 
@@ -106,8 +107,8 @@ def rate_limit_end(status: int, headers: Mapping[str, str], message: str, now: d
         return None
     headers = {key.lower(): value for key, value in headers.items()}
     retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit():
-        return now + timedelta(seconds=int(retry_after))
+    if retry_after.isdigit():  # at least a second, so "Retry-After: 0" cannot make a busy loop
+        return now + timedelta(seconds=max(1, int(retry_after)))
     reset = headers.get("x-ratelimit-reset", "").strip()
     if headers.get("x-ratelimit-remaining", "").strip() == "0" and reset.isdigit():
         return max(now, datetime.fromtimestamp(int(reset), UTC)) + timedelta(seconds=1)
@@ -152,6 +153,8 @@ class GitHubApi:
         if cached is not None and time.monotonic() < cached[1]:
             return cached[0]
         role = await self._call(lambda: self._role_now(repo, login))
+        if len(self._roles) >= MAX_CACHED_ROLES:  # drop what has expired, so the cache cannot grow forever
+            self._roles = {k: v for k, v in self._roles.items() if v[1] > time.monotonic()}
         self._roles[key] = (role, time.monotonic() + self._ttl)
         return role
 

@@ -105,8 +105,10 @@ def verify_signature(secret: str, body: bytes, header: str | None) -> bool:
     """True only if ``header`` is ``sha256=`` + HMAC-SHA256 of ``body`` under a non-empty ``secret``."""
     if not secret or not header or not header.startswith(SIGNATURE_PREFIX):
         return False
-    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len(SIGNATURE_PREFIX) :].strip().lower())
+    expected = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest().encode("ascii")
+    # Bytes, not str: compare_digest refuses non-ASCII text, and a forged header may carry some.
+    given = header[len(SIGNATURE_PREFIX) :].strip().lower().encode("utf-8", "replace")
+    return hmac.compare_digest(expected, given)
 
 
 def sign(secret: str, body: bytes) -> str:

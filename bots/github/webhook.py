@@ -31,6 +31,20 @@ def _refuse(status: int, why: str) -> JSONResponse:
     return JSONResponse({"error": why}, status_code=status)
 
 
+async def _body(request: Request) -> bytes | None:
+    """The request body, or None as soon as it is longer than GitHub ever sends (read no further)."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[], None]) -> Route:
     """The webhook endpoint; with an empty ``secret`` it refuses every delivery."""
 
@@ -38,11 +52,8 @@ def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[],
         """Verify, read just enough to refuse nonsense, queue, and answer 202 (200 for ping and duplicates)."""
         if not secret:
             return _refuse(401, "refused: GITHUB_WEBHOOK_SECRET is not configured")
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY:
-            return _refuse(413, f"a delivery is at most {MAX_BODY} bytes")
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await _body(request)
+        if body is None:
             return _refuse(413, f"a delivery is at most {MAX_BODY} bytes")
         if not verify_signature(secret, body, request.headers.get("x-hub-signature-256")):
             log.warning("refused a GitHub delivery with a missing or wrong signature")

@@ -400,3 +400,22 @@ async def test_without_a_token_the_bot_keeps_tickets_but_calls_nothing(tmp_path:
         assert "could not be delivered" in reply.text and "GITHUB_TOKEN" in reply.text
     finally:
         await world.close()
+
+
+async def test_a_stranger_repeating_commands_is_told_once(world: World) -> None:
+    await world.deliver("issues", payload("issues.opened"))
+    await world.drain()
+    for number in range(3):
+        await world.deliver("issue_comment", comment("/helpline resolve", login="stranger", comment_id=50 + number))
+    await world.drain()
+    assert len(world.fake.issue(REPO, 1).comments) == 1
+    ticket = await world.ticket()
+    assert ticket is not None and ticket.status.active
+
+
+async def test_an_oversized_delivery_is_refused_without_being_read_whole(world: World) -> None:
+    from bots.github.webhook import MAX_BODY
+
+    response = await world.deliver("issues", b"{" + b" " * MAX_BODY + b"}")
+    assert response.status_code == 413
+    assert await world.queue.jobs("github") == []

@@ -172,3 +172,7 @@ def test_a_reply_too_long_for_github_is_cut_with_a_note() -> None:
     text = reply_comment(Reply(ReplyKind.TICKET, "word " * 20_000))
     assert len(text) < COMMENT_CHARS + 100 and text.endswith("kept on the Helpline ticket)")
     assert reply_comment(Reply(ReplyKind.TICKET, "short")) == "short"
+
+
+def test_a_signature_with_non_ascii_characters_is_refused_not_an_error() -> None:
+    assert not verify_signature("s3cret", BODY, "sha256=\u00e9\u00e9")
