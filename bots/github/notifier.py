@@ -27,7 +27,7 @@ class GitHubNotifier:
         if target is None:
             raise HelplineError(f"{outbound.address} is not a GitHub issue (github:owner/repo/number)")
         if not self._bot.can_act:
-            raise HelplineError("GITHUB_TOKEN is not set, so nothing can be posted on GitHub")
+            raise HelplineError("neither GITHUB_TOKEN nor a GitHub App is set, so nothing can be posted on GitHub")
         steps = [Step(Op.COMMENT, body=reply_comment(outbound.reply))]
         if self._bot.settings.close_on_resolve and await self._bot.resolved(outbound.reply.ticket):
             steps.append(Step(Op.CLOSE))
