@@ -419,3 +419,32 @@ async def test_an_oversized_delivery_is_refused_without_being_read_whole(world: 
     response = await world.deliver("issues", b"{" + b" " * MAX_BODY + b"}")
     assert response.status_code == 413
     assert await world.queue.jobs("github") == []
+
+
+async def test_issues_opened_by_bots_and_comments_on_pull_requests_are_left_alone(world: World) -> None:
+    by_bot = opened(title="Dependency dashboard")
+    by_bot["issue"]["user"]["type"] = "Bot"
+    await world.deliver("issues", by_bot)
+    await world.drain()
+    assert await world.ticket() is None and world.fake.calls == []
+
+    await world.deliver("issues", payload("issues.opened"))
+    await world.drain()
+    on_pull = comment("/helpline resolve", login="maint")
+    on_pull["issue"]["pull_request"] = {"url": "https://api.github.com/repos/Codertocat/Hello-World/pulls/1"}
+    world.fake.roles["maint"] = "maintain"
+    await world.deliver("issue_comment", on_pull)
+    await world.drain()
+    ticket = await world.ticket()
+    assert ticket is not None and ticket.status.active
+    assert not [c for c in world.fake.calls if "permission" in c.path]
+
+
+async def test_a_comment_on_an_issue_without_a_ticket_opens_nothing(world: World) -> None:
+    await world.deliver("issue_comment", comment("Any news on this?", login="passer-by"))
+    await world.deliver("issue_comment", comment("/helpline claim", login="tri", comment_id=3))
+    world.fake.roles["tri"] = "triage"
+    await world.drain()
+    assert await world.store.list_tickets(active_only=False) == []
+    [reply] = world.fake.issue(REPO, 1).comments
+    assert "no Helpline ticket" in reply
