@@ -15,6 +15,7 @@ class Op(StrEnum):
     """One kind of call on an issue."""
 
     LABELS = "labels"
+    UNLABEL = "unlabel"  # remove the labels named (absent ones are fine)
     COMMENT = "comment"
     CLOSE = "close"
     REACT = "react"  # 👍 on a comment: a command was done

@@ -122,6 +122,9 @@ class GitHubBot:
         assert self.api is not None
         if step.op is Op.LABELS:
             await self.api.add_labels(repo, number, list(step.labels))
+        elif step.op is Op.UNLABEL:
+            for label in step.labels:
+                await self.api.remove_label(repo, number, label)
         elif step.op is Op.COMMENT:
             await self.api.comment(repo, number, step.body)
         elif step.op is Op.CLOSE:
@@ -165,6 +168,8 @@ class GitHubBot:
             return  # no ticket, or a finished one: only its author's comment (which reopens it) matters
         roles = frozenset() if author else await self._roles(issue.repo.full_name, event.author.login, WRITE_ROLES)
         await self.desk.handle(comment_message(event, roles))
+        if roles:  # a maintainer answered: the issue is no longer waiting for triage
+            await self.queue_actions(f"{delivery}:triaged", self._triaged(event))
 
     async def _command(self, delivery: str, event: Commented, words: str) -> None:
         issue, d = event.issue, self.desk.desk
@@ -185,8 +190,14 @@ class GitHubBot:
             replies = await self.desk.handle(comment_message(event, roles, text))
             errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
             answer = "\n".join(errors) or None
-        step = Step(Op.COMMENT, body=quiet(answer)) if answer else Step(Op.REACT, comment_id=event.comment_id)
-        await self.queue_actions(f"{delivery}:reply", IssueActions(issue.repo.full_name, issue.number, (step,)))
+        if answer:
+            await self.queue_actions(f"{delivery}:reply", _on(event, Step(Op.COMMENT, body=quiet(answer))))
+        else:  # done: say so quietly, and a person has now triaged the issue
+            await self.queue_actions(f"{delivery}:reply", _on(event, Step(Op.REACT, comment_id=event.comment_id)))
+            await self.queue_actions(f"{delivery}:triaged", self._triaged(event))
+
+    def _triaged(self, event: Commented) -> IssueActions:
+        return _on(event, Step(Op.UNLABEL, labels=(self.settings.labels.needs_triage,)))
 
     async def _first_refusal(self, repo: str, number: int, login: str) -> bool:
         """True the first time today that ``login`` is refused a command on this issue."""
@@ -200,3 +211,8 @@ class GitHubBot:
             return frozenset()
         role = await self.api.role(repo, login)
         return frozenset(self.desk.desk.moderators.roles) if role in wanted else frozenset()
+
+
+def _on(event: Commented, *steps: Step) -> IssueActions:
+    """Steps on the issue a comment was made on."""
+    return IssueActions(event.issue.repo.full_name, event.issue.number, steps)

@@ -130,6 +130,17 @@ class GitHubApi:
         """Add labels to an issue (GitHub creates missing ones)."""
         await self._call(lambda: self._github.get_repo(repo).get_issue(number).add_to_labels(*labels))
 
+    async def remove_label(self, repo: str, number: int, label: str) -> None:
+        """Remove a label from an issue; one it does not have is not an error."""
+        await self._call(lambda: self._remove_label_now(repo, number, label))
+
+    def _remove_label_now(self, repo: str, number: int, label: str) -> None:
+        try:
+            self._github.get_repo(repo).get_issue(number).remove_from_labels(label)
+        except GithubException as exc:
+            if exc.status != 404:  # 404: the label was not on the issue (someone took it off already)
+                raise
+
     async def comment(self, repo: str, number: int, body: str) -> int:
         """Comment on an issue; the new comment's id."""
         return await self._call(lambda: self._github.get_repo(repo).get_issue(number).create_comment(body).id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from aiohttp import web
 
 _ISSUE = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)$")
 _LABELS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels$")
+_LABEL = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels/([^/]+)$")
 _COMMENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
 _REACTIONS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)/reactions$")
 _ACCESS_TOKEN = re.compile(r"^/app/installations/(\d+)/access_tokens$")
@@ -126,6 +128,13 @@ class FakeGitHub:
                 {"name": name, "url": f"{self.url}/repos/{m.group(1)}/{m.group(2)}/labels/{name}"}
                 for name in state.labels
             ]
+        if (m := _LABEL.match(path)) and method == "DELETE":
+            state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
+            name = urllib.parse.unquote(m.group(4))
+            if name not in state.labels:
+                return 404, {"message": "Label does not exist"}
+            state.labels.remove(name)
+            return 200, [{"name": n, "url": f"{self.url}/labels/{n}"} for n in state.labels]
         if (m := _COMMENTS.match(path)) and method == "POST":
             self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3))).comments.append(body["body"])
             self._next_id += 1

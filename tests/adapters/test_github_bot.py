@@ -148,6 +148,7 @@ async def test_a_maintainer_comment_meets_the_first_response_target(world: World
     roles = [m.role for m in await world.store.messages(ticket.number)]
     assert roles == [Role.CUSTOMER, Role.AGENT]
     assert world.fake.issue(REPO, 1).comments == []  # the bot does not chatter on the issue
+    assert world.fake.issue(REPO, 1).labels == ["documentation", "P2-medium"]  # no longer needs triage
 
 
 async def test_the_authors_comment_is_a_customer_message_and_a_readers_does_not_answer(world: World) -> None:
@@ -160,6 +161,7 @@ async def test_the_authors_comment_is_a_customer_message_and_a_readers_does_not_
     assert ticket is not None and ticket.first_response_at is None
     kept = await world.store.messages(ticket.number)
     assert [(m.author_id, m.role) for m in kept[1:]] == [("Codertocat", Role.CUSTOMER), ("passer-by", Role.CUSTOMER)]
+    assert "needs-triage" in world.fake.issue(REPO, 1).labels
 
 
 async def test_the_bots_own_comments_are_never_read_back(world: World) -> None:
@@ -202,6 +204,7 @@ async def test_helpline_commands_from_a_triager_claim_and_reprioritise_with_a_re
     assert ticket is not None and (ticket.assignee, ticket.priority) == ("github:tri", "high")
     assert world.fake.reactions == [(11, "+1"), (12, "+1")]
     assert world.fake.issue(REPO, 1).comments == []
+    assert "needs-triage" not in world.fake.issue(REPO, 1).labels  # removed once; the second removal is a 404
     permission_calls = [c for c in world.fake.calls if c.path.endswith("/collaborators/tri/permission")]
     assert len(permission_calls) == 1  # cached between the two commands
 
