@@ -84,6 +84,10 @@ class JobQueue(Protocol):
         """A queue's jobs (of one status, if given), oldest first."""
         ...
 
+    async def counts(self, queue: str) -> dict[JobStatus, int]:
+        """How many of a queue's jobs are in each status (every status present, zero included)."""
+        ...
+
     async def forget(self, before: datetime) -> int:
         """Delete finished jobs created before ``before``; returns how many."""
         ...

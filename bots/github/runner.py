@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 from bots.github.app import QUEUE, GitHubBot
 from bots.github.client import DEFAULT_API_URL, ClientOptions, GitHubApi, credentials, make_github
 from bots.github.notifier import EscalationLabeller, GitHubNotifier
-from bots.github.webhook import webhook_route
+from bots.github.webhook import status_route, webhook_route
 from bots.github.worker import JobWorker
 from core.messages import GITHUB
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.ext.asyncio import AsyncEngine
     from starlette.routing import BaseRoute
 
@@ -65,9 +67,16 @@ class GitHubRunner:
         notifier.add(GITHUB, GitHubNotifier(self.bot))
         notifier.observe(EscalationLabeller(self.bot))
         secret = env.get("GITHUB_WEBHOOK_SECRET", "").strip()
-        self.routes: list[BaseRoute] = [webhook_route(secret, queue, clock, self.worker.wake)]
+        self.routes: list[BaseRoute] = [
+            webhook_route(secret, queue, clock, self.worker.wake),
+            status_route(queue, lambda: self._pause(clock)),
+        ]
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+
+    def _pause(self, clock: Clock) -> datetime | None:
+        until = self.worker.paused_until
+        return until if until is not None and until > clock.now() else None
 
     def start(self) -> None:
         """Drain the job queue in the background (jobs left by a previous run come first)."""

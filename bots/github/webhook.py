@@ -15,6 +15,8 @@ from bots.github.translate import PayloadError, Ping, read_event, verify_signatu
 from core.jobs import NewJob
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from starlette.requests import Request
 
     from core.jobs import JobQueue
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("helpline.github")
 
 PATH = "/github/webhook"
+STATUS_PATH = "/github/status"
 MAX_BODY = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 MAX_DELIVERY_ID = 255
 
@@ -81,3 +84,17 @@ def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[],
         return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
 
     return Route(PATH, receive, methods=["POST"])
+
+
+def status_route(queue: JobQueue, paused_until: Callable[[], datetime | None]) -> Route:
+    """``GET /github/status``: how much GitHub work is waiting or failed, and whether GitHub asked us to wait."""
+
+    async def status(request: Request) -> JSONResponse:
+        """Job counts by status and the end of the current rate-limit pause, if any."""
+        counts = await queue.counts(QUEUE)
+        pause = paused_until()
+        return JSONResponse(
+            {"jobs": {str(s): n for s, n in counts.items()}, "paused_until": pause.isoformat() if pause else None}
+        )
+
+    return Route(STATUS_PATH, status, methods=["GET"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.jobs import Job, JobStatus
@@ -103,6 +103,13 @@ class SqlJobQueue:
             query = query.where(jobs.c.status == status.value)
         async with self._engine.connect() as conn:
             return [_job(row) for row in (await conn.execute(query.order_by(jobs.c.id))).mappings()]
+
+    async def counts(self, queue: str) -> dict[JobStatus, int]:
+        """How many of a queue's jobs are in each status (every status present, zero included)."""
+        query = select(jobs.c.status, func.count()).where(jobs.c.queue == queue).group_by(jobs.c.status)
+        async with self._engine.connect() as conn:
+            found = {JobStatus(status): count for status, count in (await conn.execute(query)).all()}
+        return {status: found.get(status, 0) for status in JobStatus}
 
     async def forget(self, before: datetime) -> int:
         """Delete finished jobs created before ``before``; returns how many."""

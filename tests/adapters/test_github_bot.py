@@ -451,3 +451,18 @@ async def test_a_comment_on_an_issue_without_a_ticket_opens_nothing(world: World
     assert await world.store.list_tickets(active_only=False) == []
     [reply] = world.fake.issue(REPO, 1).comments
     assert "no Helpline ticket" in reply
+
+
+async def test_the_status_route_shows_waiting_failed_and_paused_work(world: World) -> None:
+    world.fake.fail_next("POST", r"/labels$", 429, "Too many requests", {"Retry-After": "120"})
+    await world.deliver("issues", payload("issues.opened"))
+    await world.drain()
+    status = (await world.http.get("/github/status")).json()
+    assert status["jobs"] == {"pending": 1, "done": 1, "failed": 0}
+    assert status["paused_until"] == (world.clock.now() + timedelta(seconds=120)).isoformat()
+    world.clock.advance(timedelta(minutes=2))
+    await world.drain()
+    assert (await world.http.get("/github/status")).json() == {
+        "jobs": {"pending": 0, "done": 2, "failed": 0},
+        "paused_until": None,
+    }

@@ -100,3 +100,13 @@ async def test_downgrading_below_0003_drops_only_the_jobs_table(engine: AsyncEng
     await upgrade_schema(engine)
     assert await queue.jobs("github") == []
     assert await queue.enqueue(job("d1"), T0)
+
+
+async def test_counts_cover_every_status(engine: AsyncEngine) -> None:
+    queue = SqlJobQueue(engine)
+    assert await queue.counts("github") == {JobStatus.PENDING: 0, JobStatus.DONE: 0, JobStatus.FAILED: 0}
+    await queue.enqueue(job("a"), T0)
+    await queue.enqueue(job("b"), T0)
+    [first, _] = await queue.jobs("github")
+    await queue.give_up(first.id, "no")
+    assert await queue.counts("github") == {JobStatus.PENDING: 1, JobStatus.DONE: 0, JobStatus.FAILED: 1}
