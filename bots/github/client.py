@@ -125,6 +125,8 @@ class GitHubApi:
         self._clock = clock
         self._ttl = permission_ttl
         self._roles: dict[tuple[str, str], tuple[str, float]] = {}
+        # Until GitHub's rate limit ends no call is made at all: GitHub may block integrations that keep trying.
+        self.blocked_until: datetime | None = None
 
     async def add_labels(self, repo: str, number: int, labels: list[str]) -> None:
         """Add labels to an issue (GitHub creates missing ones)."""
@@ -178,10 +180,16 @@ class GitHubApi:
             raise
 
     async def _call(self, work: Callable[[], _T]) -> _T:
+        blocked = self.blocked_until
+        if blocked is not None and self._clock.now() < blocked:
+            raise RateLimited(blocked, "waiting for GitHub's rate limit to end")
         try:
             return await asyncio.to_thread(work)
         except GithubException as exc:
-            raise self._translate(exc) from exc
+            error = self._translate(exc)
+            if isinstance(error, RateLimited):
+                self.blocked_until = error.retry_at
+            raise error from exc
         except OSError as exc:  # requests' connection errors and timeouts are OSErrors
             raise GitHubCallError(f"cannot reach GitHub: {exc}", permanent=False) from exc
 

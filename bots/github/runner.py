@@ -75,7 +75,7 @@ class GitHubRunner:
         self._task: asyncio.Task[None] | None = None
 
     def _pause(self, clock: Clock) -> datetime | None:
-        until = self.worker.paused_until
+        until = self.bot.api.blocked_until if self.bot.api is not None else None
         return until if until is not None and until > clock.now() else None
 
     def start(self) -> None:

@@ -32,7 +32,7 @@ class JobRunner(Protocol):
 
 
 class JobWorker:
-    """Takes due jobs from one queue and runs them; after a rate limit it takes nothing until it ends."""
+    """Takes due jobs from one queue and runs them; a job that must wait is put back for its time."""
 
     def __init__(self, queue: JobQueue, name: str, runner: JobRunner, clock: Clock, *, max_attempts: int = 8) -> None:
         self._queue = queue
@@ -41,7 +41,6 @@ class JobWorker:
         self._clock = clock
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
-        self.paused_until: datetime | None = None
         self._forgotten_at: datetime | None = None
 
     def wake(self) -> None:
@@ -49,37 +48,25 @@ class JobWorker:
         self._wake.set()
 
     async def run_once(self) -> int:
-        """Run every job due now (unless paused by a rate limit); returns how many were run."""
+        """Run every job due now; returns how many were run (a job that must wait counts too)."""
         ran = 0
-        while True:
-            now = self._clock.now()
-            if self.paused_until is not None and now < self.paused_until:
-                return ran
-            taken = await self._queue.take(self._name, now, LEASE, limit=10)
-            if not taken:
-                return ran
-            for index, job in enumerate(taken):
-                if not await self._run(job):
-                    # Rate limited: give back the jobs taken with it, so they run as soon as the limit ends.
-                    for waiting in taken[index + 1 :]:
-                        await self._queue.retry(waiting.id, self.paused_until or now, "", failed=False)
-                    return ran + index + 1
+        while taken := await self._queue.take(self._name, self._clock.now(), LEASE, limit=10):
+            for job in taken:
+                await self._run(job)
             ran += len(taken)
+        return ran
 
-    async def _run(self, job: Job) -> bool:
-        """Run one job and record the outcome; False if GitHub asked everyone to wait."""
+    async def _run(self, job: Job) -> None:
+        """Run one job and record the outcome: done, waiting for a rate limit, retried or given up."""
         try:
             await self._runner.run(job)
         except Deferred as wait:
             log.warning("GitHub job %s waits until %s: %s", job.key, wait.retry_at.isoformat(), wait)
             await self._queue.retry(job.id, wait.retry_at, str(wait), payload=wait.payload, failed=False)
-            self.paused_until = wait.retry_at
-            return False
         except Exception as exc:
             await self._failed(job, exc)
-            return True
-        await self._queue.done(job.id, self._clock.now())
-        return True
+        else:
+            await self._queue.done(job.id, self._clock.now())
 
     async def _failed(self, job: Job, exc: Exception) -> None:
         reason = f"{type(exc).__name__}: {exc}"

@@ -466,3 +466,20 @@ async def test_the_status_route_shows_waiting_failed_and_paused_work(world: Worl
         "jobs": {"pending": 0, "done": 2, "failed": 0},
         "paused_until": None,
     }
+
+
+async def test_while_rate_limited_nothing_is_sent_but_tickets_keep_in_step(world: World) -> None:
+    world.fake.fail_next("POST", r"/labels$", 403, "You have exceeded a secondary rate limit", {"Retry-After": "60"})
+    await world.deliver("issues", payload("issues.opened"))
+    await world.drain()
+    calls = len(world.fake.calls)
+
+    await world.deliver("issues", closed())
+    await world.drain()
+    ticket = await world.ticket()
+    assert ticket is not None and ticket.status is TicketStatus.RESOLVED  # the core's side does not wait
+    assert len(world.fake.calls) == calls  # and GitHub was not called again during the limit
+
+    world.clock.advance(timedelta(seconds=60))
+    await world.drain()
+    assert world.fake.issue(REPO, 1).labels == ["documentation", "P2-medium", "needs-triage"]
