@@ -17,7 +17,9 @@ from bots.github.translate import (
     command_in,
     comment_message,
     core_command,
+    from_helpline,
     issue_message,
+    marked,
     quiet,
     read_event,
 )
@@ -126,7 +128,7 @@ class GitHubBot:
             for label in step.labels:
                 await self.api.remove_label(repo, number, label)
         elif step.op is Op.COMMENT:
-            await self.api.comment(repo, number, step.body)
+            await self.api.comment(repo, number, marked(step.body))
         elif step.op is Op.CLOSE:
             await self.api.close(repo, number)
         else:
@@ -155,7 +157,7 @@ class GitHubBot:
 
     async def _commented(self, delivery: str, event: Commented) -> None:
         issue = event.issue
-        if issue.pull_request or self._ignored(event.author.login, event.author.bot):
+        if issue.pull_request or from_helpline(event.body) or self._ignored(event.author.login, event.author.bot):
             return
         words = command_in(event.body)
         if words is not None:

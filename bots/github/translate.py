@@ -24,6 +24,9 @@ ISSUE_COMMANDS = ("claim", "priority", "escalate", "resolve", "reopen")
 COMMAND_USAGE = "/helpline claim · /helpline priority critical|high|medium|low · /helpline escalate · /helpline resolve"
 # "@name" and "@org/team" notify on GitHub; a zero-width space after the "@" keeps the text and stops the ping.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+# Hidden in every comment the bot posts, so its comments are recognised whatever account posts them
+# (with a personal token, that account may be a maintainer's, whose comments would count as answers).
+BOT_MARK = "<!-- posted by Helpline -->"
 # GitHub refuses comments longer than 65,536 characters; longer text is cut with a note.
 COMMENT_CHARS = 60_000
 HANDLED = {"issues": frozenset({"opened", "closed", "reopened"}), "issue_comment": frozenset({"created"})}
@@ -185,6 +188,16 @@ def core_command(words: str, ticket: int) -> str | None:
     if name not in ISSUE_COMMANDS:
         return None
     return " ".join(part for part in (name, str(ticket), rest.strip()) if part)
+
+
+def marked(body: str) -> str:
+    """A comment body as the bot posts it, with its hidden mark."""
+    return f"{body}\n\n{BOT_MARK}"
+
+
+def from_helpline(body: str) -> bool:
+    """True for a comment the bot posted itself."""
+    return BOT_MARK in body
 
 
 def quiet(text: str) -> str:

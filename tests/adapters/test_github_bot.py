@@ -483,3 +483,15 @@ async def test_while_rate_limited_nothing_is_sent_but_tickets_keep_in_step(world
     world.clock.advance(timedelta(seconds=60))
     await world.drain()
     assert world.fake.issue(REPO, 1).labels == ["documentation", "P2-medium", "needs-triage"]
+
+
+async def test_the_bots_comments_are_recognised_even_when_posted_with_a_maintainers_token(world: World) -> None:
+    await world.deliver("issues", opened(title=ANSWERED))
+    await world.drain()
+    [posted] = world.fake.issue(REPO, 1).comments
+    world.fake.roles["alice"] = "admin"  # the token belongs to alice, so GitHub says she wrote the comment
+    await world.deliver("issue_comment", comment(posted, login="alice"))
+    await world.drain()
+    ticket = await world.ticket()
+    assert ticket is not None and ticket.first_response_at is None
+    assert len(await world.store.messages(ticket.number)) == 2  # the issue and the bot's answer, nothing more
