@@ -18,6 +18,7 @@ class Op(StrEnum):
     UNLABEL = "unlabel"  # remove the labels named (absent ones are fine)
     COMMENT = "comment"
     CLOSE = "close"
+    REOPEN = "reopen"
     REACT = "react"  # 👍 on a comment: a command was done
 
 

@@ -131,6 +131,8 @@ class GitHubBot:
             await self.api.comment(repo, number, marked(step.body))
         elif step.op is Op.CLOSE:
             await self.api.close(repo, number)
+        elif step.op is Op.REOPEN:
+            await self.api.reopen(repo, number)
         else:
             await self.api.react(repo, number, step.comment_id)
 
@@ -172,6 +174,9 @@ class GitHubBot:
         await self.desk.handle(comment_message(event, roles))
         if roles:  # a maintainer answered: the issue is no longer waiting for triage
             await self.queue_actions(f"{delivery}:triaged", self._triaged(event))
+        elif author and issue.closed and not ticket.status.active:
+            # The resolution notice says "just reply here": the author did, the ticket reopened, so does the issue.
+            await self.queue_actions(f"{delivery}:reopen", _on(event, Step(Op.REOPEN)))
 
     async def _command(self, delivery: str, event: Commented, words: str) -> None:
         issue, d = event.issue, self.desk.desk

@@ -153,6 +153,10 @@ class GitHubApi:
             lambda: self._github.get_repo(repo).get_issue(number).edit(state="closed", state_reason="completed")
         )
 
+    async def reopen(self, repo: str, number: int) -> None:
+        """Reopen a closed issue."""
+        await self._call(lambda: self._github.get_repo(repo).get_issue(number).edit(state="open"))
+
     async def react(self, repo: str, number: int, comment_id: int, content: str = "+1") -> None:
         """React to a comment on an issue, the quiet way of saying "done"."""
         await self._call(

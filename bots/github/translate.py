@@ -68,6 +68,7 @@ class Issue:
     body: str
     author: User
     pull_request: bool
+    closed: bool = False
 
     @property
     def address(self) -> Address:
@@ -243,6 +244,7 @@ def _issue(data: EventPayload) -> Issue:
         body=raw.get("body") or "",
         author=_user(raw.get("user"), "issue.user"),
         pull_request="pull_request" in raw,
+        closed=raw.get("state") == "closed",
     )
 
 

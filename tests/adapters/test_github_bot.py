@@ -495,3 +495,31 @@ async def test_the_bots_comments_are_recognised_even_when_posted_with_a_maintain
     ticket = await world.ticket()
     assert ticket is not None and ticket.first_response_at is None
     assert len(await world.store.messages(ticket.number)) == 2  # the issue and the bot's answer, nothing more
+
+
+async def test_the_author_replying_on_a_resolved_issue_reopens_the_ticket_and_the_issue(world: World) -> None:
+    await world.deliver("issues", payload("issues.opened"))
+    await world.drain()
+    ticket = await world.ticket()
+    assert ticket is not None
+    await world.moderator(f"resolve {ticket.number}")
+    await world.drain()
+    assert world.fake.issue(REPO, 1).state == "closed"
+
+    reply = comment("Still misspelled on the website", comment_id=77)
+    reply["issue"]["state"] = "closed"
+    await world.deliver("issue_comment", reply)
+    await world.drain()
+    reopened = await world.ticket()
+    assert reopened is not None and reopened.number == ticket.number and reopened.status is TicketStatus.OPEN
+    assert world.fake.issue(REPO, 1).state == "open"
+
+    by_other = comment("me too", login="passer-by", comment_id=78)
+    by_other["issue"]["state"] = "closed"
+    await world.moderator(f"resolve {ticket.number}")
+    await world.drain()
+    await world.deliver("issue_comment", by_other)
+    await world.drain()
+    again = await world.ticket()
+    assert again is not None and again.status is TicketStatus.RESOLVED  # only the author reopens
+    assert world.fake.issue(REPO, 1).state == "closed"
