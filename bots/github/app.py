@@ -23,6 +23,7 @@ from bots.github.translate import (
     quiet,
     read_event,
 )
+from core.intents import Priority
 from core.issues import IssueDesk, IssueKind
 from core.jobs import NewJob
 from core.messages import GITHUB, ReplyKind
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from bots.github.client import GitHubApi
     from config.settings import GitHubLabels, GitHubSettings
     from core.desk import SupportDesk
-    from core.intents import Priority
     from core.issues import Triage
     from core.jobs import Job, JobQueue
 
@@ -67,8 +67,13 @@ def labels_for(triage: Triage, labels: GitHubLabels) -> tuple[str, ...]:
         IssueKind.QUESTION: labels.question,
         IssueKind.DOCUMENTATION: labels.documentation,
     }
-    priority: Priority = triage.priority
-    return kinds[triage.kind], getattr(labels, priority.value), labels.needs_triage
+    priorities = {
+        Priority.CRITICAL: labels.critical,
+        Priority.HIGH: labels.high,
+        Priority.MEDIUM: labels.medium,
+        Priority.LOW: labels.low,
+    }
+    return kinds[triage.kind], priorities[triage.priority], labels.needs_triage
 
 
 @dataclass
