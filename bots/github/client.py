@@ -83,8 +83,21 @@ def credentials(env: Mapping[str, str]) -> Auth.Auth | None:
         return Auth.Token(token)
     app_id, key = env.get("GITHUB_APP_ID", "").strip(), env.get("GITHUB_APP_PRIVATE_KEY", "").strip()
     installation = env.get("GITHUB_APP_INSTALLATION_ID", "").strip()
-    if app_id.isdigit() and installation.isdigit() and key:
+    if app_id.isdigit() and installation.isdigit() and "PRIVATE KEY" in key:
         return Auth.AppAuth(int(app_id), key.replace("\\n", "\n")).get_installation_auth(int(installation))
+    if app_id or installation or key:  # a half-configured app is a mistake worth naming
+        wrong = [
+            name
+            for name, ok in (
+                ("GITHUB_APP_ID", app_id.isdigit()),
+                ("GITHUB_APP_INSTALLATION_ID", installation.isdigit()),
+                ("GITHUB_APP_PRIVATE_KEY", "PRIVATE KEY" in key),
+            )
+            if not ok
+        ]
+        log.error(
+            "GitHub App not used: %s missing or malformed (ids are numbers, the key is PEM text)", ", ".join(wrong)
+        )
     return None
 
 

@@ -176,3 +176,16 @@ def test_a_reply_too_long_for_github_is_cut_with_a_note() -> None:
 
 def test_a_signature_with_non_ascii_characters_is_refused_not_an_error() -> None:
     assert not verify_signature("s3cret", BODY, "sha256=\u00e9\u00e9")
+
+
+def test_credentials_name_what_is_wrong_with_a_half_configured_app(caplog: pytest.LogCaptureFixture) -> None:
+    from github import Auth
+
+    from bots.github.client import credentials
+
+    assert isinstance(credentials({"GITHUB_TOKEN": " ghp_x "}), Auth.Token)
+    assert credentials({}) is None and not caplog.records
+    assert credentials({"GITHUB_APP_ID": "12", "GITHUB_APP_PRIVATE_KEY": "not a key"}) is None
+    [record] = caplog.records
+    assert "GITHUB_APP_INSTALLATION_ID" in record.getMessage() and "GITHUB_APP_PRIVATE_KEY" in record.getMessage()
+    assert "GITHUB_APP_ID," not in record.getMessage()
