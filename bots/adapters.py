@@ -13,6 +13,8 @@ class AdapterSpec:
     platform: str
     needs: tuple[str, ...]
     available: bool  # False until the adapter is part of this build
+    # (needed, instead): a needed variable may be left unset when ``instead`` is set (another way to connect).
+    alternatives: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,13 @@ class AdapterStatus:
 
 ADAPTERS = (
     AdapterSpec("discord", ("DISCORD_TOKEN",), available=True),
-    AdapterSpec("slack", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), available=False),
+    # Socket Mode (SLACK_APP_TOKEN) receives events over a websocket, so it needs no signing secret.
+    AdapterSpec(
+        "slack",
+        ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+        available=True,
+        alternatives=(("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),),
+    ),
     AdapterSpec("github", ("GITHUB_TOKEN", "GITHUB_WEBHOOK_SECRET"), available=False),
 )
 
@@ -35,7 +43,8 @@ def adapter_status(env: Mapping[str, str], specs: tuple[AdapterSpec, ...] = ADAP
     """For each adapter: on when all its credentials are set and it is built, else off with the reason."""
     statuses = []
     for spec in specs:
-        missing = [name for name in spec.needs if not env.get(name, "").strip()]
+        instead = dict(spec.alternatives)
+        missing = [name for name in spec.needs if not _set(env, name) and not _set(env, instead.get(name, ""))]
         if missing:
             statuses.append(AdapterStatus(spec.platform, False, f"{', '.join(missing)} not set"))
         elif not spec.available:
@@ -43,3 +52,7 @@ def adapter_status(env: Mapping[str, str], specs: tuple[AdapterSpec, ...] = ADAP
         else:
             statuses.append(AdapterStatus(spec.platform, True, "credentials found"))
     return statuses
+
+
+def _set(env: Mapping[str, str], name: str) -> bool:
+    return bool(name) and bool(env.get(name, "").strip())

@@ -56,3 +56,11 @@ def test_the_shipped_adapters_are_all_off_in_an_empty_environment() -> None:
 def test_the_discord_bot_is_part_of_this_build_and_runs_with_a_token() -> None:
     statuses = {s.platform: s for s in adapter_status({"DISCORD_TOKEN": "abc"})}
     assert statuses["discord"] == AdapterStatus("discord", True, "credentials found")
+
+
+def test_the_slack_bot_is_part_of_this_build_over_http_or_socket_mode() -> None:
+    http = {s.platform: s for s in adapter_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})}
+    socket = {s.platform: s for s in adapter_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})}
+    assert http["slack"].on and socket["slack"].on
+    [alone] = [s for s in adapter_status({"SLACK_APP_TOKEN": "xapp-1"}) if s.platform == "slack"]
+    assert not alone.on and alone.reason == "SLACK_BOT_TOKEN not set"
