@@ -1,0 +1,260 @@
+"""The Slack bot end to end: signed requests into the real bolt app, its Web API calls into a fake Slack."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from core.messages import SLACK
+from core.tickets import TicketStatus
+from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
+from tests.adapters.slack_world import (
+    ACME,
+    ANA,
+    ENTERPRISE_CHANNEL,
+    STAFF,
+    STAFF_GROUP,
+    World,
+    buttons,
+    make_world,
+    shown,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest_asyncio.fixture
+async def world() -> AsyncIterator[World]:
+    w = await make_world()
+    yield w
+    await w.close()
+
+
+def connect_message(text: str, event_id: str = "Ev07CONNECT01") -> dict[str, Any]:
+    """A Slack Connect customer (workspace T0ACME) writing in the shared support channel."""
+    envelope = payload("event_connect_message")
+    envelope["event"]["text"] = text
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def thread_reply(user: str, text: str, thread_ts: str, channel: str, event_id: str) -> dict[str, Any]:
+    """A reply in a thread, by ``user``."""
+    envelope = payload("event_thread_reply")
+    envelope["event"] |= {"user": user, "text": text, "thread_ts": thread_ts, "channel": channel}
+    envelope["event"]["ts"] = f"{float(thread_ts) + 30:.6f}"
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def slash(user: str, text: str, world: World, trigger: str = "7312345678904.1") -> dict[str, str]:
+    """``/helpline text`` from ``user``, answered at the fake's response URL."""
+    form = payload("slash_command")
+    form |= {"user_id": user, "user_name": user.lower(), "text": text, "trigger_id": trigger}
+    form["response_url"] = f"{world.slack.url}/hooks/commands/T0VENDOR/{trigger}"
+    return {key: str(value) for key, value in form.items()}
+
+
+async def outage(world: World, text: str = "Our whole API is down, every request fails") -> str:
+    """A Slack Connect customer reports an outage; the thread's ts."""
+    envelope = connect_message(text)
+    assert (await world.event(envelope)).status_code == 200
+    return str(envelope["event"]["ts"])
+
+
+async def test_a_mention_gets_a_threaded_answer_with_its_article_and_buttons(world: World) -> None:
+    envelope = payload("event_app_mention")
+    envelope["event"]["text"] = f"<@{BOT_USER}> my app keeps dying with exit code 137"
+    response = await world.event(envelope)
+    assert response.status_code == 200
+    [answer] = world.slack.posts()
+    assert answer["channel"] == "C0GENERAL"
+    assert answer["thread_ts"] == envelope["event"]["ts"]  # in the thread the mention starts
+    assert "<https://docs.example.com/oom|App killed with exit code 137>" in shown(answer)
+    assert buttons(answer) == ["helpline:helpful", "helpline:not_helpful", "helpline:human"]
+    assert answer["unfurl_links"] is False
+
+
+async def test_the_message_twin_of_a_mention_is_not_answered_twice(world: World) -> None:
+    mention = payload("event_app_mention")
+    twin = payload("event_mention_message")  # the same message as a channel `message` event
+    for envelope in (twin, mention):
+        envelope["event"]["text"] = f"<@{BOT_USER}> my app keeps dying with exit code 137"
+        assert (await world.event(envelope)).status_code == 200
+    assert len(world.slack.posts()) == 1
+
+
+async def test_not_helpful_opens_a_ticket_acknowledged_in_the_thread(world: World) -> None:
+    question = payload("event_message")  # in the support channel C0HELPDESK, thread 1732350000.000100
+    await world.event(question)
+    [answer] = world.slack.posts()
+    assert answer["thread_ts"] == question["event"]["ts"]
+    press = payload("block_actions")
+    press["response_url"] = f"{world.slack.url}/hooks/actions/T0VENDOR/1"
+    assert (await world.interaction(press)).status_code == 200
+    ack = world.slack.posts()[-1]
+    assert ack["thread_ts"] == question["event"]["ts"]
+    assert "Ticket #1" in ack["text"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.requester_id == ANA and ticket.tier == "community"
+    assert "answer_not_helpful" in [e.kind for e in await world.store.events(1)]
+
+
+async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_when_the_sla_runs_out(
+    world: World,
+) -> None:
+    thread = await outage(world)
+    [ack] = world.slack.posts("C0ACMESHARED")
+    assert ack["thread_ts"] == thread and "Ticket #1, critical" in ack["text"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.tier == "enterprise" and ticket.customer == "acme"
+    world.clock.advance(timedelta(hours=1, minutes=59))
+    assert await world.worker.run_once() == []
+    world.clock.advance(timedelta(minutes=2))
+    [escalation] = await world.worker.run_once()
+    assert escalation.target == f"slack:{ENTERPRISE_CHANNEL}"
+    [notice] = world.slack.posts(ENTERPRISE_CHANNEL)
+    text = shown(notice)
+    assert notice["text"].startswith(f"<!subteam^{STAFF_GROUP}> Escalation: ticket #1 (Enterprise, critical)")
+    assert f"https://vendor.slack.com/archives/C0ACMESHARED/p{thread.replace('.', '')}" in text
+    assert buttons(notice) == ["helpline:claim:1"]
+    assert "thread_ts" not in notice or notice["thread_ts"] is None
+    [link] = world.slack.method_calls("chat.getPermalink")
+    assert link.args == {"channel": "C0ACMESHARED", "message_ts": thread}
+
+
+async def test_the_same_event_three_times_gives_one_ticket_and_one_reply(world: World) -> None:
+    envelope = connect_message("the dashboard is down for everyone")
+    responses = [await world.event(envelope), await world.event(envelope, retry=1), await world.event(envelope, 2)]
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert len(world.slack.posts()) == 1
+    assert len(await world.store.list_tickets()) == 1
+    # Claimed durably under its event_id, so a restarted bot on the same database skips it too.
+    assert not await world.store.claim_delivery(SLACK, "event:Ev07CONNECT01", world.clock.now())
+
+
+async def test_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(world: World) -> None:
+    body = json.dumps(connect_message("the dashboard is down for everyone")).encode()
+    signed = signature_headers(body)
+    tampered = body.replace(b"dashboard", b"dashbeard")
+    attempts = [
+        (body, {}),  # unsigned
+        (tampered, signed),
+        (body, signature_headers(body, at=time.time() - 6 * 60)),  # older than five minutes
+        (body, signature_headers(body, secret="not-the-secret")),
+        (body, {**signed, "X-Slack-Signature": signed["X-Slack-Signature"][:-1] + "0"}),
+    ]
+    for sent, headers in attempts:
+        response = await world.post(sent, "application/json", headers)
+        assert response.status_code == 401
+    assert world.slack.posts() == []
+    assert await world.store.list_tickets(active_only=False) == []
+    assert await world.store.claim_delivery(SLACK, "event:Ev07CONNECT01", world.clock.now())  # never claimed
+
+
+async def test_claim_by_staff_works_and_by_a_customer_is_refused(world: World) -> None:
+    await outage(world)
+    await world.command(slash(ANA, "claim 1", world, trigger="1.customer"))
+    [refusal] = world.slack.responses()
+    assert refusal["response_type"] == "ephemeral" and "Only moderators" in refusal["text"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.assignee is None
+    await world.command(slash(STAFF, "claim 1", world, trigger="2.staff"))
+    claimed = world.slack.responses()[-1]
+    assert claimed["response_type"] == "ephemeral" and "You claimed ticket #1" in claimed["text"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.assignee == f"slack:{STAFF}"
+    assert [c.args["usergroup"] for c in world.slack.method_calls("usergroups.users.list")] == [STAFF_GROUP]
+
+
+async def test_the_claim_button_on_an_escalation_claims_for_staff(world: World) -> None:
+    await outage(world)
+    world.clock.advance(timedelta(hours=3))
+    await world.worker.run_once()
+    [notice] = world.slack.posts(ENTERPRISE_CHANNEL)
+    press = payload("block_actions")
+    press["user"] |= {"id": STAFF}
+    press["container"] |= {"channel_id": ENTERPRISE_CHANNEL, "message_ts": "1732351002.000002"}
+    del press["container"]["thread_ts"], press["message"]["thread_ts"]
+    press["actions"][0] |= {"action_id": "helpline:claim:1", "value": "claim:1"}
+    press["response_url"] = f"{world.slack.url}/hooks/actions/T0VENDOR/2"
+    await world.interaction(press)
+    [answer] = world.slack.responses()
+    assert answer["response_type"] == "ephemeral" and "You claimed ticket #1" in answer["text"]
+    assert len(world.slack.posts(ENTERPRISE_CHANNEL)) == 1  # nothing public in the escalation channel
+    ticket = await world.store.get(1)
+    assert notice and ticket is not None and ticket.assignee == f"slack:{STAFF}"
+
+
+async def test_a_staff_reply_in_the_thread_is_the_first_response(world: World) -> None:
+    thread = await outage(world)
+    posts = len(world.slack.posts())
+    reply = thread_reply(STAFF, "Looking at it now, hang on.", thread, "C0ACMESHARED", "Ev07STAFFREPLY")
+    reply["event"] |= {"team": "T0VENDOR", "user_team": "T0VENDOR"}
+    await world.event(reply)
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.first_response_at == world.clock.now()
+    assert ticket.status is TicketStatus.WAITING
+    assert len(world.slack.posts()) == posts  # the bot stays out of a human's reply
+    world.clock.advance(timedelta(hours=3))
+    assert await world.worker.run_once() == []  # answered in time: no escalation
+
+
+async def test_a_customer_follow_up_joins_the_ticket_in_its_thread(world: World) -> None:
+    thread = await outage(world)
+    follow = thread_reply("U0ACMEBOB", "still failing", thread, "C0ACMESHARED", "Ev07FOLLOWUP")
+    follow["event"] |= {"team": ACME, "user_team": ACME}
+    await world.event(follow)
+    added = world.slack.posts()[-1]
+    assert added["thread_ts"] == thread and "Added to ticket #1" in added["text"]
+
+
+async def test_a_channel_mention_in_a_message_is_echoed_harmlessly(world: World) -> None:
+    await outage(world, "<!channel> <!here> <@U0CEO> our API is down &amp; <https://evil.example|click>")
+    world.clock.advance(timedelta(hours=3))
+    await world.worker.run_once()
+    await world.command(slash(STAFF, "ticket 1", world))
+    everything = [shown(m) for m in world.slack.posts()] + [shown(r) for r in world.slack.responses()]
+    assert any("&lt;!channel&gt;" in text for text in everything)  # the subject is shown, literally
+    for text in everything:
+        assert "<!channel>" not in text and "<!here>" not in text and "<@U0CEO>" not in text
+        assert "<https://evil.example|click>" not in text
+        assert text.count("<!") == text.count(f"<!subteam^{STAFF_GROUP}>")
+
+
+async def test_a_429_is_waited_out_for_its_retry_after_and_the_message_still_goes_out(world: World) -> None:
+    world.slack.rate_limit("chat.postMessage", 1)
+    envelope = payload("event_app_mention")
+    envelope["event"]["text"] = f"<@{BOT_USER}> my app keeps dying with exit code 137"
+    await world.event(envelope)
+    first, second = world.slack.method_calls("chat.postMessage")
+    assert second.at - first.at >= 1.0  # Retry-After: 1
+    assert first.args == second.args
+    [answer] = world.slack.posts()[1:]
+    assert answer["thread_ts"] == envelope["event"]["ts"]
+
+
+async def test_direct_messages_are_answered_and_chatter_elsewhere_is_not(world: World) -> None:
+    chatter = payload("event_mention_message")
+    chatter["event"]["text"] = "lunch at noon, anyone? my app is down"
+    chatter["event_id"] = "Ev07CHATTER"
+    await world.event(chatter)  # a channel that is not a support channel, without a mention
+    assert world.slack.posts() == []
+    dm = payload("event_dm")
+    dm["event"]["text"] = "exit code 137 again"
+    await world.event(dm)
+    [answer] = world.slack.posts()
+    assert answer["channel"] == "D0ANA" and answer["thread_ts"] == dm["event"]["ts"]
+
+
+async def test_bot_posts_and_edits_are_ignored(world: World) -> None:
+    for name in ("event_bot_message", "event_message_changed", "event_channel_join"):
+        assert (await world.event(payload(name))).status_code == 200
+    assert world.slack.posts() == []
+    assert await world.store.list_tickets(active_only=False) == []
