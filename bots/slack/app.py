@@ -205,5 +205,3 @@ async def _answer_privately(respond: AsyncRespond, replies: Sequence[Reply]) -> 
     for reply in replies or [Reply(ReplyKind.INFO, "Done.")]:
         message = render(reply)
         await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
-
-

@@ -53,6 +53,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     limited: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After of the next 429s
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # channel -> the error chat.postMessage answers
     _runner: web.AppRunner | None = None
     _port: int = 0
     _ts: int = 0
@@ -135,6 +136,8 @@ class FakeSlack:
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if method == "chat.postMessage" and args.get("channel") in self.refused:
+            return {"ok": False, "error": self.refused[args["channel"]]}
         if method == "chat.postMessage":
             self._ts += 1
             ts = f"{1732351000 + self._ts}.{self._ts:06d}"

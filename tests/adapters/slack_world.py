@@ -123,7 +123,9 @@ async def make_world(
             moderators=Moderators(frozenset({"moderator", "support"})),
         )
     )
-    credentials = SlackCredentials(BOT_TOKEN, SIGNING_SECRET, APP_TOKEN if socket_mode else "", fake.api_url)
+    # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
+    secret, app_token = ("", APP_TOKEN) if socket_mode else (SIGNING_SECRET, "")
+    credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
     runner = SlackRunner(desk, settings(**slack), credentials)
     notifier.add(SLACK, runner.notifier)
     worker = EscalationWorker(store, directory, notifier, clock)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -11,8 +13,11 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE
 from core.messages import SLACK
 from core.tickets import TicketStatus
+from core.understanding import Understanding
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
 from tests.adapters.slack_world import (
     ACME,
@@ -25,6 +30,7 @@ from tests.adapters.slack_world import (
     make_world,
     shown,
 )
+from tests.desk_fakes import RULES, KeywordUnderstander
 
 pytestmark = pytest.mark.asyncio
 
@@ -258,3 +264,48 @@ async def test_bot_posts_and_edits_are_ignored(world: World) -> None:
         assert (await world.event(payload(name))).status_code == 200
     assert world.slack.posts() == []
     assert await world.store.list_tickets(active_only=False) == []
+
+
+class GatedUnderstander:
+    """The keyword understander, held until the test opens the gate (a slow model)."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self._inner = KeywordUnderstander(load_intents(DEFAULT_INTENTS_FILE), RULES)
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        assert self.gate.wait(10), "the test never opened the gate"
+        return self._inner.understand(raw)
+
+
+async def test_slack_gets_its_ack_before_the_slow_work_runs() -> None:
+    understander = GatedUnderstander()
+    w = await make_world(understander)
+    try:
+        body = json.dumps(connect_message("the API is down")).encode()
+        response = await w.http.post(
+            "/slack/events", content=body, headers={"Content-Type": "application/json", **signature_headers(body)}
+        )
+        assert response.status_code == 200  # answered while the model is still "thinking"
+        assert w.slack.posts() == []
+        understander.gate.set()
+        await w.settle()
+        assert "Ticket #1" in w.slack.posts()[0]["text"]
+    finally:
+        understander.gate.set()
+        await w.close()
+
+
+async def test_messages_to_one_channel_are_paced() -> None:
+    w = await make_world(pace_seconds=0.3)
+    try:
+        for number in range(3):
+            envelope = payload("event_app_mention")
+            envelope["event"] |= {"text": f"<@{BOT_USER}> exit code 137", "ts": f"1732350120.00030{number}"}
+            envelope["event_id"] = f"Ev07PACED{number}"
+            await w.event(envelope)
+        times = [c.at for c in w.slack.method_calls("chat.postMessage")]
+        assert len(times) == 3
+        assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(times))
+    finally:
+        await w.close()
