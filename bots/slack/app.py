@@ -7,6 +7,7 @@ posting) in a background task, so Slack always gets its answer within three seco
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import weakref
@@ -20,6 +21,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
 from bots.slack.staff import StaffDirectory
 from bots.slack.translate import (
@@ -64,6 +66,7 @@ class SlackBot:
         desk: SupportDesk,
         poster: SlackPoster,
         staff: StaffDirectory,
+        names: NameBook,
         options: SlackOptions,
     ) -> None:
         self.app = app
@@ -73,6 +76,7 @@ class SlackBot:
         self._store: TicketStore = desk.desk.store
         self._clock: Clock = desk.desk.clock
         self._staff = staff
+        self._names = names
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[Address, asyncio.Lock] = weakref.WeakValueDictionary()
         app.event("message")(self._on_event)
@@ -124,6 +128,11 @@ class SlackBot:
     async def _roles(self, user: str) -> frozenset[str]:
         return self.options.staff_roles if await self._staff.is_staff(user) else frozenset()
 
+    async def _named(self, message: IncomingMessage) -> IncomingMessage:
+        # Slack's payloads carry only user ids; tickets and notices read better with the person's name.
+        author = dataclasses.replace(message.author, name=await self._names.name(message.author.id))
+        return dataclasses.replace(message, author=author)
+
     # The work.
 
     async def _event(self, body: dict[str, Any], bot_user: str) -> None:
@@ -137,7 +146,7 @@ class SlackBot:
         async with self._lock_for(message.address):
             if not await self._wanted(event, message, staff):
                 return
-            replies = await self.desk.handle(message)
+            replies = await self.desk.handle(await self._named(message))
             await self._post_all(message.address, replies)
 
     async def _wanted(self, event: Event, message: IncomingMessage, staff: bool) -> bool:
@@ -176,7 +185,7 @@ class SlackBot:
             return
         if not await self._first_delivery(f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}"):
             return
-        message = button_incoming(press, await self._roles(press.user))
+        message = await self._named(button_incoming(press, await self._roles(press.user)))
         async with self._lock_for(message.address):
             replies = await self.desk.handle(message)
         if Choice.parse_value(press.value)[0] in _PRIVATE_CHOICES:
@@ -191,7 +200,8 @@ class SlackBot:
             return
         if not await self._first_delivery("command:" + command.trigger_id):
             return
-        replies = await self.desk.handle(command_incoming(command, await self._roles(command.user)))
+        message = command_incoming(command, await self._roles(command.user))
+        replies = await self.desk.handle(await self._named(message))
         await _answer_privately(respond, replies)
 
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bots.slack.app import SlackBot, SlackOptions
+from bots.slack.names import NameBook
 from bots.slack.outbox import ChannelPacer, NoticeOptions, SlackNotifier, SlackPoster, make_client
 from bots.slack.staff import StaffDirectory
 from config.settings import Settings
@@ -90,7 +91,7 @@ class SlackRunner:
         poster = SlackPoster(app.client, ChannelPacer(s.pace_seconds))
         staff = StaffDirectory(app.client, frozenset(s.staff_users), s.staff_group, s.staff_cache_seconds)
         options = slack_options(settings)
-        self.bot = SlackBot(app, desk, poster, staff, options)
+        self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options)
         self.notifier = SlackNotifier(options.notices, poster)
         self._http = AsyncSlackRequestHandler(app)
         self._socket: AsyncSocketModeHandler | None = None

@@ -50,6 +50,7 @@ class FakeSlack:
     """Slack's Web API on 127.0.0.1; ``staff`` are the members of every user group."""
 
     staff: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # user id -> display name (others: user_not_found)
     calls: list[Call] = field(default_factory=list)
     limited: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After of the next 429s
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -147,6 +148,12 @@ class FakeSlack:
             channel, ts = args.get("channel", ""), str(args.get("message_ts", ""))
             link = f"https://vendor.slack.com/archives/{channel}/p{ts.replace('.', '')}"
             return {"ok": True, "channel": channel, "permalink": link}
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            profile = {"display_name": self.names[user], "real_name": self.names[user] + " (real)"}
+            return {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": list(self.staff)}
         if method == "apps.connections.open":

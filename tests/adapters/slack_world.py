@@ -107,7 +107,7 @@ async def make_world(
     understander: MessageUnderstander | None = None, *, socket_mode: bool = False, **slack: Any
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
-    fake = FakeSlack(staff=[STAFF])
+    fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     directory, store, clock = tiers(), InMemoryTicketStore(), ManualClock(START)

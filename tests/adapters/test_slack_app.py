@@ -120,6 +120,7 @@ async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_w
     assert ack["thread_ts"] == thread and "Ticket #1, critical" in ack["text"]
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.tier == "enterprise" and ticket.customer == "acme"
+    assert ticket.requester_id == "U0ACMEBOB" and ticket.requester_name == "Bob Stone"
     world.clock.advance(timedelta(hours=1, minutes=59))
     assert await world.worker.run_once() == []
     world.clock.advance(timedelta(minutes=2))
@@ -127,7 +128,9 @@ async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_w
     assert escalation.target == f"slack:{ENTERPRISE_CHANNEL}"
     [notice] = world.slack.posts(ENTERPRISE_CHANNEL)
     text = shown(notice)
-    assert notice["text"].startswith(f"<!subteam^{STAFF_GROUP}> Escalation: ticket #1 (Enterprise, critical)")
+    assert notice["text"].startswith(
+        f"<!subteam^{STAFF_GROUP}> Escalation: ticket #1 (Enterprise, critical) from Bob Stone missed"
+    )
     assert f"https://vendor.slack.com/archives/C0ACMESHARED/p{thread.replace('.', '')}" in text
     assert buttons(notice) == ["helpline:claim:1"]
     assert "thread_ts" not in notice or notice["thread_ts"] is None
@@ -309,3 +312,15 @@ async def test_messages_to_one_channel_are_paced() -> None:
         assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(times))
     finally:
         await w.close()
+
+
+async def test_a_staff_reply_command_reaches_the_customer_thread_and_counts_as_the_response(world: World) -> None:
+    thread = await outage(world)
+    await world.command(slash(STAFF, "reply 1 Fixed at 10:02 <!here>, sorry & thanks", world))
+    notice = world.slack.posts("C0ACMESHARED")[-1]
+    assert notice["thread_ts"] == thread
+    assert notice["text"] == "Mo (support) on ticket #1: Fixed at 10:02 &lt;!here&gt;, sorry &amp; thanks"
+    [sent] = world.slack.responses()
+    assert sent["response_type"] == "ephemeral" and "Sent to the customer on ticket #1" in sent["text"]
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.first_response_at == world.clock.now()

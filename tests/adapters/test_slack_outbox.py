@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from bots.slack.names import NameBook, display_name
 from bots.slack.outbox import ChannelPacer, NoticeOptions, SlackNotifier, SlackPoster, make_client
 from bots.slack.runner import SlackCredentials, build_app, slack_options
 from bots.slack.staff import StaffDirectory
@@ -143,3 +144,19 @@ async def test_settings_and_credentials_come_from_the_environment() -> None:
     assert credentials.bot_token == "xoxb-1" and credentials.socket_mode and credentials.api_url is None
     with pytest.raises(ConfigError, match=r"slack\.staff_group"):
         load_settings(env={"HELPLINE_SLACK__STAFF_GROUP": "<!channel>"})
+
+
+async def test_names_come_from_users_info_once_and_fall_back_to_the_user_id(
+    slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack.names["U0BOB"] = "  Bob\u202e  Stone "
+    book = NameBook(make_client(BOT_TOKEN, slack.api_url))
+    assert await book.name("U0BOB") == "Bob Stone"  # bidi controls and stray spaces removed
+    assert await book.name("U0BOB") == "Bob Stone"
+    assert len(slack.method_calls("users.info")) == 1
+    assert await book.name("U0GHOST") == "U0GHOST"
+    assert display_name({"name": "bob", "profile": {"display_name": "", "real_name": "Robert"}}) == "Robert"
+    assert display_name({"profile": "odd"}) is None
+    unscoped = NameBook(make_client("xoxb-wrong", slack.api_url))
+    assert [await unscoped.name(u) for u in ("U1", "U2")] == ["U1", "U2"]
+    assert sum("cannot read Slack user names" in r.message for r in caplog.records) == 1
