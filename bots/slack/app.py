@@ -29,6 +29,7 @@ from bots.slack.translate import (
     COMMAND,
     SLACK,
     Event,
+    address_of,
     button_incoming,
     command_incoming,
     incoming,
@@ -139,11 +140,12 @@ class SlackBot:
         event = read_event(body)
         if event is None or event.user == bot_user or _mention_twin(event, bot_user):
             return
-        if not await self._first_delivery("event:" + event.event_id):
-            return
-        staff = await self._staff.is_staff(event.user)
-        message = incoming(event, bot_user, self.options.staff_roles if staff else frozenset())
-        async with self._lock_for(message.address):
+        # The lock is the first thing awaited, so a thread's messages are handled in the order they came.
+        async with self._lock_for(address_of(event.team, event.channel, event.ts, event.thread_ts, None)):
+            if not await self._first_delivery("event:" + event.event_id):
+                return
+            staff = await self._staff.is_staff(event.user)
+            message = incoming(event, bot_user, self.options.staff_roles if staff else frozenset())
             if not await self._wanted(event, message, staff):
                 return
             replies = await self.desk.handle(await self._named(message))
@@ -183,10 +185,11 @@ class SlackBot:
         press = read_button(body)
         if press is None:
             return
-        if not await self._first_delivery(f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}"):
-            return
-        message = await self._named(button_incoming(press, await self._roles(press.user)))
-        async with self._lock_for(message.address):
+        async with self._lock_for(address_of(press.team, press.channel, press.message_ts, press.thread_ts, None)):
+            delivery = f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}"
+            if not await self._first_delivery(delivery):
+                return
+            message = await self._named(button_incoming(press, await self._roles(press.user)))
             replies = await self.desk.handle(message)
         if Choice.parse_value(press.value)[0] in _PRIVATE_CHOICES:
             await _answer_privately(respond, replies)
@@ -207,7 +210,7 @@ class SlackBot:
 
 def _mention_twin(event: Event, bot_user: str) -> bool:
     """A channel ``message`` that mentions the bot: its ``app_mention`` twin is the one answered."""
-    return event.type == "message" and event.channel_type != "im" and f"<@{bot_user}" in event.text
+    return bool(bot_user) and event.type == "message" and event.channel_type != "im" and f"<@{bot_user}" in event.text
 
 
 async def _answer_privately(respond: AsyncRespond, replies: Sequence[Reply]) -> None:

@@ -324,3 +324,24 @@ async def test_a_staff_reply_command_reaches_the_customer_thread_and_counts_as_t
     assert sent["response_type"] == "ephemeral" and "Sent to the customer on ticket #1" in sent["text"]
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.first_response_at == world.clock.now()
+
+
+async def test_a_quick_follow_up_never_overtakes_its_question() -> None:
+    understander = GatedUnderstander()
+    w = await make_world(understander)
+    try:
+        question = payload("event_message")
+        question["event"]["text"] = "my app dies with exit code 137"
+        follow = thread_reply(ANA, "hello? anyone?", question["event"]["ts"], "C0HELPDESK", "Ev07QUICK")
+        for envelope in (question, follow):
+            body = json.dumps(envelope).encode()
+            headers = {"Content-Type": "application/json", **signature_headers(body)}
+            assert (await w.http.post("/slack/events", content=body, headers=headers)).status_code == 200
+        understander.gate.set()
+        await w.settle()
+        first, second = w.slack.posts()
+        assert "App killed with exit code 137" in shown(first)
+        assert "Hi!" in second["text"]  # the greeting, answered after the question
+    finally:
+        understander.gate.set()
+        await w.close()
