@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bots.slack.app import SlackBot, SlackOptions
@@ -94,6 +95,8 @@ class SlackRunner:
         self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options)
         self.notifier = SlackNotifier(options.notices, poster)
         self._http = AsyncSlackRequestHandler(app)
+        secret = credentials.signing_secret
+        self._verifier = SignatureVerifier(secret) if secret else None  # None: refuse every HTTP request
         self._socket: AsyncSocketModeHandler | None = None
 
     def routes(self) -> list[BaseRoute]:
@@ -102,9 +105,24 @@ class SlackRunner:
             return []
 
         async def slack_events(request: Request) -> Response:
-            return await self._http.handle(request)
+            # Checked here before bolt parses anything, so a forged body of any shape is a plain 401.
+            if not self._signed(await request.body(), request.headers):
+                return PlainTextResponse("invalid or missing Slack signature", status_code=401)
+            try:
+                return await self._http.handle(request)
+            except ValueError as exc:  # signed, but not JSON, a form or UTF-8
+                log.warning("a signed Slack request could not be read: %s", exc)
+                return PlainTextResponse("the request body could not be read", status_code=400)
 
         return [Route(EVENTS_PATH, slack_events, methods=["POST"])]
+
+    def _signed(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        if self._verifier is None:
+            return False
+        try:
+            return self._verifier.is_valid_request(body, dict(headers))
+        except ValueError:  # a timestamp header that is not a number
+            return False
 
     async def start(self) -> None:
         """Connect in Socket Mode (HTTP mode needs nothing started: the server has the route)."""

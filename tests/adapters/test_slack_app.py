@@ -345,3 +345,32 @@ async def test_a_quick_follow_up_never_overtakes_its_question() -> None:
     finally:
         understander.gate.set()
         await w.close()
+
+
+async def test_malformed_bodies_are_refused_without_a_crash(world: World) -> None:
+    garbage = [
+        (b"not json", "application/json", {}),  # unsigned
+        (b"\xff\xfe binary", "application/json", {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=1"}),
+    ]
+    for body, content_type, headers in garbage:
+        assert (await world.post(body, content_type, headers)).status_code == 401
+    signed_garbage = b"not json"
+    assert (await world.post(signed_garbage, "application/json", signature_headers(signed_garbage))).status_code == 400
+    binary = b"\xff\xfe"  # not UTF-8, so no signature over it can be checked
+    assert (await world.post(binary, "application/json", signature_headers(binary))).status_code == 401
+    odd = [
+        {"type": "event_callback", "event": {"type": "message"}},
+        {"type": "event_callback", "event_id": "Ev1", "event": {"type": "message", "text": ["x"], "user": "U1"}},
+    ]
+    for envelope in odd:
+        assert (await world.event(envelope)).status_code in (200, 404)
+    assert world.slack.posts() == [] and await world.store.list_tickets(active_only=False) == []
+
+
+async def test_a_huge_message_is_answered_and_kept_whole(world: World) -> None:
+    envelope = payload("event_message")
+    envelope["event"]["text"] = "exit code 137 " + "and more detail " * 2500
+    await world.event(envelope)
+    texts = [p["text"] for p in world.slack.posts()]
+    assert any("read only its first" in text for text in texts)
+    assert all(len(p["text"]) <= 3000 for p in world.slack.posts())
