@@ -24,6 +24,7 @@ DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
 ENV_PREFIX = "HELPLINE_"
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
 SlackId = Annotated[str, Field(pattern=r"^[A-Z0-9]{2,40}$")]
+SlackGroupId = Annotated[str, Field(pattern=r"^S[A-Z0-9]{1,40}$")]  # user groups' ids start with S
 
 
 def default_data_dir() -> Path:
@@ -133,7 +134,7 @@ class SlackSettings(_Section):
     # Where escalations addressed to plain "slack" in tiers.yaml are posted.
     escalation_channel: SlackId | None = None
     # The user group (S…) escalations mention and whose members are staff; nothing else mentions anyone.
-    staff_group: SlackId | None = None
+    staff_group: SlackGroupId | None = None
     # Staff by user id (U…), besides the group's members.
     staff_users: tuple[SlackId, ...] = ()
     # Seconds the group's member list is trusted before it is asked for again.

@@ -144,6 +144,8 @@ async def test_settings_and_credentials_come_from_the_environment() -> None:
     assert credentials.bot_token == "xoxb-1" and credentials.socket_mode and credentials.api_url is None
     with pytest.raises(ConfigError, match=r"slack\.staff_group"):
         load_settings(env={"HELPLINE_SLACK__STAFF_GROUP": "<!channel>"})
+    with pytest.raises(ConfigError, match=r"slack\.staff_group"):
+        load_settings(env={"HELPLINE_SLACK__STAFF_GROUP": "U0MO"})  # a user, not a group
 
 
 async def test_names_come_from_users_info_once_and_fall_back_to_the_user_id(
