@@ -8,9 +8,11 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -98,6 +100,7 @@ class SlackRunner:
         secret = credentials.signing_secret
         self._verifier = SignatureVerifier(secret) if secret else None  # None: refuse every HTTP request
         self._socket: AsyncSocketModeHandler | None = None
+        self._connecting: asyncio.Task[None] | None = None
 
     def routes(self) -> list[BaseRoute]:
         """The HTTP route for events, buttons and the slash command; none in Socket Mode."""
@@ -125,20 +128,33 @@ class SlackRunner:
             return False
 
     async def start(self) -> None:
-        """Connect in Socket Mode (HTTP mode needs nothing started: the server has the route)."""
+        """Connect in Socket Mode, in the background (HTTP mode needs nothing: the server has the route)."""
         if not self.credentials.socket_mode:
             log.info("Slack bot: HTTP mode, events at %s", EVENTS_PATH)
             return
         self._socket = AsyncSocketModeHandler(self.bot.app, self.credentials.app_token)
+        self._connecting = asyncio.create_task(self._connect(self._socket), name="helpline-slack-socket")
+        await asyncio.sleep(0)
+
+    async def _connect(self, socket: AsyncSocketModeHandler) -> None:
+        # The Socket Mode client retries for ever, even a wrong token; so the token is tried once first.
         try:
-            await self._socket.connect_async()  # type: ignore[no-untyped-call] # reconnects on its own once connected
-        except Exception as exc:  # a wrong token or no network: the rest of Helpline keeps running
-            log.error("Slack Socket Mode could not connect (check SLACK_APP_TOKEN, scope connections:write): %s", exc)
+            await self.bot.app.client.apps_connections_open(app_token=self.credentials.app_token)
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.error("Slack refused SLACK_APP_TOKEN (%s): it must be an app-level token with connections:write", error)
             return
+        except (OSError, aiohttp.ClientError) as exc:  # Slack unreachable: the client keeps trying until it is
+            log.warning("cannot reach Slack yet (%s); Socket Mode keeps trying", exc or type(exc).__name__)
+        await socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack bot: Socket Mode connected")
 
     async def close(self) -> None:
         """Disconnect, then give acknowledged requests a moment to finish."""
+        if self._connecting is not None:
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         with contextlib.suppress(TimeoutError):

@@ -175,9 +175,13 @@ class FakeSlack:
                 self.socket_acks.append(json.loads(message.data))
         return ws
 
+    async def connected(self) -> None:
+        """Wait until the app has opened its Socket Mode websocket."""
+        await asyncio.wait_for(self._socket_ready.wait(), 10)
+
     async def push(self, envelope: dict[str, Any]) -> None:
         """Send a Socket Mode envelope to the connected app."""
-        await asyncio.wait_for(self._socket_ready.wait(), 10)
+        await self.connected()
         await self._sockets[-1].send_json(envelope)
 
 

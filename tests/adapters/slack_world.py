@@ -104,7 +104,11 @@ class World:
 
 
 async def make_world(
-    understander: MessageUnderstander | None = None, *, socket_mode: bool = False, **slack: Any
+    understander: MessageUnderstander | None = None,
+    *,
+    socket_mode: bool = False,
+    app_token: str = APP_TOKEN,
+    **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
     fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", "U0ACMEBOB": "Bob Stone"})
@@ -124,7 +128,7 @@ async def make_world(
         )
     )
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
-    secret, app_token = ("", APP_TOKEN) if socket_mode else (SIGNING_SECRET, "")
+    secret, app_token = ("", app_token) if socket_mode else (SIGNING_SECRET, "")
     credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
     runner = SlackRunner(desk, settings(**slack), credentials)
     notifier.add(SLACK, runner.notifier)

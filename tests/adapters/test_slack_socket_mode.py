@@ -42,8 +42,9 @@ async def acknowledged(world: World, count: int) -> None:
 
 
 async def test_socket_mode_connects_with_the_app_token_and_serves_no_http_route(world: World) -> None:
-    [opened] = world.slack.method_calls("apps.connections.open")
-    assert opened.path == "/api/apps.connections.open"
+    await world.slack.connected()
+    opened = world.slack.method_calls("apps.connections.open")
+    assert opened and all(call.path == "/api/apps.connections.open" for call in opened)
     assert world.runner.routes() == []
     response = await world.http.post("/slack/events", content=b"{}")
     assert response.status_code == 404
@@ -60,3 +61,16 @@ async def test_the_same_event_three_times_over_socket_mode_gives_one_ticket_and_
     [ack] = world.slack.posts()
     assert "Ticket #1, critical" in ack["text"]
     assert len(await world.store.list_tickets()) == 1
+
+
+async def test_a_refused_app_token_is_logged_and_the_rest_keeps_running(caplog: pytest.LogCaptureFixture) -> None:
+    w = await make_world(socket_mode=True, app_token="xapp-wrong")
+    try:
+        async with asyncio.timeout(10):
+            while not any("Slack refused SLACK_APP_TOKEN (invalid_auth)" in r.message for r in caplog.records):
+                await asyncio.sleep(0.01)
+        assert (await w.http.get("/healthz")).status_code in (200, 503)  # the server still answers
+        await asyncio.sleep(0.2)
+        assert len(w.slack.method_calls("apps.connections.open")) == 1  # not retried for ever
+    finally:
+        await w.close()
