@@ -27,7 +27,8 @@ from tests.desk_fakes import RULES, START, KeywordUnderstander
 from tests.fakes import InMemoryTicketStore
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
-SUPPORT_CHANNELS = ("C0HELPDESK", "C0ACMESHARED")
+GOLD_CHANNEL = "C0GOLDSHARED"
+SUPPORT_CHANNELS = ("C0HELPDESK", "C0ACMESHARED", GOLD_CHANNEL)
 ESCALATION_CHANNEL, ENTERPRISE_CHANNEL, STAFF_GROUP = "C0ESCALATE", "C0ENTERPRISE", "S0STAFF"
 STAFF, LEAD, ANA = "U0MO", "U0LEAD", "U0ANA"
 
@@ -39,7 +40,11 @@ def tiers() -> TierDirectory:
     changed = [
         dataclasses.replace(t, escalation_target=targets[t.name]) if t.name in targets else t for t in shipped.tiers
     ]
-    return TierDirectory(changed, [TierRule("enterprise", platform=SLACK, workspace=ACME, customer="acme")])
+    rules = [
+        TierRule("enterprise", platform=SLACK, workspace=ACME, customer="acme"),
+        TierRule("white-glove", platform=SLACK, channel=GOLD_CHANNEL, customer="gold"),  # a shared channel
+    ]
+    return TierDirectory(changed, rules)
 
 
 def settings(**slack: Any) -> Settings:

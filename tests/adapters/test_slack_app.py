@@ -23,6 +23,8 @@ from tests.adapters.slack_world import (
     ACME,
     ANA,
     ENTERPRISE_CHANNEL,
+    ESCALATION_CHANNEL,
+    GOLD_CHANNEL,
     STAFF,
     STAFF_GROUP,
     World,
@@ -374,3 +376,18 @@ async def test_a_huge_message_is_answered_and_kept_whole(world: World) -> None:
     texts = [p["text"] for p in world.slack.posts()]
     assert any("read only its first" in text for text in texts)
     assert all(len(p["text"]) <= 3000 for p in world.slack.posts())
+
+
+async def test_a_shared_channel_mapped_to_white_glove_escalates_to_the_configured_escalation_channel(
+    world: World,
+) -> None:
+    envelope = connect_message("checkout is down for all our users", event_id="Ev07GOLD")
+    envelope["event"] |= {"channel": GOLD_CHANNEL, "team": "T0GOLD", "user_team": "T0GOLD", "user": "U0GOLDAMY"}
+    await world.event(envelope)
+    ticket = await world.store.get(1)
+    assert ticket is not None and ticket.tier == "white-glove" and ticket.customer == "gold"
+    world.clock.advance(timedelta(hours=1, minutes=1))  # white-glove critical: first response within 1 hour
+    [escalation] = await world.worker.run_once()
+    assert escalation.target == "slack"  # plain "slack": slack.escalation_channel
+    [notice] = world.slack.posts(ESCALATION_CHANNEL)
+    assert "ticket #1 (White-glove, critical)" in notice["text"]
