@@ -38,7 +38,7 @@ from bots.slack.translate import (
     read_event,
     render,
 )
-from core.desk import SupportDesk
+from core.desk import SupportDesk, actor_of
 from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
 from core.ports import Clock, TicketStore
 
@@ -190,11 +190,27 @@ class SlackBot:
             if not await self._first_delivery(delivery):
                 return
             message = await self._named(button_incoming(press, await self._roles(press.user)))
+            action, number = Choice.parse_value(press.value)
+            before = await self._assignee(number) if action is Action.CLAIM else None
             replies = await self.desk.handle(message)
-        if Choice.parse_value(press.value)[0] in _PRIVATE_CHOICES:
+            if action is Action.CLAIM and number is not None:
+                await self._announce_claim(message, number, before, press.message_ts)
+        if action in _PRIVATE_CHOICES:
             await _answer_privately(respond, replies)
         else:
             await self._post_all(message.address, replies)
+
+    async def _assignee(self, number: int | None) -> str | None:
+        ticket = await self._store.get(number) if number is not None else None
+        return ticket.assignee if ticket is not None else None
+
+    async def _announce_claim(self, message: IncomingMessage, number: int, before: str | None, under: str) -> None:
+        """Say under the escalation who took the ticket, so a second person does not claim it over them."""
+        after = await self._assignee(number)
+        if after is None or after == before or after != actor_of(message):
+            return
+        note = Reply(ReplyKind.INFO, f"{message.author.name} claimed ticket #{number}.", ticket=number)
+        await self._post_all(Address(SLACK, message.address.workspace, message.address.channel, under), [note])
 
     async def _command(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         command = read_command(body)

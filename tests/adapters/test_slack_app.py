@@ -198,9 +198,15 @@ async def test_the_claim_button_on_an_escalation_claims_for_staff(world: World) 
     await world.interaction(press)
     [answer] = world.slack.responses()
     assert answer["response_type"] == "ephemeral" and "You claimed ticket #1" in answer["text"]
-    assert len(world.slack.posts(ENTERPRISE_CHANNEL)) == 1  # nothing public in the escalation channel
     ticket = await world.store.get(1)
     assert notice and ticket is not None and ticket.assignee == f"slack:{STAFF}"
+    # The others see who took it, in the escalation's thread; pressing again announces nothing new.
+    [_, claimed] = world.slack.posts(ENTERPRISE_CHANNEL)
+    assert claimed["thread_ts"] == "1732351002.000002" and claimed["text"] == "Mo claimed ticket #1."
+    press["actions"][0]["action_ts"] = "1732350099.000001"
+    await world.interaction(press)
+    assert len(world.slack.posts(ENTERPRISE_CHANNEL)) == 2
+    assert "You already have ticket #1" in world.slack.responses()[-1]["text"]
 
 
 async def test_a_staff_reply_in_the_thread_is_the_first_response(world: World) -> None:
@@ -212,6 +218,8 @@ async def test_a_staff_reply_in_the_thread_is_the_first_response(world: World) -
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.first_response_at == world.clock.now()
     assert ticket.status is TicketStatus.WAITING
+    kept = [(m.author_name, m.role.value, m.text) for m in await world.store.messages(1)]
+    assert ("Mo", "agent", "Looking at it now, hang on.") in kept
     assert len(world.slack.posts()) == posts  # the bot stays out of a human's reply
     world.clock.advance(timedelta(hours=3))
     assert await world.worker.run_once() == []  # answered in time: no escalation
