@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +23,8 @@ from core.escalation import EscalationWorker
 from core.messages import SLACK
 from core.notify import RoutingNotifier
 from core.tiers import TierDirectory, TierRule
-from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, signature_headers
+from core.understanding import Understanding
+from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
 from tests.fakes import InMemoryTicketStore
 
@@ -157,3 +159,47 @@ def shown(message: Mapping[str, Any]) -> str:
             parts.append(block["text"]["text"])
         parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str))
     return "\n".join(parts)
+
+
+def connect_message(text: str, event_id: str = "Ev07CONNECT01") -> dict[str, Any]:
+    """A Slack Connect customer (workspace T0ACME) writing in the shared support channel."""
+    envelope = payload("event_connect_message")
+    envelope["event"]["text"] = text
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def thread_reply(user: str, text: str, thread_ts: str, channel: str, event_id: str) -> dict[str, Any]:
+    """A reply in a thread, by ``user``."""
+    envelope = payload("event_thread_reply")
+    envelope["event"] |= {"user": user, "text": text, "thread_ts": thread_ts, "channel": channel}
+    envelope["event"]["ts"] = f"{float(thread_ts) + 30:.6f}"
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def slash(user: str, text: str, world: World, trigger: str = "7312345678904.1") -> dict[str, str]:
+    """``/helpline text`` from ``user``, answered at the fake's response URL."""
+    form = payload("slash_command")
+    form |= {"user_id": user, "user_name": user.lower(), "text": text, "trigger_id": trigger}
+    form["response_url"] = f"{world.slack.url}/hooks/commands/T0VENDOR/{trigger}"
+    return {key: str(value) for key, value in form.items()}
+
+
+async def outage(world: World, text: str = "Our whole API is down, every request fails") -> str:
+    """A Slack Connect customer reports an outage; the thread's ts."""
+    envelope = connect_message(text)
+    assert (await world.event(envelope)).status_code == 200
+    return str(envelope["event"]["ts"])
+
+
+class GatedUnderstander:
+    """The keyword understander, held until the test opens the gate (a slow model)."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self._inner = KeywordUnderstander(load_intents(DEFAULT_INTENTS_FILE), RULES)
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        assert self.gate.wait(10), "the test never opened the gate"
+        return self._inner.understand(raw)
