@@ -37,6 +37,7 @@ from bots.slack.translate import (
     read_command,
     read_event,
     render,
+    settled,
 )
 from core.desk import SupportDesk, actor_of
 from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
@@ -199,6 +200,8 @@ class SlackBot:
             await _answer_privately(respond, replies)
         else:
             await self._post_all(message.address, replies)
+        if action is not Action.CLAIM and all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies):
+            await _settle(respond, body, message.author.name)
 
     async def _assignee(self, number: int | None) -> str | None:
         ticket = await self._store.get(number) if number is not None else None
@@ -227,6 +230,13 @@ class SlackBot:
 def _mention_twin(event: Event, bot_user: str) -> bool:
     """A channel ``message`` that mentions the bot: its ``app_mention`` twin is the one answered."""
     return bool(bot_user) and event.type == "message" and event.channel_type != "im" and f"<@{bot_user}" in event.text
+
+
+async def _settle(respond: AsyncRespond, body: dict[str, Any], who: str) -> None:
+    """Take the buttons off an answer once one was chosen, saying who chose what."""
+    again = settled(body, who)
+    if again is not None:
+        await respond(text=again.text, blocks=again.blocks, replace_original=True)
 
 
 async def _answer_privately(respond: AsyncRespond, replies: Sequence[Reply]) -> None:

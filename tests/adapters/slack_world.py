@@ -118,7 +118,7 @@ async def make_world(
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
-    fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", "U0ACMEBOB": "Bob Stone"})
+    fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     directory, store, clock = tiers(), InMemoryTicketStore(), ManualClock(START)

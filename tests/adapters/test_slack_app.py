@@ -67,6 +67,12 @@ async def test_not_helpful_opens_a_ticket_acknowledged_in_the_thread(world: Worl
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.requester_id == ANA and ticket.tier == "community"
     assert "answer_not_helpful" in [e.kind for e in await world.store.events(1)]
+    # The answer keeps its text but loses its buttons, so nobody presses them again.
+    [again] = world.slack.responses()
+    assert again["replace_original"] is True
+    assert [b["type"] for b in again["blocks"]] == ["section", "context"]
+    assert again["blocks"][-1]["elements"][0]["text"] == "Ana chose “Not helpful”."
+    assert again["text"] == press["message"]["text"]
 
 
 async def test_a_customer_follow_up_joins_the_ticket_in_its_thread(world: World) -> None:
