@@ -15,6 +15,8 @@ class AdapterSpec:
     available: bool  # False until the adapter is part of this build
     # Variables the adapter runs without but does more with (named in its status when missing).
     optional: tuple[tuple[str, str], ...] = ()
+    # (needed, instead): a needed variable may be left unset when ``instead`` is set (another way to connect).
+    alternatives: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,13 @@ class AdapterStatus:
 
 ADAPTERS = (
     AdapterSpec("discord", ("DISCORD_TOKEN",), available=True),
-    AdapterSpec("slack", ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), available=False),
+    # Socket Mode (SLACK_APP_TOKEN) receives events over a websocket, so it needs no signing secret.
+    AdapterSpec(
+        "slack",
+        ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+        available=True,
+        alternatives=(("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),),
+    ),
     AdapterSpec(
         "github",
         ("GITHUB_WEBHOOK_SECRET",),
@@ -42,8 +50,9 @@ def adapter_status(env: Mapping[str, str], specs: tuple[AdapterSpec, ...] = ADAP
     """For each adapter: on when all its credentials are set and it is built, else off with the reason."""
     statuses = []
     for spec in specs:
-        missing = [name for name in spec.needs if not env.get(name, "").strip()]
-        extras = "".join(f"; {name} not set ({why})" for name, why in spec.optional if not env.get(name, "").strip())
+        instead = dict(spec.alternatives)
+        missing = [name for name in spec.needs if not _set(env, name) and not _set(env, instead.get(name, ""))]
+        extras = "".join(f"; {name} not set ({why})" for name, why in spec.optional if not _set(env, name))
         if missing:
             statuses.append(AdapterStatus(spec.platform, False, f"{', '.join(missing)} not set{extras}"))
         elif not spec.available:
@@ -51,3 +60,7 @@ def adapter_status(env: Mapping[str, str], specs: tuple[AdapterSpec, ...] = ADAP
         else:
             statuses.append(AdapterStatus(spec.platform, True, f"credentials found{extras}"))
     return statuses
+
+
+def _set(env: Mapping[str, str], name: str) -> bool:
+    return bool(name) and bool(env.get(name, "").strip())

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -22,6 +22,9 @@ CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
 DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
 ENV_PREFIX = "HELPLINE_"
+# A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
+SlackId = Annotated[str, Field(pattern=r"^[A-Z0-9]{2,40}$")]
+SlackGroupId = Annotated[str, Field(pattern=r"^S[A-Z0-9]{1,40}$")]  # user groups' ids start with S
 
 
 def default_data_dir() -> Path:
@@ -156,6 +159,29 @@ class GitHubSettings(_Section):
     max_attempts: int = Field(8, ge=1, le=100)
 
 
+class SlackSettings(_Section):
+    """The Slack bot (it runs when ``SLACK_BOT_TOKEN`` and ``SLACK_SIGNING_SECRET`` or ``SLACK_APP_TOKEN`` are set)."""
+
+    # Channels where every message is a question (mentions and direct messages are answered anywhere).
+    support_channels: tuple[SlackId, ...] = ()
+    # Where escalations addressed to plain "slack" in tiers.yaml are posted.
+    escalation_channel: SlackId | None = None
+    # The user group (S…) escalations mention and whose members are staff; nothing else mentions anyone.
+    staff_group: SlackGroupId | None = None
+    # Staff by user id (U…), besides the group's members.
+    staff_users: tuple[SlackId, ...] = ()
+    # Seconds the group's member list is trusted before it is asked for again.
+    staff_cache_seconds: float = Field(60.0, ge=0.0, le=86_400.0)
+    # Seconds between two messages to one channel (Slack allows about one per second).
+    pace_seconds: float = Field(1.0, ge=0.0, le=60.0)
+
+    @field_validator("support_channels", "staff_users", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        # Environment variables carry lists as "C0123,C0456".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
 class ServerSettings(_Section):
     """The HTTP server of ``helpline serve``."""
 
@@ -173,6 +199,7 @@ class Settings(_Section):
     support: SupportSettings = SupportSettings()
     discord: DiscordSettings = DiscordSettings()
     github: GitHubSettings = GitHubSettings()
+    slack: SlackSettings = SlackSettings()
     server: ServerSettings = ServerSettings()
 
     def database_url(self) -> str:

@@ -17,9 +17,10 @@ from bots.cli.common import settings_from
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.github.runner import github_runner
 from bots.http.app import create_app
+from bots.slack.runner import SlackCredentials, SlackRunner
 from config.settings import Settings
 from core.clock import SystemClock
-from core.messages import CONSOLE, DISCORD, GITHUB, Outbound
+from core.messages import CONSOLE, DISCORD, GITHUB, SLACK, Outbound
 from core.notify import RoutingNotifier
 
 log = logging.getLogger("helpline.serve")
@@ -63,12 +64,18 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
         discord_bot = DiscordRunner(system.desk, discord_options(settings.discord))
         notifier.add(DISCORD, discord_bot.notifier)
         discord_bot.start(os.environ["DISCORD_TOKEN"].strip())
+    slack_bot = None
+    if any(status.on and status.platform == SLACK for status in statuses):
+        slack_bot = SlackRunner(system.desk, settings, SlackCredentials.from_env(os.environ))
+        notifier.add(SLACK, slack_bot.notifier)
+        await slack_bot.start()
     github = None
     if any(status.on and status.platform == GITHUB for status in statuses):
         github = github_runner(system.desk, system.engine, settings.github, os.environ, clock, notifier)
         github.start()
     interval = settings.support.escalation_interval
-    app = create_app(system.worker, clock, statuses, interval=interval, routes=github.routes if github else ())
+    routes = [*(slack_bot.routes() if slack_bot is not None else []), *(github.routes if github else ())]
+    app = create_app(system.worker, clock, statuses, interval=interval, routes=routes)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop))
@@ -83,6 +90,8 @@ async def run_server(settings: Settings, host: str, port: int) -> None:
         await worker
         if discord_bot is not None:
             await discord_bot.close()
+        if slack_bot is not None:
+            await slack_bot.close()
         if github is not None:
             await github.close()
         await system.close()

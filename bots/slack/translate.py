@@ -326,6 +326,20 @@ def read_button(payload: Mapping[str, Any]) -> ButtonPress | None:
     return ButtonPress(team, channel, message_ts, thread_ts, user_id, user_team, value, response_url, action_ts)
 
 
+def settled(payload: Mapping[str, Any], who: str) -> SlackMessage | None:
+    """The pressed message again with its buttons replaced by who chose what, or None if it cannot be rebuilt."""
+    message, action = _map(payload, "message"), _helpline_action(payload)
+    blocks, text = message.get("blocks"), message.get("text")
+    if action is None or not isinstance(blocks, list) or not isinstance(text, str):
+        return None
+    label = _map(action, "text").get("text")
+    label = strip_bidi(label if isinstance(label, str) else str(action.get("value", ""))).strip()[:LABEL_LIMIT]
+    # The message is Slack's own copy of what the bot posted, so its text and blocks are already safe.
+    kept = [block for block in blocks if isinstance(block, dict) and block.get("block_id") != CHOICES_BLOCK_ID]
+    note = {"type": "context", "elements": [_mrkdwn(f"{escape(who)} chose “{escape(label)}”.")]}
+    return SlackMessage(text, [*kept, note])
+
+
 def button_incoming(press: ButtonPress, staff_roles: frozenset[str]) -> IncomingMessage:
     """The core's message for a button press, in the conversation whose thread holds the button."""
     return IncomingMessage(

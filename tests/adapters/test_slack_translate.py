@@ -22,6 +22,7 @@ from bots.slack.translate import (
     read_command,
     read_event,
     render,
+    settled,
     split_text,
     strip_mention,
     thread_ts_of,
@@ -400,3 +401,17 @@ def test_messages_go_to_their_channel_and_thread_or_the_escalation_channel() -> 
     assert channel_of(Address(SLACK), "C0ESC") == "C0ESC"
     with pytest.raises(ValueError, match="escalation_channel is not set"):
         channel_of(Address(SLACK), None)
+
+
+def test_a_settled_answer_keeps_its_text_and_blocks_and_says_who_chose_what_instead_of_buttons() -> None:
+    press = payload("block_actions")
+    press["actions"][0]["text"]["text"] = "Not\u202e helpful"
+    again = settled(press, "<!channel> Ana & co")
+    assert again is not None
+    assert again.text == press["message"]["text"]
+    assert again.blocks[:-1] == press["message"]["blocks"][:1]  # the section, without the buttons
+    note = again.blocks[-1]["elements"][0]["text"]
+    assert note == "&lt;!channel&gt; Ana &amp; co chose “Not helpful”."
+    broken: list[dict[str, Any]] = [{"message": {"text": "x"}}, {"actions": []}, {"message": {"blocks": [], "text": 5}}]
+    for change in broken:
+        assert settled({**press, **change}, "Ana") is None

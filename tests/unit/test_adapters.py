@@ -63,3 +63,11 @@ def test_the_github_bot_runs_on_its_webhook_secret_and_says_when_it_cannot_act()
     assert listening.on and "GITHUB_TOKEN not set" in listening.reason
     acting = {s.platform: s for s in adapter_status({"GITHUB_WEBHOOK_SECRET": "s", "GITHUB_TOKEN": "t"})}["github"]
     assert acting == AdapterStatus("github", True, "credentials found")
+
+
+def test_the_slack_bot_is_part_of_this_build_over_http_or_socket_mode() -> None:
+    http = {s.platform: s for s in adapter_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})}
+    socket = {s.platform: s for s in adapter_status({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"})}
+    assert http["slack"].on and socket["slack"].on
+    [alone] = [s for s in adapter_status({"SLACK_APP_TOKEN": "xapp-1"}) if s.platform == "slack"]
+    assert not alone.on and alone.reason == "SLACK_BOT_TOKEN not set"

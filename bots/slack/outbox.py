@@ -1,0 +1,131 @@
+"""Posting to Slack: the Web API client, per-channel pacing, and the core's notifier port for Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bots.slack.translate import SLACK, SlackMessage, channel_of, render, thread_ts_of
+from core.messages import Outbound, ReplyKind
+from core.notify import UndeliverableError
+
+log = logging.getLogger("helpline.slack")
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# A 429 says how long to wait (Retry-After); a message is tried this many more times before it is given up.
+RATE_LIMIT_RETRIES = 5
+
+
+def make_client(token: str, api_url: str | None = None) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries dropped connections."""
+    base = (api_url or DEFAULT_API_URL).rstrip("/") + "/"
+    handlers = [AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+    return AsyncWebClient(token=token, base_url=base, retry_handlers=list(handlers))
+
+
+class ChannelPacer:
+    """Spaces the messages to one channel ``interval`` seconds apart; other channels do not wait."""
+
+    def __init__(
+        self,
+        interval: float,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = interval
+        self._now = now
+        self._sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._next: dict[str, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, channel: str) -> AsyncIterator[None]:
+        """Wait until ``channel`` may be written to again, and hold it while writing."""
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            wait = self._next.get(channel, 0.0) - self._now()
+            if wait > 0:
+                await self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._next[channel] = self._now() + self._interval
+
+
+class SlackPoster:
+    """Posts rendered messages with the bot token, paced per channel."""
+
+    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer) -> None:
+        self.client = client
+        self._pacer = pacer
+
+    async def post(self, channel: str, message: SlackMessage, thread_ts: str | None = None) -> str | None:
+        """Post ``message`` (in ``thread_ts``'s thread if given); the new message's ts."""
+        async with self._pacer.turn(channel):
+            response = await self.client.chat_postMessage(
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                thread_ts=thread_ts,
+                unfurl_links=False,  # an article link would otherwise add a preview to every answer
+                unfurl_media=False,
+            )
+        ts = response.get("ts")
+        return ts if isinstance(ts, str) else None
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        """A link to a message, or None if Slack will not give one (the link is a convenience)."""
+        try:
+            response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except SlackApiError as exc:
+            log.warning("no permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
+            return None
+        link = response.get("permalink")
+        return link if isinstance(link, str) else None
+
+
+@dataclass(frozen=True)
+class NoticeOptions:
+    """Where core-initiated messages go and whom escalations mention."""
+
+    escalation_channel: str | None = None
+    staff_group: str | None = None
+
+
+class SlackNotifier:
+    """The core's notifier port for Slack: escalations to a channel, notices to a customer's thread."""
+
+    def __init__(self, options: NoticeOptions, poster: SlackPoster | None = None) -> None:
+        self.options = options
+        self.poster = poster  # set by the runner once the client exists
+
+    async def send(self, outbound: Outbound) -> None:
+        """Deliver, or raise so the core can retry later (escalations) or say it failed (replies)."""
+        poster = self.poster
+        if poster is None:
+            raise UndeliverableError(f"cannot deliver to {outbound.address}: the Slack bot is not running")
+        try:
+            channel = channel_of(outbound.address, self.options.escalation_channel)
+        except ValueError as exc:
+            raise UndeliverableError(str(exc)) from None
+        reply, link = outbound.reply, None
+        escalation = reply.kind is ReplyKind.ESCALATION
+        origin = reply.origin
+        if escalation and origin is not None and origin.platform == SLACK and origin.channel and origin.thread:
+            link = await poster.permalink(origin.channel, origin.thread)
+        message = render(reply, mention_group=self.options.staff_group if escalation else None, origin_link=link)
+        try:
+            await poster.post(channel, message, thread_ts_of(outbound.address))
+        except SlackApiError as exc:
+            raise UndeliverableError(f"Slack refused the message to {channel}: {exc.response.get('error')}") from None

@@ -1,0 +1,196 @@
+"""A local fake of Slack's Web API, response URLs and Socket Mode, for the real slack-bolt app to talk to.
+
+It answers like Slack (``ok``, ``ts``, ``permalink``, 429 with ``Retry-After``) and records every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+PAYLOADS = Path(__file__).parent / "payloads" / "slack"
+TEAM, BOT_USER, BOT_ID = "T0VENDOR", "U0HELPLINE", "B0HELPLINE"
+BOT_TOKEN, APP_TOKEN, SIGNING_SECRET = "xoxb-test-token", "xapp-test-token", "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def payload(name: str) -> dict[str, Any]:
+    """A fresh copy of a recorded payload."""
+    data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+    return copy.deepcopy(data)
+
+
+def signature_headers(body: bytes, secret: str = SIGNING_SECRET, at: float | None = None) -> dict[str, str]:
+    """The headers Slack signs a request with (v0, HMAC-SHA256 over ``v0:timestamp:body``)."""
+    stamp = str(int(time.time() if at is None else at))
+    digest = hmac.new(secret.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the app made."""
+
+    method: str  # a Web API method ("chat.postMessage") or "response_url"
+    args: dict[str, Any]
+    at: float  # time.monotonic() when it arrived
+    path: str = ""
+
+
+@dataclass
+class FakeSlack:
+    """Slack's Web API on 127.0.0.1; ``staff`` are the members of every user group."""
+
+    staff: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # user id -> display name (others: user_not_found)
+    calls: list[Call] = field(default_factory=list)
+    limited: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After of the next 429s
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # channel -> the error chat.postMessage answers
+    _runner: web.AppRunner | None = None
+    _port: int = 0
+    _ts: int = 0
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def url(self) -> str:
+        """The base of everything served here."""
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        """What ``SLACK_API_URL`` is set to."""
+        return self.url + "/api/"
+
+    async def start(self) -> None:
+        """Listen on a free port."""
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/hooks/{rest:.*}", self._hook)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        """Stop serving."""
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def rate_limit(self, method: str, *retry_after: int) -> None:
+        """Answer the next calls of ``method`` with 429 and these Retry-After values."""
+        self.limited.setdefault(method, []).extend(retry_after)
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages posted with chat.postMessage (to ``channel``), oldest first."""
+        return [
+            c.args for c in self.calls if c.method == "chat.postMessage" and channel in (None, c.args.get("channel"))
+        ]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """What was sent to response URLs (ephemeral answers)."""
+        return [c.args for c in self.calls if c.method == "response_url"]
+
+    def method_calls(self, method: str) -> list[Call]:
+        """Every call of one Web API method."""
+        return [c for c in self.calls if c.method == method]
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        self.calls.append(Call(method, args, time.monotonic(), request.path))
+        token = request.headers.get("Authorization", "")
+        wanted = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != f"Bearer {wanted}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        pending = self.limited.get(method)
+        if pending:
+            retry_after = pending.pop(0)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(retry_after)}
+            )
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://vendor.slack.com/",
+                "team": "Vendor",
+                "user": "helpline",
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
+        if method == "chat.postMessage" and args.get("channel") in self.refused:
+            return {"ok": False, "error": self.refused[args["channel"]]}
+        if method == "chat.postMessage":
+            self._ts += 1
+            ts = f"{1732351000 + self._ts}.{self._ts:06d}"
+            message = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": args.get("text"), "ts": ts}
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "chat.getPermalink":
+            channel, ts = args.get("channel", ""), str(args.get("message_ts", ""))
+            link = f"https://vendor.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return {"ok": True, "channel": channel, "permalink": link}
+        if method == "users.info":
+            user = str(args.get("user", ""))
+            if user not in self.names:
+                return {"ok": False, "error": "user_not_found"}
+            profile = {"display_name": self.names[user], "real_name": self.names[user] + " (real)"}
+            return {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": list(self.staff)}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", await request.json(), time.monotonic(), request.path))
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {}, "connection_info": {}})
+        self._socket_ready.set()
+        async for message in ws:
+            if message.type is WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+        return ws
+
+    async def connected(self) -> None:
+        """Wait until the app has opened its Socket Mode websocket."""
+        await asyncio.wait_for(self._socket_ready.wait(), 10)
+
+    async def push(self, envelope: dict[str, Any]) -> None:
+        """Send a Socket Mode envelope to the connected app."""
+        await self.connected()
+        await self._sockets[-1].send_json(envelope)
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        data = await request.json()
+        args.update(data if isinstance(data, dict) else {})
+    elif request.method == "POST":
+        form = await request.post()
+        args.update({key: value for key, value in form.items() if isinstance(value, str)})
+    return args

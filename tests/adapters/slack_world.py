@@ -1,0 +1,205 @@
+"""The real slack-bolt app on a desk of fakes, served over ASGI, with its Web API client on the fake Slack."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bots.adapters import AdapterStatus
+from bots.http.app import create_app
+from bots.slack.runner import SlackCredentials, SlackRunner
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
+from config.tiers import load_tiers
+from core.clock import ManualClock
+from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
+from core.escalation import EscalationWorker
+from core.messages import SLACK
+from core.notify import RoutingNotifier
+from core.tiers import TierDirectory, TierRule
+from core.understanding import Understanding
+from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
+from tests.desk_fakes import RULES, START, KeywordUnderstander
+from tests.fakes import InMemoryTicketStore
+
+ACME = "T0ACME"  # a Slack Connect customer's own workspace
+GOLD_CHANNEL = "C0GOLDSHARED"
+SUPPORT_CHANNELS = ("C0HELPDESK", "C0ACMESHARED", GOLD_CHANNEL)
+ESCALATION_CHANNEL, ENTERPRISE_CHANNEL, STAFF_GROUP = "C0ESCALATE", "C0ENTERPRISE", "S0STAFF"
+STAFF, LEAD, ANA = "U0MO", "U0LEAD", "U0ANA"
+
+
+def tiers() -> TierDirectory:
+    """Shipped tiers; enterprise escalates to its own Slack channel, white-glove to plain ``slack``."""
+    targets = {"enterprise": f"slack:{ENTERPRISE_CHANNEL}", "white-glove": "slack"}
+    shipped = load_tiers(DEFAULT_TIERS_FILE)
+    changed = [
+        dataclasses.replace(t, escalation_target=targets[t.name]) if t.name in targets else t for t in shipped.tiers
+    ]
+    rules = [
+        TierRule("enterprise", platform=SLACK, workspace=ACME, customer="acme"),
+        TierRule("white-glove", platform=SLACK, channel=GOLD_CHANNEL, customer="gold"),  # a shared channel
+    ]
+    return TierDirectory(changed, rules)
+
+
+def settings(**slack: Any) -> Settings:
+    """Settings for the bot under test; no pacing unless a test asks for it."""
+    base: dict[str, Any] = {
+        "support_channels": SUPPORT_CHANNELS,
+        "escalation_channel": ESCALATION_CHANNEL,
+        "staff_group": STAFF_GROUP,
+        "staff_users": (LEAD,),
+        "pace_seconds": 0.0,
+    }
+    return Settings(
+        slack=SlackSettings(**{**base, **slack}), support=SupportSettings(moderator_roles=("moderator", "support"))
+    )
+
+
+@dataclasses.dataclass
+class World:
+    """The fake Slack, the bot's runner and an HTTP client posting into the bot's route."""
+
+    slack: FakeSlack
+    runner: SlackRunner
+    http: httpx.AsyncClient
+    store: InMemoryTicketStore
+    clock: ManualClock
+    worker: EscalationWorker
+
+    async def close(self) -> None:
+        """Finish the bot's work and stop everything."""
+        await self.runner.close()
+        await self.http.aclose()
+        await self.slack.close()
+
+    async def settle(self) -> None:
+        """Wait until everything the bot acknowledged has been handled."""
+        await self.runner.bot.idle()
+
+    async def post(self, body: bytes, content_type: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
+        """A raw request to /slack/events (signed only if ``headers`` sign it)."""
+        sent = {"Content-Type": content_type, **(headers or {})}
+        response = await self.http.post("/slack/events", content=body, headers=sent)
+        await self.settle()
+        return response
+
+    async def event(self, envelope: dict[str, Any], retry: int | None = None) -> httpx.Response:
+        """Deliver an Events API envelope, signed, as Slack does (with its retry headers on a retry)."""
+        body = json.dumps(envelope).encode()
+        headers = signature_headers(body)
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.post(body, "application/json", headers)
+
+    async def interaction(self, payload: dict[str, Any]) -> httpx.Response:
+        """Deliver a button press (form field ``payload``), signed."""
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self.post(body, "application/x-www-form-urlencoded", signature_headers(body))
+
+    async def command(self, form: dict[str, str]) -> httpx.Response:
+        """Deliver a slash command's form, signed."""
+        body = urlencode(form).encode()
+        return await self.post(body, "application/x-www-form-urlencoded", signature_headers(body))
+
+
+async def make_world(
+    understander: MessageUnderstander | None = None,
+    *,
+    socket_mode: bool = False,
+    app_token: str = APP_TOKEN,
+    **slack: Any,
+) -> World:
+    """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
+    fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
+    await fake.start()
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    directory, store, clock = tiers(), InMemoryTicketStore(), ManualClock(START)
+    notifier = RoutingNotifier({})
+    desk = SupportDesk(
+        Desk(
+            understander=understander or KeywordUnderstander(catalog, RULES),
+            catalog=catalog,
+            tiers=directory,
+            store=store,
+            notifier=notifier,
+            clock=clock,
+            moderators=Moderators(frozenset({"moderator", "support"})),
+        )
+    )
+    # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
+    secret, app_token = ("", app_token) if socket_mode else (SIGNING_SECRET, "")
+    credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
+    runner = SlackRunner(desk, settings(**slack), credentials)
+    notifier.add(SLACK, runner.notifier)
+    worker = EscalationWorker(store, directory, notifier, clock)
+    app = create_app(worker, clock, [AdapterStatus(SLACK, True, "test")], interval=60, routes=runner.routes())
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
+    await runner.start()
+    return World(fake, runner, http, store, clock, worker)
+
+
+def buttons(message: Mapping[str, Any]) -> list[str]:
+    """The action ids of a posted message's buttons."""
+    return [e["action_id"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def shown(message: Mapping[str, Any]) -> str:
+    """Everything a posted message shows as text: its blocks' mrkdwn and its notification text."""
+    parts = [message.get("text", "")]
+    for block in message.get("blocks", []):
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(e.get("text", "") for e in block.get("elements", []) if isinstance(e.get("text"), str))
+    return "\n".join(parts)
+
+
+def connect_message(text: str, event_id: str = "Ev07CONNECT01") -> dict[str, Any]:
+    """A Slack Connect customer (workspace T0ACME) writing in the shared support channel."""
+    envelope = payload("event_connect_message")
+    envelope["event"]["text"] = text
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def thread_reply(user: str, text: str, thread_ts: str, channel: str, event_id: str) -> dict[str, Any]:
+    """A reply in a thread, by ``user``."""
+    envelope = payload("event_thread_reply")
+    envelope["event"] |= {"user": user, "text": text, "thread_ts": thread_ts, "channel": channel}
+    envelope["event"]["ts"] = f"{float(thread_ts) + 30:.6f}"
+    envelope["event_id"] = event_id
+    return envelope
+
+
+def slash(user: str, text: str, world: World, trigger: str = "7312345678904.1") -> dict[str, str]:
+    """``/helpline text`` from ``user``, answered at the fake's response URL."""
+    form = payload("slash_command")
+    form |= {"user_id": user, "user_name": user.lower(), "text": text, "trigger_id": trigger}
+    form["response_url"] = f"{world.slack.url}/hooks/commands/T0VENDOR/{trigger}"
+    return {key: str(value) for key, value in form.items()}
+
+
+async def outage(world: World, text: str = "Our whole API is down, every request fails") -> str:
+    """A Slack Connect customer reports an outage; the thread's ts."""
+    envelope = connect_message(text)
+    assert (await world.event(envelope)).status_code == 200
+    return str(envelope["event"]["ts"])
+
+
+class GatedUnderstander:
+    """The keyword understander, held until the test opens the gate (a slow model)."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+        self._inner = KeywordUnderstander(load_intents(DEFAULT_INTENTS_FILE), RULES)
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        assert self.gate.wait(10), "the test never opened the gate"
+        return self._inner.understand(raw)
