@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla import parse_duration
+from core.store.engine import DatabaseUrlError, async_database_url
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
@@ -70,7 +71,7 @@ class SupportSettings(_Section):
     """Tickets, tiers, moderators and escalation."""
 
     tiers_file: Path = DEFAULT_TIERS_FILE
-    # Any SQLAlchemy async URL; the default is a SQLite file in the data directory.
+    # postgresql+asyncpg://… or sqlite+aiosqlite:///…; the default is a SQLite file in the data directory.
     database_url: str | None = Field(None, min_length=1)
     moderator_roles: tuple[str, ...] = ("moderator", "support")
     moderator_users: tuple[str, ...] = ()  # platform:user-id, for platforms without roles
@@ -90,6 +91,14 @@ class SupportSettings(_Section):
             # A custom error keeps pydantic's "Value error, " prefix out of the message the operator reads.
             raise PydanticCustomError("duration", str(exc)) from None
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        try:
+            return None if value is None else async_database_url(value)
+        except DatabaseUrlError as exc:
+            raise PydanticCustomError("database_url", str(exc)) from None
 
     def ticket_window_duration(self) -> timedelta:
         """``ticket_window`` as a timedelta (already checked when the settings were read)."""
