@@ -38,10 +38,10 @@ def started_server(data_dir: Path) -> Iterator[str]:
     with warnings.catch_warnings():
         # pgserver asks platformdirs for a runtime folder at import; without XDG_RUNTIME_DIR it warns and uses /tmp.
         warnings.simplefilter("ignore")
-        import pgserver
+        from pgserver.postgres_server import get_server
 
     try:
-        server = pgserver.get_server(data_dir, cleanup_mode="delete")
+        server = get_server(data_dir, cleanup_mode="delete")
     except Exception as error:
         log = data_dir / "log"
         detail = log.read_text(errors="replace")[-2000:] if log.exists() else "(no server log)"

@@ -14,6 +14,7 @@ import uvicorn
 from bots.adapters import adapter_status
 from bots.bootstrap import build_system
 from bots.cli.common import settings_from
+from bots.cli.roles import ALL, Role, RolePlan, check_adapters, plan_for, sharded, wait_for_stop_signal
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.http.app import create_app
 from config.settings import Settings
@@ -42,40 +43,59 @@ def serve(
         Optional[str],  # noqa: UP045
         typer.Option("--host", help="Address to bind (default: server.host, 127.0.0.1)."),
     ] = None,
+    role: Annotated[
+        Role, typer.Option("--role", help="What this process runs: web, worker, discord, or all of them.")
+    ] = Role.ALL,
+    shard_id: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--shard-id", min=0, help="With --role discord: this process's Discord shard (from 0)."),
+    ] = None,
+    shard_count: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--shard-count", min=1, help="With --shard-id: how many Discord shards there are."),
+    ] = None,
 ) -> None:
     """Run Helpline: the HTTP server (/healthz), the escalation worker and every adapter with credentials."""
+    plan = plan_for(role, shard_id, shard_count)
     settings = settings_from(ctx)
     logging.getLogger("helpline").setLevel(logging.INFO)
-    asyncio.run(run_server(settings, host or settings.server.host, settings.server.port if port is None else port))
+    port = settings.server.port if port is None else port
+    asyncio.run(run_server(settings, host or settings.server.host, port, plan))
 
 
-async def run_server(settings: Settings, host: str, port: int) -> None:
-    """Start everything and run until interrupted."""
+async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = ALL) -> None:
+    """Start what ``plan`` says this process runs, and run until interrupted."""
+    log.info("%s", plan.describe())
     statuses = adapter_status(os.environ)
     for status in statuses:
         log.info("%s adapter: %s (%s)", status.platform, "on" if status.on else "off", status.reason)
+    discord_on = any(status.on and status.platform == DISCORD for status in statuses)
+    check_adapters(plan, discord_on)
     notifier = RoutingNotifier({CONSOLE: LogNotifier()})
     clock = SystemClock()
     system = await build_system(settings, notifier=notifier, clock=clock)
     discord_bot = None
-    if any(status.on and status.platform == DISCORD for status in statuses):
-        discord_bot = DiscordRunner(system.desk, discord_options(settings.discord))
+    if discord_on:
+        options = sharded(discord_options(settings.discord), plan.shard)
+        discord_bot = DiscordRunner(system.desk, options, gateway=plan.gateway)
         notifier.add(DISCORD, discord_bot.notifier)
         discord_bot.start(os.environ["DISCORD_TOKEN"].strip())
     interval = settings.support.escalation_interval
-    app = create_app(system.worker, clock, statuses, interval=interval)
+    app = create_app(system.worker if plan.worker else None, clock, statuses, interval=interval)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
-    worker = asyncio.create_task(system.worker.run_forever(interval, stop))
-    log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
+    worker = asyncio.create_task(system.worker.run_forever(interval, stop)) if plan.worker else None
+    if worker is not None:
+        log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
     # uvicorn re-sends the signal that stopped it once it has shut down; with the default SIGTERM
     # action that kills the process before the cleanup below, so `docker stop` looked like a crash.
     signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        await server.serve()
+        await (server.serve() if plan.web else wait_for_stop_signal())
     finally:
         stop.set()
-        await worker
+        if worker is not None:
+            await worker
         if discord_bot is not None:
             await discord_bot.close()
         await system.close()

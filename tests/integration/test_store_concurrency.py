@@ -103,3 +103,15 @@ async def test_tickets_opened_at_once_in_two_processes_get_distinct_numbers(
     numbers = sorted(t.number for t in opened)
     assert numbers == list(range(1, 11))
     assert sorted(t.number for t in await other.list_tickets(limit=20)) == numbers
+
+
+async def test_processes_starting_together_migrate_once_and_all_start(database_url: str) -> None:
+    engines = [create_engine_for(database_url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(upgrade_schema(engine) for engine in engines))
+        stores = [SqlTicketStore(engine) for engine in engines]
+        opened = await stores[0].open_ticket(draft(), "helpline")
+        assert [await store.get(opened.number) for store in stores] == [opened] * 4
+    finally:
+        for engine in engines:
+            await engine.dispose()

@@ -14,7 +14,10 @@ from core.store.engine import DatabaseUrlError, async_database_url
 @pytest.mark.parametrize(
     ("given", "used"),
     [
-        ("postgresql+asyncpg://helpline:s3cret@db:5432/helpline", "postgresql+asyncpg://helpline:s3cret@db:5432/helpline"),
+        (
+            "postgresql+asyncpg://helpline:s3cret@db:5432/helpline",
+            "postgresql+asyncpg://helpline:s3cret@db:5432/helpline",
+        ),
         ("postgresql://helpline:s3cret@db/helpline", "postgresql+asyncpg://helpline:s3cret@db/helpline"),
         ("postgres://helpline@db/helpline", "postgresql+asyncpg://helpline@db/helpline"),
         ("sqlite:////var/lib/helpline/helpline.sqlite3", "sqlite+aiosqlite:////var/lib/helpline/helpline.sqlite3"),
