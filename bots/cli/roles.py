@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import enum
 import signal
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from bots.discord.app import DiscordOptions
@@ -108,3 +109,16 @@ def check_adapters(plan: RolePlan, discord_on: bool) -> None:
     """Refuse a Discord-only process that has no token: it would run and do nothing."""
     if plan.role is Role.DISCORD and not discord_on:
         raise RoleError("--role discord needs the Discord bot token in DISCORD_TOKEN")
+
+
+async def finish(cleanup: Awaitable[None]) -> None:
+    """Await ``cleanup`` to its end even if this task is cancelled meanwhile.
+
+    uvicorn re-sends the SIGINT that stopped it, and asyncio answers that by cancelling the main task,
+    which would cut the shutdown short (and close database connections mid-handshake).
+    """
+    done = asyncio.ensure_future(cleanup)
+    while not done.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.shield(done)
+    done.result()

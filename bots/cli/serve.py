@@ -12,9 +12,9 @@ import typer
 import uvicorn
 
 from bots.adapters import adapter_status
-from bots.bootstrap import build_system
+from bots.bootstrap import System, build_system
 from bots.cli.common import settings_from
-from bots.cli.roles import ALL, Role, RolePlan, check_adapters, plan_for, sharded, wait_for_stop_signal
+from bots.cli.roles import ALL, Role, RolePlan, check_adapters, finish, plan_for, sharded, wait_for_stop_signal
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.http.app import create_app
 from config.settings import Settings
@@ -94,11 +94,15 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         await (server.serve() if plan.web else wait_for_stop_signal())
     finally:
         stop.set()
-        if worker is not None:
-            await worker
-        if discord_bot is not None:
-            await discord_bot.close()
-        await system.close()
+        await finish(_close(worker, discord_bot, system))
+
+
+async def _close(worker: asyncio.Task[None] | None, discord_bot: DiscordRunner | None, system: System) -> None:
+    if worker is not None:
+        await worker
+    if discord_bot is not None:
+        await discord_bot.close()
+    await system.close()
 
 
 def _safe_url(url: str) -> str:
