@@ -56,6 +56,10 @@ class KnowledgeSettings(_Section):
     ef_construction: int = Field(80, ge=8)
     ef_search: int = Field(512, ge=8)
     top_k: int = Field(5, ge=1, le=100)
+    # Every process checks this often whether another one built a newer version, and switches to it.
+    refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
+    # A replaced version is deleted this many seconds later (processes may still be loading it).
+    keep_replaced: float = Field(600.0, ge=0.0)
 
 
 class IntentSettings(_Section):

@@ -10,12 +10,16 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
+import logging
 import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from bots.discord.app import DiscordOptions
 from core.errors import HelplineError
+
+log = logging.getLogger("helpline.serve")
 
 
 class Role(enum.StrEnum):
@@ -103,6 +107,28 @@ async def wait_for_stop_signal() -> None:
         for sig in signals:
             with contextlib.suppress(ValueError, RuntimeError):
                 loop.remove_signal_handler(sig)
+
+
+@runtime_checkable
+class Refreshable(Protocol):
+    """A knowledge index that can switch to the newest version another process built."""
+
+    def refresh(self) -> bool:
+        """Switch if there is a newer version; True when it did."""
+        ...
+
+
+async def follow_knowledge(knowledge: object, interval: float, stop: asyncio.Event) -> None:
+    """Until ``stop``: every ``interval`` seconds, switch to a newer index version; loading runs off the event loop."""
+    if not isinstance(knowledge, Refreshable):
+        return
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(knowledge.refresh)
+        except Exception:  # a bad version is refused inside refresh; anything else must not end the loop
+            log.exception("checking for a newer knowledge index failed; trying again in %.0f s", interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
 def check_adapters(plan: RolePlan, discord_on: bool) -> None:

@@ -14,7 +14,17 @@ import uvicorn
 from bots.adapters import adapter_status
 from bots.bootstrap import System, build_system
 from bots.cli.common import settings_from
-from bots.cli.roles import ALL, Role, RolePlan, check_adapters, finish, plan_for, sharded, wait_for_stop_signal
+from bots.cli.roles import (
+    ALL,
+    Role,
+    RolePlan,
+    check_adapters,
+    finish,
+    follow_knowledge,
+    plan_for,
+    sharded,
+    wait_for_stop_signal,
+)
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.http.app import create_app
 from config.settings import Settings
@@ -85,6 +95,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop)) if plan.worker else None
+    follower = asyncio.create_task(follow_knowledge(system.knowledge, settings.knowledge.refresh_interval, stop))
     if worker is not None:
         log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
     # uvicorn re-sends the signal that stopped it once it has shut down; with the default SIGTERM
@@ -94,12 +105,13 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         await (server.serve() if plan.web else wait_for_stop_signal())
     finally:
         stop.set()
-        await finish(_close(worker, discord_bot, system))
+        await finish(_close([worker, follower], discord_bot, system))
 
 
-async def _close(worker: asyncio.Task[None] | None, discord_bot: DiscordRunner | None, system: System) -> None:
-    if worker is not None:
-        await worker
+async def _close(tasks: list[asyncio.Task[None] | None], discord_bot: DiscordRunner | None, system: System) -> None:
+    for task in tasks:
+        if task is not None:
+            await task
     if discord_bot is not None:
         await discord_bot.close()
     await system.close()

@@ -68,9 +68,11 @@ def writer(engine: AsyncEngine) -> AsyncEngine:
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    # The busy timeout comes first: switching a new file to WAL takes a lock that another process
+    # opening the same file at that moment may hold, and without the timeout that fails at once.
     pragmas = (
-        "PRAGMA journal_mode=WAL",
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+        "PRAGMA journal_mode=WAL",
         "PRAGMA foreign_keys=ON",
         "PRAGMA synchronous=NORMAL",
     )
