@@ -5,18 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import closing
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
 from bots.cli.roles import follow_knowledge
 from core.errors import IndexNotBuiltError
-from kb_index.knowledge_base import KnowledgeBase
+from kb_index.faiss_index import IndexOptions
+from kb_index.knowledge_base import _INSERT_CHUNK, _SCHEMA, KnowledgeBase
 from kb_index.snapshots import POINTER, SNAPSHOTS
+from kb_index.vector_index import ExactIndex
 from tests.fakes import HashingEmbedder
 from tests.unit.test_knowledge_base import ARTICLES, write_kb
 
@@ -180,3 +185,26 @@ async def test_serve_follows_new_versions_within_seconds_loading_them_off_the_ev
         stop.set()
         await following
     assert reader.threads and threading.get_ident() not in reader.threads
+
+
+def test_an_index_built_before_snapshots_is_served_and_its_vectors_reused(tmp_path: Path, kb_dir: Path) -> None:
+    """A data folder from Helpline 0.1: chunks in kb.sqlite3 beside one index file, no pointer."""
+    data, embedder = tmp_path / "data", HashingEmbedder()
+    KnowledgeBase(tmp_path / "new", embedder, IndexOptions(kind="numpy")).build(kb_dir)
+    snapshot = KnowledgeBase(tmp_path / "new", embedder)._snapshot()
+    data.mkdir()
+    ExactIndex.load(next((newest_folder(tmp_path / "new")).glob("index.*"))).save(
+        data / "index-20261101T000000-1a2b3c4d.npy"
+    )
+    with closing(sqlite3.connect(data / "kb.sqlite3")) as conn, conn:
+        conn.executescript(_SCHEMA)
+        rows = [(row, *astuple(c), h) for row, (c, h) in enumerate(zip(snapshot.chunks, snapshot.hashes, strict=True))]
+        conn.executemany(_INSERT_CHUNK, rows)
+        meta = {"index_file": "index-20261101T000000-1a2b3c4d.npy", "embedder": embedder.name, "source": str(kb_dir)}
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+
+    old = KnowledgeBase(data, HashingEmbedder())
+    assert "billing/refunds" in docs(old, "refund invoice")
+    report = old.build(kb_dir)
+    assert (report.embedded, report.reused) == (0, len(snapshot.chunks))
+    assert (data / POINTER).is_file() and old.stats().version.startswith("v")
