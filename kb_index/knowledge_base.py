@@ -10,16 +10,13 @@ added in chat are kept in ``kb.sqlite3`` so later builds include them. Nothing i
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
-import re
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,92 +27,20 @@ from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
 from kb_index.ingest import article_chunks, ingest_path
 from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, identifiers
+from kb_index.records import (
+    DEFAULT_GRACE_SECONDS,
+    SCHEMA,
+    SELECT_CHUNKS,
+    AddedArticle,
+    BuildReport,
+    KbStats,
+    content_hash,
+    slug,
+)
 from kb_index.snapshots import Snapshot, SnapshotError, SnapshotFolder
 from kb_index.vector_index import VectorIndex
 
 log = logging.getLogger("helpline.kb")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
-    row INTEGER PRIMARY KEY,
-    chunk_id TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    title TEXT NOT NULL,
-    section TEXT NOT NULL,
-    text TEXT NOT NULL,
-    source TEXT NOT NULL,
-    url TEXT,
-    content_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS added_articles (
-    doc_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    author TEXT NOT NULL,
-    added_at TEXT NOT NULL
-);
-"""
-_INSERT_CHUNK = (
-    "INSERT INTO chunks (row, chunk_id, doc_id, title, section, text, source, url, content_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_SELECT_CHUNKS = "SELECT chunk_id, doc_id, title, section, text, source, url, content_hash FROM chunks ORDER BY row"
-# Old versions stay on disk this long after a newer one replaced them, for processes still loading them.
-DEFAULT_GRACE_SECONDS = 600.0
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did, for the CLI and the logs."""
-
-    documents: int
-    chunks: int
-    embedded: int
-    reused: int
-    removed: int
-    index_kind: str
-    warnings: list[str]
-    seconds: float
-
-
-@dataclass(frozen=True)
-class KbStats:
-    """What is in the index now."""
-
-    chunks: int
-    documents: int
-    index_kind: str
-    dimension: int
-    embedder: str
-    source: str
-    built_at: str
-    directory: Path
-    size_bytes: int
-    version: str = ""
-
-
-@dataclass(frozen=True)
-class AddedArticle:
-    """An article added from chat, now searchable."""
-
-    doc_id: str
-    title: str
-    chunks: int
-    report: BuildReport
-
-
-def _slug(title: str) -> str:
-    """A file-name-like id from a title: ``Reset your API key`` → ``reset-your-api-key``."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)[:60] or "article"
-
-
-def content_hash(embedder_name: str, chunk: Chunk) -> str:
-    """Identity of a chunk's vector: the model and exactly the text it embeds."""
-    digest = hashlib.sha256(embedder_name.encode())
-    digest.update(b"\0" + chunk.embedding_text().encode())
-    return digest.hexdigest()
 
 
 class KnowledgeBase:
@@ -149,7 +74,7 @@ class KnowledgeBase:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.directory.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self._db_path, timeout=30)) as conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(SCHEMA)
             yield conn
 
     def _meta(self, conn: sqlite3.Connection) -> dict[str, str]:
@@ -212,7 +137,7 @@ class KnowledgeBase:
             if source is None:
                 raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
             with self._connect() as conn:
-                doc_id = f"added/{_slug(title)}-{uuid.uuid4().hex[:6]}"
+                doc_id = f"added/{slug(title)}-{uuid.uuid4().hex[:6]}"
                 with conn:
                     conn.execute(
                         "INSERT INTO added_articles (doc_id, title, body, author, added_at) VALUES (?, ?, ?, ?, ?)",
@@ -296,7 +221,7 @@ class KnowledgeBase:
         path = self.directory / name
         if not name.startswith("index-") or path.parent != self.directory or not path.is_file():
             return None
-        rows = conn.execute(_SELECT_CHUNKS).fetchall()
+        rows = conn.execute(SELECT_CHUNKS).fetchall()
         chunks, hashes = [Chunk(*row[:7]) for row in rows], [str(row[7]) for row in rows]
         return Snapshot("legacy", chunks, hashes, load_index(path, self._options), meta)
 

@@ -19,7 +19,8 @@ import pytest
 from bots.cli.roles import follow_knowledge
 from core.errors import IndexNotBuiltError
 from kb_index.faiss_index import IndexOptions
-from kb_index.knowledge_base import _INSERT_CHUNK, _SCHEMA, KnowledgeBase
+from kb_index.knowledge_base import KnowledgeBase
+from kb_index.records import INSERT_CHUNK, SCHEMA
 from kb_index.snapshots import POINTER, SNAPSHOTS
 from kb_index.vector_index import ExactIndex
 from tests.fakes import HashingEmbedder
@@ -197,9 +198,9 @@ def test_an_index_built_before_snapshots_is_served_and_its_vectors_reused(tmp_pa
         data / "index-20261101T000000-1a2b3c4d.npy"
     )
     with closing(sqlite3.connect(data / "kb.sqlite3")) as conn, conn:
-        conn.executescript(_SCHEMA)
+        conn.executescript(SCHEMA)
         rows = [(row, *astuple(c), h) for row, (c, h) in enumerate(zip(snapshot.chunks, snapshot.hashes, strict=True))]
-        conn.executemany(_INSERT_CHUNK, rows)
+        conn.executemany(INSERT_CHUNK, rows)
         meta = {"index_file": "index-20261101T000000-1a2b3c4d.npy", "embedder": embedder.name, "source": str(kb_dir)}
         conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
 
