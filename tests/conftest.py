@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -39,13 +40,16 @@ def data_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """The admin URL of a running PostgreSQL: ``$HELPLINE_TEST_POSTGRES_URL``, or one pgserver starts now."""
     existing = os.environ.get(postgres.ENV_URL, "").strip()
     if existing:
         yield existing
         return
-    yield from postgres.started_server(tmp_path_factory.mktemp("postgres") / "pgdata")
+    # Not under pytest's basetemp: pytest prunes old basetemp folders, and another pytest run on the
+    # same machine could delete the data folder (and socket) of a server that is still in use.
+    with tempfile.TemporaryDirectory(prefix="helpline-pg-") as folder:
+        yield from postgres.started_server(Path(folder) / "pgdata")
 
 
 @pytest_asyncio.fixture
