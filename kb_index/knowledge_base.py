@@ -241,6 +241,8 @@ class KnowledgeBase:
             log.error("knowledge index: refused the newest version (%s); still serving version %s", exc, kept)
             return False
         with self._lock:
+            if self._current is not None and self._current.version > newest.version:
+                return False  # a build in this process finished while this older version was loading
             self._current = newest
         log.info("knowledge index: now serving version %s (%d passages)", newest.version, len(newest.chunks))
         return True

@@ -75,7 +75,7 @@ def serve(
 
 async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = ALL) -> None:
     """Start what ``plan`` says this process runs, and run until interrupted."""
-    log.info("%s", plan.describe())
+    log.info("%s; database %s", plan.describe(), _safe_url(settings.database_url()))
     statuses = adapter_status(os.environ)
     for status in statuses:
         log.info("%s adapter: %s (%s)", status.platform, "on" if status.on else "off", status.reason)
