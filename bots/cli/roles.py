@@ -52,23 +52,30 @@ class RolePlan:
     worker: bool  # the escalation worker
     gateway: bool  # the Discord gateway connection that receives messages; others only post through Discord's API
     shard: Shard | None = None
+    auto_shard: bool = False  # every shard Discord recommends, in this process
 
     def describe(self) -> str:
         """One line for the start-up log."""
         parts = [name for name, on in (("web", self.web), ("escalation worker", self.worker)) if on]
-        if self.gateway:
+        if self.gateway and self.auto_shard:
+            parts.append("Discord, as many shards as Discord recommends")
+        elif self.gateway:
             parts.append(f"Discord shard {self.shard.id} of {self.shard.count}" if self.shard else "Discord")
         return f"role {self.role}: {', '.join(parts)}"
 
 
-def plan_for(role: Role, shard_id: int | None = None, shard_count: int | None = None) -> RolePlan:
+def plan_for(
+    role: Role, shard_id: int | None = None, shard_count: int | None = None, *, auto_shard: bool = False
+) -> RolePlan:
     """The plan for ``role``; shards only make sense for a process that connects to the Discord gateway."""
     gateway = role in (Role.DISCORD, Role.ALL)
     shard = _shard(shard_id, shard_count)
-    if shard is not None and not gateway:
-        raise RoleError(f"--shard-id/--shard-count need --role discord or all, not {role}")
+    if (shard is not None or auto_shard) and not gateway:
+        raise RoleError(f"--shard-id/--shard-count/--auto-shard need --role discord or all, not {role}")
+    if shard is not None and auto_shard:
+        raise RoleError("use either --auto-shard or --shard-id/--shard-count, not both")
     web, worker = role in (Role.WEB, Role.ALL), role in (Role.WORKER, Role.ALL)
-    return RolePlan(role, web=web, worker=worker, gateway=gateway, shard=shard)
+    return RolePlan(role, web=web, worker=worker, gateway=gateway, shard=shard, auto_shard=auto_shard)
 
 
 ALL = RolePlan(Role.ALL, web=True, worker=True, gateway=True)
@@ -85,8 +92,10 @@ def _shard(shard_id: int | None, shard_count: int | None) -> Shard | None:
     return Shard(shard_id, shard_count)
 
 
-def sharded(options: DiscordOptions, shard: Shard | None) -> DiscordOptions:
+def sharded(options: DiscordOptions, shard: Shard | None, *, auto_shard: bool = False) -> DiscordOptions:
     """The bot's options for one shard; only shard 0 publishes the slash commands, so N shards do not race."""
+    if auto_shard:
+        return dataclasses.replace(options, auto_shard=True)
     if shard is None:
         return options
     return dataclasses.replace(

@@ -64,9 +64,12 @@ def serve(
         Optional[int],  # noqa: UP045
         typer.Option("--shard-count", min=1, help="With --shard-id: how many Discord shards there are."),
     ] = None,
+    auto_shard: Annotated[
+        bool, typer.Option("--auto-shard", help="With --role discord: run every shard Discord recommends here.")
+    ] = False,
 ) -> None:
     """Run Helpline: the HTTP server (/healthz), the escalation worker and every adapter with credentials."""
-    plan = plan_for(role, shard_id, shard_count)
+    plan = plan_for(role, shard_id, shard_count, auto_shard=auto_shard)
     settings = settings_from(ctx)
     logging.getLogger("helpline").setLevel(logging.INFO)
     port = settings.server.port if port is None else port
@@ -86,7 +89,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     system = await build_system(settings, notifier=notifier, clock=clock)
     discord_bot = None
     if discord_on:
-        options = sharded(discord_options(settings.discord), plan.shard)
+        options = sharded(discord_options(settings.discord), plan.shard, auto_shard=plan.auto_shard)
         discord_bot = DiscordRunner(system.desk, options, gateway=plan.gateway)
         notifier.add(DISCORD, discord_bot.notifier)
         discord_bot.start(os.environ["DISCORD_TOKEN"].strip())

@@ -61,6 +61,8 @@ class DiscordOptions:
     # One gateway shard of several (``serve --role discord --shard-id I --shard-count N``); None: one connection.
     shard_id: int | None = None
     shard_count: int | None = None
+    # All the shards Discord recommends, in this one process (discord.py's AutoShardedClient).
+    auto_shard: bool = False
 
 
 def mentions_for(ping_role: int | None) -> discord.AllowedMentions:
@@ -247,6 +249,10 @@ class DiscordNotifier:
         await bot.deliver(outbound)
 
 
+class AutoShardedHelplineBot(HelplineBot, discord.AutoShardedClient):
+    """The same bot, connected with as many gateway shards as Discord recommends for it."""
+
+
 def create_bot(desk: SupportDesk, options: DiscordOptions) -> HelplineBot:
     """A Discord bot on a running support desk; log it in with ``bot.start(token)`` (tests use a fake API)."""
-    return HelplineBot(desk, options)
+    return (AutoShardedHelplineBot if options.auto_shard else HelplineBot)(desk, options)

@@ -42,6 +42,7 @@ def test_a_discord_process_can_run_one_shard_of_several() -> None:
         (Role.WEB, 0, 2, "need --role discord or all, not web"),
         (Role.WORKER, 0, 1, "not worker"),
     ],
+    ids=["no count", "no id", "id too big", "web", "worker"],
 )
 def test_shard_options_that_do_not_fit_are_refused(
     role: Role, shard_id: int | None, shard_count: int | None, problem: str
@@ -63,3 +64,13 @@ def test_a_discord_process_without_a_token_is_refused() -> None:
         check_adapters(plan_for(Role.DISCORD), discord_on=False)
     check_adapters(plan_for(Role.WEB), discord_on=False)  # the others run without Discord
     check_adapters(plan_for(Role.DISCORD), discord_on=True)
+
+
+def test_auto_sharding_runs_discords_recommended_shards_in_one_process() -> None:
+    plan = plan_for(Role.DISCORD, auto_shard=True)
+    assert plan.describe() == "role discord: Discord, as many shards as Discord recommends"
+    assert sharded(DiscordOptions(), plan.shard, auto_shard=plan.auto_shard).auto_shard
+    with pytest.raises(RoleError, match="either --auto-shard or --shard-id"):
+        plan_for(Role.DISCORD, 0, 2, auto_shard=True)
+    with pytest.raises(RoleError, match="not worker"):
+        plan_for(Role.WORKER, auto_shard=True)
