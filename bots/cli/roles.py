@@ -14,10 +14,15 @@ import logging
 import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bots.discord.app import DiscordOptions
+from config.intents import load_intents
 from core.errors import HelplineError
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.understanding import Understanding
 
 log = logging.getLogger("helpline.serve")
 
@@ -138,6 +143,21 @@ async def follow_knowledge(knowledge: object, interval: float, stop: asyncio.Eve
             log.exception("checking for a newer knowledge index failed; trying again in %.0f s", interval)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+class NoUnderstanding:
+    """Stands in for the model in a worker process, which escalates tickets but never reads a message."""
+
+    def understand(self, raw: str | bytes) -> Understanding:
+        """Refuse: a message reaching a worker is a wiring bug, not something to guess at."""
+        raise RuntimeError("this process runs --role worker and does not answer messages")
+
+
+def without_model(plan: RolePlan, settings: Settings) -> dict[str, Any]:
+    """``build_system`` arguments that spare a worker-only process the model and the knowledge index."""
+    if plan.web or plan.gateway:
+        return {}
+    return {"understander": NoUnderstanding(), "catalog": load_intents(settings.intents.file)}
 
 
 def check_adapters(plan: RolePlan, discord_on: bool) -> None:

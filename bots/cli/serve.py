@@ -24,6 +24,7 @@ from bots.cli.roles import (
     plan_for,
     sharded,
     wait_for_stop_signal,
+    without_model,
 )
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.http.app import create_app
@@ -86,7 +87,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     check_adapters(plan, discord_on)
     notifier = RoutingNotifier({CONSOLE: LogNotifier()})
     clock = SystemClock()
-    system = await build_system(settings, notifier=notifier, clock=clock)
+    system = await build_system(settings, notifier=notifier, clock=clock, **without_model(plan, settings))
     discord_bot = None
     if discord_on:
         options = sharded(discord_options(settings.discord), plan.shard, auto_shard=plan.auto_shard)

@@ -71,6 +71,8 @@ def test_a_web_and_a_worker_process_share_one_postgres_database(
     assert "role web: web" in web.stderr()
     assert "escalation worker: every" not in web.stderr()
     assert "role worker: escalation worker" in worker.stderr()
+    assert "loading embedding model" not in worker.stderr()  # a worker never reads a message
+    assert "building it from" not in worker.stderr()
     for served in (web, worker):
         assert served.stop() == 0
         assert "Traceback" not in served.stderr()

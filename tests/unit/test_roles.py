@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bots.cli.roles import ALL, Role, RoleError, Shard, check_adapters, plan_for, sharded
+from bots.cli.roles import ALL, Role, RoleError, Shard, check_adapters, plan_for, sharded, without_model
 from bots.discord.app import DiscordOptions
+from config.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,13 @@ def test_auto_sharding_runs_discords_recommended_shards_in_one_process() -> None
         plan_for(Role.DISCORD, 0, 2, auto_shard=True)
     with pytest.raises(RoleError, match="not worker"):
         plan_for(Role.WORKER, auto_shard=True)
+
+
+def test_only_a_worker_process_goes_without_the_model() -> None:
+    settings = Settings()
+    parts = without_model(plan_for(Role.WORKER), settings)
+    assert set(parts) == {"understander", "catalog"}
+    with pytest.raises(RuntimeError, match="does not answer messages"):
+        parts["understander"].understand("hello")
+    for role in (Role.WEB, Role.DISCORD, Role.ALL):
+        assert without_model(plan_for(role), settings) == {}
