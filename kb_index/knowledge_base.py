@@ -209,6 +209,8 @@ class KnowledgeBase:
             if self._current is not None and self._current.version == version:
                 return self._current
             return self._folder.load(version, self._options)
+        if conn is None and not self._db_path.exists():
+            return None  # nothing was ever built here; reading must not create files
         if conn is None:
             with self._connect() as own:
                 return self._legacy(own)
