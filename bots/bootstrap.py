@@ -59,7 +59,9 @@ def knowledge_source(settings: Settings) -> Path:
 
 def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
     """The knowledge index in ``<data_dir>/kb``."""
-    return KnowledgeBase(settings.data_dir / "kb", embedder or build_embedder(settings), index_options(settings))
+    embedder = embedder or build_embedder(settings)
+    grace = settings.knowledge.keep_replaced
+    return KnowledgeBase(settings.data_dir / "kb", embedder, index_options(settings), grace_seconds=grace)
 
 
 def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
@@ -119,6 +121,7 @@ class System:
     worker: EscalationWorker
     store: TicketStore
     engine: AsyncEngine | None
+    knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -175,4 +178,4 @@ async def build_system(
             ticket_window=settings.support.ticket_window_duration(),
         ),
     )
-    return System(SupportDesk(desk), EscalationWorker(store, tiers, notifier, clock), store, engine)
+    return System(SupportDesk(desk), EscalationWorker(store, tiers, notifier, clock), store, engine, knowledge)

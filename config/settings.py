@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla import parse_duration
+from core.store.engine import DatabaseUrlError, async_database_url
 
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
@@ -58,6 +59,10 @@ class KnowledgeSettings(_Section):
     ef_construction: int = Field(80, ge=8)
     ef_search: int = Field(512, ge=8)
     top_k: int = Field(5, ge=1, le=100)
+    # Every process checks this often whether another one built a newer version, and switches to it.
+    refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
+    # A replaced version is deleted this many seconds later (processes may still be loading it).
+    keep_replaced: float = Field(600.0, ge=0.0)
 
 
 class IntentSettings(_Section):
@@ -73,7 +78,7 @@ class SupportSettings(_Section):
     """Tickets, tiers, moderators and escalation."""
 
     tiers_file: Path = DEFAULT_TIERS_FILE
-    # Any SQLAlchemy async URL; the default is a SQLite file in the data directory.
+    # postgresql+asyncpg://… or sqlite+aiosqlite:///…; the default is a SQLite file in the data directory.
     database_url: str | None = Field(None, min_length=1)
     moderator_roles: tuple[str, ...] = ("moderator", "support")
     moderator_users: tuple[str, ...] = ()  # platform:user-id, for platforms without roles
@@ -93,6 +98,14 @@ class SupportSettings(_Section):
             # A custom error keeps pydantic's "Value error, " prefix out of the message the operator reads.
             raise PydanticCustomError("duration", str(exc)) from None
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        try:
+            return None if value is None else async_database_url(value)
+        except DatabaseUrlError as exc:
+            raise PydanticCustomError("database_url", str(exc)) from None
 
     def ticket_window_duration(self) -> timedelta:
         """``ticket_window`` as a timedelta (already checked when the settings were read)."""

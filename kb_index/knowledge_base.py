@@ -1,22 +1,22 @@
-"""The persisted knowledge index: chunk metadata in SQLite, vectors in a FAISS file.
+"""The persisted knowledge index: versioned snapshots (passages and vectors) that every process can follow.
 
 A build is incremental: a chunk whose embedded text (and model) is unchanged keeps its
 vector, so only new or edited passages go through the model; chunks whose files were
-removed are gone after the build. Nothing is ever pickled.
+removed are gone after the build. Each build writes a new snapshot and switches a pointer
+to it (``kb_index.snapshots``); ``refresh`` makes any other process serve it too. Articles
+added in chat are kept in ``kb.sqlite3`` so later builds include them. Nothing is ever pickled.
 """
 
 from __future__ import annotations
 
-import hashlib
+import fcntl
 import logging
-import re
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,102 +27,43 @@ from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
 from kb_index.ingest import article_chunks, ingest_path
 from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, identifiers
+from kb_index.records import (
+    DEFAULT_GRACE_SECONDS,
+    SCHEMA,
+    SELECT_CHUNKS,
+    AddedArticle,
+    BuildReport,
+    KbStats,
+    content_hash,
+    slug,
+)
+from kb_index.snapshots import Snapshot, SnapshotError, SnapshotFolder
 from kb_index.vector_index import VectorIndex
 
 log = logging.getLogger("helpline.kb")
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chunks (
-    row INTEGER PRIMARY KEY,
-    chunk_id TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    title TEXT NOT NULL,
-    section TEXT NOT NULL,
-    text TEXT NOT NULL,
-    source TEXT NOT NULL,
-    url TEXT,
-    content_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS added_articles (
-    doc_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    author TEXT NOT NULL,
-    added_at TEXT NOT NULL
-);
-"""
-_INSERT_CHUNK = (
-    "INSERT INTO chunks (row, chunk_id, doc_id, title, section, text, source, url, content_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_SELECT_CHUNKS = "SELECT chunk_id, doc_id, title, section, text, source, url FROM chunks ORDER BY row"
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did, for the CLI and the logs."""
-
-    documents: int
-    chunks: int
-    embedded: int
-    reused: int
-    removed: int
-    index_kind: str
-    warnings: list[str]
-    seconds: float
-
-
-@dataclass(frozen=True)
-class KbStats:
-    """What is in the index now."""
-
-    chunks: int
-    documents: int
-    index_kind: str
-    dimension: int
-    embedder: str
-    source: str
-    built_at: str
-    directory: Path
-    size_bytes: int
-
-
-@dataclass(frozen=True)
-class AddedArticle:
-    """An article added from chat, now searchable."""
-
-    doc_id: str
-    title: str
-    chunks: int
-    report: BuildReport
-
-
-def _slug(title: str) -> str:
-    """A file-name-like id from a title: ``Reset your API key`` → ``reset-your-api-key``."""
-    words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)[:60] or "article"
-
-
-def content_hash(embedder_name: str, chunk: Chunk) -> str:
-    """Identity of a chunk's vector: the model and exactly the text it embeds."""
-    digest = hashlib.sha256(embedder_name.encode())
-    digest.update(b"\0" + chunk.embedding_text().encode())
-    return digest.hexdigest()
 
 
 class KnowledgeBase:
     """Builds, persists and searches the knowledge index in one data directory."""
 
-    def __init__(self, directory: Path, embedder: Embedder, options: IndexOptions | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        embedder: Embedder,
+        options: IndexOptions | None = None,
+        *,
+        grace_seconds: float = DEFAULT_GRACE_SECONDS,
+    ) -> None:
         self.directory = directory
         self._embedder = embedder
         self._options = options or IndexOptions()
+        self._grace = grace_seconds
+        self._folder = SnapshotFolder(directory)
         self._lock = threading.Lock()
-        # Builds (and ``kb add``) run one at a time; searches only wait for the final swap.
+        # Builds (and ``kb add``) run one at a time, across processes too; searches only wait for the final swap.
         self._build_lock = threading.RLock()
-        self._chunks: list[Chunk] | None = None
-        self._index: VectorIndex | None = None
+        self._current: Snapshot | None = None
+        self._holding_file_lock = False
         self._identifiers: tuple[list[Chunk], IdentifierIndex] | None = None
 
     @property
@@ -133,11 +74,28 @@ class KnowledgeBase:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.directory.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self._db_path, timeout=30)) as conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(SCHEMA)
             yield conn
 
     def _meta(self, conn: sqlite3.Connection) -> dict[str, str]:
         return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """This thread's build lock, and a lock file that makes builds in other processes wait (re-entrant)."""
+        with self._build_lock:
+            if self._holding_file_lock:
+                yield
+                return
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with (self.directory / ".build.lock").open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                self._holding_file_lock = True
+                try:
+                    yield
+                finally:
+                    self._holding_file_lock = False
+                    fcntl.flock(lock, fcntl.LOCK_UN)
 
     def build(self, source: Path, *, progress: bool = False) -> BuildReport:
         """Index ``source`` (a folder, a file or a JSON-lines corpus) and every article added in chat."""
@@ -146,7 +104,7 @@ class KnowledgeBase:
         if not result.chunks:
             detail = "; ".join(result.warnings[:5]) or "no .md, .markdown or .txt files with text"
             raise DataError(f"nothing to index in {source}: {detail}")
-        with self._build_lock, self._connect() as conn:
+        with self._exclusive(), self._connect() as conn:
             added = self._added_chunks(conn)
             chunks = [*result.chunks, *added]
             hashes = [content_hash(self._embedder.name, chunk) for chunk in chunks]
@@ -154,9 +112,7 @@ class KnowledgeBase:
             vectors, embedded = self._vectors_for(chunks, hashes, old_vectors, progress)
             index = build_index(vectors, vectors.shape[1], self._options)
             removed = len(set(old_vectors) - set(hashes))
-            self._commit(conn, chunks, hashes, index, source)
-            with self._lock:
-                self._chunks, self._index = chunks, index
+            self._commit(chunks, hashes, index, source)
         return BuildReport(
             documents=result.documents + len({chunk.doc_id for chunk in added}),
             chunks=len(chunks),
@@ -175,12 +131,13 @@ class KnowledgeBase:
         """
         if not title.strip() or not body.strip():
             raise DataError("an article needs a title and a body")
-        with self._build_lock:
+        with self._exclusive():
+            self.refresh()  # the newest build decides the source, whichever process made it
+            source = self._snapshot().meta.get("source")
+            if source is None:
+                raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
             with self._connect() as conn:
-                source = self._meta(conn).get("source")
-                if source is None:
-                    raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
-                doc_id = f"added/{_slug(title)}-{uuid.uuid4().hex[:6]}"
+                doc_id = f"added/{slug(title)}-{uuid.uuid4().hex[:6]}"
                 with conn:
                     conn.execute(
                         "INSERT INTO added_articles (doc_id, title, body, author, added_at) VALUES (?, ?, ?, ?, ?)",
@@ -205,18 +162,16 @@ class KnowledgeBase:
         ]
 
     def _reusable_vectors(self, conn: sqlite3.Connection) -> dict[str, Vectors]:
-        """Vectors of the previous build by content hash, if it used the same model."""
-        meta = self._meta(conn)
-        index_file = meta.get("index_file")
-        if not index_file or meta.get("embedder") != self._embedder.name:
+        """Vectors of the newest build by content hash, if it used the same model."""
+        try:
+            previous = self._read_newest(conn)
+        except (SnapshotError, OSError, ValueError) as exc:
+            log.warning("the previous knowledge index cannot be reused (%s); every chunk will be embedded again", exc)
             return {}
-        path = self.directory / index_file
-        if not path.exists():
-            log.warning("%s is missing; every chunk will be embedded again", path)
+        if previous is None or previous.meta.get("embedder") != self._embedder.name:
             return {}
-        stored = load_index(path, self._options).vectors()
-        rows = conn.execute("SELECT row, content_hash FROM chunks ORDER BY row").fetchall()
-        return {digest: stored[row] for row, digest in rows if row < len(stored)}
+        stored = previous.index.vectors()
+        return {digest: stored[row] for row, digest in enumerate(previous.hashes) if row < len(stored)}
 
     def _vectors_for(
         self, chunks: Sequence[Chunk], hashes: Sequence[str], old: dict[str, Vectors], progress: bool
@@ -232,58 +187,99 @@ class KnowledgeBase:
         matrix = np.stack([known[digest] for digest in hashes]).astype(np.float32)
         return matrix, len(todo)
 
-    def _commit(
-        self, conn: sqlite3.Connection, chunks: Sequence[Chunk], hashes: Sequence[str], index: VectorIndex, source: Path
-    ) -> None:
-        """Write the index file under a new name, then switch the metadata to it in one transaction."""
-        suffix = ".npy" if index.kind == "numpy" else ".faiss"
-        name = f"index-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}{suffix}"
-        index.save(self.directory / name)
-        previous = self._meta(conn).get("index_file")
-        rows = [
-            (row, c.chunk_id, c.doc_id, c.title, c.section, c.text, c.source, c.url, digest)
-            for row, (c, digest) in enumerate(zip(chunks, hashes, strict=True))
-        ]
+    def _commit(self, chunks: list[Chunk], hashes: list[str], index: VectorIndex, source: Path) -> None:
+        """Write a new snapshot, switch the pointer and this process to it, and prune replaced ones."""
         meta = {
-            "index_file": name,
             "embedder": self._embedder.name,
             "dimension": str(index.dimension),
             "index_kind": index.kind,
             "source": str(source.resolve()),  # kb add rebuilds from here, from any directory
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        with conn:
-            conn.execute("DELETE FROM chunks")
-            conn.executemany(_INSERT_CHUNK, rows)
-            conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
-        self._remove_old_files(keep={name, previous})
+        version = self._folder.write(chunks, hashes, index, meta)
+        with self._lock:
+            self._current = Snapshot(version, chunks, hashes, index, meta)
+        for old in self._folder.prune(self._grace, keep={version}):
+            log.info("knowledge index: removed version %s, replaced more than %.0f s ago", old, self._grace)
 
-    def _remove_old_files(self, keep: set[str | None]) -> None:
-        """Delete index files older than the previous build (a reader may still hold that one)."""
-        for path in self.directory.glob("index-*"):
-            if path.name not in keep:
-                path.unlink(missing_ok=True)
+    def _read_newest(self, conn: sqlite3.Connection | None = None) -> Snapshot | None:
+        """The version the pointer names (or an index built before snapshots existed); None if never built."""
+        version = self._folder.current()
+        if version is not None:
+            if self._current is not None and self._current.version == version:
+                return self._current
+            return self._folder.load(version, self._options)
+        if conn is None and not self._db_path.exists():
+            return None  # nothing was ever built here; reading must not create files
+        if conn is None:
+            with self._connect() as own:
+                return self._legacy(own)
+        return self._legacy(conn)
+
+    def _legacy(self, conn: sqlite3.Connection) -> Snapshot | None:
+        """An index written by Helpline 0.1 (chunks in kb.sqlite3 beside one index file), if there is one."""
+        meta = self._meta(conn)
+        name = meta.get("index_file", "")
+        path = self.directory / name
+        if not name.startswith("index-") or path.parent != self.directory or not path.is_file():
+            return None
+        rows = conn.execute(SELECT_CHUNKS).fetchall()
+        chunks, hashes = [Chunk(*row[:7]) for row in rows], [str(row[7]) for row in rows]
+        return Snapshot("legacy", chunks, hashes, load_index(path, self._options), meta)
+
+    def refresh(self) -> bool:
+        """Serve the newest version if it is not the one served now; False when unchanged or refused.
+
+        Searches already running keep the version they started with. A pointer or snapshot that
+        cannot be trusted is logged and the current version kept.
+        """
+        try:
+            newest = self._read_newest()
+            if newest is None or (self._current is not None and newest.version == self._current.version):
+                return False
+            self._check_model(newest)
+        except (SnapshotError, IndexNotBuiltError, OSError, ValueError) as exc:
+            kept = self._current.version if self._current else "none"
+            log.error("knowledge index: refused the newest version (%s); still serving version %s", exc, kept)
+            return False
+        with self._lock:
+            if self._current is not None and self._current.version > newest.version:
+                return False  # a build in this process finished while this older version was loading
+            self._current = newest
+        log.info("knowledge index: now serving version %s (%d passages)", newest.version, len(newest.chunks))
+        return True
+
+    def _check_model(self, snapshot: Snapshot) -> None:
+        built_with = snapshot.meta.get("embedder")
+        if built_with != self._embedder.name:
+            raise IndexNotBuiltError(
+                f"the knowledge index in {self.directory} was built with {built_with!r}, "
+                f"not {self._embedder.name!r}: run `helpline kb build` again"
+            )
+
+    def _snapshot(self) -> Snapshot:
+        """The version served now, read on first use."""
+        current = self._current
+        if current is not None:
+            return current
+        try:
+            newest = self._read_newest()
+        except (SnapshotError, OSError, ValueError) as exc:
+            raise IndexNotBuiltError(
+                f"the knowledge index in {self.directory} cannot be used ({exc}): run `helpline kb build` again"
+            ) from None
+        if newest is None:
+            raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
+        self._check_model(newest)
+        with self._lock:
+            if self._current is None:
+                self._current = newest
+            return self._current
 
     def _load(self) -> tuple[list[Chunk], VectorIndex]:
-        """Read the built index once; later searches use the copy in memory."""
-        with self._lock:
-            if self._chunks is not None and self._index is not None:
-                return self._chunks, self._index
-            if not self._db_path.exists():
-                raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
-            with self._connect() as conn:
-                meta = self._meta(conn)
-                if "index_file" not in meta:
-                    raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
-                if meta.get("embedder") != self._embedder.name:
-                    raise IndexNotBuiltError(
-                        f"the knowledge index in {self.directory} was built with {meta.get('embedder')!r}, "
-                        f"not {self._embedder.name!r}: run `helpline kb build` again"
-                    )
-                rows = conn.execute(_SELECT_CHUNKS).fetchall()
-            self._chunks = [Chunk(*row) for row in rows]
-            self._index = load_index(self.directory / meta["index_file"], self._options)
-            return self._chunks, self._index
+        """The served version's passages and vectors (in memory after the first read)."""
+        snapshot = self._snapshot()
+        return snapshot.chunks, snapshot.index
 
     def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
         """The ``k`` chunks most similar to ``vector``, best first.
@@ -320,21 +316,21 @@ class KnowledgeBase:
         return self.search(self._embedder.embed([text]), k, query_text=text)
 
     def stats(self) -> KbStats:
-        """Counts and provenance of the current index."""
-        chunks, index = self._load()
-        with self._connect() as conn:
-            meta = self._meta(conn)
-        size = sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
+        """Counts and provenance of the version served now."""
+        snapshot = self._snapshot()
+        meta, index = snapshot.meta, snapshot.index
+        added = self._db_path.stat().st_size if self._db_path.exists() else 0
         return KbStats(
-            chunks=len(chunks),
-            documents=len({c.doc_id for c in chunks}),
+            chunks=len(snapshot.chunks),
+            documents=len({c.doc_id for c in snapshot.chunks}),
             index_kind=index.kind,
             dimension=index.dimension,
             embedder=meta.get("embedder", "?"),
             source=meta.get("source", "?"),
             built_at=meta.get("built_at", "?"),
             directory=self.directory,
-            size_bytes=size,
+            size_bytes=self._folder.size_bytes(snapshot.version) + added,
+            version=snapshot.version,
         )
 
     def __len__(self) -> int:

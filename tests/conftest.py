@@ -1,15 +1,20 @@
-"""Shared fixtures: the real model is loaded at most once per test session."""
+"""Shared fixtures: the real model is loaded at most once per test session, PostgreSQL started at most once."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from bots.bootstrap import SAMPLE_KB, build_embedder
 from config.settings import Settings
 from core.ports import Embedder
 from kb_index.knowledge_base import KnowledgeBase
+from tests import postgres
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +37,33 @@ def sample_kb(real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory)
 def data_root() -> Path:
     """The repository's test data folder."""
     return Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The admin URL of a running PostgreSQL: ``$HELPLINE_TEST_POSTGRES_URL``, or one pgserver starts now."""
+    existing = os.environ.get(postgres.ENV_URL, "").strip()
+    if existing:
+        yield existing
+        return
+    # Not under pytest's basetemp: pytest prunes old basetemp folders, and another pytest run on the
+    # same machine could delete the data folder (and socket) of a server that is still in use.
+    with tempfile.TemporaryDirectory(prefix="helpline-pg-") as folder:
+        yield from postgres.started_server(Path(folder) / "pgdata")
+
+
+@pytest_asyncio.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """The asyncpg URL of a fresh, empty database on that server, dropped after the test."""
+    url = await postgres.create_database(postgres_server)
+    try:
+        yield url
+    finally:
+        await postgres.drop_database(postgres_server, url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the PostgreSQL fixtures carries the ``postgres`` marker, so ``-m`` selects it."""
+    for item in items:
+        if "postgres_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

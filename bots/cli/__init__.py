@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.exceptions import TyperException
 
 from bots.cli import chat, evaluate, kb, serve
 from core.errors import HelplineError
@@ -55,7 +56,14 @@ def run(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:  # usage errors: unknown option, missing argument
         exc.show()
         return exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
+    except TyperException as exc:  # the same from typer >= 0.26, which carries its own copy of click
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
+    except (click.Abort, typer.Abort, KeyboardInterrupt):
         return 130
     return result if isinstance(result, int) else 0
 

@@ -70,4 +70,5 @@ def stats(ctx: typer.Context) -> None:
     typer.echo(f"model:      {info.embedder}")
     typer.echo(f"source:     {info.source}")
     typer.echo(f"built at:   {info.built_at}")
+    typer.echo(f"version:    {info.version}")
     typer.echo(f"directory:  {info.directory} ({info.size_bytes / 1024:.0f} KiB)")

@@ -58,6 +58,11 @@ class DiscordOptions:
     message_content: bool = True
     command_guilds: tuple[int, ...] = ()
     sync_commands: bool = True
+    # One gateway shard of several (``serve --role discord --shard-id I --shard-count N``); None: one connection.
+    shard_id: int | None = None
+    shard_count: int | None = None
+    # All the shards Discord recommends, in this one process (discord.py's AutoShardedClient).
+    auto_shard: bool = False
 
 
 def mentions_for(ping_role: int | None) -> discord.AllowedMentions:
@@ -85,13 +90,19 @@ class HelplineBot(discord.Client):
     def __init__(self, desk: SupportDesk, options: DiscordOptions) -> None:
         intents = discord.Intents.default()
         intents.message_content = options.message_content
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+        super().__init__(
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_id=options.shard_id,
+            shard_count=options.shard_count,
+        )
         self.desk = desk
         self.options = options
         self.tree = app_commands.CommandTree(self)
         for command in build_commands(self.run_command):
             self.tree.add_command(command)
         self._locks: weakref.WeakValueDictionary[Address, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.post_only = False  # logged in to the HTTP API only (a web or worker process): posts, never receives
 
     async def setup_hook(self) -> None:
         """Make old buttons work again and publish the slash commands."""
@@ -210,11 +221,18 @@ class HelplineBot(discord.Client):
             channel_id = target_channel(outbound.address, self.options.staff_channel)
         except ValueError as exc:
             raise UndeliverableError(str(exc)) from None
-        channel = self.get_channel(channel_id) or await self.fetch_channel(channel_id)
+        channel = await self._channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
         for out in render(outbound.reply, ping_role=self.options.on_call_role):
             await channel.send(**_payload(out))
+
+    async def _channel(self, channel_id: int) -> Any:
+        found = self.get_channel(channel_id)
+        if found is not None:
+            return found
+        # Without the gateway there is no channel cache to look in; Discord itself refuses a bad id when posting.
+        return self.get_partial_messageable(channel_id) if self.post_only else await self.fetch_channel(channel_id)
 
 
 class DiscordNotifier:
@@ -231,6 +249,10 @@ class DiscordNotifier:
         await bot.deliver(outbound)
 
 
+class AutoShardedHelplineBot(HelplineBot, discord.AutoShardedClient):
+    """The same bot, connected with as many gateway shards as Discord recommends for it."""
+
+
 def create_bot(desk: SupportDesk, options: DiscordOptions) -> HelplineBot:
     """A Discord bot on a running support desk; log it in with ``bot.start(token)`` (tests use a fake API)."""
-    return HelplineBot(desk, options)
+    return (AutoShardedHelplineBot if options.auto_shard else HelplineBot)(desk, options)

@@ -39,9 +39,12 @@ def discord_options(settings: DiscordSettings) -> DiscordOptions:
 class DiscordRunner:
     """Owns the running bot; the notifier always delivers through the current one."""
 
-    def __init__(self, desk: SupportDesk, options: DiscordOptions) -> None:
+    def __init__(self, desk: SupportDesk, options: DiscordOptions, *, gateway: bool = True) -> None:
         self._desk = desk
         self._options = options
+        # Without the gateway the bot only logs in to Discord's HTTP API: it posts the notices this
+        # process makes (escalations, staff replies) while the ``discord`` role's processes receive messages.
+        self._gateway = gateway
         self.notifier = DiscordNotifier()
         self._task: asyncio.Task[None] | None = None
 
@@ -53,6 +56,9 @@ class DiscordRunner:
     async def run(self, token: str) -> None:
         """Log in and stay connected (discord.py reconnects on its own); returns when closed."""
         try:
+            if not self._gateway:
+                await self._post_only(token)
+                return
             await self._connect(token, self._options)
         except discord.PrivilegedIntentsRequired:
             if not self._options.message_content:
@@ -62,6 +68,16 @@ class DiscordRunner:
         except discord.LoginFailure:
             log.error("Discord rejected DISCORD_TOKEN: check the bot token in the Developer Portal")
             raise
+
+    async def _post_only(self, token: str) -> None:
+        bot = self._new_bot(self._options)
+        bot.post_only = True
+        try:
+            await bot.login(token)
+            await asyncio.Event().wait()  # until close() cancels this task
+        finally:
+            if not bot.is_closed():
+                await bot.close()
 
     async def _connect(self, token: str, options: DiscordOptions) -> None:
         bot = self._new_bot(options)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,28 +17,36 @@ from core.ports import Clock
 
 
 def create_app(
-    worker: EscalationWorker,
+    worker: EscalationWorker | None,
     clock: Clock,
     adapters: Sequence[AdapterStatus],
     *,
     interval: float,
     routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """The web application: ``/healthz`` plus any adapter routes."""
+    """The web application: ``/healthz`` plus any adapter routes; ``worker`` is None in a web-only process."""
 
     async def healthz(request: Request) -> JSONResponse:
-        """200 while the escalation worker keeps up; 503 when its last pass failed or it has stalled."""
-        now = clock.now()
-        stalled = worker.last_pass is None or now - worker.last_pass > timedelta(seconds=3 * interval + 30)
-        healthy = worker.last_error is None and not stalled
+        """200 while this process's escalation worker (if it runs one) keeps up; 503 when it failed or stalled."""
+        healthy, worker_body = _worker_health(worker, clock.now(), interval)
         body = {
             "status": "ok" if healthy else "degraded",
-            "escalation_worker": {
-                "last_pass": worker.last_pass.isoformat() if worker.last_pass else None,
-                "last_error": worker.last_error,
-            },
+            "escalation_worker": worker_body,
             "adapters": {status.platform: {"on": status.on, "reason": status.reason} for status in adapters},
         }
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *routes])
+
+
+def _worker_health(worker: EscalationWorker | None, now: datetime, interval: float) -> tuple[bool, dict[str, Any]]:
+    if worker is None:
+        # Escalations run in the worker processes, which a web process neither waits for nor answers for.
+        return True, {"runs_here": False}
+    stalled = worker.last_pass is None or now - worker.last_pass > timedelta(seconds=3 * interval + 30)
+    body = {
+        "runs_here": True,
+        "last_pass": worker.last_pass.isoformat() if worker.last_pass else None,
+        "last_error": worker.last_error,
+    }
+    return worker.last_error is None and not stalled, body

@@ -1,4 +1,4 @@
-"""Async engines for the ticket store, with SQLite tuned for several writers sharing one file."""
+"""Async engines for the ticket store: SQLite tuned for several writers sharing one file, PostgreSQL for many hosts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # Execution option that marks a connection as one that will write; on SQLite it takes the
@@ -15,6 +16,14 @@ WRITE_OPTION = "helpline_write"
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
+# The async driver used when a URL names only the database (``postgresql://``, ``sqlite://``).
+_ASYNC_DRIVERS = {"postgresql": "asyncpg", "sqlite": "aiosqlite"}
+_SUPPORTED = {"postgresql+asyncpg", "sqlite+aiosqlite"}
+
+
+class DatabaseUrlError(ValueError):
+    """A database URL the store cannot use; the message says which forms it accepts."""
+
 
 def sqlite_url(path: Path) -> str:
     """The ``sqlite+aiosqlite`` URL of a database file, creating its folder."""
@@ -22,11 +31,34 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def async_database_url(url: str) -> str:
+    """``url`` with the async driver Helpline uses; ``postgres://`` and ``postgresql://`` mean asyncpg."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseUrlError(f"not a database URL: {error}") from None
+    backend = "postgresql" if parsed.get_backend_name() == "postgres" else parsed.get_backend_name()
+    driver = parsed.get_driver_name() if "+" in parsed.drivername else _ASYNC_DRIVERS.get(backend, "")
+    name = f"{backend}+{driver}"
+    if name not in _SUPPORTED:
+        raise DatabaseUrlError(
+            f"unsupported database {parsed.drivername!r}: use postgresql+asyncpg://USER:PASSWORD@HOST/DB "
+            "or sqlite+aiosqlite:///PATH"
+        )
+    return parsed.set(drivername=name).render_as_string(hide_password=False)
+
+
 def create_engine_for(url: str, *, echo: bool = False, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> AsyncEngine:
-    """An async engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs."""
+    """An async engine for ``url``, tuned for its database.
+
+    SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs; PostgreSQL gets a pool that
+    checks a connection before handing it out, since a database restart or failover drops them all.
+    """
+    url = async_database_url(url)
+    if url.startswith("postgresql"):
+        return create_async_engine(url, echo=echo, pool_pre_ping=True)
     engine = create_async_engine(url, echo=echo)
-    if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine.sync_engine, busy_timeout_ms)
+    _configure_sqlite(engine.sync_engine, busy_timeout_ms)
     return engine
 
 
@@ -36,9 +68,11 @@ def writer(engine: AsyncEngine) -> AsyncEngine:
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    # The busy timeout comes first: switching a new file to WAL takes a lock that another process
+    # opening the same file at that moment may hold, and without the timeout that fails at once.
     pragmas = (
-        "PRAGMA journal_mode=WAL",
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+        "PRAGMA journal_mode=WAL",
         "PRAGMA foreign_keys=ON",
         "PRAGMA synchronous=NORMAL",
     )

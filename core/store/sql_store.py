@@ -58,11 +58,15 @@ class SqlTicketStore:
         await conn.execute(insert(ticket_events).values(rows.event_values(event)))
 
     async def _keep_message(self, conn: AsyncConnection, message: ConversationMessage, ticket: int | None) -> bool:
-        # Inside a write transaction the check cannot race on SQLite; on PostgreSQL a racing
-        # duplicate makes the insert fail and the whole transaction roll back.
-        if message.external_id and (await conn.execute(_same_message(message))).first() is not None:
-            return False
-        await conn.execute(insert(messages).values(rows.message_values(message, ticket)))
+        # The unique (platform, external_id) constraint decides, inside a savepoint: on PostgreSQL a
+        # failed statement aborts its whole transaction, and the ticket change around it must still apply.
+        try:
+            async with conn.begin_nested():
+                await conn.execute(insert(messages).values(rows.message_values(message, ticket)))
+        except IntegrityError:
+            if message.external_id and (await conn.execute(_same_message(message))).first() is not None:
+                return False
+            raise
         return True
 
     async def record_message(self, message: ConversationMessage) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
+import discord
 import pytest
 import pytest_asyncio
 
@@ -358,3 +359,14 @@ async def test_a_long_slash_command_answer_stays_private_in_every_piece(world: W
     pieces = world.discord.api.followups()[before:]
     assert len(pieces) > 1 and all(len(p["content"]) <= 2000 for p in pieces)
     assert all(p["flags"] == 64 for p in pieces)
+
+
+async def test_an_auto_sharded_bot_answers_like_the_single_connection_one() -> None:
+    w = await _world(auto_shard=True)
+    try:
+        assert isinstance(w.bot, discord.AutoShardedClient) and w.bot.shard_count is None  # Discord decides
+        question = await w.discord.message("my app keeps dying with exit code 137")
+        [answer] = w.discord.api.sent(question)
+        assert answer["embeds"][0]["title"] == "App killed with exit code 137"
+    finally:
+        await w.discord.close()

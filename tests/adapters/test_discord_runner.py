@@ -1,14 +1,18 @@
-"""Starting the Discord bot inside ``helpline serve``: intent refusal and an unreachable Discord."""
+"""The Discord bot inside ``helpline serve``: intent refusal, an unreachable Discord, API-only posting, shards."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
 import pytest
+from aiohttp.test_utils import TestServer
 
 from bots.discord import runner
 from bots.discord.app import DiscordOptions, HelplineBot
+from core.messages import DISCORD, Address, Outbound, Reply, ReplyKind
+from tests.adapters.discord_fake import STAFF, TOKEN, FakeDiscordApi
 from tests.desk_fakes import make_harness
 
 pytestmark = pytest.mark.asyncio
@@ -62,3 +66,33 @@ async def test_an_unreachable_discord_at_start_is_retried(
         await running._task
     assert len(gateway.started) == 3
     assert caplog.text.count("cannot reach Discord (Temporary failure in name resolution)") == 2
+
+
+async def test_a_process_without_the_gateway_posts_notices_through_the_http_api() -> None:
+    """A web or worker process logs in to Discord's API only, and still delivers escalations to the staff channel."""
+    api = FakeDiscordApi()
+    server = TestServer(api.app())
+    await server.start_server()
+    discord.http.Route.BASE = str(server.make_url("/api/v10"))
+    running = runner.DiscordRunner(make_harness().desk, DiscordOptions(staff_channel=STAFF), gateway=False)
+    try:
+        running.start(TOKEN)
+        for _ in range(200):
+            bot = running.notifier.bot
+            if bot is not None and bot.user is not None:
+                break
+            await asyncio.sleep(0.01)
+        notice = Reply(ReplyKind.ESCALATION, "Escalation: ticket #7 missed its first-response target")
+        await running.notifier.send(Outbound(Address(DISCORD), notice))
+    finally:
+        await running.close()
+        await server.close()
+        discord.http.Route.BASE = "https://discord.com/api/v10"
+    [posted] = api.sent(STAFF)
+    assert posted["content"].startswith("Escalation: ticket #7")
+    assert not any(call.path.startswith("/gateway") for call in api.calls)  # never asked where the gateway is
+
+
+async def test_a_sharded_bot_identifies_as_its_shard() -> None:
+    bot = HelplineBot(make_harness().desk, DiscordOptions(shard_id=1, shard_count=3))
+    assert (bot.shard_id, bot.shard_count) == (1, 3)

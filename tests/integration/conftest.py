@@ -10,18 +10,42 @@ import pytest_asyncio
 
 from core.ports import TicketStore
 from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from tests import postgres
 from tests.fakes import InMemoryTicketStore
 
 
-@pytest_asyncio.fixture(params=["memory", "sqlite"])
+@pytest_asyncio.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TicketStore]:
-    """A fresh, empty store of each kind: every contract test runs on the fake and on SQLite."""
+    """A fresh, empty store of each kind: every contract test runs on the fake, on SQLite and on PostgreSQL."""
     if request.param == "memory":
         yield InMemoryTicketStore()
         return
-    engine = create_engine_for(sqlite_url(tmp_path / "data" / "helpline.sqlite3"))
+    if request.param == "sqlite":
+        async for store in _sql_store(sqlite_url(tmp_path / "data" / "helpline.sqlite3")):
+            yield store
+        return
+    server: str = request.getfixturevalue("postgres_server")
+    url = await postgres.create_database(server)
+    try:
+        async for store in _sql_store(url):
+            yield store
+    finally:
+        await postgres.drop_database(server, url)
+
+
+async def _sql_store(url: str) -> AsyncIterator[SqlTicketStore]:
+    engine = create_engine_for(url)
     try:
         await upgrade_schema(engine)
         yield SqlTicketStore(engine)
     finally:
         await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh, empty database of each SQL engine (not yet migrated)."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "helpline.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

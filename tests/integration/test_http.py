@@ -77,7 +77,7 @@ def test_degraded_before_the_worker_has_made_a_pass() -> None:
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "degraded"
-    assert body["escalation_worker"] == {"last_pass": None, "last_error": None}
+    assert body["escalation_worker"] == {"runs_here": True, "last_pass": None, "last_error": None}
 
 
 def test_ok_after_a_pass_listing_every_adapter_and_why() -> None:
@@ -89,7 +89,7 @@ def test_ok_after_a_pass_listing_every_adapter_and_why() -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["escalation_worker"] == {"last_pass": START.isoformat(), "last_error": None}
+    assert body["escalation_worker"] == {"runs_here": True, "last_pass": START.isoformat(), "last_error": None}
     assert body["adapters"] == {
         "discord": {"on": False, "reason": "DISCORD_TOKEN not set"},
         "slack": {"on": True, "reason": "credentials found"},
@@ -133,3 +133,16 @@ def test_unknown_paths_are_404_and_extra_routes_are_served() -> None:
         assert client.get("/nope").status_code == 404
         assert client.get("/hello").text == "hello"
         assert client.post("/healthz").status_code == 405
+
+
+def test_a_web_only_process_is_healthy_without_a_worker_of_its_own() -> None:
+    clock = ManualClock(START)
+    app = create_app(None, clock, ADAPTERS, interval=INTERVAL)
+    with TestClient(app) as client:
+        first = client.get("/healthz")
+        clock.advance(timedelta(days=1))  # no pass ever: a worker process's business, not this one's
+        later = client.get("/healthz")
+    for response in (first, later):
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        assert response.json()["escalation_worker"] == {"runs_here": False}

@@ -1,4 +1,7 @@
-"""What only the SQL store promises: durability across restarts, migrations, SQLite locking, atomic writes."""
+"""What only the SQL store promises: durability across restarts, migrations, SQLite locking, atomic writes.
+
+Everything but the SQLite locking runs on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import pytest_asyncio
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -41,15 +44,27 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 THREAD = Address("discord", "guild", "support", "thread-1")
 
 
-@pytest_asyncio.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """A migrated SQLite database file, closed at teardown."""
-    engine = create_engine_for(sqlite_url(tmp_path / "helpline.sqlite3"))
+async def _migrated(url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(url)
     try:
         await upgrade_schema(engine)
         yield engine
     finally:
         await engine.dispose()
+
+
+@pytest_asyncio.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated database of each engine (SQLite, PostgreSQL), closed at teardown."""
+    async for engine in _migrated(database_url):
+        yield engine
+
+
+@pytest_asyncio.fixture
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated SQLite database file, for what only SQLite does."""
+    async for engine in _migrated(sqlite_url(tmp_path / "helpline.sqlite3")):
+        yield engine
 
 
 def draft() -> NewTicket:
@@ -72,8 +87,8 @@ def message(text: str, at: datetime = T0) -> ConversationMessage:
     return ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, text, at)
 
 
-async def test_escalation_uniqueness_survives_a_restart(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "helpline.sqlite3")
+async def test_escalation_uniqueness_survives_a_restart(database_url: str) -> None:
+    url = database_url
     escalation = Escalation(1, Deadline.FIRST_RESPONSE, 1, "#leads", T0)
     before = create_engine_for(url)
     try:
@@ -108,8 +123,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == [head]
         assert await conn.run_sync(differences) == []
-        indexes = await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"))
-        assert set(indexes.scalars()) == {
+        assert await conn.run_sync(_index_names) == {
             "ix_tickets_thread",
             "ix_tickets_status",
             "ix_tickets_requester",
@@ -119,6 +133,13 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_deliveries_received_at",
             "ix_jobs_due",
         }
+
+
+def _index_names(connection: Connection) -> set[str]:
+    """Indexes made with CREATE INDEX; PostgreSQL also lists the ones backing unique constraints, left out here."""
+    inspector = inspect(connection)
+    found = [ix for table in inspector.get_table_names() for ix in inspector.get_indexes(table)]
+    return {str(ix["name"]) for ix in found if "duplicates_constraint" not in ix}
 
 
 async def test_sqlite_pragmas_are_set_on_every_connection(tmp_path: Path) -> None:
@@ -134,7 +155,8 @@ async def test_sqlite_pragmas_are_set_on_every_connection(tmp_path: Path) -> Non
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 1234, "foreign_keys": 1, "synchronous": 1}
 
 
-async def test_writes_begin_immediate_and_reads_begin_deferred(engine: AsyncEngine) -> None:
+async def test_writes_begin_immediate_and_reads_begin_deferred(sqlite_engine: AsyncEngine) -> None:
+    engine = sqlite_engine
     statements: list[str] = []
 
     def remember(_conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -166,7 +188,8 @@ async def _concurrently(engine: AsyncEngine) -> list[BaseException | None]:
     return list(await asyncio.gather(one(), one(), return_exceptions=True))
 
 
-async def test_concurrent_writers_wait_for_each_other_instead_of_failing(engine: AsyncEngine) -> None:
+async def test_concurrent_writers_wait_for_each_other_instead_of_failing(sqlite_engine: AsyncEngine) -> None:
+    engine = sqlite_engine
     assert await _concurrently(writer(engine)) == [None, None]
     assert await SqlTicketStore(engine).deflection_count() == 2
     # The same transactions begun as readers do fail, which shows what BEGIN IMMEDIATE buys.
@@ -202,7 +225,10 @@ async def test_a_failure_mid_transaction_leaves_nothing_half_written(engine: Asy
         await failing.open_ticket(draft(), "helpline")
     assert await store.get(2) is None
     assert [m.text for m in await store.conversation(THREAD)] == ["second thread message"]
-    assert (await store.open_ticket(draft(), "helpline")).number == 2
+    # SQLite's AUTOINCREMENT hands out 2 again; a PostgreSQL sequence never gives back a number it handed out,
+    # even to a rolled-back insert, so numbers may skip there but are never reused.
+    expected = 3 if engine.dialect.name == "postgresql" else 2
+    assert (await store.open_ticket(draft(), "helpline")).number == expected
 
 
 async def test_naive_datetimes_are_refused(engine: AsyncEngine) -> None:

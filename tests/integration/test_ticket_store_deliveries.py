@@ -1,15 +1,14 @@
-"""Contract tests for claiming platform deliveries (each handled once), on the in-memory fake and SQLite."""
+"""Contract tests for claiming platform deliveries (each handled once), on the in-memory fake, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
 from core.ports import TicketStore
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.store import SqlTicketStore, create_engine_for, upgrade_schema
 
 pytestmark = pytest.mark.asyncio
 
@@ -67,8 +66,8 @@ async def test_ids_the_store_cannot_hold_whole_are_refused_not_cut(store: Ticket
     assert await store.forget_deliveries(T0 + timedelta(seconds=1)) == 1
 
 
-async def test_claims_hold_across_restarts_and_processes_sharing_the_database(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "helpline.sqlite3")
+async def test_claims_hold_across_restarts_and_processes_sharing_the_database(database_url: str) -> None:
+    url = database_url
     first, second = create_engine_for(url), create_engine_for(url)
     try:
         await upgrade_schema(first)

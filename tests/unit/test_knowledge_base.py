@@ -102,11 +102,16 @@ def test_removed_files_disappear_from_results_even_after_reopening(tmp_path: Pat
         assert docs == {"account/password", "troubleshooting/oom"}
 
 
-def test_old_index_files_are_cleaned_up(tmp_path: Path, kb_dir: Path) -> None:
-    knowledge = KnowledgeBase(tmp_path / "data", HashingEmbedder())
-    for _ in range(4):
-        knowledge.build(kb_dir)
-    assert len(list((tmp_path / "data").glob("index-*"))) == 2  # current and previous
+def test_replaced_versions_are_removed_after_the_grace_period_only(tmp_path: Path, kb_dir: Path) -> None:
+    patient = KnowledgeBase(tmp_path / "data", HashingEmbedder())
+    for _ in range(3):
+        patient.build(kb_dir)
+    assert len(list((tmp_path / "data" / "snapshots").glob("v*"))) == 3  # readers may still be loading them
+    hasty = KnowledgeBase(tmp_path / "data", HashingEmbedder(), grace_seconds=0)
+    hasty.build(kb_dir)
+    [left] = (tmp_path / "data" / "snapshots").glob("v*")
+    assert left.name == hasty.stats().version
+    assert patient.refresh() and patient.search_text("refund invoice", 1)
 
 
 def test_switching_models_requires_a_rebuild(tmp_path: Path, kb_dir: Path) -> None:

@@ -1,0 +1,69 @@
+"""The whole desk in two processes (two engines) on one database: a delivery handled twice is answered once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
+from config.tiers import load_tiers
+from core.clock import ManualClock
+from core.desk import Desk, Moderators, SupportDesk
+from core.messages import Address, Author, IncomingMessage, ReplyKind
+from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+
+pytestmark = pytest.mark.asyncio
+
+THREAD = Address("discord", "guild1", "help", "t1")
+
+
+def desk_on(store: SqlTicketStore) -> SupportDesk:
+    """A desk as one process builds it, on its own connection pool."""
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    return SupportDesk(
+        Desk(
+            understander=KeywordUnderstander(catalog, RULES),
+            catalog=catalog,
+            tiers=load_tiers(DEFAULT_TIERS_FILE),
+            store=store,
+            notifier=RecordingNotifier(),
+            clock=ManualClock(START),
+            moderators=Moderators(frozenset({"moderator"})),
+        )
+    )
+
+
+@pytest_asyncio.fixture
+async def stores(database_url: str) -> AsyncIterator[list[SqlTicketStore]]:
+    """Two stores on one migrated database, with an engine each."""
+    engines = [create_engine_for(database_url) for _ in range(2)]
+    try:
+        await upgrade_schema(engines[0])
+        yield [SqlTicketStore(engine) for engine in engines]
+    finally:
+        for engine in engines:
+            await engine.dispose()
+
+
+async def test_the_same_message_reaching_two_processes_opens_one_ticket_with_one_reply(
+    stores: list[SqlTicketStore],
+) -> None:
+    desks = [desk_on(store) for store in stores]
+    outage = IncomingMessage(THREAD, Author("ana", "Ana"), "the whole API is down for us", "m1")
+    answers = await asyncio.gather(*(desk.handle(outage) for desk in desks))
+    assert sorted(len(replies) for replies in answers) == [0, 1]
+    [reply] = next(replies for replies in answers if replies)
+    assert reply.kind is ReplyKind.TICKET and reply.ticket == 1
+    assert [t.number for t in await stores[1].list_tickets()] == [1]
+
+    # A follow-up redelivered to both joins the ticket once.
+    follow_up = IncomingMessage(THREAD, Author("ana", "Ana"), "still down, all regions", "m2")
+    answers = await asyncio.gather(*(desk.handle(follow_up) for desk in reversed(desks)))
+    assert sorted(len(replies) for replies in answers) == [0, 1]
+    texts = [m.text for m in await stores[0].messages(1) if m.author_id == "ana"]
+    assert texts == ["the whole API is down for us", "still down, all regions"]
