@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,6 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     # opening the same file at that moment may hold, and without the timeout that fails at once.
     pragmas = (
         f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
-        "PRAGMA journal_mode=WAL",
         "PRAGMA foreign_keys=ON",
         "PRAGMA synchronous=NORMAL",
     )
@@ -85,6 +85,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         try:
             for pragma in pragmas:
                 cursor.execute(pragma)
+            _switch_to_wal(cursor, busy_timeout_ms / 1000)
         finally:
             cursor.close()
 
@@ -96,3 +97,23 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", on_begin)
+
+
+def _switch_to_wal(cursor: Any, patience: float) -> None:
+    """Put the file in WAL mode, waiting out another connection that is switching or migrating it.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is locked"
+    at once, busy timeout or not, while another process holds it; so this waits for its turn.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            if str(cursor.fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # sqlite3's OperationalError, however the driver wraps it
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
