@@ -24,8 +24,8 @@ def calendar(
     return BusinessCalendar("test", zone, week, frozenset(holidays))
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # 2026-11-27 is a Friday, 2026-11-30 a Monday.
