@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,7 +44,7 @@ class BusinessCalendar:
         if not any(self.week.get(day) for day in range(7)):
             raise ValueError(f"calendar {self.name!r} is never open")
         for day, openings in self.week.items():
-            for before, after in zip(openings, openings[1:], strict=False):
+            for before, after in pairwise(openings):
                 if before.end is None or after.start < before.end:
                     raise ValueError(f"calendar {self.name!r}: openings of {WEEKDAYS[day]} overlap or are out of order")
 

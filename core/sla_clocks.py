@@ -70,6 +70,8 @@ class Clock:
     met_at: datetime | None
     warn_at: datetime | None  # when counted time reaches the warning share (past or, if running, future)
     breach_at: datetime | None  # when counted time reaches the target
+    deadline: datetime | None = None  # breach_at, or for a clock met in time the deadline it met
+
 
     @property
     def due(self) -> datetime | None:
@@ -153,6 +155,9 @@ class _Watch:
             for label, mark in self._thresholds():
                 if label not in marks:
                     marks[label] = self.calendar.add(self.since, mark - self.used)
+        deadline = marks.get("breach")
+        if deadline is None and self.met_at is not None:
+            deadline = self.calendar.add(self.met_at, self.target - self.used)
         return Clock(
             self.name,
             self.instance,
@@ -164,6 +169,7 @@ class _Watch:
             self.met_at,
             marks.get("warn"),
             marks.get("breach"),
+            deadline,
         )
 
 

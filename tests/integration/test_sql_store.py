@@ -103,7 +103,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
         return list(compare_metadata(MigrationContext.configure(connection), metadata))
 
     async with engine.connect() as conn:
-        assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0002"]
+        assert (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all() == ["0003_sla"]
         assert await conn.run_sync(differences) == []
         indexes = await conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"))
         assert set(indexes.scalars()) == {
@@ -114,6 +114,8 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_messages_thread",
             "ix_messages_ticket_id",
             "ix_deliveries_received_at",
+            "ix_sla_timers_pending_due",
+            "ix_outbox_unsent",
         }
 
 
