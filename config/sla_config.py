@@ -196,11 +196,10 @@ def build_tier_sla(
 ) -> TierSla:
     """A tier's SLA behaviour; without a chain the tier's escalation target is the one level."""
     levels = tuple(
-        EscalationLevel(lv.name, lv.target or target or "", tuple(lv.mention), lv.wait or timedelta(hours=1))
-        for lv in chain
+        EscalationLevel(lv.name, lv.target, tuple(lv.mention), lv.wait or timedelta(hours=1)) for lv in chain
     )
     if not levels and target is not None:
-        levels = (EscalationLevel(contact, target, (ON_CALL,)),)
+        levels = (EscalationLevel(contact, None, (ON_CALL,)),)
     return TierSla(
         calendar=calendar,
         warning_share=share if share is not None else defaults.warning_share,

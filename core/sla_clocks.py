@@ -72,7 +72,6 @@ class Clock:
     breach_at: datetime | None  # when counted time reaches the target
     deadline: datetime | None = None  # breach_at, or for a clock met in time the deadline it met
 
-
     @property
     def due(self) -> datetime | None:
         """The deadline while the clock runs or is breached-and-running; None while paused or met."""

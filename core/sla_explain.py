@@ -41,7 +41,7 @@ def explain(ticket: Ticket, tier: Tier, state: SlaState, calendar: str, timers: 
         f"Ticket #{ticket.number}: {tier.label} · {ticket.priority} · {ticket.status} · customer {ticket.customer}",
         f"Calendar: {calendar}",
         f"Warning at {tier.sla.warning_share:.0%} of a target; escalation chain: "
-        + (", ".join(f"{i}. {lv.name} → {lv.target}" for i, lv in enumerate(tier.sla.chain, 1)) or "none"),
+        + (", ".join(f"{i}. {lv.name} → {tier.level_target(i)}" for i, lv in enumerate(tier.sla.chain, 1)) or "none"),
     ]
     if not state.clocks:
         lines.append("No SLA targets apply to this ticket.")

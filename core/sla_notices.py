@@ -91,7 +91,7 @@ def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: da
         origin=ticket.address,
         mentions=assignee_mention(ticket),
     )
-    channel = tier.sla.warning_channel or "console"
+    channel = tier.team_channel
     detail = f"{work.clock} deadline, {share} used, to {channel}"
     return Firing(
         (Outbound(Address.parse(channel), reply),), TicketEvent(ticket.number, now, SYSTEM, "sla_warning", detail)
@@ -115,9 +115,10 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
         origin=ticket.address,
         mentions=mentions(level.mentions, on_call, now),
     )
-    detail = f"{work.clock} deadline, level {work.level}, target {level.target}"
+    target = tier.level_target(work.level)
+    detail = f"{work.clock} deadline, level {work.level}, target {target}"
     event = TicketEvent(ticket.number, now, SYSTEM, "escalated", detail)
-    return Firing((Outbound(Address.parse(level.target), reply),), event)
+    return Firing((Outbound(Address.parse(target), reply),), event)
 
 
 def _reminder(ticket: Ticket, tier: Tier, on_call: OnCall, now: datetime) -> Firing:
@@ -129,7 +130,7 @@ def _reminder(ticket: Ticket, tier: Tier, on_call: OnCall, now: datetime) -> Fir
     reply = Reply(
         ReplyKind.WARNING, text, choices=_claim(ticket), ticket=ticket.number, origin=ticket.address, mentions=who
     )
-    channel = tier.sla.warning_channel or "console"
+    channel = tier.team_channel
     event = TicketEvent(ticket.number, now, SYSTEM, "sla_reminder", f"to {channel}")
     return Firing((Outbound(Address.parse(channel), reply),), event)
 

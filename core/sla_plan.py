@@ -47,7 +47,7 @@ class EscalationLevel:
     """One level of an escalation chain: where it goes, whom it mentions, and how long until the next level."""
 
     name: str
-    target: str  # an address, e.g. slack:C0123ABC
+    target: str | None = None  # an address, e.g. slack:C0123ABC; None: the tier's escalation target
     mentions: tuple[str, ...] = ()  # platform:user:ID, platform:group:ID or on-call
     wait: timedelta = timedelta(hours=1)
 
@@ -59,14 +59,14 @@ class TierSla:
     calendar: Calendar = WALL_CLOCK
     warning_share: float = 0.75
     chain: tuple[EscalationLevel, ...] = ()
-    team_channel: str | None = None  # warnings for unassigned tickets; default: the first level's target
+    team_channel: str | None = None  # where warnings and reminders go; default: the first level's target
     reminder_every: timedelta | None = timedelta(minutes=30)  # critical tickets, 24×7 calendars only
     stale_after: timedelta | None = None  # waiting on the customer this long: reminder; twice as long: closed
 
     @property
-    def warning_channel(self) -> str | None:
-        """Where warnings about unassigned tickets go."""
-        return self.team_channel or (self.chain[0].target if self.chain else None)
+    def warns(self) -> bool:
+        """True if there is anywhere to send warnings: a team channel or an escalation chain."""
+        return self.team_channel is not None or bool(self.chain)
 
 
 def plan(state: SlaState, sla: TierSla, fired: Collection[ActionKey], now: datetime) -> list[DueAction]:
@@ -80,7 +80,7 @@ def _clock_actions(state: SlaState, sla: TierSla) -> list[DueAction]:
     for clock in state.clocks:
         if not clock.running:  # met, paused or stopped: nothing is due about it
             continue
-        if clock.warn_at is not None and sla.warning_channel is not None:
+        if clock.warn_at is not None and sla.warns:
             found.append(DueAction(ActionKind.WARNING, clock.name, clock.instance, 0, clock.warn_at))
         breach = clock.breach_at
         if breach is None or any(at >= breach for at in state.acknowledged):

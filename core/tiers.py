@@ -33,8 +33,17 @@ class Tier:
         if not self.sla.chain and self.escalation_target is not None:
             from core.sla_plan import ON_CALL, EscalationLevel
 
-            level = EscalationLevel(self.escalation_contact, self.escalation_target, (ON_CALL,))
+            level = EscalationLevel(self.escalation_contact, None, (ON_CALL,))
             object.__setattr__(self, "sla", replace(self.sla, chain=(level,)))
+
+    def level_target(self, level: int) -> str:
+        """The address escalation level ``level`` (from 1) goes to."""
+        return self.sla.chain[level - 1].target or self.escalation_target or "console"
+
+    @property
+    def team_channel(self) -> str:
+        """Where SLA warnings and reminders go: the team channel, else the first escalation level's address."""
+        return self.sla.team_channel or (self.level_target(1) if self.sla.chain else "console")
 
     def covered(self, priority: Priority) -> bool:
         """True if the tier promises a first response at this priority."""

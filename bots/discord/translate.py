@@ -166,7 +166,11 @@ def render(reply: Reply, *, ping_role: int | None = None) -> list[Outgoing]:
         return [Outgoing(None, _answer_embed(reply), reply.choices)]
     text = escape_user_text(reply.text)
     role = ping_role if reply.kind is ReplyKind.ESCALATION else None
-    if reply.kind is ReplyKind.ESCALATION:
+    # A notice that names its own Discord role (an escalation level, the on-call shift) pings that role instead.
+    roles = [m.id for m in reply.mentions if m.platform == "discord" and m.kind == "group" and m.id.isdigit()]
+    if roles and reply.kind in (ReplyKind.ESCALATION, ReplyKind.WARNING):
+        role = int(roles[0])
+    if reply.kind in (ReplyKind.ESCALATION, ReplyKind.WARNING):
         link = jump_url(reply.origin) if reply.origin is not None else None
         if link is not None:
             text += f"\nConversation: {link}"
