@@ -239,6 +239,6 @@ def _after(kind: str, status: str, responded: bool) -> tuple[str, bool]:
     return status, responded
 
 
-def utc(*parts: int) -> datetime:
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UTC time from its parts."""
-    return datetime(parts[0], parts[1], parts[2], *parts[3:], tzinfo=UTC)
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)

@@ -66,12 +66,16 @@ def _tiers() -> tuple[dict[str, RefTier], TierDirectory]:
         answer = {p: HOURS[p] * 60 * scale // 4 for p in PRIORITIES}
         resolution = {p: HOURS[p] * 60 * scale * 3 for p in PRIORITIES}
         refs[name] = RefTier(name, ref_calendar, first, answer, resolution, 0.75, WAITS)
-        minutes = lambda d: {Priority(p): timedelta(minutes=m) for p, m in d.items()}  # noqa: E731
         levels = tuple(EscalationLevel(f"L{i}", None, (), timedelta(minutes=w)) for i, w in enumerate([*WAITS, 60], 1))
         sla = TierSla(calendar, 0.75, levels, reminder_every=None, stale_after=None)
         targets = Targets(minutes(first), minutes(resolution), minutes(answer))
         tiers.append(Tier(name, name, targets, "sim", "console", "the leads", ("console",), sla=sla))
     return refs, TierDirectory(tiers, default_tier="24x7")
+
+
+def minutes(targets: dict[str, int]) -> dict[Priority, timedelta | None]:
+    """Targets in minutes as the core's per-priority durations."""
+    return {Priority(p): timedelta(minutes=m) for p, m in targets.items()}
 
 
 async def _apply(store: InMemoryTicketStore, numbers: dict[int, int], ticket: SimTicket, index: int) -> None:
