@@ -148,7 +148,7 @@ class EscalationWorker:
         firing = fire(work, ticket, tier, state, self._tiers.on_call, now)
         if not await self._store.complete_due(work, self.owner, now, firing.notices, firing.event, firing.change):
             return None  # planned away meanwhile, or another worker took it after our lease ran out
-        if work.action is not ActionKind.ESCALATION:
+        if work.action is not ActionKind.ESCALATION or not firing.notices:
             return None
         return Escalation(ticket.number, Deadline(work.clock), work.level, str(firing.notices[0].address), now)
 

@@ -24,7 +24,8 @@ _HAPPENINGS = {
     ACKNOWLEDGED: Happening.ACKNOWLEDGED,
     "priority": Happening.PRIORITY,
 }
-SLA_KINDS = frozenset(_HAPPENINGS)
+# Kinds after which a ticket is planned again: those above, and a tier change (new targets and calendar).
+SLA_KINDS = frozenset(_HAPPENINGS) | {"tier"}
 # "priority high, tier enterprise" (opened), "high → critical" (priority), "priority high → critical" (follow-up)
 _OPENED_PRIORITY = re.compile(r"^priority (\w+)")
 _NEW_PRIORITY = re.compile(r"→\s*(\w+)\s*$")

@@ -99,6 +99,9 @@ def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: da
 
 
 def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_call: OnCall, now: datetime) -> Firing:
+    if work.level > len(tier.sla.chain):  # planned under a longer chain than the one configured now
+        detail = f"{work.clock} deadline, level {work.level}: no such level configured any more"
+        return Firing((), TicketEvent(ticket.number, now, SYSTEM, "escalation_skipped", detail))
     level = tier.sla.chain[work.level - 1]
     words, target = _clock_words(work, state)
     late = f", overdue by {span(now - work.due)}" if work.level == 1 and now > work.due else ""
