@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
@@ -17,7 +17,7 @@ from core.tickets import TicketStatus
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
-    from sqlalchemy import Executable, RowMapping
+    from sqlalchemy import Executable, RowMapping, Select
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from core.messages import Outbound
@@ -27,6 +27,25 @@ if TYPE_CHECKING:
 FINGERPRINT = "sla_fingerprint"
 _ACTIVE = tickets.c.status.not_in([TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value])
 _PENDING = sla_timers.c.fired_at.is_(None)
+
+
+def due_timers(now: datetime, limit: int, *, lock: bool = True) -> Select[Any]:
+    """Unfired timers due by ``now`` whose lease is free or expired, earliest first, locked for this transaction.
+
+    ``SKIP LOCKED`` lets concurrent workers on PostgreSQL each take different rows; SQLite ignores the clause
+    (its write lock serialises claims instead).
+    """
+    free = or_(sla_timers.c.lease_until.is_(None), sla_timers.c.lease_until <= now)
+    query = select(sla_timers).where(_PENDING, sla_timers.c.due_at <= now, free)
+    query = query.order_by(sla_timers.c.due_at, sla_timers.c.id).limit(limit)
+    return query.with_for_update(skip_locked=True) if lock else query
+
+
+def ready_notices(now: datetime, limit: int, *, lock: bool = True) -> Select[Any]:
+    """Unsent outbox rows whose lease or retry time has passed, oldest first, locked for this transaction."""
+    ready = outbox.c.sent_at.is_(None), or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now)
+    query = select(outbox).where(*ready).order_by(outbox.c.id).limit(limit)
+    return query.with_for_update(skip_locked=True) if lock else query
 
 
 def _key(row: RowMapping) -> ActionKey:
@@ -112,15 +131,12 @@ class SqlSlaStore:
 
     async def claim_due(self, now: datetime, limit: int, owner: str, lease: timedelta) -> list[DueWork]:
         """Lease up to ``limit`` unfired actions due at ``now``, earliest first, to ``owner`` for ``lease``."""
-        free = or_(sla_timers.c.lease_until.is_(None), sla_timers.c.lease_until <= now)
-        due = select(sla_timers).where(_PENDING, sla_timers.c.due_at <= now, free)
         # A read first: a tick with nothing due takes no write lock at all.
-        if not await self._read(select(sla_timers.c.id).where(_PENDING, sla_timers.c.due_at <= now, free).limit(1)):
+        if not await self._read(due_timers(now, 1, lock=False).with_only_columns(sla_timers.c.id)):
             return []
         until = now + lease
         async with self._write() as conn:
-            query = due.order_by(sla_timers.c.due_at, sla_timers.c.id).limit(limit).with_for_update(skip_locked=True)
-            found = list((await conn.execute(query)).mappings())
+            found = list((await conn.execute(due_timers(now, limit))).mappings())
             if found:
                 ids = [r["id"] for r in found]
                 await conn.execute(
@@ -181,12 +197,10 @@ class SqlSlaStore:
 
     async def claim_outbox(self, now: datetime, limit: int, owner: str, lease: timedelta) -> list[OutboxItem]:
         """Lease up to ``limit`` unsent notifications (oldest first) whose lease or retry time has passed."""
-        ready = outbox.c.sent_at.is_(None), or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now)
-        if not await self._read(select(outbox.c.id).where(*ready).limit(1)):
+        if not await self._read(ready_notices(now, 1, lock=False).with_only_columns(outbox.c.id)):
             return []
         async with self._write() as conn:
-            query = select(outbox).where(*ready).order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)
-            found = list((await conn.execute(query)).mappings())
+            found = list((await conn.execute(ready_notices(now, limit))).mappings())
             if found:
                 ids = [r["id"] for r in found]
                 leased = {"lease_owner": owner, "lease_until": now + lease}

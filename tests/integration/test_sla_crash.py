@@ -121,3 +121,18 @@ async def test_sigkilled_workers_fire_every_due_action_exactly_once(tmp_path: Pa
         line = {"tickets": count, "actions": fired, "kills": kills, "duplicates": duplicates, "seconds": seconds}
         with Path(report).open("a", encoding="utf-8") as file:
             file.write(json.dumps(line) + "\n")
+
+
+@pytest.mark.asyncio
+async def test_two_workers_at_once_fire_each_action_once(tmp_path: Path) -> None:
+    count = 80
+    database, tiers_file, deliveries = tmp_path / "h.sqlite3", tmp_path / "tiers.yaml", tmp_path / "delivered.jsonl"
+    tiers_file.write_text(TIERS, encoding="utf-8")
+    deliveries.touch()
+    await _populate(database, tiers_file, count)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tests.sla_crash_worker", str(database), str(tiers_file), str(deliveries)]
+    workers = [subprocess.Popen(command, cwd=ROOT, env=env) for _ in range(2)]
+    assert [w.wait(timeout=300) for w in workers] == [0, 0]
+    fired, duplicates = _check(database, deliveries, count)
+    assert (fired, duplicates) == (count * ACTIONS_PER_TICKET, 0)

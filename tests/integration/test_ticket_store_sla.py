@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from core.messages import Address, Outbound, Reply, ReplyKind
 from core.ports import TicketStore
 from core.sla_plan import ActionKey, ActionKind, DueAction
 from core.sla_service import SlaPlan
+from core.store import create_engine_for, sqlite_url, upgrade_schema
+from core.store.schema import sla_timers
 from core.tickets import NewTicket, Ticket, TicketChange, TicketEvent
 
 pytestmark = pytest.mark.asyncio
@@ -147,3 +150,30 @@ async def test_replan_covers_active_tickets_and_remembers_the_fingerprint(store:
     assert len(await store.timers(1)) == 2 and await store.sla_fingerprint() == "two-step"
     assert await store.replan(None, T0, "three-step") == 1
     assert await store.sla_fingerprint() == "three-step"
+
+
+async def test_claims_skip_rows_locked_by_other_workers_on_postgresql() -> None:
+    from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+    from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+    from core.store.sla_store import due_timers, ready_notices
+
+    for query in (due_timers(T0, 10), ready_notices(T0, 10)):
+        postgres = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+        assert str(query.compile(dialect=postgres)).endswith("FOR UPDATE SKIP LOCKED")
+        assert "FOR UPDATE" not in str(query.compile(dialect=SQLiteDialect_aiosqlite()))  # its write lock serialises
+
+
+async def test_an_idle_claim_uses_the_pending_index(tmp_path: Path) -> None:
+    engine = create_engine_for(sqlite_url(tmp_path / "h.sqlite3"))
+    try:
+        await upgrade_schema(engine)
+        from core.store.sla_store import due_timers
+
+        probe = due_timers(T0, 1, lock=False).with_only_columns(sla_timers.c.id)
+        compiled = probe.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})
+        async with engine.connect() as conn:
+            plan = (await conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    finally:
+        await engine.dispose()
+    assert any("ix_sla_timers_pending_due" in str(row) for row in plan), plan
