@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,11 +12,24 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from config.settings import DEFAULT_TIERS_FILE as DEFAULT_TIERS_FILE  # re-exported: one source of truth
+from config.sla_config import (
+    ALWAYS_OPEN,
+    CalendarModel,
+    LevelModel,
+    OnCallModel,
+    Share,
+    SlaDefaults,
+    build_calendars,
+    build_on_call,
+    build_tier_sla,
+    calendar_problems,
+)
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.intents import Priority
 from core.messages import Address
-from core.sla import Targets, parse_duration
+from core.sla import Calendar, Targets, parse_duration
+from core.sla_plan import ON_CALL
 from core.tiers import COMMUNITY, Customer, Tier, TierDirectory, TierRule
 
 _TIER_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -104,6 +118,7 @@ class _PerPriority(_Strict):
 class _Escalation(_Strict):
     target: _Address
     contact: str = Field(_DEFAULT_CONTACT, min_length=1)
+    chain: list[LevelModel] = []
 
 
 class _TierModel(_Strict):
@@ -114,6 +129,10 @@ class _TierModel(_Strict):
     escalation: _Escalation | None
     channels: list[_Address] = Field(min_length=1)
     priority_boost: int = Field(0, ge=0, le=3, strict=True)
+    calendar: str = ALWAYS_OPEN
+    next_response: _PerPriority | None = None
+    warning_share: Share | None = None
+    team_channel: _Address | None = None
 
 
 class _RuleModel(_Strict):
@@ -130,6 +149,7 @@ class _CustomerModel(_Strict):
     name: str = ""
     tier: str
     identities: list[_Identity] = []
+    calendar: str | None = None
 
 
 class _TiersFile(_Strict):
@@ -138,6 +158,9 @@ class _TiersFile(_Strict):
     tiers: dict[str, _TierModel] = Field(min_length=1)
     rules: Annotated[list[_RuleModel], BeforeValidator(_empty_list)] = []
     customers: Annotated[list[_CustomerModel], BeforeValidator(_empty_list)] = []
+    calendars: dict[str, CalendarModel] = {}
+    sla: SlaDefaults = SlaDefaults()
+    on_call: OnCallModel = OnCallModel()
 
     @field_validator("tiers", mode="before")
     @classmethod
@@ -198,25 +221,61 @@ def _check_customers(parsed: _TiersFile) -> list[tuple[str, str]]:
     return problems
 
 
-def _tier(name: str, model: _TierModel) -> Tier:
+def _check_sla(parsed: _TiersFile) -> list[tuple[str, str]]:
+    """Calendars that cannot be built or are not defined, and on-call mentions with no rotation."""
+    problems = calendar_problems(parsed.calendars)
+    known = [ALWAYS_OPEN, *parsed.calendars]
+    references = [(f"tiers.{name}.calendar", t.calendar) for name, t in parsed.tiers.items()]
+    references += [(f"customers[{i}].calendar", c.calendar) for i, c in enumerate(parsed.customers) if c.calendar]
+    problems += [
+        (key, f"unknown calendar {value!r}; calendars are {', '.join(known)}")
+        for key, value in references
+        if value not in known
+    ]
+    problems += build_on_call(parsed.on_call)[1]
+    for name, tier in parsed.tiers.items():
+        for i, level in enumerate(tier.escalation.chain if tier.escalation else []):
+            if ON_CALL in level.mention and not parsed.on_call.shifts:
+                problems.append((f"tiers.{name}.escalation.chain[{i}].mention", "on-call needs on_call.shifts"))
+    return problems
+
+
+def _tier(name: str, model: _TierModel, calendars: dict[str, Calendar], defaults: SlaDefaults) -> Tier:
     escalation = model.escalation
+    target = escalation.target if escalation else None
+    contact = escalation.contact if escalation else _DEFAULT_CONTACT
+    sla = build_tier_sla(
+        calendars[model.calendar],
+        defaults,
+        model.warning_share,
+        target,
+        escalation.chain if escalation else [],
+        contact,
+    )
+    if model.team_channel is not None:
+        sla = replace(sla, team_channel=model.team_channel)
+    next_response = model.next_response.by_priority() if model.next_response else {}
     return Tier(
         name=name,
         label=model.label or name,
-        targets=Targets(model.first_response.by_priority(), model.resolution.by_priority()),
+        targets=Targets(model.first_response.by_priority(), model.resolution.by_priority(), next_response),
         hours=model.hours,
         escalation_target=escalation.target if escalation else None,
         escalation_contact=escalation.contact if escalation else _DEFAULT_CONTACT,
         channels=tuple(dict.fromkeys(model.channels)),
         priority_boost=model.priority_boost,
+        sla=sla,
     )
 
 
 def _directory(parsed: _TiersFile) -> TierDirectory:
     rules = [TierRule(r.tier, r.platform, r.workspace, r.channel, r.role, r.customer) for r in parsed.rules]
     customers = [Customer(c.id, c.name or c.id, c.tier, tuple(c.identities)) for c in parsed.customers]
-    tiers = [_tier(name, model) for name, model in parsed.tiers.items()]
-    return TierDirectory(tiers, rules, customers, parsed.default_tier)
+    calendars = build_calendars(parsed.calendars)
+    tiers = [_tier(name, model, calendars, parsed.sla) for name, model in parsed.tiers.items()]
+    by_customer = {c.id: calendars[c.calendar] for c in parsed.customers if c.calendar}
+    on_call = build_on_call(parsed.on_call)[0]
+    return TierDirectory(tiers, rules, customers, parsed.default_tier, calendars=by_customer, on_call=on_call)
 
 
 def load_tiers(path: Path) -> TierDirectory:
@@ -227,7 +286,7 @@ def load_tiers(path: Path) -> TierDirectory:
     except ValidationError as exc:
         key, problem = _pydantic_problem(exc)
         raise ConfigError(str(path), key, problem) from None
-    problems = _check_tiers(parsed) + _check_customers(parsed)
+    problems = _check_tiers(parsed) + _check_customers(parsed) + _check_sla(parsed)
     if problems:
         key, problem = problems[0]
         raise ConfigError(str(path), key, problem)

@@ -75,6 +75,20 @@ class Escalate:
 
 
 @dataclass(frozen=True)
+class Acknowledge:
+    """Take an escalation: its chain stops for this ticket."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ExplainSla:
+    """Show a ticket's SLA clocks: targets, deadlines, time spent, pauses and the calendar."""
+
+    number: int
+
+
+@dataclass(frozen=True)
 class Resolve:
     """Mark a ticket resolved."""
 
@@ -121,6 +135,8 @@ Command: TypeAlias = (
     | Note
     | SetPriority
     | Escalate
+    | Acknowledge
+    | ExplainSla
     | Resolve
     | Reopen
     | KbSearch
@@ -137,6 +153,8 @@ _SYNTAX: dict[str, tuple[str, str]] = {
     "note": ("note N TEXT", "add an internal note to ticket N"),
     "priority": ("priority N LEVEL", "set the priority: critical, high, medium or low"),
     "escalate": ("escalate N", "escalate ticket N now"),
+    "ack": ("ack N", "acknowledge ticket N's escalation: its chain stops"),
+    "sla": ("sla N", "explain ticket N's SLA clocks"),
     "resolve": ("resolve N", "mark ticket N resolved"),
     "reopen": ("reopen N", "reopen ticket N"),
     "kb search": ("kb search TEXT", "search the knowledge base"),
@@ -283,6 +301,8 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "note": _with_text("note", Note),
     "priority": _priority,
     "escalate": _with_ticket("escalate", Escalate),
+    "ack": _with_ticket("ack", Acknowledge),
+    "sla": _with_ticket("sla", ExplainSla),
     "resolve": _with_ticket("resolve", Resolve),
     "reopen": _with_ticket("reopen", Reopen),
     "kb": _kb,

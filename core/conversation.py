@@ -199,6 +199,8 @@ class Conversation:
             return [Reply(ReplyKind.ERROR, f"{message.choice!r} is not a choice I offered.")]
         if action is Action.CLAIM:
             return await Moderation(self.desk).handle_text(message, f"claim {number}")
+        if action is Action.ACKNOWLEDGE:
+            return await Moderation(self.desk).handle_text(message, f"ack {number}")
         if action is Action.HELPFUL:
             return await self._helpful(message)
         return await self._ticket_from_thread(message, action)

@@ -5,30 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+import os
+import socket
+from datetime import datetime, timedelta
 
 from core.messages import Action, Address, Choice, Outbound, Reply, ReplyKind
 from core.ports import Clock, Notifier, TicketStore
 from core.sla import describe_duration
+from core.sla_notices import fire
+from core.sla_plan import ActionKind
+from core.sla_service import TierPlanner
+from core.store.sla_rows import DueWork
 from core.tickets import Deadline, Escalation, Ticket
 from core.tiers import Tier, TierDirectory
 from core.wording import span
 
 log = logging.getLogger("helpline.escalation")
-
-
-def missed(ticket: Ticket, now: datetime) -> list[Deadline]:
-    """The deadlines of ``ticket`` that have passed unmet at ``now``."""
-    if not ticket.status.active:
-        return []
-    found = []
-    due = ticket.first_response_due
-    if due is not None and ticket.first_response_at is None and due < now:
-        found.append(Deadline.FIRST_RESPONSE)
-    due = ticket.resolution_due
-    if due is not None and ticket.resolved_at is None and due < now:
-        found.append(Deadline.RESOLUTION)
-    return found
 
 
 def notice_text(ticket: Ticket, tier: Tier, deadline: Deadline, now: datetime, by: str | None = None) -> str:
@@ -83,36 +75,100 @@ class Escalator:
 
 
 class EscalationWorker:
-    """Finds tickets whose deadlines passed unmet and escalates each deadline exactly once."""
+    """Fires due SLA work (warnings, escalation levels, reminders, stale actions) once each, then sends the outbox.
 
-    def __init__(self, store: TicketStore, tiers: TierDirectory, notifier: Notifier, clock: Clock) -> None:
+    Due work is found through the store's index of timers and leased, so several workers can share it;
+    each firing is written together with its notices, and the outbox is drained after the commit: a crash
+    in between resends a notice at most once more and never loses one.
+    """
+
+    def __init__(
+        self,
+        store: TicketStore,
+        tiers: TierDirectory,
+        notifier: Notifier,
+        clock: Clock,
+        *,
+        owner: str | None = None,
+        batch: int = 200,
+        lease: timedelta = timedelta(minutes=2),
+        retry: timedelta = timedelta(seconds=30),
+    ) -> None:
         self._store = store
         self._tiers = tiers
+        self._notifier = notifier
         self._clock = clock
-        self._escalator = Escalator(store, tiers, notifier)
+        self.planner = TierPlanner(tiers)
+        store.use_planner(self.planner)
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._batch, self._lease, self._retry = batch, lease, retry
+        self._planned = False
         self.last_pass: datetime | None = None
         self.last_error: str | None = None
 
+    async def _ensure_planned(self, now: datetime) -> None:
+        """Plan every active ticket again if the SLA configuration changed (or the database predates timers)."""
+        if self._planned:
+            return
+        fingerprint = self.planner.fingerprint
+        if await self._store.sla_fingerprint() != fingerprint:
+            count = await self._store.replan(None, now, fingerprint)
+            log.info("SLA configuration changed: planned %d active ticket(s) again", count)
+        self._planned = True
+
     async def run_once(self) -> list[Escalation]:
-        """One pass over the overdue tickets; returns the escalations sent in it."""
+        """One pass: fire what is due, then send the outbox; returns the escalation levels fired in it."""
         now = self._clock.now()
-        sent = []
-        for ticket in await self._store.overdue(now):
-            try:
-                self._tiers.get(ticket.tier)
-            except KeyError:
-                log.warning("ticket #%s has tier %r, which is no longer configured", ticket.number, ticket.tier)
-                continue
-            for deadline in missed(ticket, now):
+        await self._ensure_planned(now)
+        sent: list[Escalation] = []
+        while True:
+            due = await self._store.claim_due(now, self._batch, self.owner, self._lease)
+            for work in due:
                 try:
-                    escalation = await self._escalator.escalate(ticket, deadline, 1, now)
-                except Exception:  # one failed delivery must not stop the others; retried next pass
-                    log.debug("escalation of ticket #%s will be retried", ticket.number, exc_info=True)
+                    escalation = await self._fire(work, now)
+                except Exception:  # one broken ticket must not stop the others; its lease expires, it is retried
+                    log.exception("SLA action %s of ticket #%s failed; it will be retried", work.key, work.ticket)
                     continue
                 if escalation is not None:
                     sent.append(escalation)
+            if len(due) < self._batch:
+                break
+        await self.drain(now)
         self.last_pass, self.last_error = now, None
         return sent
+
+    async def _fire(self, work: DueWork, now: datetime) -> Escalation | None:
+        ticket = await self._store.get(work.ticket)
+        state = self.planner.state(ticket, await self._store.events(work.ticket), now) if ticket else None
+        if ticket is None or state is None:  # an unknown tier: mark it done so it is not retried forever
+            log.warning("ticket #%s has a tier that is no longer configured; SLA action dropped", work.ticket)
+            await self._store.complete_due(work, self.owner, now)
+            return None
+        tier = self._tiers.get(ticket.tier)
+        firing = fire(work, ticket, tier, state, self._tiers.on_call, now)
+        if not await self._store.complete_due(work, self.owner, now, firing.notices, firing.event, firing.change):
+            return None  # planned away meanwhile, or another worker took it after our lease ran out
+        if work.action is not ActionKind.ESCALATION or not firing.notices:
+            return None
+        return Escalation(ticket.number, Deadline(work.clock), work.level, str(firing.notices[0].address), now)
+
+    async def drain(self, now: datetime) -> int:
+        """Send what the outbox holds; a failed send is recorded and retried after ``retry``. Returns how many sent."""
+        sent = 0
+        while True:
+            items = await self._store.claim_outbox(now, self._batch, self.owner, self._lease)
+            for item in items:
+                try:
+                    await self._notifier.send(item.outbound)
+                except Exception as exc:
+                    reason = str(exc) or type(exc).__name__
+                    log.warning("notice for ticket #%s to %s failed: %s", item.ticket, item.outbound.address, reason)
+                    await self._store.outbox_failed(item.id, now, reason, now + self._retry)
+                    continue
+                await self._store.outbox_sent(item.id, now)
+                sent += 1
+            if len(items) < self._batch:
+                return sent
 
     async def run_forever(self, interval: float, stop: asyncio.Event) -> None:
         """Run a pass every ``interval`` seconds until ``stop`` is set; a failing pass is logged and retried."""

@@ -97,6 +97,7 @@ class ReplyKind(StrEnum):
     ANSWER = "answer"
     TICKET = "ticket"
     ESCALATION = "escalation"
+    WARNING = "warning"  # an SLA warning or status reminder to the team: may mention, never the customer
     INFO = "info"
     ERROR = "error"
 
@@ -109,6 +110,7 @@ class Action(StrEnum):
     HUMAN = "human"
     OPEN_TICKET = "open_ticket"
     CLAIM = "claim"
+    ACKNOWLEDGE = "ack"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,30 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """Someone a core-initiated message must notify, platform-neutrally: a user or a group on one platform.
+
+    Adapters render the mentions of their own platform (``<@U…>``, ``<!subteam^S…>``, ``<@&role>``) and ignore
+    the others; ``text`` is written as ``platform:user:ID`` or ``platform:group:ID``.
+    """
+
+    platform: str
+    kind: str  # "user" or "group" (a Discord role, a Slack user group)
+    id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Mention:
+        """Read ``platform:user:ID`` or ``platform:group:ID``; ``ValueError`` with the reason otherwise."""
+        platform, kind, ident = (part.strip() for part in [*text.split(":", 2), "", ""][:3])
+        if not platform or kind not in ("user", "group") or not ident:
+            raise ValueError(f"{text!r} is not a mention like slack:group:S0123ABC or discord:user:81234")
+        return cls(platform.lower(), kind, ident)
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
 class Reply:
     """Something the core says: text, maybe a citation and choices, and where it goes."""
 
@@ -153,6 +179,8 @@ class Reply:
     ticket: int | None = None
     # The conversation a reply is about when it is sent elsewhere (an escalation), so adapters can link to it.
     origin: Address | None = None
+    # Whom a core-initiated notice must notify (an escalation level's people, the on-call shift, an assignee).
+    mentions: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)

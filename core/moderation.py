@@ -6,10 +6,12 @@ import asyncio
 from collections.abc import Sequence
 
 from core.commands import (
+    Acknowledge,
     Claim,
     Command,
     CommandError,
     Escalate,
+    ExplainSla,
     Help,
     KbAdd,
     KbSearch,
@@ -30,6 +32,8 @@ from core.errors import HelplineError
 from core.escalation import Escalator
 from core.intents import Priority
 from core.messages import IncomingMessage, Outbound, Reply, ReplyKind
+from core.sla_events import ACKNOWLEDGED
+from core.sla_explain import explain_ticket
 from core.statistics import stats_text
 from core.tickets import (
     ConversationMessage,
@@ -89,6 +93,10 @@ class Moderation:
                 return await self._priority(message, number, priority)
             case Escalate(number=number):
                 return await self._escalate(message, number)
+            case Acknowledge(number=number):
+                return await self._acknowledge(message, number)
+            case ExplainSla(number=number):
+                return await self._explain(number)
             case Resolve(number=number):
                 return await self._resolve(message, number)
             case Reopen(number=number):
@@ -227,6 +235,16 @@ class Moderation:
         escalator = Escalator(self.desk.store, self.desk.tiers, self.desk.notifier)
         await escalator.escalate(ticket, Deadline.MANUAL, level, self.desk.clock.now(), by=message.author.name)
         return _info(f"Ticket #{number} escalated to {tier.escalation_contact} ({tier.escalation_target}).", number)
+
+    async def _acknowledge(self, message: IncomingMessage, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        await self._change(message, ticket, TicketChange(), ACKNOWLEDGED, "escalation chain stopped")
+        return _info(f"Ticket #{number}: escalation acknowledged; its chain stops here.", number)
+
+    async def _explain(self, number: int) -> Reply:
+        ticket = await self._ticket(number)
+        text = await explain_ticket(self.desk.store, self.desk.tiers, ticket, self.desk.clock.now())
+        return Reply(ReplyKind.INFO, text, ticket=number)
 
     async def _resolve(self, message: IncomingMessage, number: int) -> Reply:
         ticket = await self._ticket(number)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -36,19 +36,48 @@ def describe_duration(duration: timedelta) -> str:
 
 
 class Calendar(Protocol):
-    """Turns "this long from then" into a deadline."""
+    """Which time counts towards a target: turns "this long from then" into a deadline and back."""
+
+    @property
+    def name(self) -> str:
+        """The calendar's name in the configuration."""
+        ...
+
+    @property
+    def always_open(self) -> bool:
+        """True for a 24×7 calendar."""
+        ...
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The moment ``duration`` of counted time after ``start``."""
         ...
 
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Counted time between ``start`` and ``end``."""
+        ...
+
+    def describe(self) -> str:
+        """The calendar in one line."""
+        ...
+
 
 class WallClock:
-    """Every hour counts: the calendar of 24×7 tiers, and for now of every tier."""
+    """Every hour counts: the calendar of 24×7 tiers."""
+
+    name = "24x7"
+    always_open = True
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """``start + duration``."""
         return start + duration
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """``end - start``, never negative."""
+        return max(end - start, timedelta())
+
+    def describe(self) -> str:
+        """``24x7``: every hour of every day counts."""
+        return "24x7: every hour of every day counts"
 
 
 WALL_CLOCK = WallClock()
@@ -56,10 +85,20 @@ WALL_CLOCK = WallClock()
 
 @dataclass(frozen=True)
 class Targets:
-    """A tier's first-response and resolution targets per priority; ``None`` means not covered."""
+    """A tier's targets per priority; ``None`` means not covered.
+
+    ``next_response`` (the wait after each customer follow-up) falls back to the first-response target.
+    """
 
     first_response: dict[Priority, timedelta | None]
     resolution: dict[Priority, timedelta | None]
+    next_response: dict[Priority, timedelta | None] = field(default_factory=dict)
+
+    def next_response_for(self, priority: Priority) -> timedelta | None:
+        """The next-response target at ``priority``."""
+        if priority in self.next_response:
+            return self.next_response[priority]
+        return self.first_response.get(priority)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Deadline(StrEnum):
     """Which promise an escalation is about; ``manual`` is a moderator's ``escalate N``."""
 
     FIRST_RESPONSE = "first_response"
+    NEXT_RESPONSE = "next_response"
     RESOLUTION = "resolution"
     MANUAL = "manual"
 
@@ -90,6 +91,8 @@ class Ticket:
     resolution_due: datetime | None
     first_response_at: datetime | None
     resolved_at: datetime | None
+    # Derived by the SLA planner from the ticket's events: when a customer follow-up is due an answer.
+    next_response_due: datetime | None = None
 
 
 @dataclass(frozen=True)

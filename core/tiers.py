@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from core.intents import Priority
 from core.messages import IncomingMessage
-from core.sla import Targets
+from core.oncall import OnCall
+from core.sla import Calendar, Targets
+from core.sla_plan import TierSla
 
 COMMUNITY = "community"
 
@@ -24,6 +26,24 @@ class Tier:
     escalation_contact: str  # who that is, in words: "the customer success manager"
     channels: tuple[str, ...]  # platforms (or addresses) the tier is served on
     priority_boost: int = 0  # levels an intent's base priority is raised for this tier
+    sla: TierSla = field(default_factory=TierSla)  # calendar, warnings, escalation chain, reminders
+
+    def __post_init__(self) -> None:
+        # A tier built in code with just an escalation target escalates to it, as before chains existed.
+        if not self.sla.chain and self.escalation_target is not None:
+            from core.sla_plan import ON_CALL, EscalationLevel
+
+            level = EscalationLevel(self.escalation_contact, None, (ON_CALL,))
+            object.__setattr__(self, "sla", replace(self.sla, chain=(level,)))
+
+    def level_target(self, level: int) -> str:
+        """The address escalation level ``level`` (from 1) goes to."""
+        return self.sla.chain[level - 1].target or self.escalation_target or "console"
+
+    @property
+    def team_channel(self) -> str:
+        """Where SLA warnings and reminders go: the team channel, else the first escalation level's address."""
+        return self.sla.team_channel or (self.level_target(1) if self.sla.chain else "console")
 
     def covered(self, priority: Priority) -> bool:
         """True if the tier promises a first response at this priority."""
@@ -84,6 +104,9 @@ class TierDirectory:
         rules: Sequence[TierRule] = (),
         customers: Sequence[Customer] = (),
         default_tier: str = COMMUNITY,
+        *,
+        calendars: Mapping[str, Calendar] | None = None,
+        on_call: OnCall | None = None,
     ) -> None:
         self._tiers = {tier.name: tier for tier in tiers}
         if default_tier not in self._tiers:
@@ -95,11 +118,18 @@ class TierDirectory:
         self._customers = tuple(customers)
         self._by_identity = {identity: c for c in customers for identity in c.identities}
         self.default_tier = default_tier
+        self._calendars = dict(calendars or {})  # customer id → the customer's own calendar
+        self.on_call = on_call or OnCall()
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
         """All tiers, in configured order."""
         return tuple(self._tiers.values())
+
+    @property
+    def customers(self) -> tuple[Customer, ...]:
+        """The named customers, in configured order."""
+        return self._customers
 
     def get(self, name: str) -> Tier:
         """The tier called ``name``; ``KeyError`` if there is none."""
@@ -107,7 +137,18 @@ class TierDirectory:
 
     def with_customer(self, customer: Customer) -> TierDirectory:
         """A copy that also knows ``customer``, ahead of every rule (the console's ``--tier``)."""
-        return TierDirectory(self.tiers, self._rules, (customer, *self._customers), self.default_tier)
+        return TierDirectory(
+            self.tiers,
+            self._rules,
+            (customer, *self._customers),
+            self.default_tier,
+            calendars=self._calendars,
+            on_call=self.on_call,
+        )
+
+    def calendar_for(self, tier: Tier, customer: str) -> Calendar:
+        """The calendar a customer's clocks count in: the customer's own, else the tier's."""
+        return self._calendars.get(customer, tier.sla.calendar)
 
     def resolve(self, message: IncomingMessage) -> Membership:
         """The author's customer and tier: the customer list first, then rules in order, else the default."""

@@ -28,7 +28,8 @@ def promise(tier: Tier, priority: Priority, category: str | None) -> str:
             f"{tier.label} support is best effort, so there is no guaranteed response time at {priority} "
             "priority; the team and the community will pick it up as soon as they can"
         )
-    return f"{responder(category)} will reply within {describe_duration(target)}"
+    counted = "" if tier.sla.calendar.always_open else f" (counted in business hours: {tier.sla.calendar.name})"
+    return f"{responder(category)} will reply within {describe_duration(target)}{counted}"
 
 
 def acknowledgement(ticket: Ticket, tier: Tier, category: str | None) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 
 from core.intents import Priority
 from core.messages import Address
-from core.ports import Vectors
+from core.ports import SlaPlanner, Vectors
 from core.store import rows
 from core.tickets import (
     ConversationMessage,
@@ -28,6 +28,7 @@ from core.tickets import (
     TicketNotFoundError,
     TicketStatus,
 )
+from tests.sla_fakes import InMemorySlaStore
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -87,10 +88,11 @@ def _utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-class InMemoryTicketStore:
+class InMemoryTicketStore(InMemorySlaStore):
     """A ``TicketStore`` in dicts and lists, with the SQL store's semantics (checked by the same contract tests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, planner: SlaPlanner | None = None) -> None:
+        self._sla_init(planner)
         self._tickets: dict[int, Ticket] = {}
         self._messages: list[ConversationMessage] = []
         self._seen: set[tuple[str, str]] = set()
@@ -142,7 +144,8 @@ class InMemoryTicketStore:
             replace(m, ticket=number) if m.address == draft.address and m.ticket is None else m for m in self._messages
         ]
         self._events.append(TicketEvent(number, draft.created_at, actor, rows.OPENED, rows.opened_detail(draft)))
-        return ticket
+        self._replan(number, draft.created_at)
+        return self._tickets[number]
 
     async def get(self, number: int) -> Ticket | None:
         """The ticket with this number, if any."""
@@ -188,12 +191,14 @@ class InMemoryTicketStore:
         self._events.append(event)
         if message is not None:
             self._keep(message, number)
-        return ticket
+        self._replan(number, event.at)
+        return self._tickets[number]
 
     async def add_event(self, event: TicketEvent) -> None:
         """Log an event that changes no field (e.g. a failed notification)."""
         self._require(event.ticket)
         self._events.append(_in_utc(event))
+        self._replan(event.ticket, event.at, event.kind)
 
     async def list_tickets(
         self,
@@ -225,7 +230,8 @@ class InMemoryTicketStore:
         def late(t: Ticket) -> bool:
             unanswered = t.first_response_due is not None and t.first_response_due < now and t.first_response_at is None
             unresolved = t.resolution_due is not None and t.resolution_due < now and t.resolved_at is None
-            return t.status.active and (unanswered or unresolved)
+            unanswered_again = t.next_response_due is not None and t.next_response_due < now
+            return t.status.active and (unanswered or unresolved or unanswered_again)
 
         return _most_urgent_first([t for t in self._tickets.values() if late(t)])
 
@@ -252,7 +258,8 @@ class InMemoryTicketStore:
 
     async def escalations(self, number: int) -> list[Escalation]:
         """A ticket's escalations, oldest first."""
-        return sorted((e for e in self._escalations.values() if e.ticket == number), key=lambda e: e.at)
+        found = [e for e in self._escalations.values() if e.ticket == number] + self._fired_escalations(number)
+        return sorted(found, key=lambda e: e.at)
 
     async def claim_delivery(self, platform: str, delivery_id: str, at: datetime) -> bool:
         """Record that this delivery is being handled; False if it was already claimed (a retry or duplicate)."""

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import TyperException
 
-from bots.cli import chat, evaluate, kb, serve
+from bots.cli import chat, evaluate, kb, serve, sla
 from core.errors import HelplineError
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(kb.app, name="kb")
 app.add_typer(evaluate.app, name="eval")
+app.add_typer(sla.app, name="sla")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
 app.command("serve")(serve.serve)

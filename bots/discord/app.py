@@ -65,15 +65,17 @@ class DiscordOptions:
     auto_shard: bool = False
 
 
-def mentions_for(ping_role: int | None) -> discord.AllowedMentions:
-    """Nobody may be pinged, except the on-call role on an escalation."""
-    if ping_role is None:
+def mentions_for(ping_role: int | None, ping_users: tuple[int, ...] = ()) -> discord.AllowedMentions:
+    """Nobody may be pinged, except the role and users an escalation or SLA warning names."""
+    if ping_role is None and not ping_users:
         return discord.AllowedMentions.none()
-    return discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(ping_role)], replied_user=False)
+    roles: list[discord.Object] | bool = [discord.Object(ping_role)] if ping_role is not None else False
+    users: list[discord.Object] | bool = [discord.Object(u) for u in ping_users] if ping_users else False
+    return discord.AllowedMentions(everyone=False, users=users, roles=roles, replied_user=False)
 
 
 def _payload(out: Outgoing) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"allowed_mentions": mentions_for(out.ping_role)}
+    kwargs: dict[str, Any] = {"allowed_mentions": mentions_for(out.ping_role, out.ping_users)}
     if out.content:
         kwargs["content"] = out.content
     if out.embed is not None:

@@ -36,12 +36,13 @@ class Placement:
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Discord message to send: text or an embed, buttons, and the role it may ping."""
+    """One Discord message to send: text or an embed, buttons, and the role and users it may ping."""
 
     content: str | None
     embed: discord.Embed | None = None
     choices: tuple[Choice, ...] = ()
     ping_role: int | None = None
+    ping_users: tuple[int, ...] = ()
 
 
 def author_of(user: discord.User | discord.Member) -> Author:
@@ -160,23 +161,34 @@ def render(reply: Reply, *, ping_role: int | None = None) -> list[Outgoing]:
 
     Answers become an embed linked to their article. Everything else is plain text with its
     markdown and mentions escaped, since it can quote what users wrote. Only an escalation may
-    ping, and only ``ping_role``.
+    ping ``ping_role``; an escalation or SLA warning also pings the Discord role and users it names
+    in ``reply.mentions`` (a level's people, the on-call shift, the assignee), and nobody else.
     """
     if reply.kind is ReplyKind.ANSWER and reply.citation is not None:
         return [Outgoing(None, _answer_embed(reply), reply.choices)]
     text = escape_user_text(reply.text)
     role = ping_role if reply.kind is ReplyKind.ESCALATION else None
-    if reply.kind is ReplyKind.ESCALATION:
+    # A notice that names its own Discord role (an escalation level, the on-call shift) pings that role instead.
+    notice = reply.kind in (ReplyKind.ESCALATION, ReplyKind.WARNING)
+    own = [m for m in reply.mentions if m.platform == "discord" and m.id.isdigit()] if notice else []
+    roles = [int(m.id) for m in own if m.kind == "group"]
+    users = tuple(dict.fromkeys(int(m.id) for m in own if m.kind == "user"))
+    role = roles[0] if roles else role
+    if notice:
         link = jump_url(reply.origin) if reply.origin is not None else None
         if link is not None:
             text += f"\nConversation: {link}"
         elif reply.origin is not None:
             text += f"\nConversation: {reply.origin}"
-        if role is not None:
-            text = f"<@&{role}> {text}"
+        people = " ".join([*([f"<@&{role}>"] if role is not None else []), *(f"<@{user}>" for user in users)])
+        text = f"{people} {text}" if people else text
     pieces = split_message(text, MESSAGE_LIMIT) or ["(empty reply)"]
-    sent = [Outgoing(piece, ping_role=role if n == 0 else None) for n, piece in enumerate(pieces)]
-    sent[-1] = Outgoing(sent[-1].content, None, reply.choices, sent[-1].ping_role)
+    sent = [
+        Outgoing(piece, ping_role=role if n == 0 else None, ping_users=users if n == 0 else ())
+        for n, piece in enumerate(pieces)
+    ]
+    last = sent[-1]
+    sent[-1] = Outgoing(last.content, None, reply.choices, last.ping_role, last.ping_users)
     return sent
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,12 @@ SYSTEM_ACTOR = "helpline"
 def opened_detail(draft: NewTicket) -> str:
     """The detail of a ticket's ``opened`` event."""
     return f"priority {draft.priority.value}, tier {draft.tier}"
+
+
+def failed_notice_event(ticket: int, at: datetime, payload: str, reason: str) -> TicketEvent:
+    """The audit event of an outbox notification that could not be delivered."""
+    escalation = json.loads(payload).get("kind") == "escalation"
+    return TicketEvent(ticket, at, SYSTEM_ACTOR, ESCALATION_FAILED if escalation else "notification_failed", reason)
 
 
 def escalation_detail(escalation: Escalation) -> str:
@@ -122,6 +129,7 @@ def ticket_from(row: RowMapping) -> Ticket:
         resolution_due=row["resolution_due"],
         first_response_at=row["first_response_at"],
         resolved_at=row["resolved_at"],
+        next_response_due=row["next_response_due"],
     )
 
 
@@ -186,6 +194,12 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
 def escalation_from(row: RowMapping) -> Escalation:
     """A claimed escalation read back from its row."""
     return Escalation(row["ticket_id"], Deadline(row["deadline"]), row["level"], row["target"], row["at"])
+
+
+def fired_escalation(ticket: int, clock: str, level: int, address: str, at: datetime) -> Escalation:
+    """An escalation level the SLA worker fired, as the ``escalations`` listing shows it."""
+    parts = json.loads(address)
+    return Escalation(ticket, Deadline(clock), level, str(Address(*parts)), at)
 
 
 def delivery_values(platform: str, delivery_id: str, at: datetime) -> dict[str, Any]:

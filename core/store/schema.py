@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 
 # Named constraints keep Alembic migrations (and batch mode on SQLite) deterministic.
@@ -89,6 +90,8 @@ tickets = Table(
     Column("resolution_due", UTCDateTime, nullable=True),
     Column("first_response_at", UTCDateTime, nullable=True),
     Column("resolved_at", UTCDateTime, nullable=True),
+    # Derived from the ticket's events by the SLA planner; kept here so lists and reports need no derivation.
+    Column("next_response_due", UTCDateTime, nullable=True),
     Index("ix_tickets_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_tickets_status", "status"),
     # Serves the per-member ticket limit (``tickets_opened_by``): equality on the first two, a range on the third.
@@ -182,4 +185,59 @@ jobs = Table(
     UniqueConstraint("queue", "key"),
     Index("ix_jobs_due", "queue", "status", "run_after"),
     sqlite_autoincrement=True,
+)
+
+
+sla_timers = Table(
+    "sla_timers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("clock", String(32), nullable=False),
+    Column("instance", Integer, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("fired_at", UTCDateTime, nullable=True),
+    # A worker that claimed the row holds it until lease_until; after that another worker may take it.
+    Column("lease_owner", String(128), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    # The database, not the worker, guarantees each warning, level, reminder and stale action fires once.
+    UniqueConstraint("ticket_id", "action", "clock", "instance", "level"),
+    # The worker's only query: pending rows by due time. Partial, so fired rows cost the index nothing.
+    Index(
+        "ix_sla_timers_pending_due",
+        "due_at",
+        sqlite_where=text("fired_at IS NULL"),
+        postgresql_where=text("fired_at IS NULL"),
+    ),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=True),
+    Column("timer_id", Integer, ForeignKey("sla_timers.id"), nullable=True),
+    Column("address", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # the Reply as JSON, never pickled
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("lease_owner", String(128), nullable=True),
+    Column("lease_until", UTCDateTime, nullable=True),
+    Index(
+        "ix_outbox_unsent",
+        "id",
+        sqlite_where=text("sent_at IS NULL"),
+        postgresql_where=text("sent_at IS NULL"),
+    ),
+)
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
 )

@@ -8,9 +8,11 @@ from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.intents import Priority
+from core.sla_events import SLA_KINDS
 from core.store import rows
 from core.store.engine import writer
-from core.store.schema import deflections, deliveries, escalations, messages, ticket_events, tickets
+from core.store.schema import deflections, deliveries, escalations, messages, outbox, sla_timers, ticket_events, tickets
+from core.store.sla_store import SqlSlaStore
 from core.tickets import FirstResponse, TicketEvent, TicketNotFoundError, TicketStatus
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from core.messages import Address
+    from core.ports import SlaPlanner
     from core.tickets import ConversationMessage, Escalation, NewTicket, Ticket, TicketChange
 
 _ACTIVE = tickets.c.status.not_in([TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value])
@@ -28,12 +31,13 @@ _URGENCY = case({p.value: p.rank for p in Priority}, value=tickets.c.priority, e
 _MOST_URGENT_FIRST = (_URGENCY, tickets.c.created_at, tickets.c.id)
 
 
-class SqlTicketStore:
+class SqlTicketStore(SqlSlaStore):
     """A ``TicketStore`` in a SQL database; each method is one transaction and writers take the write lock."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, planner: SlaPlanner | None = None) -> None:
         self._engine = engine
         self._writer = writer(engine)
+        self._planner = planner
 
     def _write(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self._writer.begin()
@@ -102,6 +106,9 @@ class SqlTicketStore:
             await conn.execute(update(messages).where(*unattached).values(ticket_id=ticket.number))
             opened = TicketEvent(ticket.number, draft.created_at, actor, rows.OPENED, rows.opened_detail(draft))
             await self._insert_event(conn, opened)
+            await self._replan(conn, ticket.number, draft.created_at)
+        if self._planner is not None:
+            return await self.get(ticket.number) or ticket
         return ticket
 
     async def get(self, number: int) -> Ticket | None:
@@ -148,6 +155,9 @@ class SqlTicketStore:
             await self._insert_event(conn, event)
             if message is not None:
                 await self._keep_message(conn, message, number)
+            if self._planner is not None:
+                await self._replan(conn, number, event.at)
+                row = (await conn.execute(select(tickets).where(tickets.c.id == number))).mappings().one()
         return rows.ticket_from(row)
 
     async def add_event(self, event: TicketEvent) -> None:
@@ -155,6 +165,8 @@ class SqlTicketStore:
         async with self._write() as conn:
             await self._require_ticket(conn, event.ticket)
             await self._insert_event(conn, event)
+            if event.kind in SLA_KINDS:
+                await self._replan(conn, event.ticket, event.at)
 
     async def list_tickets(
         self,
@@ -187,6 +199,7 @@ class SqlTicketStore:
         late = or_(
             (tickets.c.first_response_due < now) & tickets.c.first_response_at.is_(None),
             (tickets.c.resolution_due < now) & tickets.c.resolved_at.is_(None),
+            tickets.c.next_response_due < now,
         )
         query = select(tickets).where(_ACTIVE, late).order_by(*_MOST_URGENT_FIRST)
         return [rows.ticket_from(row) for row in await self._read(query)]
@@ -226,8 +239,22 @@ class SqlTicketStore:
     async def escalations(self, number: int) -> list[Escalation]:
         """A ticket's escalations, oldest first."""
         query = select(escalations).where(escalations.c.ticket_id == number)
-        found = await self._read(query.order_by(escalations.c.at, escalations.c.id))
-        return [rows.escalation_from(row) for row in found]
+        found = [rows.escalation_from(row) for row in await self._read(query)]
+        # Escalation levels the SLA worker fired live in the timers table, with their notice in the outbox.
+        fired = (
+            select(sla_timers.c.clock, sla_timers.c.level, sla_timers.c.fired_at, outbox.c.address)
+            .join(outbox, outbox.c.timer_id == sla_timers.c.id)
+            .where(
+                sla_timers.c.ticket_id == number,
+                sla_timers.c.action == "escalation",
+                sla_timers.c.fired_at.is_not(None),
+            )
+        )
+        found += [
+            rows.fired_escalation(number, r["clock"], r["level"], r["address"], r["fired_at"])
+            for r in await self._read(fired)
+        ]
+        return sorted(found, key=lambda e: e.at)
 
     async def claim_delivery(self, platform: str, delivery_id: str, at: datetime) -> bool:
         """Record that this platform delivery is being handled; False if it was already claimed (a retry or duplicate).

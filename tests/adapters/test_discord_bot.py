@@ -188,12 +188,14 @@ async def test_an_escalation_posts_once_and_pings_only_the_on_call_role(world: W
     world.clock.advance(timedelta(hours=2, minutes=1))
     await world.worker.run_once()
     await world.worker.run_once()  # a second pass must not post again
-    [notice] = world.discord.api.sent(STAFF)
-    assert notice["content"].startswith(f"<@&{ON_CALL_ROLE}> Escalation: ticket #1")
+    # The staff channel also gets the SLA warning (at 75%) and the critical status reminders now.
+    [notice] = [m for m in world.discord.api.sent(STAFF) if "Escalation" in m["content"]]
+    assert notice["content"].startswith(f"<@&{ON_CALL_ROLE}> Escalation (level 1, L1 first contact): ticket #1")
     assert notice["allowed_mentions"] == {"parse": [], "roles": [ON_CALL_ROLE]}
     assert f"https://discord.com/channels/{GUILD}/{question}" in notice["content"]
     assert "@everyone" not in notice["content"].replace("@\u200beveryone", "")  # quoted, never live
-    assert _buttons(notice) == [("Claim #1", "helpline:claim:1")]
+    # Changed with the SLA engine: escalations also carry an Acknowledge button, which stops the chain.
+    assert _buttons(notice) == [("Claim #1", "helpline:claim:1"), ("Acknowledge #1", "helpline:ack:1")]
     await world.discord.press("helpline:claim:1", channel=STAFF, user=MO, roles=(MODERATOR_ROLE,))
     ticket = await world.store.get(1)
     assert ticket is not None and ticket.assignee == f"discord:{MO}"

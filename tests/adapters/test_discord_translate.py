@@ -20,7 +20,7 @@ from bots.discord.translate import (
     target_channel,
 )
 from core.commands import CommandError, parse_command
-from core.messages import DISCORD, Action, Address, Choice, Citation, Reply, ReplyKind
+from core.messages import DISCORD, Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from tests.adapters.discord_fake import ANA, BOT, ENTERPRISE_ROLE, FORUM, GENERAL, GUILD, HELP, ON_CALL_ROLE, payload
 
 SUPPORT = frozenset({HELP, FORUM})
@@ -152,6 +152,22 @@ def test_only_escalations_may_ping() -> None:
     [out] = render(Reply(ReplyKind.INFO, "@everyone look"), ping_role=ON_CALL_ROLE)
     assert out.ping_role is None
     assert out.content is not None and "@everyone" not in out.content
+
+
+def test_an_sla_notice_pings_exactly_the_discord_role_and_users_it_names() -> None:
+    from bots.discord.app import mentions_for
+
+    mentions = (Mention("discord", "group", "42"), Mention("discord", "user", "77"), Mention("slack", "user", "U1"))
+    reply = Reply(ReplyKind.WARNING, "SLA warning: ticket #4", ticket=4, mentions=mentions)
+    [out] = render(reply, ping_role=ON_CALL_ROLE)
+    assert (out.ping_role, out.ping_users) == (42, (77,))  # the notice's own role wins over the on-call setting
+    assert out.content == "<@&42> <@77> SLA warning: ticket #4"
+    allowed = dict(mentions_for(out.ping_role, out.ping_users).to_dict())
+    assert allowed == {"parse": [], "roles": [42], "users": [77]}
+    [plain] = render(Reply(ReplyKind.WARNING, "SLA warning", mentions=(Mention("slack", "user", "U1"),)))
+    assert (plain.ping_role, plain.ping_users, plain.content) == (None, (), "SLA warning")
+    [info] = render(Reply(ReplyKind.INFO, "hello", mentions=mentions))  # only notices may ping
+    assert (info.ping_role, info.ping_users, info.content) == (None, (), "hello")
 
 
 @pytest.mark.parametrize(

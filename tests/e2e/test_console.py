@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,11 +78,13 @@ def test_enterprise_outage_is_critical_and_escalates_once(
     ticket = out[0]
     assert ticket["kind"] == "ticket" and ticket["intent"] == "service_down"
     assert ticket["text"] == "Ticket #1, critical: an engineer will reply within 2 hours."
+    # Changed with the SLA engine: the enterprise chain notifies L1 at the breach (2 h), L2 an hour
+    # later and L3 two hours after that: each level once, in order.
     escalations = [o for o in out if o["kind"] == "escalation"]
-    assert len(escalations) == 1
-    assert escalations[0]["ticket"] == 1 and escalations[0]["to"] == "console"
+    assert [level_of(o["text"]) for o in escalations] == [1, 2, 3]
+    assert all(o["ticket"] == 1 and o["to"] == "console" for o in escalations)
     assert "customer success manager" in escalations[0]["text"]
-    # The notice came after the second wait (3 h in), not after the first (1 h in).
+    # The first notice came after the second wait (3 h in), not after the first (1 h in).
     kinds = [o["kind"] for o in out]
     assert kinds.index("escalation") > [i for i, o in enumerate(out) if "time passes" in o["text"]][1]
 
@@ -153,6 +156,13 @@ def test_an_escalation_survives_a_restart_without_firing_twice(database: Path, s
         return [json.loads(line) for line in result.stdout.splitlines()]
 
     first = process(["our whole site is down, nothing loads", "/wait 3h"])
-    assert [o["kind"] for o in first].count("escalation") == 1
-    second = process(["/wait 3h", "/wait 3h"])
-    assert [o["kind"] for o in second].count("escalation") == 0
+    assert [level_of(o["text"]) for o in first if o["kind"] == "escalation"] == [1, 2]  # breach at 2 h, L2 at 3 h
+    second = process(["/wait 3h", "/wait 3h"])  # a new process: 3 h and 6 h after the ticket opened
+    assert [level_of(o["text"]) for o in second if o["kind"] == "escalation"] == [3]  # never 1 or 2 again
+
+
+def level_of(text: str) -> int:
+    """The chain level an escalation notice names."""
+    match = re.search(r"Escalation \(level (\d+)", text)
+    assert match is not None, text
+    return int(match.group(1))

@@ -17,7 +17,7 @@ from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.escalation import EscalationWorker
-from core.tickets import Ticket
+from core.store.sla_rows import DueWork
 from tests.desk_fakes import RecordingNotifier
 from tests.fakes import InMemoryTicketStore
 
@@ -30,19 +30,19 @@ ADAPTERS = (
 
 
 class BreakableStore(InMemoryTicketStore):
-    """The in-memory store, whose ``overdue`` query can be made to fail like a lost database."""
+    """The in-memory store, whose due-work query can be made to fail like a lost database."""
 
     def __init__(self) -> None:
         super().__init__()
         self.broken = False
         self.stop = asyncio.Event()
 
-    async def overdue(self, now: datetime) -> list[Ticket]:
+    async def claim_due(self, now: datetime, limit: int, owner: str, lease: timedelta) -> list[DueWork]:
         """Fail when broken (and tell the worker to stop after this pass), else answer normally."""
         if self.broken:
             self.stop.set()
             raise ConnectionError("database is locked")
-        return await super().overdue(now)
+        return await super().claim_due(now, limit, owner, lease)
 
 
 @dataclass

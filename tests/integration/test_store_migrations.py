@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
+import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import event, inspect, text
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.intents import Priority
 from core.messages import Address
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from core.store import SqlTicketStore, create_engine_for, rows, upgrade_schema
 from core.store.engine import writer
 from core.store.migrate import alembic_config
-from core.tickets import ConversationMessage, NewTicket, Role
+from core.store.schema import escalations, messages, ticket_events, tickets
+from core.tickets import ConversationMessage, NewTicket, Role, TicketEvent
 
 pytestmark = pytest.mark.asyncio
 
@@ -52,18 +56,28 @@ async def _state(engine: AsyncEngine) -> tuple[list[str], set[str]]:
     return version, names
 
 
-def _head() -> str | None:
-    """The newest shipped revision (whichever branch's migration was merged last)."""
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
 def _schema_names(connection: Connection) -> set[str]:
     inspector = inspect(connection)
     tables = set(inspector.get_table_names())
     indexes = {str(index["name"]) for table in tables for index in inspector.get_indexes(table)}
     return tables | indexes
+
+
+async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
+    """Open a ticket the way the store did before revision 0004_sla added columns to ``tickets``."""
+    legacy = sa.table("tickets", *(sa.column(c.name, c.type) for c in tickets.c if c.name != "next_response_due"))
+    async with writer(engine).begin() as conn:
+        number = int((await conn.execute(legacy.insert().values(rows.ticket_values(new)))).lastrowid)
+        loose = messages.c.ticket_id.is_(None)
+        await conn.execute(update(messages).where(loose).values(ticket_id=number))
+        opened = TicketEvent(number, new.created_at, "helpline", "opened", rows.opened_detail(new))
+        await conn.execute(insert(ticket_events).values(rows.event_values(opened)))
+    return number
+
+
+def head() -> str:
+    """The newest shipped revision (branches being merged re-number theirs)."""
+    return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
 
 
 def draft(minutes: int = 0) -> NewTicket:
@@ -77,14 +91,15 @@ async def test_upgrading_from_0001_keeps_tickets_and_messages(engine: AsyncEngin
     assert (version, "deliveries" in names, "ix_tickets_requester" in names) == (["0001"], False, False)
     old = SqlTicketStore(engine)
     await old.record_message(ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1"))
-    opened = await old.open_ticket(draft(), "helpline")
+    number = await _open_before_sla(engine, draft())
 
     await upgrade_schema(engine)
     version, names = await _state(engine)
-    assert version == [_head()]
+    assert version == [head()]
     assert {"deliveries", "ix_deliveries_received_at", "ix_tickets_requester"} <= names
     store = SqlTicketStore(engine)
-    assert await store.get(opened.number) == opened
+    opened = await store.get(number)
+    assert opened is not None and (opened.subject, opened.created_at, opened.requester_id) == ("Builds fail", T0, "U1")
     assert [m.text for m in await store.messages(opened.number)] == ["help"]
     assert [e.kind for e in await store.events(opened.number)] == ["opened"]
     assert await store.tickets_opened_by("slack", "U1", T0) == [opened]
@@ -129,7 +144,45 @@ async def test_downgrading_to_0001_drops_only_what_0002_added(engine: AsyncEngin
     version, names = await _state(engine)
     assert version == ["0001"]
     assert not {"deliveries", "ix_deliveries_received_at", "ix_tickets_requester"} & names
-    assert await store.get(opened.number) == opened
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT id, subject FROM tickets"))).all()
+    assert [tuple(row) for row in kept] == [(opened.number, opened.subject)]
 
     await upgrade_schema(engine)
     assert await store.claim_delivery("github", "d1", T0)  # the claims went with their table
+
+
+async def test_upgrading_to_0004_backfills_the_timers_of_open_tickets(engine: AsyncEngine) -> None:
+    await _migrate(engine, "upgrade", "0002")
+    due = dataclasses.replace(
+        draft(), first_response_due=T0 + timedelta(hours=2), resolution_due=T0 + timedelta(days=1)
+    )
+    escalated = await _open_before_sla(engine, due)
+    waiting = await _open_before_sla(engine, dataclasses.replace(due, created_at=T0 + timedelta(minutes=1)))
+    async with writer(engine).begin() as conn:  # the old worker escalated the first one's first response
+        values = {"ticket_id": escalated, "deadline": "first_response", "level": 1, "target": "console"}
+        await conn.execute(insert(escalations).values(**values, at=T0 + timedelta(hours=3)))
+
+    await upgrade_schema(engine)
+    store = SqlTicketStore(engine)
+    timers = await store.timers(escalated)
+    assert [(t.clock, t.level, t.due, t.fired_at) for t in timers] == [
+        ("first_response", 1, T0 + timedelta(hours=2), T0 + timedelta(hours=3)),  # already sent: never again
+        ("resolution", 1, T0 + timedelta(days=1), None),
+    ]
+    assert [t.fired_at for t in await store.timers(waiting)] == [None, None]
+    # Nothing fired is due again; the resolution deadline is, once it passes.
+    later = T0 + timedelta(days=2)
+    due_work = await store.claim_due(later, 10, "w", timedelta(minutes=1))
+    assert sorted((w.ticket, w.clock) for w in due_work) == [
+        (escalated, "resolution"),
+        (waiting, "first_response"),
+        (waiting, "resolution"),
+    ]
+    assert await store.sla_fingerprint() is None  # so the worker plans everything again at its first start
+
+    await _migrate(engine, "downgrade", "0002")
+    version, names = await _state(engine)
+    assert version == ["0002"] and not {"sla_timers", "outbox", "store_meta"} & names
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2

@@ -122,7 +122,7 @@ def test_help_lists_every_command_with_a_description() -> None:
     text = help_text()
     assert set(COMMAND_USAGE) == {
         *("tickets", "ticket", "claim", "reply", "note", "priority", "escalate", "resolve", "reopen"),
-        *("kb search", "kb add", "stats", "help"),
+        *("ack", "sla", "kb search", "kb add", "stats", "help"),
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage
@@ -133,5 +133,5 @@ def test_every_command_but_help_needs_a_moderator() -> None:
     assert not needs_moderator(parse_command("help"))
     for text in ("tickets", "ticket 1", "claim 1", "reply 1 x", "note 1 x", "priority 1 low", "escalate 1"):
         assert needs_moderator(parse_command(text))
-    for text in ("resolve 1", "reopen 1", "kb search x", "kb add a | b", "stats"):
+    for text in ("resolve 1", "reopen 1", "ack 1", "sla 1", "kb search x", "kb add a | b", "stats"):
         assert needs_moderator(parse_command(text))

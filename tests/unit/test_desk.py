@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.intents import Priority
-from core.messages import Action, ReplyKind
+from core.messages import Action, Outbound, ReplyKind
 from core.tickets import Deadline, NewTicket, Role, Ticket, TicketStatus
 from tests.desk_fakes import START, make_harness
 from tests.fakes import InMemoryTicketStore
@@ -131,16 +131,29 @@ async def test_an_empty_message_outside_a_ticket_asks_for_text() -> None:
     assert "no text" in reply.text
 
 
-async def test_escalation_fires_once_per_deadline_and_names_the_contact() -> None:
+def escalations(sent: list[Outbound]) -> list[Outbound]:
+    """Only the escalation notices among what the worker sent (warnings and reminders go out too)."""
+    return [o for o in sent if o.reply.kind is ReplyKind.ESCALATION]
+
+
+async def test_escalation_fires_once_per_deadline_and_level_and_names_the_contact() -> None:
+    # Changed with the SLA engine: the shipped enterprise tier has a four-level chain (L2 one hour after
+    # L1), so the old "nothing more after 6 hours" became "each level once, at its own time".
     h = make_harness(tier="enterprise")
-    await h.say("the whole API is down")
-    assert await h.wait(timedelta(hours=1)) == []
-    [notice] = await h.wait(timedelta(hours=2))
+    await h.say("the whole API is down")  # critical: first response within 2 hours
+    assert escalations(await h.wait(timedelta(hours=1))) == []
+    [notice] = escalations(await h.wait(timedelta(hours=1, minutes=1)))
     assert str(notice.address) == "console"
     assert notice.reply.kind is ReplyKind.ESCALATION and notice.reply.ticket == 1
     assert "customer success manager" in notice.reply.text and "first-response" in notice.reply.text
-    assert await h.wait(timedelta(hours=3)) == []
-    assert [(e.deadline, e.level) for e in await h.store.escalations(1)] == [(Deadline.FIRST_RESPONSE, 1)]
+    assert "level 1, L1 first contact" in notice.reply.text
+    assert [c.action for c in notice.reply.choices] == [Action.CLAIM, Action.ACKNOWLEDGE]
+    assert escalations(await h.wait(timedelta(minutes=30))) == []
+    [level2] = escalations(await h.wait(timedelta(minutes=30)))
+    assert "level 2, L2 technical support" in level2.reply.text
+    assert escalations(await h.wait(timedelta(minutes=30))) == []
+    levels = [(e.deadline, e.level) for e in await h.store.escalations(1)]
+    assert levels == [(Deadline.FIRST_RESPONSE, 1), (Deadline.FIRST_RESPONSE, 2)]
 
 
 async def test_a_human_reply_meets_the_first_response_target() -> None:
@@ -151,7 +164,7 @@ async def test_a_human_reply_meets_the_first_response_target() -> None:
     assert "within the SLA" in reply.text
     assert [o.reply.text for o in h.notifier.sent] == ["Mo (support) on ticket #1: We are on it"]
     assert str(h.notifier.sent[0].address) == "discord:guild1/help/t1"
-    assert await h.wait(timedelta(hours=5)) == []
+    assert escalations(await h.wait(timedelta(hours=5))) == []
 
 
 async def test_failed_escalation_delivery_is_retried_not_lost() -> None:
@@ -160,7 +173,7 @@ async def test_failed_escalation_delivery_is_retried_not_lost() -> None:
     h.notifier.fail = ConnectionError("slack unreachable")
     assert await h.wait(timedelta(hours=3)) == []
     h.notifier.fail = None
-    assert len(await h.wait(timedelta(minutes=1))) == 1
+    assert len(escalations(await h.wait(timedelta(minutes=1)))) == 2  # levels 1 and 2 were both due by now
     assert "escalation_failed" in [e.kind for e in await h.store.events(1)]
 
 

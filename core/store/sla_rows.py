@@ -1,0 +1,101 @@
+"""Rows of the SLA tables as the core's records, and notifications as JSON for the outbox (never pickled)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.messages import Action, Address, Choice, Citation, Destination, Mention, Outbound, Reply, ReplyKind
+from core.sla_plan import ActionKey, ActionKind
+
+
+@dataclass(frozen=True)
+class DueWork:
+    """A due SLA action claimed by a worker until ``lease_until``."""
+
+    id: int
+    ticket: int
+    action: ActionKind
+    clock: str
+    instance: int
+    level: int
+    due: datetime
+    lease_until: datetime
+
+    @property
+    def key(self) -> ActionKey:
+        """What makes the action unique within its ticket."""
+        return (self.action, self.clock, self.instance, self.level)
+
+
+@dataclass(frozen=True)
+class TimerRecord:
+    """One planned or fired SLA action of a ticket."""
+
+    action: ActionKind
+    clock: str
+    instance: int
+    level: int
+    due: datetime
+    fired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A notification waiting in the outbox, claimed by a sender until ``lease_until``."""
+
+    id: int
+    ticket: int | None
+    outbound: Outbound
+    attempts: int
+    sent_at: datetime | None = None
+
+
+def reply_json(reply: Reply) -> str:
+    """A reply as JSON."""
+    data: dict[str, Any] = {
+        "kind": reply.kind.value,
+        "text": reply.text,
+        "citation": [reply.citation.title, reply.citation.url] if reply.citation else None,
+        "choices": [[c.label, c.action.value, c.ticket] for c in reply.choices],
+        "destination": reply.destination.value,
+        "intent": reply.intent,
+        "ticket": reply.ticket,
+        "origin": _address_list(reply.origin) if reply.origin is not None else None,
+        "mentions": [str(m) for m in reply.mentions],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def reply_from(payload: str) -> Reply:
+    """A reply read back from ``reply_json``."""
+    data = json.loads(payload)
+    citation = data["citation"]
+    return Reply(
+        ReplyKind(data["kind"]),
+        data["text"],
+        Citation(*citation) if citation else None,
+        tuple(Choice(label, Action(action), ticket) for label, action, ticket in data["choices"]),
+        Destination(data["destination"]),
+        data["intent"],
+        data["ticket"],
+        Address(*data["origin"]) if data["origin"] else None,
+        tuple(Mention.parse(m) for m in data["mentions"]),
+    )
+
+
+def _address_list(address: Address) -> list[str]:
+    # All four parts: the string form cannot always be parsed back (a workspace without a thread).
+    return [address.platform, address.workspace, address.channel, address.thread]
+
+
+def outbound_values(outbound: Outbound) -> dict[str, str]:
+    """The address and payload columns of an outbox row."""
+    return {"address": json.dumps(_address_list(outbound.address)), "payload": reply_json(outbound.reply)}
+
+
+def outbound_from(address: str, payload: str) -> Outbound:
+    """An outbox row's notification."""
+    return Outbound(Address(*json.loads(address)), reply_from(payload))
