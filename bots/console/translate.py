@@ -88,6 +88,7 @@ def as_json(reply: Reply, to: Address | None = None, first_choice: int = 1) -> d
             for n, choice in enumerate(reply.choices, first_choice)
         ],
         "to": str(to) if to is not None else None,
+        "mentions": [str(mention) for mention in reply.mentions],
     }
 
 
@@ -101,5 +102,7 @@ def as_text(reply: Reply, to: Address | None = None, first_choice: int = 1) -> s
         numbered = (f"[{n}] {choice.label}" for n, choice in enumerate(reply.choices, first_choice))
         lines.append("   ".join(numbered))
     body = "\n".join(lines).replace("\n", "\n          ")
-    where = f"[to {to}] " if to is not None else ""
+    # The console stands in for every platform, so it names whom a notice would notify there.
+    mentioning = f", mentioning {', '.join(str(m) for m in reply.mentions)}" if reply.mentions else ""
+    where = f"[to {to}{mentioning}] " if to is not None else ""
     return f"helpline> {where}{body}"

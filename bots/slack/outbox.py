@@ -25,6 +25,8 @@ log = logging.getLogger("helpline.slack")
 DEFAULT_API_URL = "https://slack.com/api/"
 # A 429 says how long to wait (Retry-After); a message is tried this many more times before it is given up.
 RATE_LIMIT_RETRIES = 5
+# Notices to the team that link to the customer's thread.
+_LINKED = frozenset({ReplyKind.ESCALATION, ReplyKind.WARNING})
 
 
 def make_client(token: str, api_url: str | None = None) -> AsyncWebClient:
@@ -97,7 +99,7 @@ class SlackPoster:
 
 @dataclass(frozen=True)
 class NoticeOptions:
-    """Where core-initiated messages go and whom escalations mention."""
+    """Where core-initiated messages go, and whom an escalation naming nobody on Slack mentions."""
 
     escalation_channel: str | None = None
     staff_group: str | None = None
@@ -120,11 +122,17 @@ class SlackNotifier:
         except ValueError as exc:
             raise UndeliverableError(str(exc)) from None
         reply, link = outbound.reply, None
-        escalation = reply.kind is ReplyKind.ESCALATION
         origin = reply.origin
-        if escalation and origin is not None and origin.platform == SLACK and origin.channel and origin.thread:
+        if (
+            reply.kind in _LINKED
+            and origin is not None
+            and origin.platform == SLACK
+            and origin.channel
+            and origin.thread
+        ):
             link = await poster.permalink(origin.channel, origin.thread)
-        message = render(reply, mention_group=self.options.staff_group if escalation else None, origin_link=link)
+        # render mentions the group only on an escalation that names no Slack user or group itself.
+        message = render(reply, mention_group=self.options.staff_group, origin_link=link)
         try:
             await poster.post(channel, message, thread_ts_of(outbound.address))
         except SlackApiError as exc:

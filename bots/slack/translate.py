@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
-from core.messages import Action, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
+from core.messages import Action, Address, Author, Choice, IncomingMessage, Mention, Reply, ReplyKind
 from core.text import strip_bidi
 
 ACTION_PREFIX = "helpline:"
@@ -32,6 +32,9 @@ _PRIMARY = frozenset({Action.HELPFUL, Action.CLAIM})
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ids end up in addresses, so no "/", ":" or spaces
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
 _GROUP = re.compile(r"S[A-Z0-9]{1,40}")
+_USER = re.compile(r"[UW][A-Z0-9]{1,40}")  # W…: users of Enterprise Grid organisations
+# Core-initiated notices to the team: the only replies that may mention anyone.
+_NOTICES = frozenset({ReplyKind.ESCALATION, ReplyKind.WARNING})
 # What a cut must not fall inside: an entity from ``escape`` or a <link|label> / <!subteam^…> we made.
 _TOKEN = re.compile(r"&(?:amp|lt|gt);|<[^<>\n]*>")
 _WEB_ADDRESS = re.compile(r"https?://[^\s<>|]+")
@@ -218,18 +221,31 @@ def _answer_text(reply: Reply) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def slack_mentions(mentions: tuple[Mention, ...]) -> list[str]:
+    """The Slack markup for the Slack users and groups among ``mentions``; ids that are not Slack's are left out."""
+    groups = [
+        f"<!subteam^{m.id}>" for m in mentions if m.platform == SLACK and m.kind == "group" and _GROUP.fullmatch(m.id)
+    ]
+    users = [f"<@{m.id}>" for m in mentions if m.platform == SLACK and m.kind == "user" and _USER.fullmatch(m.id)]
+    return list(dict.fromkeys([*groups, *users]))
+
+
 def _prefix(reply: Reply, mention_group: str | None) -> str:
     if reply.kind is ReplyKind.ERROR:
         return ":warning: "
-    if reply.kind is not ReplyKind.ESCALATION or mention_group is None:
-        return ""  # only an escalation may notify anyone beyond the thread
-    if not _GROUP.fullmatch(mention_group):
-        raise ValueError(f"{mention_group!r} is not a Slack user group id (S…)")
-    return f"<!subteam^{mention_group}> "
+    if reply.kind not in _NOTICES:
+        return ""  # only a notice to the team may notify anyone beyond the thread
+    people = slack_mentions(reply.mentions)
+    if not people and reply.kind is ReplyKind.ESCALATION and mention_group is not None:
+        # An escalation that names nobody on Slack (a console or Discord level) still reaches the staff group.
+        if not _GROUP.fullmatch(mention_group):
+            raise ValueError(f"{mention_group!r} is not a Slack user group id (S…)")
+        people = [f"<!subteam^{mention_group}>"]
+    return " ".join(people) + " " if people else ""
 
 
 def _conversation(reply: Reply, origin_link: str | None) -> dict[str, Any] | None:
-    if reply.kind is not ReplyKind.ESCALATION:
+    if reply.kind not in _NOTICES:
         return None
     if origin_link is not None and _WEB_ADDRESS.fullmatch(origin_link) and len(origin_link) < SECTION_LIMIT // 2:
         where = f"<{escape(origin_link)}|thread>"
@@ -259,9 +275,11 @@ def _choices(choices: tuple[Choice, ...]) -> dict[str, Any]:
 
 
 def render(reply: Reply, *, mention_group: str | None = None, origin_link: str | None = None) -> SlackMessage:
-    """The Slack message for a reply; everything from the reply is escaped, and only escalations mention.
+    """The Slack message for a reply; everything from the reply is escaped, and only notices to the team mention.
 
-    Answers lead with their article's title linked; long text is split over several sections.
+    An escalation or SLA warning mentions exactly the Slack users and groups in ``reply.mentions``; an
+    escalation naming none mentions ``mention_group``. Answers lead with their article's title linked;
+    long text is split over several sections.
     """
     prefix = _prefix(reply, mention_group)
     answer = reply.kind is ReplyKind.ANSWER and reply.citation is not None

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,11 +18,14 @@ from bots.slack.runner import SlackCredentials, SlackRunner
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
 from config.tiers import load_tiers
+from core.calendars import parse_opening
 from core.clock import ManualClock
 from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
 from core.escalation import EscalationWorker
 from core.messages import SLACK
 from core.notify import RoutingNotifier
+from core.oncall import OnCall, Shift
+from core.sla_plan import ON_CALL, EscalationLevel
 from core.tiers import TierDirectory, TierRule
 from core.understanding import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
@@ -33,10 +37,15 @@ GOLD_CHANNEL = "C0GOLDSHARED"
 SUPPORT_CHANNELS = ("C0HELPDESK", "C0ACMESHARED", GOLD_CHANNEL)
 ESCALATION_CHANNEL, ENTERPRISE_CHANNEL, STAFF_GROUP = "C0ESCALATE", "C0ENTERPRISE", "S0STAFF"
 STAFF, LEAD, ANA = "U0MO", "U0LEAD", "U0ANA"
+EMEA, ENGINEERS = "S0EMEA", "S0ENGINEERS"  # Slack user groups named by on-call shifts and chain levels
 
 
-def tiers() -> TierDirectory:
-    """Shipped tiers; enterprise escalates to its own Slack channel, white-glove to plain ``slack``."""
+def tiers(slack_people: bool = False) -> TierDirectory:
+    """Shipped tiers; enterprise escalates to its own Slack channel, white-glove to plain ``slack``.
+
+    With ``slack_people`` the enterprise chain and the on-call shifts name Slack users and groups (as a
+    production config does) instead of the shipped console groups.
+    """
     targets = {"enterprise": f"slack:{ENTERPRISE_CHANNEL}", "white-glove": "slack"}
     shipped = load_tiers(DEFAULT_TIERS_FILE)
     changed = [
@@ -46,7 +55,22 @@ def tiers() -> TierDirectory:
         TierRule("enterprise", platform=SLACK, workspace=ACME, customer="acme"),
         TierRule("white-glove", platform=SLACK, channel=GOLD_CHANNEL, customer="gold"),  # a shared channel
     ]
-    return TierDirectory(changed, rules)
+    if not slack_people:
+        return TierDirectory(changed, rules)
+    chain = (
+        EscalationLevel("L1 first contact", None, (ON_CALL,), timedelta(hours=1)),
+        EscalationLevel("L2 engineering", None, (f"slack:group:{ENGINEERS}", f"slack:user:{LEAD}", "console:group:x")),
+    )
+    changed = [
+        dataclasses.replace(t, sla=dataclasses.replace(t.sla, chain=chain)) if t.name == "enterprise" else t
+        for t in changed
+    ]
+    shifts = [
+        Shift("americas", parse_opening("00:00-08:00"), ("slack:group:S0AMERICAS",)),
+        Shift("emea", parse_opening("08:00-16:00"), (f"slack:group:{EMEA}", "discord:group:81234")),
+        Shift("apac", parse_opening("16:00-24:00"), ("slack:group:S0APAC",)),
+    ]
+    return TierDirectory(changed, rules, on_call=OnCall("UTC", shifts))
 
 
 def settings(**slack: Any) -> Settings:
@@ -115,13 +139,14 @@ async def make_world(
     *,
     socket_mode: bool = False,
     app_token: str = APP_TOKEN,
+    directory: TierDirectory | None = None,
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
     fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
     catalog = load_intents(DEFAULT_INTENTS_FILE)
-    directory, store, clock = tiers(), InMemoryTicketStore(), ManualClock(START)
+    directory, store, clock = directory or tiers(), InMemoryTicketStore(), ManualClock(START)
     notifier = RoutingNotifier({})
     desk = SupportDesk(
         Desk(

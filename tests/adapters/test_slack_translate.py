@@ -29,7 +29,7 @@ from bots.slack.translate import (
     unescape,
 )
 from core.commands import Claim, parse_command
-from core.messages import Action, Address, Choice, Citation, Reply, ReplyKind
+from core.messages import Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from core.tiers import home_of
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "slack"
@@ -264,6 +264,51 @@ def test_only_escalations_mention_anyone(kind: ReplyKind) -> None:
     for text in [rendered.text, *_texts(rendered.blocks)]:
         assert "<!" not in text and "subteam" not in text
     assert all(block["text"]["verbatim"] for block in rendered.blocks)  # no automatic "@here" parsing
+
+
+ON_CALL = (Mention(SLACK, "group", "S0EMEA"), Mention(SLACK, "user", "U0LEAD"), Mention("discord", "group", "81234"))
+
+
+def test_an_escalation_mentions_exactly_the_slack_people_it_names_instead_of_the_staff_group() -> None:
+    reply = Reply(ReplyKind.ESCALATION, "Escalation (level 2): ticket #4", ticket=4, mentions=ON_CALL)
+    rendered = render(reply, mention_group="S0STAFF")
+    assert rendered.text == "<!subteam^S0EMEA> <@U0LEAD> Escalation (level 2): ticket #4"
+    assert _texts(rendered.blocks)[0] == rendered.text
+    assert "S0STAFF" not in rendered.text and "81234" not in rendered.text  # the fallback and Discord's role
+
+
+def test_an_escalation_naming_nobody_on_slack_falls_back_to_the_staff_group() -> None:
+    reply = Reply(ReplyKind.ESCALATION, "Escalation", mentions=(Mention("console", "group", "engineering"),))
+    assert render(reply, mention_group="S0STAFF").text == "<!subteam^S0STAFF> Escalation"
+    assert render(reply).text == "Escalation"  # no staff group configured: nobody
+
+
+def test_a_warning_mentions_the_assignee_it_names_and_nobody_else() -> None:
+    origin = Address(SLACK, TEAM, HELP, QUESTION_TS)
+    reply = Reply(
+        ReplyKind.WARNING, "SLA warning: ticket #4", origin=origin, mentions=(Mention(SLACK, "user", "U0MO"),)
+    )
+    rendered = render(reply, mention_group="S0STAFF")
+    assert rendered.text == "<@U0MO> SLA warning: ticket #4"
+    assert _texts(rendered.blocks)[-1] == f"Conversation: slack:{TEAM}/{HELP}/{QUESTION_TS}"
+    unassigned = render(Reply(ReplyKind.WARNING, "SLA warning: ticket #4"), mention_group="S0STAFF")
+    assert unassigned.text == "SLA warning: ticket #4"  # a warning never falls back to the group
+
+
+@pytest.mark.parametrize(
+    "ident", ["U0MO> <!channel", "here", "u0mo", "C0CHANNEL", "U0MO|evil", "", "U" + "0" * 60, "S0GROUP\u202e"]
+)
+def test_a_mention_whose_id_is_not_a_slack_id_is_left_out(ident: str) -> None:
+    bad = (Mention(SLACK, "user", ident), Mention(SLACK, "group", ident))
+    rendered = render(Reply(ReplyKind.ESCALATION, "Escalation", mentions=bad), mention_group="S0STAFF")
+    assert rendered.text == "<!subteam^S0STAFF> Escalation"
+
+
+@pytest.mark.parametrize("kind", [kind for kind in ReplyKind if kind not in (ReplyKind.ESCALATION, ReplyKind.WARNING)])
+def test_replies_that_are_not_notices_mention_nobody_even_when_they_name_someone(kind: ReplyKind) -> None:
+    rendered = render(Reply(kind, "hello", mentions=ON_CALL), mention_group="S0STAFF")
+    for text in [rendered.text, *_texts(rendered.blocks)]:
+        assert "<!" not in text and "<@" not in text
 
 
 def test_a_staff_group_that_is_not_a_group_id_is_refused() -> None:

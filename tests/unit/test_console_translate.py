@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, as_text, read_line
-from core.messages import Action, Address, Choice, Citation, IncomingMessage, Reply, ReplyKind
+from core.messages import Action, Address, Choice, Citation, IncomingMessage, Mention, Reply, ReplyKind
 
 ANA = Identity("ana", frozenset({"customer"}), "session-1")
 FEEDBACK = (
@@ -130,6 +130,15 @@ def test_text_shows_where_a_notice_goes_and_its_text_once() -> None:
     assert shown.startswith("helpline> [to slack:C9] Escalation: ticket #4")
     assert shown.lower().count("escalation") == 1
     assert "[1] Claim #4" in shown
+
+
+def test_a_notice_shows_whom_it_mentions_in_text_and_json() -> None:
+    people = (Mention("console", "group", "emea"), Mention("slack", "user", "U0MO"))
+    notice = Reply(ReplyKind.ESCALATION, "Escalation (level 1): ticket #4", ticket=4, mentions=people)
+    shown = as_text(notice, Address("console"))
+    assert shown.startswith("helpline> [to console, mentioning console:group:emea, slack:user:U0MO] Escalation")
+    assert as_json(notice, Address("console"))["mentions"] == ["console:group:emea", "slack:user:U0MO"]
+    assert as_json(ANSWER)["mentions"] == []
 
 
 def test_text_marks_errors() -> None:
