@@ -70,9 +70,12 @@ def _address(value: object) -> str:
     if not isinstance(value, str):
         raise _problem("address", "expected an address like console, slack:C0123ABC or discord:123456789")
     try:
-        return str(Address.parse(value))
+        address = Address.parse(value)
     except ValueError as exc:
         raise _problem("address", str(exc)) from None
+    if (address.workspace or address.thread) and not address.channel:  # e.g. "slack:T1//1.2": nowhere to post
+        raise _problem("address", f"{value!r} is not an address to post to: it names no channel")
+    return str(address)
 
 
 def _identity(value: object) -> str:

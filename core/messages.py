@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import quote, unquote
 
 CONSOLE = "console"
 DISCORD = "discord"
@@ -27,24 +28,41 @@ class Address:
 
     @classmethod
     def parse(cls, text: str) -> Address:
-        """Read ``platform[:channel]`` or ``platform:workspace/channel[/thread]``, e.g. ``slack:C123``."""
+        """Read ``platform[:channel]`` or ``platform:workspace/channel[/thread]``, e.g. ``slack:C123``.
+
+        Parts may be empty in the ``/`` forms (``slack:T1/`` is a workspace alone, ``slack:/C1/1.2`` a
+        thread without its workspace), and ``%2F``-style escapes are read back, so ``str`` of every
+        address parses back to it.
+        """
         platform, _, rest = text.strip().partition(":")
         if not platform or not platform.replace("-", "").replace("_", "").isalnum():
             raise ValueError(f"{text!r} is not an address like 'console', 'slack:C123' or 'discord:456'")
-        parts = rest.split("/") if rest else []
-        if len(parts) > 3 or any(not part for part in parts):
+        parts = [unquote(part) for part in rest.split("/")] if rest else []
+        if len(parts) > 3 or (parts and not any(parts)):
             raise ValueError(f"{text!r} is not an address like 'platform:workspace/channel/thread'")
         if len(parts) == 1:
             return cls(platform.lower(), channel=parts[0])
         return cls(platform.lower(), *parts)
 
     def __str__(self) -> str:
-        parts = [part for part in (self.workspace, self.channel, self.thread) if part]
-        if not parts:
+        workspace, channel, thread = (_quote(part) for part in (self.workspace, self.channel, self.thread))
+        if not (workspace or channel or thread):
             return self.platform
-        if not self.workspace and not self.thread:
-            return f"{self.platform}:{self.channel}"
-        return f"{self.platform}:{'/'.join((self.workspace, self.channel, self.thread))}"
+        if not workspace and not thread:
+            return f"{self.platform}:{channel}"
+        if not thread:  # "slack:T1/C1", and "slack:T1/" for a workspace alone
+            return f"{self.platform}:{workspace}/{channel}"
+        return f"{self.platform}:{workspace}/{channel}/{thread}"
+
+
+def _quote(part: str) -> str:
+    # "/" separates the parts and "%" starts an escape; spaces at the ends would be lost to strip().
+    # Platform ids never hold these, so the usual strings (and those already in config and the database) stay
+    # as they were; only a stored string with a literal "%XX" in it would now read as its escape.
+    return quote(part, safe=_SAFE) if part else part
+
+
+_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "/%")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_a_notice_round_trips_through_the_outbox() -> None:
         "Escalation (level 1, L1): ticket #3 “quoted” \u202e text",
         choices=(Choice("Claim #3", Action.CLAIM, 3), Choice("Acknowledge #3", Action.ACKNOWLEDGE, 3)),
         ticket=3,
-        origin=Address("slack", "T1", "C1", ""),  # a workspace without a thread: its string form does not parse
+        origin=Address("slack", "T1", "C1", ""),  # a workspace without a thread (its string form once did not parse)
         mentions=(Mention("slack", "group", "S1"), Mention("discord", "user", "77")),
     )
     outbound = Outbound(Address("discord", "", "999", ""), reply)

@@ -181,6 +181,7 @@ def test_comment_only_rules_and_customers_mean_none(tmp_path: Path) -> None:
         ("id: beta", "id: acme", "customers[1].id", "duplicate customer id 'acme'"),
         ("default_tier: community", "default_tier: gold", "default_tier", "unknown tier 'gold'"),
         ('"slack:C0ESC"', '"slack:a//b"', "tiers.enterprise.escalation.target", "is not an address"),
+        ('"slack:C0ESC"', '"slack:a/b/c/d"', "tiers.enterprise.escalation.target", "is not an address"),
         ("{target: console}", "{contact: someone}", "tiers.professional.escalation.target", "Field required"),
         ("  enterprise:\n", "  Enterprise:\n", "tiers.Enterprise", "not a tier name"),
         ("  enterprise:\n", "  gold_tier:\n", "tiers.gold_tier", "not a tier name"),
@@ -215,3 +216,11 @@ def test_missing_and_unparsable_files_are_named(tmp_path: Path) -> None:
         load_tiers(tmp_path / "nope.yaml")
     with pytest.raises(ConfigError, match=r"tiers\.yaml: invalid YAML: line \d+"):
         load_tiers(write(tmp_path, "tiers:\n  community: [unclosed\n"))
+
+
+def test_a_target_with_a_workspace_is_kept_in_a_form_that_parses_back(tmp_path: Path) -> None:
+    # It used to be stored as "slack:T0VENDOR/C0ESC/", which the escalation worker could not read.
+    directory = load_tiers(write(tmp_path, GOOD.replace('"slack:C0ESC"', '"slack:T0VENDOR/C0ESC"')))
+    target = directory.get("enterprise").escalation_target
+    assert target == "slack:T0VENDOR/C0ESC"
+    assert Address.parse(target) == Address("slack", "T0VENDOR", "C0ESC")
