@@ -23,6 +23,7 @@ from core.desk import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Mo
 from core.escalation import EscalationWorker
 from core.intents import IntentCatalog
 from core.ports import Clock, Embedder, Notifier, TicketStore
+from core.retention import DeliveryPruner
 from core.store import SqlTicketStore, create_engine_for, upgrade_schema
 from core.tiers import TierDirectory
 from core.understanding import Understander
@@ -178,4 +179,6 @@ async def build_system(
             ticket_window=settings.support.ticket_window_duration(),
         ),
     )
-    return System(SupportDesk(desk), EscalationWorker(store, tiers, notifier, clock), store, engine, knowledge)
+    pruner = DeliveryPruner(store, clock, settings.support.delivery_retention_duration())
+    worker = EscalationWorker(store, tiers, notifier, clock, pruner=pruner)
+    return System(SupportDesk(desk), worker, store, engine, knowledge)

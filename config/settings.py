@@ -88,8 +88,10 @@ class SupportSettings(_Section):
     # One member may open at most ticket_limit tickets per ticket_window; 0 means no limit.
     ticket_limit: int = Field(3, ge=0, le=1000)
     ticket_window: str = "10m"
+    # How long records of handled Slack/GitHub deliveries are kept to spot a repeat (GitHub redeliveries).
+    delivery_retention: str = "7d"
 
-    @field_validator("ticket_window")
+    @field_validator("ticket_window", "delivery_retention")
     @classmethod
     def _duration(cls, value: str) -> str:
         try:
@@ -110,6 +112,10 @@ class SupportSettings(_Section):
     def ticket_window_duration(self) -> timedelta:
         """``ticket_window`` as a timedelta (already checked when the settings were read)."""
         return parse_duration(self.ticket_window)
+
+    def delivery_retention_duration(self) -> timedelta:
+        """``delivery_retention`` as a timedelta (already checked when the settings were read)."""
+        return parse_duration(self.delivery_retention)
 
     @field_validator("moderator_roles", "moderator_users", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from core.messages import Action, Address, Choice, Outbound, Reply, ReplyKind
 from core.ports import Clock, Notifier, TicketStore
+from core.retention import DeliveryPruner
 from core.sla import describe_duration
 from core.sla_notices import fire
 from core.sla_plan import ActionKind
@@ -93,8 +94,10 @@ class EscalationWorker:
         batch: int = 200,
         lease: timedelta = timedelta(minutes=2),
         retry: timedelta = timedelta(seconds=30),
+        pruner: DeliveryPruner | None = None,
     ) -> None:
         self._store = store
+        self.pruner = pruner
         self._tiers = tiers
         self._notifier = notifier
         self._clock = clock
@@ -134,8 +137,18 @@ class EscalationWorker:
             if len(due) < self._batch:
                 break
         await self.drain(now)
+        await self._prune()
         self.last_pass, self.last_error = now, None
         return sent
+
+    async def _prune(self) -> None:
+        # Housekeeping: a failure is logged and tried again next pass, and never holds up escalations.
+        if self.pruner is None:
+            return
+        try:
+            await self.pruner.run_once()
+        except Exception:
+            log.exception("forgetting old delivery records failed; trying again on the next pass")
 
     async def _fire(self, work: DueWork, now: datetime) -> Escalation | None:
         ticket = await self._store.get(work.ticket)
