@@ -29,7 +29,7 @@ from bots.cli.roles import (
 from bots.discord.runner import DiscordRunner, discord_options
 from bots.github.runner import GitHubRunner, github_runner
 from bots.http.app import create_app
-from bots.slack.runner import SlackCredentials, SlackRunner
+from bots.slack.runner import SlackRunner, slack_runner
 from config.settings import Settings
 from core.clock import SystemClock
 from core.messages import CONSOLE, DISCORD, GITHUB, SLACK, Outbound
@@ -101,7 +101,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     # the model) start listening.
     slack_bot = None
     if any(status.on and status.platform == SLACK for status in statuses):
-        slack_bot = SlackRunner(system.desk, settings, SlackCredentials.from_env(os.environ))
+        slack_bot = slack_runner(system.desk, system.engine, settings, os.environ)
         notifier.add(SLACK, slack_bot.notifier)
         if plan.web:
             await slack_bot.start()

@@ -21,6 +21,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from bots.slack.events import EventDrain, event_job
 from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
 from bots.slack.staff import StaffDirectory
@@ -40,6 +41,7 @@ from bots.slack.translate import (
     settled,
 )
 from core.desk import SupportDesk, actor_of
+from core.jobs import JobQueue
 from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
 from core.ports import Clock, TicketStore
 
@@ -70,6 +72,7 @@ class SlackBot:
         staff: StaffDirectory,
         names: NameBook,
         options: SlackOptions,
+        queue: JobQueue,
     ) -> None:
         self.app = app
         self.desk = desk
@@ -81,6 +84,7 @@ class SlackBot:
         self._names = names
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[Address, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.events = EventDrain(queue, self._event, self._clock)
         app.event("message")(self._on_event)
         app.event("app_mention")(self._on_event)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
@@ -89,8 +93,20 @@ class SlackBot:
     # Listeners: bolt passes arguments by name; each acknowledges, then hands the work to a task.
 
     async def _on_event(self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        bot_user = context.bot_user_id or ""
+        event = read_event(body)
+        if event is not None and event.user != bot_user and not _mention_twin(event, bot_user):
+            # Stored before the ack: Slack never retries an acknowledged event. If storing fails the
+            # listener raises, Slack gets no ack and retries later.
+            try:
+                await self.events.accept(event_job(event.event_id, body, bot_user, self._clock))
+            except ValueError as exc:  # an event id too long for the jobs table: not an event Slack sends
+                log.warning("a Slack event was not stored: %s", exc)
         await ack()
-        self._spawn(self._event(body, context.bot_user_id or ""), "event")
+        self._spawn(self._drain(), "event")
+
+    async def _drain(self) -> None:
+        await self.events.run_once()
 
     async def _on_button(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
@@ -138,13 +154,13 @@ class SlackBot:
     # The work.
 
     async def _event(self, body: dict[str, Any], bot_user: str) -> None:
+        """Handle one stored event (``EventDrain`` runs them in order; a redelivered one never got this far)."""
         event = read_event(body)
         if event is None or event.user == bot_user or _mention_twin(event, bot_user):
             return
-        # The lock is the first thing awaited, so a thread's messages are handled in the order they came.
+        # No delivery claim here: a restart handles the event again, and the desk keeps a message it has
+        # already recorded from opening a second ticket or being answered twice.
         async with self._lock_for(address_of(event.team, event.channel, event.ts, event.thread_ts, None)):
-            if not await self._first_delivery("event:" + event.event_id):
-                return
             staff = await self._staff.is_staff(event.user)
             message = incoming(event, bot_user, self.options.staff_roles if staff else frozenset())
             if not await self._wanted(event, message, staff):

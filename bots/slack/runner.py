@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -25,6 +26,10 @@ from bots.slack.staff import StaffDirectory
 from config.settings import Settings
 from core.desk import SupportDesk
 from core.errors import ConfigError
+from core.jobs import JobQueue
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger("helpline.slack")
 
@@ -87,20 +92,22 @@ def build_app(credentials: SlackCredentials) -> AsyncApp:
 class SlackRunner:
     """Owns the bolt app and (in Socket Mode) its connection; the notifier posts with the same client."""
 
-    def __init__(self, desk: SupportDesk, settings: Settings, credentials: SlackCredentials) -> None:
+    def __init__(self, desk: SupportDesk, settings: Settings, credentials: SlackCredentials, queue: JobQueue) -> None:
         self.credentials = credentials
         app = build_app(credentials)
         s = settings.slack
         poster = SlackPoster(app.client, ChannelPacer(s.pace_seconds))
         staff = StaffDirectory(app.client, frozenset(s.staff_users), s.staff_group, s.staff_cache_seconds)
         options = slack_options(settings)
-        self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options)
+        self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options, queue)
         self.notifier = SlackNotifier(options.notices, poster)
         self._http = AsyncSlackRequestHandler(app)
         secret = credentials.signing_secret
         self._verifier = SignatureVerifier(secret) if secret else None  # None: refuse every HTTP request
         self._socket: AsyncSocketModeHandler | None = None
         self._connecting: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        self._draining: asyncio.Task[None] | None = None
 
     def routes(self) -> list[BaseRoute]:
         """The HTTP route for events, buttons and the slash command; none in Socket Mode."""
@@ -128,7 +135,8 @@ class SlackRunner:
             return False
 
     async def start(self) -> None:
-        """Connect in Socket Mode, in the background (HTTP mode needs nothing: the server has the route)."""
+        """Handle stored events (those a previous run acknowledged first); connect in Socket Mode, in the background."""
+        self._draining = asyncio.create_task(self.bot.events.run_forever(self._stop), name="helpline-slack-events")
         if not self.credentials.socket_mode:
             log.info("Slack bot: HTTP mode, events at %s", EVENTS_PATH)
             return
@@ -159,3 +167,18 @@ class SlackRunner:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.bot.idle(), SHUTDOWN_GRACE)
+        self._stop.set()  # events not handled yet stay stored for the next start
+        if self._draining is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._draining, SHUTDOWN_GRACE)
+
+
+def slack_runner(
+    desk: SupportDesk, engine: AsyncEngine | None, settings: Settings, env: Mapping[str, str]
+) -> SlackRunner:
+    """The runner with its event queue in the ticket store's database (the same engine as the tickets)."""
+    from core.store.job_queue import SqlJobQueue
+
+    if engine is None:
+        raise RuntimeError("the Slack bot keeps its events in the ticket database, but the store has no engine")
+    return SlackRunner(desk, settings, SlackCredentials.from_env(env), SqlJobQueue(engine))

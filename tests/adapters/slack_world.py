@@ -22,15 +22,18 @@ from core.calendars import parse_opening
 from core.clock import ManualClock
 from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
 from core.escalation import EscalationWorker
+from core.jobs import JobQueue
 from core.messages import SLACK
 from core.notify import RoutingNotifier
 from core.oncall import OnCall, Shift
+from core.ports import TicketStore
 from core.sla_plan import ON_CALL, EscalationLevel
 from core.tiers import TierDirectory, TierRule
 from core.understanding import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
 from tests.fakes import InMemoryTicketStore
+from tests.job_fakes import InMemoryJobQueue
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
 GOLD_CHANNEL = "C0GOLDSHARED"
@@ -94,9 +97,10 @@ class World:
     slack: FakeSlack
     runner: SlackRunner
     http: httpx.AsyncClient
-    store: InMemoryTicketStore
+    store: TicketStore
     clock: ManualClock
     worker: EscalationWorker
+    queue: JobQueue
 
     async def close(self) -> None:
         """Finish the bot's work and stop everything."""
@@ -140,13 +144,17 @@ async def make_world(
     socket_mode: bool = False,
     app_token: str = APP_TOKEN,
     directory: TierDirectory | None = None,
+    store: TicketStore | None = None,
+    queue: JobQueue | None = None,
+    clock: ManualClock | None = None,
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
     fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
     catalog = load_intents(DEFAULT_INTENTS_FILE)
-    directory, store, clock = directory or tiers(), InMemoryTicketStore(), ManualClock(START)
+    directory, store, clock = directory or tiers(), store or InMemoryTicketStore(), clock or ManualClock(START)
+    queue = queue or InMemoryJobQueue()  # passing the store, queue and clock of an earlier world is a restart
     notifier = RoutingNotifier({})
     desk = SupportDesk(
         Desk(
@@ -162,13 +170,13 @@ async def make_world(
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
     secret, app_token = ("", app_token) if socket_mode else (SIGNING_SECRET, "")
     credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
-    runner = SlackRunner(desk, settings(**slack), credentials)
+    runner = SlackRunner(desk, settings(**slack), credentials, queue)
     notifier.add(SLACK, runner.notifier)
     worker = EscalationWorker(store, directory, notifier, clock)
     app = create_app(worker, clock, [AdapterStatus(SLACK, True, "test")], interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     await runner.start()
-    return World(fake, runner, http, store, clock, worker)
+    return World(fake, runner, http, store, clock, worker, queue)
 
 
 def buttons(message: Mapping[str, Any]) -> list[str]:

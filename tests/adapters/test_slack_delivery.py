@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 
-from core.messages import SLACK
+from core.jobs import JobStatus
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
 from tests.adapters.slack_world import (
     STAFF,
@@ -41,8 +41,9 @@ async def test_the_same_event_three_times_gives_one_ticket_and_one_reply(world: 
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert len(world.slack.posts()) == 1
     assert len(await world.store.list_tickets()) == 1
-    # Claimed durably under its event_id, so a restarted bot on the same database skips it too.
-    assert not await world.store.claim_delivery(SLACK, "event:Ev07CONNECT01", world.clock.now())
+    # Stored durably under its event_id, so a restarted bot on the same database skips it too.
+    [job] = await world.queue.jobs("slack")
+    assert (job.key, job.status) == ("event:Ev07CONNECT01", JobStatus.DONE)
 
 
 async def test_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(world: World) -> None:
@@ -61,7 +62,7 @@ async def test_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(w
         assert response.status_code == 401
     assert world.slack.posts() == []
     assert await world.store.list_tickets(active_only=False) == []
-    assert await world.store.claim_delivery(SLACK, "event:Ev07CONNECT01", world.clock.now())  # never claimed
+    assert await world.queue.jobs("slack") == []  # never stored
 
 
 async def test_a_channel_mention_in_a_message_is_echoed_harmlessly(world: World) -> None:
