@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.jobs import NewJob
@@ -30,6 +30,9 @@ EVENT = "event"
 LEASE = timedelta(minutes=2)
 FIRST_BACKOFF = timedelta(seconds=15)
 MAX_ATTEMPTS = 5
+# Handled events are kept this long, so a redelivery (or an event Slack resends) is still recognised.
+KEEP_DONE = timedelta(days=7)
+TIDY_EVERY = timedelta(hours=1)
 
 Handler = Callable[[dict[str, Any], str], Awaitable[None]]
 
@@ -48,6 +51,7 @@ class EventDrain:
         self._handler = handler
         self._clock = clock
         self._turn = asyncio.Lock()  # one drain at a time in a process: the order of the queue is kept
+        self._tidied_at: datetime | None = None
 
     async def accept(self, job: NewJob) -> bool:
         """Store an event before it is acknowledged; False for a retry or redelivery of a stored one."""
@@ -87,11 +91,21 @@ class EventDrain:
             return
         await self.queue.done(job.id, self._clock.now())
 
+    async def tidy(self) -> int:
+        """Delete jobs finished more than ``KEEP_DONE`` ago, about once an hour; returns how many."""
+        now = self._clock.now()
+        if self._tidied_at is not None and now - self._tidied_at < TIDY_EVERY:
+            return 0
+        forgotten = await self.queue.forget(now - KEEP_DONE)
+        self._tidied_at = now
+        return forgotten
+
     async def run_forever(self, stop: asyncio.Event, poll: float = 5.0) -> None:
         """Until ``stop``: handle what is due every ``poll`` seconds (left by a restart, a retry, an expired lease)."""
         while not stop.is_set():
             try:
                 await self.run_once()
+                await self.tidy()
             except Exception:  # the database went away for a moment: keep draining afterwards
                 log.exception("Slack event pass failed; retrying in %.0f s", poll)
             with contextlib.suppress(TimeoutError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.slack.events import LEASE, event_job
+from bots.slack.events import KEEP_DONE, LEASE, TIDY_EVERY, event_job
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE
 from core.jobs import JobStatus, NewJob
@@ -127,3 +127,20 @@ async def test_a_restart_on_the_sqlite_database_handles_the_stored_event_once(tm
             await second.close()
     finally:
         await engine.dispose()
+
+
+async def test_handled_events_are_kept_a_week_then_forgotten() -> None:
+    world = await make_world()
+    envelope = connect_message("the dashboard is down for everyone")
+    try:
+        await world.event(envelope)
+        drain = world.runner.bot.events
+        world.clock.advance(KEEP_DONE - timedelta(minutes=1))
+        assert await drain.tidy() == 0
+        await world.event(envelope, retry=1)  # six days later: still recognised
+        assert len(world.slack.posts()) == 1
+        world.clock.advance(TIDY_EVERY + timedelta(minutes=2))
+        assert await drain.tidy() == 1
+        assert await world.queue.jobs("slack") == []
+    finally:
+        await world.close()
