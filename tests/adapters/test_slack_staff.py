@@ -55,7 +55,8 @@ async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_w
     [notice] = world.slack.escalations(ENTERPRISE_CHANNEL)
     text = shown(notice)
     assert notice["text"].startswith(
-        f"<!subteam^{STAFF_GROUP}> Escalation (level 1, L1 first contact): ticket #1 (Enterprise, critical) from Bob Stone missed"
+        f"<!subteam^{STAFF_GROUP}> Escalation (level 1, L1 first contact): "
+        "ticket #1 (Enterprise, critical) from Bob Stone missed"
     )
     assert f"https://vendor.slack.com/archives/C0ACMESHARED/p{thread.replace('.', '')}" in text
     assert buttons(notice) == ["helpline:claim:1", "helpline:ack:1"]
