@@ -101,6 +101,10 @@ class FakeSlack:
             c.args for c in self.calls if c.method == "chat.postMessage" and channel in (None, c.args.get("channel"))
         ]
 
+    def escalations(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """The escalation notices among the posts (warnings and reminders go to the same channels)."""
+        return [post for post in self.posts(channel) if "Escalation" in str(post.get("text", ""))]
+
     def responses(self) -> list[dict[str, Any]]:
         """What was sent to response URLs (ephemeral answers)."""
         return [c.args for c in self.calls if c.method == "response_url"]
