@@ -68,7 +68,7 @@ async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
     legacy = sa.table("tickets", *(sa.column(c.name, c.type) for c in tickets.c if c.name != "next_response_due"))
     async with writer(engine).begin() as conn:
         # RETURNING, not lastrowid: asyncpg has no lastrowid, and this runs on PostgreSQL too.
-        inserted = legacy.insert().values(rows.ticket_values(new)).returning(sa.column("id"))
+        inserted: sa.Executable = legacy.insert().values(rows.ticket_values(new)).returning(sa.column("id"))
         number = int((await conn.execute(inserted)).scalar_one())
         loose = messages.c.ticket_id.is_(None)
         await conn.execute(update(messages).where(loose).values(ticket_id=number))
