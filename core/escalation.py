@@ -121,12 +121,15 @@ class EscalationWorker:
 
     async def run_once(self) -> list[Escalation]:
         """One pass: fire what is due, then send the outbox; returns the escalation levels fired in it."""
-        now = self._clock.now()
-        await self._ensure_planned(now)
+        await self._ensure_planned(self._clock.now())
         sent: list[Escalation] = []
         while True:
+            # A fresh time for every batch: a long pass must not hand out leases that have already run out.
+            now = self._clock.now()
             due = await self._store.claim_due(now, self._batch, self.owner, self._lease)
             for work in due:
+                if not self._holds(work.lease_until):
+                    break  # the rest goes back to whoever claims it next; never worked on by two at once
                 try:
                     escalation = await self._fire(work, now)
                 except Exception:  # one broken ticket must not stop the others; its lease expires, it is retried
@@ -136,10 +139,14 @@ class EscalationWorker:
                     sent.append(escalation)
             if len(due) < self._batch:
                 break
-        await self.drain(now)
+        await self.drain(self._clock.now())
         await self._prune()
         self.last_pass, self.last_error = now, None
         return sent
+
+    def _holds(self, lease_until: datetime) -> bool:
+        """Whether a lease still has a safe margin (a quarter of its length) left on this host's clock."""
+        return self._clock.now() < lease_until - self._lease / 4
 
     async def _prune(self) -> None:
         # Housekeeping: a failure is logged and tried again next pass, and never holds up escalations.
@@ -166,22 +173,30 @@ class EscalationWorker:
         return Escalation(ticket.number, Deadline(work.clock), work.level, str(firing.notices[0].address), now)
 
     async def drain(self, now: datetime) -> int:
-        """Send what the outbox holds; a failed send is recorded and retried after ``retry``. Returns how many sent."""
+        """Send what the outbox holds; a failed send is recorded and retried after ``retry``. Returns how many sent.
+
+        A notice is only sent while this worker's lease on it has a margin left: past the lease another
+        worker may claim it, and both would send it.
+        """
         sent = 0
         while True:
             items = await self._store.claim_outbox(now, self._batch, self.owner, self._lease)
+            until = now + self._lease
             for item in items:
+                if not self._holds(until):
+                    break
                 try:
                     await self._notifier.send(item.outbound)
                 except Exception as exc:
                     reason = str(exc) or type(exc).__name__
                     log.warning("notice for ticket #%s to %s failed: %s", item.ticket, item.outbound.address, reason)
-                    await self._store.outbox_failed(item.id, now, reason, now + self._retry)
+                    await self._store.outbox_failed(item.id, self._clock.now(), reason, self._clock.now() + self._retry)
                     continue
-                await self._store.outbox_sent(item.id, now)
+                await self._store.outbox_sent(item.id, self._clock.now())
                 sent += 1
             if len(items) < self._batch:
                 return sent
+            now = self._clock.now()
 
     async def run_forever(self, interval: float, stop: asyncio.Event) -> None:
         """Run a pass every ``interval`` seconds until ``stop`` is set; a failing pass is logged and retried."""

@@ -14,13 +14,17 @@ import logging
 import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bots.discord.app import DiscordOptions
 from config.intents import load_intents
 from core.errors import HelplineError
+from core.store.engine import clock_skew
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from config.settings import Settings
     from core.understanding import Understanding
 
@@ -177,3 +181,22 @@ async def finish(cleanup: Awaitable[None]) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.shield(done)
     done.result()
+
+
+# NTP keeps hosts within milliseconds; a few seconds means it is not running. Exactly-once delivery holds up
+# to a quarter of the worker's lease (30 s by default, see EscalationWorker); due times move by the skew itself.
+SKEW_WARNING_SECONDS = 5.0
+
+
+async def check_clock(engine: AsyncEngine | None) -> timedelta | None:
+    """Log a warning when this host's clock disagrees with PostgreSQL's by more than a few seconds."""
+    if engine is None:
+        return None
+    skew = await clock_skew(engine)
+    if skew is not None and abs(skew.total_seconds()) > SKEW_WARNING_SECONDS:
+        log.warning(
+            "this host's clock is %+.1f s off the database server's: SLA actions fire that much early or late, "
+            "and beyond a quarter of the worker lease a notice can be sent twice; keep every host on NTP",
+            skew.total_seconds(),
+        )
+    return skew

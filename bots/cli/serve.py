@@ -19,6 +19,7 @@ from bots.cli.roles import (
     Role,
     RolePlan,
     check_adapters,
+    check_clock,
     finish,
     follow_knowledge,
     plan_for,
@@ -119,6 +120,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     follower = asyncio.create_task(follow_knowledge(system.knowledge, settings.knowledge.refresh_interval, stop))
     if worker is not None:
         log.info("escalation worker: every %.0f s; database %s", interval, _safe_url(settings.database_url()))
+        await check_clock(system.engine)
     # uvicorn re-sends the signal that stopped it once it has shut down; with the default SIGTERM
     # action that kills the process before the cleanup below, so `docker stop` looked like a crash.
     signal.signal(signal.SIGTERM, lambda *_: None)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -117,3 +118,19 @@ def _switch_to_wal(cursor: Any, patience: float) -> None:
             if "database is locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+async def clock_skew(engine: AsyncEngine) -> timedelta | None:
+    """How far this host's clock is ahead of the PostgreSQL server's (negative: behind); None on SQLite.
+
+    Leases and due times are compared against each worker's own clock, so hosts must agree on the time.
+    Measured as the server's ``now()`` against the midpoint of the round trip.
+    """
+    if engine.dialect.name != "postgresql":
+        return None
+    async with engine.connect() as conn:
+        sent = datetime.now(UTC)
+        server: datetime = (await conn.execute(text("SELECT now()"))).scalar_one()
+        back = datetime.now(UTC)
+    midpoint: datetime = sent + (back - sent) / 2
+    return midpoint - server

@@ -173,6 +173,9 @@ class SqlSlaStore:
             sla_timers.c.due_at <= now,
         )
         async with self._write() as conn:
+            # The ticket row first, as every replan takes it: a desk update replanning this ticket at the same
+            # moment then waits for us (or we for it) instead of the two locking each other's rows (a deadlock).
+            await conn.execute(select(tickets.c.id).where(tickets.c.id == work.ticket).with_for_update())
             marked = await conn.execute(
                 update(sla_timers).where(*mine).values(fired_at=now, lease_owner=None, lease_until=None)
             )

@@ -67,7 +67,8 @@ async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
     """Open a ticket the way the store did before revision 0004_sla added columns to ``tickets``."""
     legacy = sa.table("tickets", *(sa.column(c.name, c.type) for c in tickets.c if c.name != "next_response_due"))
     async with writer(engine).begin() as conn:
-        inserted = legacy.insert().values(rows.ticket_values(new)).returning(legacy.c.id)
+        # RETURNING, not lastrowid: asyncpg has no lastrowid, and this runs on PostgreSQL too.
+        inserted: sa.Executable = legacy.insert().values(rows.ticket_values(new)).returning(sa.column("id"))
         number = int((await conn.execute(inserted)).scalar_one())
         loose = messages.c.ticket_id.is_(None)
         await conn.execute(update(messages).where(loose).values(ticket_id=number))
