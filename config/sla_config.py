@@ -76,7 +76,8 @@ def _mention(value: object) -> str:
         raise _problem("mention", str(exc)) from None
 
 
-def _address(value: object) -> str:
+def post_address(value: object) -> str:
+    """A configured address to post notices to, in its canonical form; refused naming why."""
     if not isinstance(value, str):
         raise _problem("address", "expected an address like console, slack:C0123ABC or discord:123456789")
     try:
@@ -97,7 +98,7 @@ Share = Annotated[float, BeforeValidator(_share)]
 _Zone = Annotated[str, BeforeValidator(_zone)]
 _Openings = Annotated[tuple[Opening, ...], BeforeValidator(_openings)]
 _Mentions = Annotated[list[Annotated[str, BeforeValidator(_mention)]], BeforeValidator(_many)]
-_Address = Annotated[str, BeforeValidator(_address)]
+_Address = Annotated[str, BeforeValidator(post_address)]
 
 
 class _Strict(BaseModel):

@@ -23,11 +23,11 @@ from config.sla_config import (
     build_on_call,
     build_tier_sla,
     calendar_problems,
+    post_address,
 )
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.intents import Priority
-from core.messages import Address
 from core.sla import Calendar, Targets, parse_duration
 from core.sla_plan import ON_CALL
 from core.tiers import COMMUNITY, Customer, Tier, TierDirectory, TierRule
@@ -66,18 +66,6 @@ def _platform_id(value: object) -> object:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _address(value: object) -> str:
-    if not isinstance(value, str):
-        raise _problem("address", "expected an address like console, slack:C0123ABC or discord:123456789")
-    try:
-        address = Address.parse(value)
-    except ValueError as exc:
-        raise _problem("address", str(exc)) from None
-    if (address.workspace or address.thread) and not address.channel:  # e.g. "slack:T1//1.2": nowhere to post
-        raise _problem("address", f"{value!r} is not an address to post to: it names no channel")
-    return str(address)
-
-
 def _identity(value: object) -> str:
     text = _platform_id(value)
     match = _IDENTITY.match(text.strip()) if isinstance(text, str) else None
@@ -97,7 +85,7 @@ def _empty_list(value: object) -> object:
 
 _Duration = Annotated[timedelta | None, BeforeValidator(_duration)]
 _Id = Annotated[str, BeforeValidator(_platform_id), Field(min_length=1)]
-_Address = Annotated[str, BeforeValidator(_address)]
+_Address = Annotated[str, BeforeValidator(post_address)]
 _Identity = Annotated[str, BeforeValidator(_identity)]
 _Platform = Annotated[str, BeforeValidator(_lower), Field(pattern=_PLATFORM.pattern)]
 
