@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core.desk import Desk, actor_of
 from core.intents import Handling, Priority
@@ -23,6 +25,9 @@ from core.tickets import (
 )
 from core.understanding import Understanding
 from core.wording import acknowledgement, extract
+
+if TYPE_CHECKING:
+    from core.tiers import Membership
 
 ANSWER_CHOICES = (
     Choice("Helpful", Action.HELPFUL),
@@ -112,21 +117,7 @@ class Conversation:
             return Reply(ReplyKind.INFO, refusal, choices=OFFER_TICKET, intent=intent)
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, base)
-        now = d.clock.now()
-        due = deadlines(member.tier.targets, priority, now)
-        draft = NewTicket(
-            customer=member.customer,
-            tier=member.tier.name,
-            address=message.address,
-            requester_id=message.author.id,
-            requester_name=message.author.name,
-            subject=_subject(subject),
-            intent=intent,
-            priority=priority,
-            created_at=now,
-            first_response_due=due.first_response,
-            resolution_due=due.resolution,
-        )
+        draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
         ticket = await d.store.open_ticket(draft, actor_of(message))
         ack = acknowledgement(ticket, member.tier, category)
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
@@ -264,6 +255,26 @@ class Conversation:
             citation=reply.citation,
             ticket=ticket,
         )
+
+
+def ticket_draft(
+    message: IncomingMessage, member: Membership, priority: Priority, subject: str, intent: str | None, now: datetime
+) -> NewTicket:
+    """The ticket a message's author opens now, with the deadlines their tier promises at ``priority``."""
+    due = deadlines(member.tier.targets, priority, now)
+    return NewTicket(
+        customer=member.customer,
+        tier=member.tier.name,
+        address=message.address,
+        requester_id=message.author.id,
+        requester_name=message.author.name,
+        subject=subject,
+        intent=intent,
+        priority=priority,
+        created_at=now,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
+    )
 
 
 def _subject(text: str) -> str:

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from core.conversation import BOT_ID, SUBJECT_CHARS
+from core.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
 from core.desk import actor_of
 from core.intents import Priority
 from core.messages import Citation, Reply, ReplyKind
-from core.sla import deadlines
-from core.tickets import ConversationMessage, NewTicket, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
+from core.tickets import ConversationMessage, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
 from core.wording import extract
 
 if TYPE_CHECKING:
@@ -87,21 +86,8 @@ class IssueDesk:
         if ticket is not None:
             return Triage(ticket, kind, ticket.priority, answer, opened=False)
         await d.store.record_message(self._kept(message, understanding))
-        now = d.clock.now()
-        due = deadlines(member.tier.targets, priority, now)
-        draft = NewTicket(
-            customer=member.customer,
-            tier=member.tier.name,
-            address=message.address,
-            requester_id=message.author.id,
-            requester_name=message.author.name,
-            subject=_subject(title),
-            intent=understanding.prediction.intent,
-            priority=priority,
-            created_at=now,
-            first_response_due=due.first_response,
-            resolution_due=due.resolution,
-        )
+        intent = understanding.prediction.intent
+        draft = ticket_draft(message, member, priority, _subject(title), intent, d.clock.now())
         ticket = await d.store.open_ticket(draft, actor_of(message))
         if answer is not None:
             await d.store.record_message(self._bot(message.address, answer, ticket.number))
