@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 
 from config.tiers import load_tiers
-from core.sla_service import TierPlanner
-from core.store import create_engine_for, upgrade_schema
+from core.sla.planner import TierPlanner
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
 from tests import postgres
 from tests.integration.test_sla_scale_out import check_exactly_once
 from tests.scale_worker import DUE_PER_TICKET, TIERS, opened_two_hours_ago, populate

@@ -26,15 +26,15 @@ from sqlalchemy import insert, select
 from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.escalation import EscalationWorker
-from core.intents import Priority
 from core.messages import Address, Outbound
-from core.sla_service import TierPlanner
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.sla.planner import TierPlanner
+from core.sla.worker import EscalationWorker
 from core.store import rows as row_values
-from core.store.engine import writer
+from core.store.engine import create_engine_for, sqlite_url, writer
+from core.store.migrate import upgrade_schema
 from core.store.schema import sla_timers, ticket_events, tickets
-from core.tickets import NewTicket, Ticket, TicketEvent
+from core.store.sql_store import SqlTicketStore, sql_stores
+from core.tickets.records import NewTicket, Priority, Ticket, TicketEvent
 
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 PAID = ("professional", "enterprise", "white-glove")
@@ -120,7 +120,7 @@ async def main(count: int, ticks: int) -> None:
             # The earliest warning is 75% of white-glove critical's 1 h after its opening; START - 1 min is quiet.
             clock = ManualClock(START - timedelta(hours=10, minutes=1))
             notifier = CountingNotifier()
-            worker = EscalationWorker(store, tiers, notifier, clock, batch=500)
+            worker = EscalationWorker(sql_stores(engine), tiers, notifier, clock, batch=500)
             await worker.run_once()  # warm the connection pool and the fingerprint check
             tracemalloc.start()
             idle = await _timed(worker, ticks)

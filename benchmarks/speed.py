@@ -30,8 +30,8 @@ import numpy.typing as npt
 from bots.bootstrap import SAMPLE_KB, build_embedder
 from config.intents import load_intents
 from config.settings import Settings, load_settings
-from core.classifier import IntentClassifier, train_head
 from core.ports import Chunk, KnowledgeIndex, SearchHit, Vectors
+from core.understanding.classifier import IntentClassifier, train_head
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions, build_index
 from kb_index.ingest import ingest_path

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.intents import Priority
 from core.messages import Address
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
-from core.tickets import NewTicket
+from core.store.engine import create_engine_for, sqlite_url
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import NewTicket, Priority
 from tests import postgres
 
 ENV_URL = "HELPLINE_BENCH_POSTGRES_URL"

@@ -28,7 +28,7 @@ import httpx
 from sqlalchemy import func, select
 
 from bots.github.translate import sign
-from core.store import create_engine_for, sqlite_url
+from core.store.engine import create_engine_for, sqlite_url
 from core.store.schema import tickets
 from tests import postgres
 from tests.e2e.test_serve import HELPLINE, Served, clean_env, free_port

@@ -17,16 +17,20 @@ import kb_index
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
-from core.classifier import IntentClassifier, train_head
 from core.clock import SystemClock
-from core.desk import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators, SupportDesk
-from core.escalation import EscalationWorker
-from core.intents import IntentCatalog
-from core.ports import Clock, Embedder, Notifier, TicketStore
+from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
+from core.desk.pipeline import SupportDesk
+from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from core.sla.worker import EscalationWorker
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import sql_stores
+from core.stores import Stores
 from core.tiers import TierDirectory
-from core.understanding import Understander
+from core.understanding.classifier import IntentClassifier, train_head
+from core.understanding.intents import IntentCatalog
+from core.understanding.understander import Understander
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
@@ -120,7 +124,7 @@ class System:
 
     desk: SupportDesk
     worker: EscalationWorker
-    store: TicketStore
+    stores: Stores
     engine: AsyncEngine | None
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
 
@@ -130,8 +134,8 @@ class System:
             await self.engine.dispose()
 
 
-async def open_store(settings: Settings) -> tuple[TicketStore, AsyncEngine]:
-    """The ticket store at the configured database URL, migrated to the current schema."""
+async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
+    """The store ports on the database at the configured database URL, migrated to the current schema."""
     url = settings.database_url()
     if url.startswith("sqlite") and not settings.support.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +145,7 @@ async def open_store(settings: Settings) -> tuple[TicketStore, AsyncEngine]:
     except Exception:
         await engine.dispose()
         raise
-    return SqlTicketStore(engine), engine
+    return sql_stores(engine), engine
 
 
 async def build_system(
@@ -153,7 +157,7 @@ async def build_system(
     catalog: IntentCatalog | None = None,
     knowledge: KnowledgeEditor | None = None,
     tiers: TierDirectory | None = None,
-    store: TicketStore | None = None,
+    stores: Stores | None = None,
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
@@ -161,14 +165,14 @@ async def build_system(
         parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
     engine = None
-    if store is None:
-        store, engine = await open_store(settings)
+    if stores is None:
+        stores, engine = await open_stores(settings)
     clock = clock or SystemClock()
     desk = Desk(
         understander=understander,
         catalog=catalog,
         tiers=tiers,
-        store=store,
+        stores=stores,
         notifier=notifier,
         clock=clock,
         knowledge=knowledge,
@@ -179,6 +183,6 @@ async def build_system(
             ticket_window=settings.support.ticket_window_duration(),
         ),
     )
-    pruner = DeliveryPruner(store, clock, settings.support.delivery_retention_duration())
-    worker = EscalationWorker(store, tiers, notifier, clock, pruner=pruner)
-    return System(SupportDesk(desk), worker, store, engine, knowledge)
+    pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    return System(SupportDesk(desk), worker, stores, engine, knowledge)

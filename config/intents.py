@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
-from core.intents import OUT_OF_SCOPE, Handling, IntentCatalog, IntentSpec, Priority
+from core.tickets.records import Priority
+from core.understanding.intents import OUT_OF_SCOPE, Handling, IntentCatalog, IntentSpec
 
 
 class _IntentModel(BaseModel):

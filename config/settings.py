@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
-from core.sla import parse_duration
+from core.sla.deadlines import parse_duration
 from core.store.engine import DatabaseUrlError, async_database_url
 
 CONFIG_DIR = Path(__file__).resolve().parent

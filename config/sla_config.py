@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from core.calendars import WEEKDAYS, BusinessCalendar, Opening, parse_opening
 from core.messages import Address, Mention
-from core.oncall import OnCall, Shift
-from core.sla import WALL_CLOCK, Calendar, parse_duration
-from core.sla_plan import ON_CALL, EscalationLevel, TierSla
+from core.sla.calendars import WEEKDAYS, BusinessCalendar, Opening, parse_opening
+from core.sla.deadlines import WALL_CLOCK, Calendar, parse_duration
+from core.sla.oncall import OnCall, Shift
+from core.sla.plan import ON_CALL, EscalationLevel, TierSla
 
 ALWAYS_OPEN = "24x7"
 

@@ -27,9 +27,9 @@ from config.sla_config import (
 )
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
-from core.intents import Priority
-from core.sla import Calendar, Targets, parse_duration
-from core.sla_plan import ON_CALL
+from core.sla.deadlines import Calendar, Targets, parse_duration
+from core.sla.plan import ON_CALL
+from core.tickets.records import Priority
 from core.tiers import COMMUNITY, Customer, Tier, TierDirectory, TierRule
 
 _TIER_NAME = re.compile(r"^[a-z][a-z0-9-]*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from core.ports import Clock, TicketStore
+from core.ports import Clock, Deliveries
 
 log = logging.getLogger("helpline.retention")
 
@@ -20,7 +20,7 @@ class DeliveryPruner:
 
     def __init__(
         self,
-        store: TicketStore,
+        store: Deliveries,
         clock: Clock,
         keep: timedelta = DEFAULT_DELIVERY_RETENTION,
         every: timedelta = PRUNE_EVERY,

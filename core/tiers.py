@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from core.intents import Priority
 from core.messages import IncomingMessage
-from core.oncall import OnCall
-from core.sla import Calendar, Targets
-from core.sla_plan import TierSla
+from core.sla.deadlines import Calendar, Targets
+from core.sla.oncall import OnCall
+from core.sla.plan import TierSla
+from core.tickets.records import Priority
 
 COMMUNITY = "community"
 
@@ -31,7 +31,7 @@ class Tier:
     def __post_init__(self) -> None:
         # A tier built in code with just an escalation target escalates to it, as before chains existed.
         if not self.sla.chain and self.escalation_target is not None:
-            from core.sla_plan import ON_CALL, EscalationLevel
+            from core.sla.plan import ON_CALL, EscalationLevel
 
             level = EscalationLevel(self.escalation_contact, None, (ON_CALL,))
             object.__setattr__(self, "sla", replace(self.sla, chain=(level,)))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from core.intents import Priority
-from core.sla import describe_duration
-from core.tickets import Ticket
+from core.sla.deadlines import describe_duration
+from core.tickets.records import Priority, Ticket
 from core.tiers import Tier
 
 # Categories where the person who answers is an engineer rather than the support team at large.

@@ -9,17 +9,18 @@ from datetime import UTC, datetime, timedelta
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
-from core.classifier import EMPTY_PREDICTION, IntentPrediction
 from core.clock import ManualClock
-from core.desk import Desk, Moderators, SupportDesk
-from core.escalation import EscalationWorker
-from core.intents import IntentCatalog
+from core.desk.context import Desk, Moderators
+from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, IncomingMessage, Outbound, Reply
 from core.ports import Chunk, SearchHit
+from core.sla.worker import EscalationWorker
 from core.text import clean_message
 from core.tiers import Customer, TierDirectory
-from core.understanding import Understanding
-from tests.fakes import InMemoryTicketStore
+from core.understanding.classifier import EMPTY_PREDICTION, IntentPrediction
+from core.understanding.intents import IntentCatalog
+from core.understanding.understander import Understanding
+from tests.fakes import InMemoryTicketStore, stores_of
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -145,10 +146,10 @@ def make_harness(*, tier: str | None = None, store: InMemoryTicketStore | None =
         understander=KeywordUnderstander(catalog, RULES),
         catalog=catalog,
         tiers=tiers,
-        store=store,
+        stores=stores_of(store),
         notifier=notifier,
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
     )
-    worker = EscalationWorker(store, tiers, notifier, clock)
+    worker = EscalationWorker(stores_of(store), tiers, notifier, clock)
     return Harness(SupportDesk(desk), store, notifier, clock, worker, tiers)

@@ -12,22 +12,27 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from core.intents import Priority
+from core.jobs import JobQueue
 from core.messages import Address
-from core.ports import SlaPlanner, Vectors
+from core.ports import Vectors
+from core.sla.ports import SlaPlanner
 from core.store import rows
-from core.tickets import (
+from core.store.sql_store import SqlTicketStore
+from core.stores import Stores
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
     FirstResponse,
     NewTicket,
+    Priority,
     Ticket,
     TicketChange,
     TicketEvent,
     TicketNotFoundError,
     TicketStatus,
 )
+from tests.job_fakes import InMemoryJobQueue
 from tests.sla_fakes import InMemorySlaStore
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -304,3 +309,12 @@ def _by_time(messages: list[ConversationMessage]) -> list[ConversationMessage]:
 
 def _most_urgent_first(tickets: list[Ticket]) -> list[Ticket]:
     return sorted(tickets, key=lambda t: (t.priority.rank, t.created_at, t.number))
+
+
+def stores_of(store: Any, jobs: JobQueue | None = None) -> Stores:
+    """Every store port backed by one all-in-one store (the in-memory fake, or ``SqlTicketStore``)."""
+    return Stores(store, store, store, store, store, store, store, jobs or InMemoryJobQueue())
+
+
+# Either all-in-one store, for the contract tests that run on both (until each port has its own fake).
+AnyStore = InMemoryTicketStore | SqlTicketStore

@@ -22,20 +22,20 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, ins
 
 from config.tiers import load_tiers
 from core.clock import SystemClock
-from core.escalation import EscalationWorker
-from core.intents import Priority
 from core.messages import Address, Outbound
-from core.sla_service import TierPlanner
-from core.store import SqlTicketStore, create_engine_for
+from core.sla.planner import TierPlanner
+from core.sla.worker import EscalationWorker
 from core.store import rows as row_values
-from core.store.engine import writer
+from core.store.engine import create_engine_for, writer
 from core.store.schema import outbox, sla_timers, ticket_events, tickets
-from core.tickets import NewTicket, TicketEvent
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import NewTicket, Priority, TicketEvent
+from tests.fakes import stores_of
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from core.store.sla_rows import DueWork
+    from core.sla.records import DueWork
 
 # One 24x7 tier: a first-response warning (at 45 min) and one escalation level (at 1 h) are due for a ticket
 # opened two hours ago; the resolution clock (4 weeks) is nowhere near, so exactly two actions fire per ticket.
@@ -158,7 +158,7 @@ async def main(url: str, tiers_file: Path, lease: float, batch: int, hang: Path 
     store = HangingStore(engine, hang) if hang is not None else SqlTicketStore(engine)
     clock = SystemClock()
     worker = EscalationWorker(
-        store,
+        stores_of(store),
         load_tiers(tiers_file),
         TableNotifier(engine, f"pid {os.getpid()}"),
         clock,

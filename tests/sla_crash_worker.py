@@ -17,9 +17,11 @@ from sqlalchemy import text
 
 from config.tiers import load_tiers
 from core.clock import SystemClock
-from core.escalation import EscalationWorker
 from core.messages import Outbound
-from core.store import SqlTicketStore, create_engine_for, sqlite_url
+from core.sla.worker import EscalationWorker
+from core.store.engine import create_engine_for, sqlite_url
+from core.store.sql_store import SqlTicketStore
+from tests.fakes import stores_of
 
 
 class FileNotifier:
@@ -51,7 +53,13 @@ async def main(database: Path, tiers_file: Path, deliveries: Path) -> None:
     store = SqlTicketStore(engine)
     notifier = FileNotifier(deliveries)
     worker = EscalationWorker(
-        store, load_tiers(tiers_file), notifier, SystemClock(), batch=10, lease=timedelta(seconds=1), retry=timedelta()
+        stores_of(store),
+        load_tiers(tiers_file),
+        notifier,
+        SystemClock(),
+        batch=10,
+        lease=timedelta(seconds=1),
+        retry=timedelta(),
     )
     try:
         while await _left(engine):

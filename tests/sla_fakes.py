@@ -7,15 +7,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from core.sla_events import SLA_KINDS
-from core.sla_plan import ActionKey, ActionKind
+from core.sla.events import SLA_KINDS
+from core.sla.plan import ActionKey, ActionKind
+from core.sla.records import DueWork, OutboxItem, TimerRecord
 from core.store import rows
-from core.store.sla_rows import DueWork, OutboxItem, TimerRecord
-from core.tickets import Deadline, Escalation, Ticket, TicketChange, TicketEvent
+from core.tickets.records import Deadline, Escalation, Ticket, TicketChange, TicketEvent
 
 if TYPE_CHECKING:
     from core.messages import Outbound
-    from core.ports import SlaPlanner
+    from core.sla.ports import SlaPlanner
 
 
 @dataclass
@@ -160,7 +160,7 @@ class InMemorySlaStore:
             return
         queued.attempts, queued.lease_until = queued.attempts + 1, retry_at
         if queued.ticket is not None:
-            from core.store.sla_rows import reply_json
+            from core.store.outbox_json import reply_json
 
             payload = reply_json(queued.outbound.reply)
             self._events.append(rows.failed_notice_event(queued.ticket, now, payload, reason))

@@ -14,11 +14,11 @@ from bots.console.app import ConsoleChat, ConsoleNotifier, new_identity
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import ShiftedClock
-from core.desk import DeskPolicy
+from core.desk.context import DeskPolicy
 from core.errors import HelplineError
 from core.messages import CONSOLE, IncomingMessage
 from core.tiers import Customer
-from core.understanding import Understander, Understanding
+from core.understanding.understander import Understander, Understanding
 
 # Below this similarity a passage is shown as "related" rather than as the answer, and
 # below the second one it is not shown at all.

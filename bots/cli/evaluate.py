@@ -17,12 +17,12 @@ import typer
 from bots.bootstrap import build_embedder, index_options
 from bots.cli.common import settings_from
 from bots.cli.datafiles import load_labelled, load_qrels, load_queries
-from core.classifier import IntentClassifier, SoftmaxHead
 from core.errors import DataError
-from core.evaluation import choose_confidence_threshold, score_intents, score_retrieval
-from core.intents import OUT_OF_SCOPE
 from core.ports import Embedder, Vectors
 from core.text import clean_message
+from core.understanding.classifier import IntentClassifier, SoftmaxHead
+from core.understanding.evaluation import choose_confidence_threshold, score_intents, score_retrieval
+from core.understanding.intents import OUT_OF_SCOPE
 from kb_index.knowledge_base import KnowledgeBase
 
 app = typer.Typer(help="Measure Helpline on labelled public data.", no_args_is_help=True)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from config.settings import Settings
-    from core.understanding import Understanding
+    from core.understanding.understander import Understanding
 
 log = logging.getLogger("helpline.serve")
 

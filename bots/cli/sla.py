@@ -7,36 +7,36 @@ from typing import Annotated
 
 import typer
 
-from bots.bootstrap import open_store
+from bots.bootstrap import open_stores
 from bots.cli.common import echo_err, settings_from
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import SystemClock
-from core.sla_explain import explain_ticket
-from core.sla_service import TierPlanner
+from core.sla.explain import explain_ticket
+from core.sla.planner import TierPlanner
 
 app = typer.Typer(help="Explain and maintain SLA clocks.", no_args_is_help=True)
 
 
 async def _explain(settings: Settings, number: int) -> str | None:
     tiers = load_tiers(settings.support.tiers_file)
-    store, engine = await open_store(settings)
+    stores, engine = await open_stores(settings)
     try:
-        ticket = await store.get(number)
+        ticket = await stores.tickets.get(number)
         if ticket is None:
             return None
-        return await explain_ticket(store, tiers, ticket, SystemClock().now())
+        return await explain_ticket(stores, tiers, ticket, SystemClock().now())
     finally:
         await engine.dispose()
 
 
 async def _replan(settings: Settings) -> int:
     tiers = load_tiers(settings.support.tiers_file)
-    store, engine = await open_store(settings)
+    stores, engine = await open_stores(settings)
     try:
         planner = TierPlanner(tiers)
-        store.use_planner(planner)
-        return await store.replan(None, SystemClock().now(), planner.fingerprint)
+        stores.timers.use_planner(planner)
+        return await stores.timers.replan(None, SystemClock().now(), planner.fingerprint)
     finally:
         await engine.dispose()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.messages import CONSOLE, Address, Author, Choice, IncomingMessage, Reply
-from core.sla import parse_duration
+from core.sla.deadlines import parse_duration
 
 
 @dataclass(frozen=True)

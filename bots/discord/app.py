@@ -31,8 +31,8 @@ from bots.discord.translate import (
     without_mention,
 )
 from bots.discord.views import ChoiceButton, choice_view
-from core.commands import CommandError
-from core.desk import SupportDesk
+from core.desk.commands import CommandError
+from core.desk.pipeline import SupportDesk
 from core.messages import Action, Address, Choice, IncomingMessage, Outbound, Reply, ReplyKind
 from core.notify import UndeliverableError
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from core.commands import MAX_TICKET_NUMBER
+from core.desk.commands import MAX_TICKET_NUMBER
 
 RunCommand = Callable[[discord.Interaction, str, dict[str, object]], Awaitable[None]]
 TicketNumber = app_commands.Range[int, 1, MAX_TICKET_NUMBER]

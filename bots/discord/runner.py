@@ -12,7 +12,7 @@ import discord
 
 from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
 from config.settings import DiscordSettings
-from core.desk import SupportDesk
+from core.desk.pipeline import SupportDesk
 
 log = logging.getLogger("helpline.discord")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import discord
 
 from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
-from core.commands import CommandError
+from core.desk.commands import CommandError
 from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
 
 # Button custom ids: "helpline:" and a choice value such as "helpful" or "claim:12". Stable across

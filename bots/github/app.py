@@ -23,17 +23,16 @@ from bots.github.translate import (
     quiet,
     read_event,
 )
-from core.intents import Priority
-from core.issues import IssueDesk, IssueKind
+from core.desk.issues import IssueDesk, IssueKind
 from core.jobs import NewJob
 from core.messages import GITHUB, ReplyKind
-from core.tickets import TicketStatus
+from core.tickets.records import Priority, TicketStatus
 
 if TYPE_CHECKING:
     from bots.github.client import GitHubApi
     from config.settings import GitHubLabels, GitHubSettings
-    from core.desk import SupportDesk
-    from core.issues import Triage
+    from core.desk.issues import Triage
+    from core.desk.pipeline import SupportDesk
     from core.jobs import Job, JobQueue
 
 log = logging.getLogger("helpline.github")
@@ -114,7 +113,7 @@ class GitHubBot:
 
     async def resolved(self, number: int | None) -> bool:
         """True if ticket ``number`` exists and is resolved."""
-        ticket = await self.desk.desk.store.get(number) if number is not None else None
+        ticket = await self.desk.desk.stores.tickets.get(number) if number is not None else None
         return ticket is not None and not ticket.status.active
 
     async def _perform(self, actions: IssueActions) -> None:
@@ -171,7 +170,7 @@ class GitHubBot:
             await self._command(delivery, event, words)
             return
         d = self.desk.desk
-        ticket = await d.store.latest_ticket_for(issue.address)
+        ticket = await d.stores.tickets.latest_ticket_for(issue.address)
         author = event.author.login.lower() == issue.author.login.lower()
         if ticket is None or not (ticket.status.active or (author and ticket.status is TicketStatus.RESOLVED)):
             return  # no ticket, or a finished one: only its author's comment (which reopens it) matters
@@ -186,7 +185,7 @@ class GitHubBot:
     async def _command(self, delivery: str, event: Commented, words: str) -> None:
         issue, d = event.issue, self.desk.desk
         roles = await self._roles(issue.repo.full_name, event.author.login, TRIAGE_ROLES)
-        ticket = await d.store.latest_ticket_for(issue.address)
+        ticket = await d.stores.tickets.latest_ticket_for(issue.address)
         text = core_command(words, ticket.number) if ticket is not None else None
         if not roles:
             if not await self._first_refusal(issue.repo.full_name, issue.number, event.author.login):
@@ -196,7 +195,7 @@ class GitHubBot:
             answer = NO_TICKET
         elif text is None:
             answer = f"That is not a Helpline command for issues. Try: {COMMAND_USAGE}"
-        elif not await d.store.claim_delivery(GITHUB, f"command:{event.comment_id}", d.clock.now()):
+        elif not await d.stores.deliveries.claim_delivery(GITHUB, f"command:{event.comment_id}", d.clock.now()):
             return  # this very comment's command already ran (a retried job)
         else:
             replies = await self.desk.handle(comment_message(event, roles, text))
@@ -215,7 +214,9 @@ class GitHubBot:
         """True the first time today that ``login`` is refused a command on this issue."""
         d = self.desk.desk
         now = d.clock.now()
-        return await d.store.claim_delivery(GITHUB, f"refused:{repo}#{number}:{login.lower()}:{now:%Y-%m-%d}", now)
+        return await d.stores.deliveries.claim_delivery(
+            GITHUB, f"refused:{repo}#{number}:{login.lower()}:{now:%Y-%m-%d}", now
+        )
 
     async def _roles(self, repo: str, login: str, wanted: frozenset[str]) -> frozenset[str]:
         """The desk's moderator roles if ``login``'s role on ``repo`` is one of ``wanted``, else none."""

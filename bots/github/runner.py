@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
     from config.settings import GitHubSettings
-    from core.desk import SupportDesk
+    from core.desk.pipeline import SupportDesk
     from core.jobs import JobQueue
     from core.notify import RoutingNotifier
     from core.ports import Clock

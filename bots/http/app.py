@@ -12,8 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bots.adapters import AdapterStatus
-from core.escalation import EscalationWorker
 from core.ports import Clock
+from core.sla.worker import EscalationWorker
 
 
 def create_app(

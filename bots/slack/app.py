@@ -40,10 +40,12 @@ from bots.slack.translate import (
     render,
     settled,
 )
-from core.desk import SupportDesk, actor_of
+from core.desk.context import actor_of
+from core.desk.pipeline import SupportDesk
 from core.jobs import JobQueue
 from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
-from core.ports import Clock, TicketStore
+from core.ports import Clock
+from core.stores import Stores
 
 log = logging.getLogger("helpline.slack")
 
@@ -78,7 +80,7 @@ class SlackBot:
         self.desk = desk
         self.poster = poster
         self.options = options
-        self._store: TicketStore = desk.desk.store
+        self._stores: Stores = desk.desk.stores
         self._clock: Clock = desk.desk.clock
         self._staff = staff
         self._names = names
@@ -141,7 +143,7 @@ class SlackBot:
 
     async def _first_delivery(self, delivery_id: str) -> bool:
         # Durable: Slack retries an event it thinks was missed (Socket Mode without any retry header).
-        return await self._store.claim_delivery(SLACK, delivery_id, self._clock.now())
+        return await self._stores.deliveries.claim_delivery(SLACK, delivery_id, self._clock.now())
 
     async def _roles(self, user: str) -> frozenset[str]:
         return self.options.staff_roles if await self._staff.is_staff(user) else frozenset()
@@ -176,13 +178,13 @@ class SlackBot:
         if event.thread_ts is None:  # a new message in a channel: a question only in a support channel
             return in_support and not staff
         if staff:  # staff talk among themselves; in a ticket's thread they are the human response
-            return await self._store.active_ticket_for(address) is not None
+            return await self._stores.tickets.active_ticket_for(address) is not None
         if in_support:
             return True
         # Elsewhere, a thread Helpline already talks in (it was mentioned at its start).
         return (
-            await self._store.latest_ticket_for(address) is not None
-            or len(await self._store.conversation(address, limit=1)) > 0
+            await self._stores.tickets.latest_ticket_for(address) is not None
+            or len(await self._stores.conversations.conversation(address, limit=1)) > 0
         )
 
     async def _post_all(self, address: Address, replies: Sequence[Reply]) -> None:
@@ -220,7 +222,7 @@ class SlackBot:
             await _settle(respond, body, message.author.name)
 
     async def _assignee(self, number: int | None) -> str | None:
-        ticket = await self._store.get(number) if number is not None else None
+        ticket = await self._stores.tickets.get(number) if number is not None else None
         return ticket.assignee if ticket is not None else None
 
     async def _announce_claim(self, message: IncomingMessage, number: int, before: str | None, under: str) -> None:

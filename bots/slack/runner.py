@@ -24,7 +24,7 @@ from bots.slack.names import NameBook
 from bots.slack.outbox import ChannelPacer, NoticeOptions, SlackNotifier, SlackPoster, make_client
 from bots.slack.staff import StaffDirectory
 from config.settings import Settings
-from core.desk import SupportDesk
+from core.desk.pipeline import SupportDesk
 from core.errors import ConfigError
 from core.jobs import JobQueue
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_
 
-from core.intents import Priority
 from core.messages import Address, Citation
 from core.store.schema import DELIVERY_ID_LENGTH, PLATFORM_LENGTH
-from core.tickets import (
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
     NewTicket,
+    Priority,
     Role,
     Ticket,
     TicketChange,

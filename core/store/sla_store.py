@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, or_, select, update
 
-from core.sla_plan import ActionKey, ActionKind
+from core.sla.plan import ActionKey, ActionKind
+from core.sla.records import DueWork, OutboxItem, TimerRecord
 from core.store import rows
+from core.store.outbox_json import outbound_from, outbound_values
 from core.store.schema import outbox, sla_timers, store_meta, ticket_events, tickets
-from core.store.sla_rows import DueWork, OutboxItem, TimerRecord, outbound_from, outbound_values
-from core.tickets import TicketStatus
+from core.tickets.records import TicketStatus
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from core.messages import Outbound
-    from core.ports import SlaPlanner
-    from core.tickets import TicketChange, TicketEvent
+    from core.sla.ports import SlaPlanner
+    from core.tickets.records import TicketChange, TicketEvent
 
 FINGERPRINT = "sla_fingerprint"
 _ACTIVE = tickets.c.status.not_in([TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value])

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.intents import Priority
-from core.sla_events import SLA_KINDS
+from core.sla.events import SLA_KINDS
 from core.store import rows
 from core.store.engine import writer
+from core.store.job_queue import SqlJobQueue
 from core.store.schema import deflections, deliveries, escalations, messages, outbox, sla_timers, ticket_events, tickets
 from core.store.sla_store import SqlSlaStore
-from core.tickets import FirstResponse, TicketEvent, TicketNotFoundError, TicketStatus
+from core.stores import Stores
+from core.tickets.records import FirstResponse, Priority, TicketEvent, TicketNotFoundError, TicketStatus
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from core.messages import Address
-    from core.ports import SlaPlanner
-    from core.tickets import ConversationMessage, Escalation, NewTicket, Ticket, TicketChange
+    from core.sla.ports import SlaPlanner
+    from core.tickets.records import ConversationMessage, Escalation, NewTicket, Ticket, TicketChange
 
 _ACTIVE = tickets.c.status.not_in([TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value])
 _URGENCY = case({p.value: p.rank for p in Priority}, value=tickets.c.priority, else_=len(Priority))
@@ -330,3 +331,9 @@ def _check_belongs(number: int, event: TicketEvent, message: ConversationMessage
         raise ValueError(f"event for ticket #{event.ticket} passed to update of #{number}")
     if message is not None and message.ticket not in (None, number):
         raise ValueError(f"message of ticket #{message.ticket} passed to update of #{number}")
+
+
+def sql_stores(engine: AsyncEngine) -> Stores:
+    """Every store port on one database."""
+    store = SqlTicketStore(engine)
+    return Stores(store, store, store, store, store, store, store, SqlJobQueue(engine))

@@ -24,16 +24,20 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, GitHubSettings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk import Desk, Moderators, SupportDesk
-from core.escalation import EscalationWorker
+from core.desk.context import Desk, Moderators
+from core.desk.pipeline import SupportDesk
 from core.messages import CONSOLE, DISCORD, Address, Author, IncomingMessage, Reply
 from core.notify import RoutingNotifier
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.sla.worker import EscalationWorker
+from core.store.engine import create_engine_for, sqlite_url
 from core.store.job_queue import SqlJobQueue
-from core.tickets import Ticket
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import Ticket
 from core.tiers import TierDirectory
 from tests.adapters.github_fake import FakeGitHub
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+from tests.fakes import stores_of
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "github"
 SECRET = "It's a Secret to Everybody"
@@ -158,11 +162,19 @@ async def make_world(
     tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     desk = SupportDesk(
-        Desk(KeywordUnderstander(catalog, RULES), catalog, tiers, store, notifier, clock, moderators=Moderators())
+        Desk(
+            KeywordUnderstander(catalog, RULES),
+            catalog,
+            tiers,
+            stores_of(store),
+            notifier,
+            clock,
+            moderators=Moderators(),
+        )
     )
     env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url, **(extra_env or {})}
     runner = GitHubRunner(desk, queue, settings, env, clock, notifier)
-    worker = EscalationWorker(store, tiers, notifier, clock)
+    worker = EscalationWorker(stores_of(store), tiers, notifier, clock)
     app = create_app(worker, clock, adapter_status(env), interval=60, routes=runner.routes)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     return World(http, fake, engine, store, queue, runner, desk, clock, console, db)

@@ -18,21 +18,21 @@ from bots.slack.runner import SlackCredentials, SlackRunner
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
 from config.tiers import load_tiers
-from core.calendars import parse_opening
 from core.clock import ManualClock
-from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
-from core.escalation import EscalationWorker
+from core.desk.context import Desk, MessageUnderstander, Moderators
+from core.desk.pipeline import SupportDesk
 from core.jobs import JobQueue
 from core.messages import SLACK
 from core.notify import RoutingNotifier
-from core.oncall import OnCall, Shift
-from core.ports import TicketStore
-from core.sla_plan import ON_CALL, EscalationLevel
+from core.sla.calendars import parse_opening
+from core.sla.oncall import OnCall, Shift
+from core.sla.plan import ON_CALL, EscalationLevel
+from core.sla.worker import EscalationWorker
 from core.tiers import TierDirectory, TierRule
-from core.understanding import Understanding
+from core.understanding.understander import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import AnyStore, InMemoryTicketStore, stores_of
 from tests.job_fakes import InMemoryJobQueue
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
@@ -97,7 +97,7 @@ class World:
     slack: FakeSlack
     runner: SlackRunner
     http: httpx.AsyncClient
-    store: TicketStore
+    store: AnyStore
     clock: ManualClock
     worker: EscalationWorker
     queue: JobQueue
@@ -144,7 +144,7 @@ async def make_world(
     socket_mode: bool = False,
     app_token: str = APP_TOKEN,
     directory: TierDirectory | None = None,
-    store: TicketStore | None = None,
+    store: AnyStore | None = None,
     queue: JobQueue | None = None,
     clock: ManualClock | None = None,
     **slack: Any,
@@ -161,7 +161,7 @@ async def make_world(
             understander=understander or KeywordUnderstander(catalog, RULES),
             catalog=catalog,
             tiers=directory,
-            store=store,
+            stores=stores_of(store),
             notifier=notifier,
             clock=clock,
             moderators=Moderators(frozenset({"moderator", "support"})),
@@ -172,7 +172,7 @@ async def make_world(
     credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
     runner = SlackRunner(desk, settings(**slack), credentials, queue)
     notifier.add(SLACK, runner.notifier)
-    worker = EscalationWorker(store, directory, notifier, clock)
+    worker = EscalationWorker(stores_of(store), directory, notifier, clock)
     app = create_app(worker, clock, [AdapterStatus(SLACK, True, "test")], interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     await runner.start()

@@ -18,13 +18,14 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk import Desk, MessageUnderstander, Moderators, SupportDesk
-from core.escalation import EscalationWorker
+from core.desk.context import Desk, MessageUnderstander, Moderators
+from core.desk.pipeline import SupportDesk
 from core.messages import DISCORD
 from core.notify import RoutingNotifier
-from core.tickets import TicketStatus
+from core.sla.worker import EscalationWorker
+from core.tickets.records import TicketStatus
 from core.tiers import TierDirectory, TierRule
-from core.understanding import Understanding
+from core.understanding.understander import Understanding
 from tests.adapters.discord_fake import (
     ANA,
     BOT,
@@ -41,7 +42,7 @@ from tests.adapters.discord_fake import (
     payload,
 )
 from tests.desk_fakes import RULES, START, KeywordUnderstander
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 pytestmark = pytest.mark.asyncio
 NO_PINGS: dict[str, Any] = {"parse": []}  # AllowedMentions.none(): no one, no role, no @everyone
@@ -91,7 +92,7 @@ async def _world(store: InMemoryTicketStore | None = None, **changes: Any) -> Wo
             understander=KeywordUnderstander(catalog, RULES),
             catalog=catalog,
             tiers=tiers,
-            store=store,
+            stores=stores_of(store),
             notifier=RoutingNotifier({DISCORD: notifier}),
             clock=clock,
             moderators=Moderators(frozenset({"moderator"})),
@@ -101,7 +102,7 @@ async def _world(store: InMemoryTicketStore | None = None, **changes: Any) -> Wo
     notifier.bot = bot
     fake = FakeDiscord(bot)
     await fake.start()
-    worker = EscalationWorker(store, tiers, RoutingNotifier({DISCORD: notifier}), clock)
+    worker = EscalationWorker(stores_of(store), tiers, RoutingNotifier({DISCORD: notifier}), clock)
     return World(fake, bot, store, clock, worker, desk, notifier)
 
 

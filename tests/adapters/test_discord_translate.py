@@ -19,7 +19,7 @@ from bots.discord.translate import (
     slash_to_text,
     target_channel,
 )
-from core.commands import CommandError, parse_command
+from core.desk.commands import CommandError, parse_command
 from core.messages import DISCORD, Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from tests.adapters.discord_fake import ANA, BOT, ENTERPRISE_ROLE, FORUM, GENERAL, GUILD, HELP, ON_CALL_ROLE, payload
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from core.tickets import Role, TicketStatus
+from core.tickets.records import Role, TicketStatus
 from tests.adapters.github_world import REPO, World, closed, comment, make_world, opened, payload
 
 pytestmark = pytest.mark.asyncio

@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 from core.jobs import JobStatus
-from core.tickets import TicketStatus
+from core.tickets.records import TicketStatus
 from tests.adapters.github_world import REPO, World, closed, make_world, opened, payload
 
 pytestmark = pytest.mark.asyncio

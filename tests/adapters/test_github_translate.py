@@ -21,7 +21,7 @@ from bots.github.translate import (
     sign,
     verify_signature,
 )
-from core.issues import IssueKind, kind_of
+from core.desk.issues import IssueKind, kind_of
 from core.messages import Address, Citation, Reply, ReplyKind
 from tests.adapters.github_world import payload
 from tests.desk_fakes import START
@@ -152,8 +152,8 @@ def test_rate_limit_answers_name_the_time_to_wait_until() -> None:
 
 
 def test_an_issue_is_a_bug_enhancement_question_or_about_the_docs() -> None:
-    from core.classifier import IntentPrediction
-    from core.understanding import Understanding
+    from core.understanding.classifier import IntentPrediction
+    from core.understanding.understander import Understanding
 
     def understood(intent: str | None, category: str | None) -> Understanding:
         return Understanding("x", False, IntentPrediction(intent, intent, 0.9, 0.5, "confident"), category, None, ())

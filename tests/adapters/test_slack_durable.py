@@ -13,8 +13,10 @@ from bots.slack.events import KEEP_DONE, LEASE, TIDY_EVERY, event_job
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE
 from core.jobs import JobStatus, NewJob
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.store.engine import create_engine_for, sqlite_url
 from core.store.job_queue import SqlJobQueue
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
 from tests.adapters.slack_world import ANA, GatedUnderstander, World, connect_message, make_world, shown, thread_reply
 from tests.desk_fakes import RULES, KeywordUnderstander

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import pytest_asyncio
 
-from core.tickets import TicketStatus
+from core.tickets.records import TicketStatus
 from tests.adapters.slack_fake import payload
 from tests.adapters.slack_world import (
     ANA,

@@ -28,7 +28,7 @@ from bots.slack.translate import (
     thread_ts_of,
     unescape,
 )
-from core.commands import Claim, parse_command
+from core.desk.commands import Claim, parse_command
 from core.messages import Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from core.tiers import home_of
 

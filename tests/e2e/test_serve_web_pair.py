@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from bots.github.translate import sign
-from core.store import create_engine_for
+from core.store.engine import create_engine_for
 from core.store.schema import tickets
 from tests.adapters.github_fake import FakeGitHub
 from tests.adapters.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers

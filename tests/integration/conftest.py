@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from core.ports import TicketStore
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
+from core.store.engine import create_engine_for, sqlite_url
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
 from tests import postgres
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import AnyStore, InMemoryTicketStore
 
 
 @pytest_asyncio.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TicketStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AnyStore]:
     """A fresh, empty store of each kind: every contract test runs on the fake, on SQLite and on PostgreSQL."""
     if request.param == "memory":
         yield InMemoryTicketStore()

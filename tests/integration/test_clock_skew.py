@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bots.cli import roles
-from core.store import create_engine_for, upgrade_schema
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
 
 pytestmark = pytest.mark.asyncio
 

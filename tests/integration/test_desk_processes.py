@@ -12,10 +12,14 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk import Desk, Moderators, SupportDesk
+from core.desk.context import Desk, Moderators
+from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, IncomingMessage, ReplyKind
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+from tests.fakes import stores_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -30,7 +34,7 @@ def desk_on(store: SqlTicketStore) -> SupportDesk:
             understander=KeywordUnderstander(catalog, RULES),
             catalog=catalog,
             tiers=load_tiers(DEFAULT_TIERS_FILE),
-            store=store,
+            stores=stores_of(store),
             notifier=RecordingNotifier(),
             clock=ManualClock(START),
             moderators=Moderators(frozenset({"moderator"})),

@@ -16,10 +16,10 @@ from bots.http.app import create_app
 from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.escalation import EscalationWorker
-from core.store.sla_rows import DueWork
+from core.sla.records import DueWork
+from core.sla.worker import EscalationWorker
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 INTERVAL = 60.0
@@ -66,7 +66,7 @@ class Server:
 def make_server() -> Server:
     """A real escalation worker over fakes, with a clock the test moves."""
     store, clock = BreakableStore(), ManualClock(START)
-    worker = EscalationWorker(store, load_tiers(DEFAULT_TIERS_FILE), RecordingNotifier(), clock)
+    worker = EscalationWorker(stores_of(store), load_tiers(DEFAULT_TIERS_FILE), RecordingNotifier(), clock)
     return Server(worker, store, clock)
 
 

@@ -13,10 +13,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.jobs import JobStatus, NewJob
-from core.store import create_engine_for, sqlite_url, upgrade_schema
-from core.store.engine import writer
+from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.job_queue import SqlJobQueue
-from core.store.migrate import alembic_config
+from core.store.migrate import alembic_config, upgrade_schema
 
 pytestmark = pytest.mark.asyncio
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bots.bootstrap import SAMPLE_KB
-from core.evaluation import score_retrieval
+from core.understanding.evaluation import score_retrieval
 from kb_index.knowledge_base import KnowledgeBase
 
 pytestmark = pytest.mark.model

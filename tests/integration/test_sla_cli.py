@@ -8,27 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from bots.bootstrap import open_store
+from bots.bootstrap import open_stores
 from bots.cli import run
 from config.settings import load_settings
 from config.tiers import load_tiers
-from core.intents import Priority
 from core.messages import Address
-from core.sla_service import TierPlanner
-from core.tickets import NewTicket, TicketChange, TicketEvent, TicketStatus
+from core.sla.planner import TierPlanner
+from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 
 
 async def _seed() -> None:
     settings = load_settings(None)
-    store, engine = await open_store(settings)
+    stores, engine = await open_stores(settings)
     try:
-        store.use_planner(TierPlanner(load_tiers(settings.support.tiers_file)))
+        stores.timers.use_planner(TierPlanner(load_tiers(settings.support.tiers_file)))
         opened = datetime.now(UTC) - timedelta(hours=3)
         address = Address("slack", "T1", "C1", "1.1")
         draft = NewTicket("acme", "enterprise", address, "U1", "Ada", "down", None, Priority.HIGH, opened, None, None)
-        ticket = await store.open_ticket(draft, "slack:U1")
+        ticket = await stores.tickets.open_ticket(draft, "slack:U1")
         replied = TicketEvent(ticket.number, opened + timedelta(hours=1), "slack:UMO", "replied")
-        await store.update(ticket.number, TicketChange(status=TicketStatus.WAITING), replied)
+        await stores.tickets.update(ticket.number, TicketChange(status=TicketStatus.WAITING), replied)
     finally:
         await engine.dispose()
 

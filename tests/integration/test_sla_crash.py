@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 
 from config.tiers import load_tiers
-from core.intents import Priority
 from core.messages import Address
-from core.sla_service import TierPlanner
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
-from core.tickets import NewTicket
+from core.sla.planner import TierPlanner
+from core.store.engine import create_engine_for, sqlite_url
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import NewTicket, Priority
 
 ROOT = Path(__file__).resolve().parents[2]
 TIERS = """\

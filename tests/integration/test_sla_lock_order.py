@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.intents import Priority
 from core.messages import Address
-from core.sla_plan import ActionKey, ActionKind, DueAction
-from core.sla_service import SlaPlan
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
-from core.tickets import NewTicket, Ticket, TicketChange, TicketEvent
+from core.sla.plan import ActionKey, ActionKind, DueAction
+from core.sla.planner import SlaPlan
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import NewTicket, Priority, Ticket, TicketChange, TicketEvent
 
 pytestmark = pytest.mark.asyncio
 

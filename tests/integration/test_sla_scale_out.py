@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import func, select
 
 from config.tiers import load_tiers
-from core.sla_service import TierPlanner
-from core.store import create_engine_for, upgrade_schema
+from core.sla.planner import TierPlanner
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
 from core.store.schema import outbox, sla_timers, tickets
 from tests.scale_worker import DUE_PER_TICKET, TIERS, opened_two_hours_ago, populate, received
 

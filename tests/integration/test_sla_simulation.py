@@ -12,17 +12,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.calendars import BusinessCalendar, parse_opening
 from core.clock import ManualClock
-from core.escalation import EscalationWorker
-from core.intents import Priority
 from core.messages import Address
-from core.sla import WALL_CLOCK, Calendar, Targets
-from core.sla_plan import EscalationLevel, TierSla
-from core.tickets import NewTicket, TicketChange, TicketEvent, TicketStatus
+from core.sla.calendars import BusinessCalendar, parse_opening
+from core.sla.deadlines import WALL_CLOCK, Calendar, Targets
+from core.sla.plan import EscalationLevel, TierSla
+from core.sla.worker import EscalationWorker
+from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier, TierDirectory
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 from tests.sla_reference import PRIORITIES, Fired, RefCalendar, RefTier, SimTicket, reference, simulate, utc
 
 START = utc(2026, 3, 21)  # a Saturday; Berlin moves its clocks on Sunday 29 March
@@ -113,7 +112,7 @@ async def _apply(store: InMemoryTicketStore, numbers: dict[int, int], ticket: Si
 
 async def _engine(tickets: list[SimTicket], directory: TierDirectory) -> set[Fired]:
     store, clock = InMemoryTicketStore(), ManualClock(START)
-    worker = EscalationWorker(store, directory, RecordingNotifier(), clock, batch=100_000)
+    worker = EscalationWorker(stores_of(store), directory, RecordingNotifier(), clock, batch=100_000)
     timeline = sorted(((e.at, t.number, i) for t in tickets for i, e in enumerate(t.events)), key=lambda x: x[:2])
     by_number = {t.number: t for t in tickets}
     numbers: dict[int, int] = {}

@@ -21,17 +21,17 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from core.intents import Priority
 from core.messages import Address
-from core.store import SqlTicketStore, create_engine_for, sqlite_url, upgrade_schema
-from core.store.engine import writer
-from core.store.migrate import alembic_config
+from core.store.engine import create_engine_for, sqlite_url, writer
+from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import deflections, metadata
-from core.tickets import (
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
     NewTicket,
+    Priority,
     Role,
     TicketChange,
     TicketEvent,

@@ -13,14 +13,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import pytest_asyncio
 
-from core.intents import Priority
 from core.messages import Address
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
-from core.tickets import (
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
     NewTicket,
+    Priority,
     Role,
     TicketChange,
     TicketEvent,

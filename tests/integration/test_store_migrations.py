@@ -16,13 +16,13 @@ from sqlalchemy import event, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.intents import Priority
 from core.messages import Address
-from core.store import SqlTicketStore, create_engine_for, rows, upgrade_schema
-from core.store.engine import writer
-from core.store.migrate import alembic_config
+from core.store import rows
+from core.store.engine import create_engine_for, writer
+from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import escalations, messages, ticket_events, tickets
-from core.tickets import ConversationMessage, NewTicket, Role, TicketEvent
+from core.store.sql_store import SqlTicketStore
+from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketEvent
 
 pytestmark = pytest.mark.asyncio
 

@@ -1,4 +1,4 @@
-"""Contract tests for the ``TicketStore`` port, run on the in-memory fake and on SQLite alike."""
+"""Contract tests for the ``AnyStore`` port, run on the in-memory fake and on SQLite alike."""
 
 from __future__ import annotations
 
@@ -6,21 +6,21 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from core.intents import Priority
 from core.messages import Address, Citation
-from core.ports import TicketStore
-from core.tickets import (
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
     FirstResponse,
     NewTicket,
+    Priority,
     Role,
     TicketChange,
     TicketEvent,
     TicketNotFoundError,
     TicketStatus,
 )
+from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,7 +59,7 @@ def message(
     return ConversationMessage(address, "U1", "Ada", role, text, at, raw=text.encode(), external_id=external_id)
 
 
-async def test_numbers_start_at_one_and_increase(store: TicketStore) -> None:
+async def test_numbers_start_at_one_and_increase(store: AnyStore) -> None:
     opened = [await store.open_ticket(draft(created=T0 + timedelta(minutes=i)), "helpline") for i in range(3)]
     assert [t.number for t in opened] == [1, 2, 3]
     first = opened[0]
@@ -74,7 +74,7 @@ async def test_numbers_start_at_one_and_increase(store: TicketStore) -> None:
     assert await store.events(1) == [TicketEvent(1, T0, "helpline", "opened", "priority medium, tier pro")]
 
 
-async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: TicketStore) -> None:
+async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: AnyStore) -> None:
     assert await store.record_message(message("hello", at=T0))
     assert await store.record_message(message("builds fail", at=T0 + timedelta(seconds=5)))
     assert await store.record_message(message("elsewhere", address=OTHER))
@@ -91,13 +91,13 @@ async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: Tic
     assert len(await store.messages(ticket.number)) == 2
 
 
-async def test_conversation_returns_the_latest_messages_oldest_first(store: TicketStore) -> None:
+async def test_conversation_returns_the_latest_messages_oldest_first(store: AnyStore) -> None:
     for i in range(5):
         await store.record_message(message(f"m{i}", at=T0 + timedelta(seconds=i)))
     assert [m.text for m in await store.conversation(THREAD, limit=3)] == ["m2", "m3", "m4"]
 
 
-async def test_a_platform_id_is_kept_once(store: TicketStore) -> None:
+async def test_a_platform_id_is_kept_once(store: AnyStore) -> None:
     assert await store.record_message(message("first", external_id="M1"))
     assert not await store.record_message(message("again", external_id="M1", at=T0 + timedelta(seconds=1)))
     assert await store.record_message(message("same id, other platform", address=Address("discord"), external_id="M1"))
@@ -107,7 +107,7 @@ async def test_a_platform_id_is_kept_once(store: TicketStore) -> None:
     assert (await store.conversation(THREAD))[0].external_id == "M1"
 
 
-async def test_update_applies_fields_event_and_message_together(store: TicketStore) -> None:
+async def test_update_applies_fields_event_and_message_together(store: AnyStore) -> None:
     await store.open_ticket(draft(), "helpline")
     at = T0 + timedelta(minutes=10)
     reply = message("on it", at=at, role=Role.AGENT, external_id="A1")
@@ -135,7 +135,7 @@ async def test_update_applies_fields_event_and_message_together(store: TicketSto
     assert (reopened.resolved_at, reopened.status, reopened.assignee) == (None, TicketStatus.OPEN, "bob")
 
 
-async def test_update_of_an_unknown_ticket_raises_and_writes_nothing(store: TicketStore) -> None:
+async def test_update_of_an_unknown_ticket_raises_and_writes_nothing(store: AnyStore) -> None:
     await store.open_ticket(draft(), "helpline")
     with pytest.raises(TicketNotFoundError) as raised:
         await store.update(7, TicketChange(assignee="bob"), TicketEvent(7, T0, "bob", "claimed"), message("x"))
@@ -147,7 +147,7 @@ async def test_update_of_an_unknown_ticket_raises_and_writes_nothing(store: Tick
         await store.add_event(TicketEvent(7, T0, "bob", "note"))
 
 
-async def test_add_event_is_logged_in_time_order(store: TicketStore) -> None:
+async def test_add_event_is_logged_in_time_order(store: AnyStore) -> None:
     await store.open_ticket(draft(), "helpline")
     await store.add_event(TicketEvent(1, T0 + timedelta(minutes=5), "helpline", "notify_failed", "slack down"))
     events = await store.events(1)
@@ -157,7 +157,7 @@ async def test_add_event_is_logged_in_time_order(store: TicketStore) -> None:
     ]
 
 
-async def test_list_is_most_urgent_first_with_filters(store: TicketStore) -> None:
+async def test_list_is_most_urgent_first_with_filters(store: AnyStore) -> None:
     minute = timedelta(minutes=1)
     plan = [(Priority.LOW, 0), (Priority.CRITICAL, 3), (Priority.HIGH, 1), (Priority.CRITICAL, 2), (Priority.MEDIUM, 4)]
     for priority, offset in plan:
@@ -174,7 +174,7 @@ async def test_list_is_most_urgent_first_with_filters(store: TicketStore) -> Non
     assert await store.list_tickets(assignee="carol") == []
 
 
-async def test_overdue_selects_missed_promises_only(store: TicketStore) -> None:
+async def test_overdue_selects_missed_promises_only(store: AnyStore) -> None:
     hour, now = timedelta(hours=1), T0 + timedelta(hours=5)
     await store.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h")  # 1: unanswered
     await store.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h")  # 2: answered
@@ -189,7 +189,7 @@ async def test_overdue_selects_missed_promises_only(store: TicketStore) -> None:
     assert [t.number for t in await store.overdue(now)] == [1, 3]
 
 
-async def test_active_and_latest_ticket_of_a_thread(store: TicketStore) -> None:
+async def test_active_and_latest_ticket_of_a_thread(store: AnyStore) -> None:
     await store.open_ticket(draft(), "h")
     await store.update(1, TicketChange(status=TicketStatus.RESOLVED), TicketEvent(1, T0, "bob", "resolved"))
     await store.open_ticket(draft(), "h")
@@ -204,7 +204,7 @@ async def test_active_and_latest_ticket_of_a_thread(store: TicketStore) -> None:
     assert await store.latest_ticket_for(Address("github", "org/repo", "issues", "9")) is None
 
 
-async def test_an_escalation_is_claimed_once_per_ticket_deadline_and_level(store: TicketStore) -> None:
+async def test_an_escalation_is_claimed_once_per_ticket_deadline_and_level(store: AnyStore) -> None:
     await store.open_ticket(draft(), "h")
     first = Escalation(1, Deadline.FIRST_RESPONSE, 1, "#support-leads", T0 + timedelta(hours=1))
     assert await store.claim_escalation(first)
@@ -228,7 +228,7 @@ async def test_an_escalation_is_claimed_once_per_ticket_deadline_and_level(store
         await store.claim_escalation(Escalation(9, Deadline.MANUAL, 1, "#x", T0))
 
 
-async def test_a_released_escalation_can_be_claimed_again(store: TicketStore) -> None:
+async def test_a_released_escalation_can_be_claimed_again(store: AnyStore) -> None:
     await store.open_ticket(draft(), "h")
     escalation = Escalation(1, Deadline.RESOLUTION, 1, "#support-leads", T0 + timedelta(hours=1))
     assert await store.claim_escalation(escalation)
@@ -241,7 +241,7 @@ async def test_a_released_escalation_can_be_claimed_again(store: TicketStore) ->
     assert await store.escalations(1) == [escalation]
 
 
-async def test_statistics_inputs(store: TicketStore) -> None:
+async def test_statistics_inputs(store: AnyStore) -> None:
     await store.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
     await store.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
     await store.open_ticket(draft(tier="free", priority=Priority.LOW, first_response_due=None), "h")
@@ -261,7 +261,7 @@ async def test_statistics_inputs(store: TicketStore) -> None:
     assert await store.deflection_count() == 2
 
 
-async def test_times_come_back_aware_in_utc(store: TicketStore) -> None:
+async def test_times_come_back_aware_in_utc(store: AnyStore) -> None:
     india = timezone(timedelta(hours=5, minutes=30))
     local = datetime(2026, 3, 2, 14, 30, 15, 123456, tzinfo=india)
     ticket = await store.open_ticket(draft(created=local, first_response_due=local + timedelta(hours=1)), "h")
@@ -276,7 +276,7 @@ async def test_times_come_back_aware_in_utc(store: TicketStore) -> None:
     assert ticket == stored
 
 
-async def test_odd_bytes_and_long_texts_round_trip_exactly(store: TicketStore) -> None:
+async def test_odd_bytes_and_long_texts_round_trip_exactly(store: AnyStore) -> None:
     raw = b"\x00nul \xff\xfe not utf-8 \xed\xa0\x80 lone surrogate"
     long_text = "ünïcode 🚀 " * 10_000
     citation = Citation("Refunds", "https://docs.example/refunds")

@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from core.ports import TicketStore
-from core.store import SqlTicketStore, create_engine_for, upgrade_schema
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import SqlTicketStore
+from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -17,21 +19,21 @@ EVENT = "Ev0123456789"
 DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
 
 
-async def test_a_delivery_is_claimed_once(store: TicketStore) -> None:
+async def test_a_delivery_is_claimed_once(store: AnyStore) -> None:
     assert await store.claim_delivery("slack", EVENT, T0)
     assert not await store.claim_delivery("slack", EVENT, T0)
     assert not await store.claim_delivery("slack", EVENT, T0 + timedelta(minutes=5))  # a later retry
     assert await store.claim_delivery("slack", "Ev0123456790", T0)
 
 
-async def test_the_same_id_on_another_platform_is_another_delivery(store: TicketStore) -> None:
+async def test_the_same_id_on_another_platform_is_another_delivery(store: AnyStore) -> None:
     assert await store.claim_delivery("github", DELIVERY, T0)
     assert await store.claim_delivery("slack", DELIVERY, T0)
     assert not await store.claim_delivery("github", DELIVERY, T0)
     assert not await store.claim_delivery("slack", DELIVERY, T0)
 
 
-async def test_forgetting_removes_only_older_claims_which_can_then_be_claimed_again(store: TicketStore) -> None:
+async def test_forgetting_removes_only_older_claims_which_can_then_be_claimed_again(store: AnyStore) -> None:
     assert await store.forget_deliveries(T0) == 0
     await store.claim_delivery("slack", "early", T0)
     await store.claim_delivery("github", "early", T0 + timedelta(minutes=30))
@@ -47,12 +49,12 @@ async def test_forgetting_removes_only_older_claims_which_can_then_be_claimed_ag
     assert not await store.claim_delivery("slack", "late", T0 + timedelta(hours=3))
 
 
-async def test_concurrent_claims_of_one_delivery_let_exactly_one_through(store: TicketStore) -> None:
+async def test_concurrent_claims_of_one_delivery_let_exactly_one_through(store: AnyStore) -> None:
     outcomes = await asyncio.gather(*(store.claim_delivery("slack", EVENT, T0) for _ in range(5)))
     assert sorted(outcomes) == [False, False, False, False, True]
 
 
-async def test_ids_the_store_cannot_hold_whole_are_refused_not_cut(store: TicketStore) -> None:
+async def test_ids_the_store_cannot_hold_whole_are_refused_not_cut(store: AnyStore) -> None:
     longest = "x" * 255
     with pytest.raises(ValueError, match="1 to 255 characters, got 256"):
         await store.claim_delivery("github", longest + "y", T0)

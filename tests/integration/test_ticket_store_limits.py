@@ -1,4 +1,4 @@
-"""Contract tests for ``TicketStore.tickets_opened_by`` (the ticket limit), on the in-memory fake and SQLite."""
+"""Contract tests for ``AnyStore.tickets_opened_by`` (the ticket limit), on the in-memory fake and SQLite."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from core.intents import Priority
 from core.messages import Address
-from core.ports import TicketStore
-from core.tickets import NewTicket, TicketChange, TicketEvent, TicketStatus
+from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
+from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -18,14 +17,14 @@ SLACK = Address("slack", "T1", "C1", "1700000000.1")
 DISCORD = Address("discord", "G1", "help", "42")
 
 
-async def open_at(store: TicketStore, minutes: float, *, requester: str = "U1", address: Address = SLACK) -> int:
+async def open_at(store: AnyStore, minutes: float, *, requester: str = "U1", address: Address = SLACK) -> int:
     """Open a ticket by ``requester`` at ``address``, ``minutes`` after T0; its number."""
     created = T0 + timedelta(minutes=minutes)
     draft = NewTicket("acme", "pro", address, requester, "Ada", "Builds fail", None, Priority.LOW, created, None, None)
     return (await store.open_ticket(draft, "helpline")).number
 
 
-async def test_only_this_requesters_tickets_on_this_platform_count(store: TicketStore) -> None:
+async def test_only_this_requesters_tickets_on_this_platform_count(store: AnyStore) -> None:
     mine = await open_at(store, 1)
     await open_at(store, 2, requester="U2")
     await open_at(store, 3, address=DISCORD)  # the same id on another platform is another person
@@ -36,7 +35,7 @@ async def test_only_this_requesters_tickets_on_this_platform_count(store: Ticket
     assert await store.tickets_opened_by("github", "U1", T0) == []
 
 
-async def test_since_is_inclusive_and_results_are_oldest_first(store: TicketStore) -> None:
+async def test_since_is_inclusive_and_results_are_oldest_first(store: AnyStore) -> None:
     late = await open_at(store, 9)
     early = await open_at(store, 5)
     await open_at(store, 1)
@@ -46,7 +45,7 @@ async def test_since_is_inclusive_and_results_are_oldest_first(store: TicketStor
     assert await store.tickets_opened_by("slack", "U1", T0 + timedelta(minutes=9, microseconds=1)) == []
 
 
-async def test_resolved_tickets_still_count_and_since_may_be_in_any_zone(store: TicketStore) -> None:
+async def test_resolved_tickets_still_count_and_since_may_be_in_any_zone(store: AnyStore) -> None:
     number = await open_at(store, 0)
     at = T0 + timedelta(minutes=1)
     event = TicketEvent(number, at, "bob", "resolved")

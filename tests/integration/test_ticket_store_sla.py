@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from core.intents import Priority
 from core.messages import Address, Outbound, Reply, ReplyKind
-from core.ports import TicketStore
-from core.sla_plan import ActionKey, ActionKind, DueAction
-from core.sla_service import SlaPlan
-from core.store import create_engine_for, sqlite_url, upgrade_schema
+from core.sla.plan import ActionKey, ActionKind, DueAction
+from core.sla.planner import SlaPlan
+from core.store.engine import create_engine_for, sqlite_url
+from core.store.migrate import upgrade_schema
 from core.store.schema import sla_timers
-from core.tickets import NewTicket, Ticket, TicketChange, TicketEvent
+from core.tickets.records import NewTicket, Priority, Ticket, TicketChange, TicketEvent
+from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -63,7 +63,7 @@ def notice(text: str) -> Outbound:
     return Outbound(Address("slack", channel="CTEAM"), Reply(ReplyKind.WARNING, text, ticket=1))
 
 
-async def test_opening_plans_timers_and_derived_deadlines(store: TicketStore) -> None:
+async def test_opening_plans_timers_and_derived_deadlines(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     ticket = await store.open_ticket(draft(), "h")
     assert ticket.first_response_due == T0 + 2 * H
@@ -73,7 +73,7 @@ async def test_opening_plans_timers_and_derived_deadlines(store: TicketStore) ->
     ]
 
 
-async def test_claims_are_leased_earliest_first_and_exclusive(store: TicketStore) -> None:
+async def test_claims_are_leased_earliest_first_and_exclusive(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     for minutes in (10, 0):
         await store.open_ticket(draft(minutes), "h")
@@ -92,7 +92,7 @@ async def test_claims_are_leased_earliest_first_and_exclusive(store: TicketStore
     assert len(again) == 4
 
 
-async def test_completing_fires_once_with_its_notice_event_and_change(store: TicketStore) -> None:
+async def test_completing_fires_once_with_its_notice_event_and_change(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     await store.open_ticket(draft(), "h")
     [warning] = await store.claim_due(T0 + H, 10, "a", LEASE)
@@ -108,7 +108,7 @@ async def test_completing_fires_once_with_its_notice_event_and_change(store: Tic
     assert [e.kind for e in await store.events(1)] == ["opened", "sla_warning"]
 
 
-async def test_an_event_replans_pending_timers_and_keeps_fired_ones(store: TicketStore) -> None:
+async def test_an_event_replans_pending_timers_and_keeps_fired_ones(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     await store.open_ticket(draft(), "h")
     [warning] = await store.claim_due(T0 + H, 10, "a", LEASE)
@@ -119,14 +119,14 @@ async def test_an_event_replans_pending_timers_and_keeps_fired_ones(store: Ticke
     assert not await store.complete_due(escalation, "a", T0 + 2 * H)  # planned away while leased
 
 
-async def test_an_action_is_not_completed_before_it_is_due(store: TicketStore) -> None:
+async def test_an_action_is_not_completed_before_it_is_due(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     await store.open_ticket(draft(), "h")
     [warning] = await store.claim_due(T0 + H, 1, "a", LEASE)
     assert not await store.complete_due(warning, "a", T0 + H - timedelta(seconds=1))
 
 
-async def test_the_outbox_is_leased_marked_sent_and_retried_after_failures(store: TicketStore) -> None:
+async def test_the_outbox_is_leased_marked_sent_and_retried_after_failures(store: AnyStore) -> None:
     store.use_planner(TwoStepPlanner())
     await store.open_ticket(draft(), "h")
     for work in await store.claim_due(T0 + 2 * H, 10, "a", LEASE):
@@ -142,7 +142,7 @@ async def test_the_outbox_is_leased_marked_sent_and_retried_after_failures(store
     assert [item.sent_at for item in await store.outbox()] == [T0 + 2 * H, None]
 
 
-async def test_replan_covers_active_tickets_and_remembers_the_fingerprint(store: TicketStore) -> None:
+async def test_replan_covers_active_tickets_and_remembers_the_fingerprint(store: AnyStore) -> None:
     await store.open_ticket(draft(), "h")  # no planner yet: nothing planned
     assert await store.timers(1) == [] and await store.sla_fingerprint() is None
     store.use_planner(TwoStepPlanner())

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.calendars import BusinessCalendar, Opening, parse_opening
-from core.sla import WALL_CLOCK
+from core.sla.calendars import BusinessCalendar, Opening, parse_opening
+from core.sla.deadlines import WALL_CLOCK
 
 H = timedelta(hours=1)
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.classifier import IntentClassifier, SoftmaxHead, train_head
+from core.understanding.classifier import IntentClassifier, SoftmaxHead, train_head
 from tests.fakes import HashingEmbedder
 
 PAIRS = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.commands import (
+from core.desk.commands import (
     COMMAND_USAGE,
     MAX_TICKET_NUMBER,
     Claim,
@@ -25,7 +25,7 @@ from core.commands import (
     parse_command,
 )
 from core.errors import HelplineError
-from core.intents import Priority
+from core.tickets.records import Priority
 
 
 @pytest.mark.parametrize(

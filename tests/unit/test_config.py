@@ -7,7 +7,7 @@ import pytest
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, load_settings
 from core.errors import ConfigError
-from core.intents import Priority
+from core.tickets.records import Priority
 
 GOOD_INTENT = """
   - name: billing

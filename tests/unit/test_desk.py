@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.intents import Priority
 from core.messages import Action, Outbound, ReplyKind
-from core.tickets import Deadline, NewTicket, Role, Ticket, TicketStatus
+from core.tickets.records import Deadline, NewTicket, Priority, Role, Ticket, TicketStatus
 from tests.desk_fakes import START, make_harness
 from tests.fakes import InMemoryTicketStore
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.evaluation import choose_confidence_threshold, macro_f1, score_intents, score_retrieval
+from core.understanding.evaluation import choose_confidence_threshold, macro_f1, score_intents, score_retrieval
 
 
 def test_closed_set_scores() -> None:

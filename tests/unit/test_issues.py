@@ -6,10 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from core.intents import Priority
-from core.issues import IssueDesk, IssueKind
+from core.desk.issues import IssueDesk, IssueKind
 from core.messages import Address, Author, IncomingMessage, ReplyKind
-from core.tickets import Role, TicketStatus
+from core.tickets.records import Priority, Role, TicketStatus
 from core.tiers import Customer
 from tests.desk_fakes import make_harness
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.desk import Moderators
+from core.desk.context import Moderators
 from core.messages import Address, Author, IncomingMessage
 from core.tiers import TierRule
 

@@ -13,17 +13,19 @@ from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, load_setti
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.errors import ConfigError
-from core.escalation import EscalationWorker
 from core.retention import DEFAULT_DELIVERY_RETENTION, DeliveryPruner
+from core.sla.worker import EscalationWorker
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 pytestmark = pytest.mark.asyncio
 
 
 def worker(store: InMemoryTicketStore, clock: ManualClock, keep: timedelta = timedelta(days=7)) -> EscalationWorker:
     tiers = load_tiers(DEFAULT_TIERS_FILE)
-    return EscalationWorker(store, tiers, RecordingNotifier(), clock, pruner=DeliveryPruner(store, clock, keep))
+    return EscalationWorker(
+        stores_of(store), tiers, RecordingNotifier(), clock, pruner=DeliveryPruner(store, clock, keep)
+    )
 
 
 async def seen(store: InMemoryTicketStore, delivery: str, at: datetime) -> bool:
@@ -85,7 +87,7 @@ async def test_the_retention_is_a_setting_with_a_week_by_default() -> None:
         understander=KeywordUnderstander(catalog, RULES),
         catalog=catalog,
         tiers=load_tiers(DEFAULT_TIERS_FILE),
-        store=InMemoryTicketStore(),
+        stores=stores_of(InMemoryTicketStore()),
     )
     assert system.worker.pruner is not None and system.worker.pruner.keep == timedelta(days=3)
     with pytest.raises(ConfigError, match=r"support\.delivery_retention"):

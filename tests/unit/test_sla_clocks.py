@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from core.intents import Priority
-from core.sla import WALL_CLOCK, Calendar
-from core.sla_clocks import ClockEvent, ClockName, ClockTargets, Happening, SlaState, sla_state
-from core.sla_plan import ActionKind, EscalationLevel, TierSla, plan
+from core.sla.clocks import ClockEvent, ClockName, ClockTargets, Happening, SlaState, sla_state
+from core.sla.deadlines import WALL_CLOCK, Calendar
+from core.sla.plan import ActionKind, EscalationLevel, TierSla, plan
+from core.tickets.records import Priority
 from tests.unit.test_calendars import calendar
 
 H = timedelta(hours=1)

@@ -9,7 +9,7 @@ import pytest
 
 from config.tiers import DEFAULT_TIERS_FILE, load_tiers
 from core.errors import ConfigError
-from core.sla_plan import ON_CALL
+from core.sla.plan import ON_CALL
 from tests.unit.test_sla_worker import TIERS
 
 

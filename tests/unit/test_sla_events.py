@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.intents import Priority
 from core.messages import Action, Address, Choice, Mention, Outbound, Reply, ReplyKind
-from core.sla_clocks import ClockEvent, Happening
-from core.sla_events import clock_events
-from core.store.sla_rows import outbound_from, outbound_values
-from core.tickets import TicketEvent
+from core.sla.clocks import ClockEvent, Happening
+from core.sla.events import clock_events
+from core.store.outbox_json import outbound_from, outbound_values
+from core.tickets.records import Priority, TicketEvent
 
 T = datetime(2026, 12, 1, 9, tzinfo=UTC)
 

@@ -9,14 +9,13 @@ import pytest
 
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.escalation import EscalationWorker
-from core.intents import Priority
 from core.messages import Address, Mention, Outbound, ReplyKind
-from core.sla_explain import explain_ticket
-from core.tickets import NewTicket, TicketChange, TicketEvent, TicketStatus
+from core.sla.explain import explain_ticket
+from core.sla.worker import EscalationWorker
+from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from core.tiers import TierDirectory
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -76,7 +75,7 @@ class World:
 
     def __init__(self, tiers: TierDirectory) -> None:
         self.store, self.clock, self.notifier = InMemoryTicketStore(), ManualClock(START), RecordingNotifier()
-        self.worker = EscalationWorker(self.store, tiers, self.notifier, self.clock)
+        self.worker = EscalationWorker(stores_of(self.store), tiers, self.notifier, self.clock)
         self.tiers = tiers
 
     async def open(self, priority: Priority = Priority.CRITICAL, tier: str = "gold") -> int:
@@ -203,7 +202,7 @@ async def test_a_calendar_change_replans_active_tickets(tiers: TierDirectory, tm
     assert ticket is not None and ticket.first_response_due == START + timedelta(hours=2)
     changed = tmp_path / "changed.yaml"
     changed.write_text(TIERS.replace('tue: ["09:00-17:00"]', 'tue: ["11:00-17:00"]'), encoding="utf-8")
-    restarted = EscalationWorker(w.store, load_tiers(changed), w.notifier, w.clock)
+    restarted = EscalationWorker(stores_of(w.store), load_tiers(changed), w.notifier, w.clock)
     await restarted.run_once()
     ticket = await w.store.get(number)
     assert ticket is not None and ticket.first_response_due == START + timedelta(hours=3)  # 11:00-13:00 Berlin
@@ -219,7 +218,7 @@ async def test_explain_shows_targets_deadlines_time_spent_pauses_and_calendar(ti
     w.clock.advance(timedelta(minutes=15))
     ticket = await w.store.get(number)
     assert ticket is not None
-    text = await explain_ticket(w.store, tiers, ticket, w.clock.now())
+    text = await explain_ticket(stores_of(w.store), tiers, ticket, w.clock.now())
     assert "Calendar: office (Europe/Berlin): mon 09:00-17:00" in text
     assert "First response: target 2 hours · met" in text
     assert "Resolution: target 24 hours · running" in text and "spent 45m of 24 hours" in text

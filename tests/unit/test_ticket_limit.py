@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import load_settings
-from core.desk import DeskPolicy
+from core.desk.context import DeskPolicy
 from core.errors import ConfigError
 from core.messages import Action, Address, ReplyKind
 from tests.desk_fakes import Harness, make_harness

@@ -7,8 +7,8 @@ import pytest
 
 from config.tiers import DEFAULT_TIERS_FILE, load_tiers
 from core.errors import ConfigError
-from core.intents import Priority
 from core.messages import Address, Author, IncomingMessage
+from core.tickets.records import Priority
 from core.tiers import TierDirectory
 
 H = timedelta(hours=1)

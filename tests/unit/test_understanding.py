@@ -7,9 +7,9 @@ import pytest
 
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE
-from core.classifier import IntentClassifier, train_head
-from core.intents import Priority
-from core.understanding import Understander
+from core.tickets.records import Priority
+from core.understanding.classifier import IntentClassifier, train_head
+from core.understanding.understander import Understander
 from kb_index.knowledge_base import KnowledgeBase
 from tests.fakes import HashingEmbedder
 from tests.unit.test_knowledge_base import ARTICLES, write_kb

@@ -10,11 +10,10 @@ import pytest
 
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.escalation import EscalationWorker
-from core.intents import Priority
 from core.messages import Address, Outbound
-from core.tickets import NewTicket
-from tests.fakes import InMemoryTicketStore
+from core.sla.worker import EscalationWorker
+from core.tickets.records import NewTicket, Priority
+from tests.fakes import InMemoryTicketStore, stores_of
 from tests.scale_worker import TIERS
 
 pytestmark = pytest.mark.asyncio
@@ -48,7 +47,9 @@ async def test_slow_sends_stop_before_the_lease_runs_out_and_another_worker_send
         draft = NewTicket("acme", "gold", Address("console", channel=f"c{n}"), "u", "Ada", "s", None,
                           Priority.HIGH, START, None, None)  # fmt: skip
         await store.open_ticket(draft, "test")
-    first, second = (EscalationWorker(store, tiers, notifier, clock, owner=o, lease=LEASE) for o in ("a", "b"))
+    first, second = (
+        EscalationWorker(stores_of(store), tiers, notifier, clock, owner=o, lease=LEASE) for o in ("a", "b")
+    )
     clock.advance(timedelta(hours=2))  # a warning and an escalation due on each: ten notices
 
     claimed_at = clock.now()

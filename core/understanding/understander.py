@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.classifier import EMPTY_PREDICTION, IntentClassifier, IntentPrediction
-from core.intents import IntentCatalog, Priority
 from core.ports import Embedder, KnowledgeIndex, SearchHit
 from core.text import DEFAULT_MAX_CHARS, clean_message
+from core.tickets.records import Priority
+from core.understanding.classifier import EMPTY_PREDICTION, IntentClassifier, IntentPrediction
+from core.understanding.intents import IntentCatalog
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from core.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
-from core.desk import actor_of
-from core.intents import Priority
+from core.desk.context import actor_of
+from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
 from core.messages import Citation, Reply, ReplyKind
-from core.tickets import ConversationMessage, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
+from core.tickets.records import ConversationMessage, Priority, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
 from core.wording import extract
 
 if TYPE_CHECKING:
-    from core.desk import Desk
+    from core.desk.context import Desk
     from core.messages import Address, IncomingMessage
-    from core.tickets import Ticket
-    from core.understanding import Understanding
+    from core.tickets.records import Ticket
+    from core.understanding.understander import Understanding
 
 # Categories (from intents.yaml) that describe something broken.
 _BROKEN = frozenset({"bug", "incident", "security", "performance"})
@@ -82,36 +81,40 @@ class IssueDesk:
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, understanding.priority or Priority.MEDIUM)
         answer = self._answer(understanding)
-        ticket = await d.store.latest_ticket_for(message.address)
+        ticket = await d.stores.tickets.latest_ticket_for(message.address)
         if ticket is not None:
             return Triage(ticket, kind, ticket.priority, answer, opened=False)
-        await d.store.record_message(self._kept(message, understanding))
+        await d.stores.conversations.record_message(self._kept(message, understanding))
         intent = understanding.prediction.intent
         draft = ticket_draft(message, member, priority, _subject(title), intent, d.clock.now())
-        ticket = await d.store.open_ticket(draft, actor_of(message))
+        ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         if answer is not None:
-            await d.store.record_message(self._bot(message.address, answer, ticket.number))
+            await d.stores.conversations.record_message(self._bot(message.address, answer, ticket.number))
         return Triage(ticket, kind, priority, answer, opened=True)
 
     async def closed(self, address: Address, actor: str, detail: str) -> Ticket | None:
         """The issue was closed: resolve its active ticket; None if it had none."""
         d = self.desk
-        ticket = await d.store.active_ticket_for(address)
+        ticket = await d.stores.tickets.active_ticket_for(address)
         if ticket is None:
             return None
         now = d.clock.now()
         change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
-        return await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor, "resolved", detail))
+        return await d.stores.tickets.update(
+            ticket.number, change, TicketEvent(ticket.number, now, actor, "resolved", detail)
+        )
 
     async def reopened(self, address: Address, actor: str, detail: str) -> Ticket | None:
         """The issue was reopened: reopen its latest ticket if resolved; None if there was nothing to reopen."""
         d = self.desk
-        ticket = await d.store.latest_ticket_for(address)
+        ticket = await d.stores.tickets.latest_ticket_for(address)
         if ticket is None or ticket.status.active:
             return None
         now = d.clock.now()
         change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
-        return await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor, "reopened", detail))
+        return await d.stores.tickets.update(
+            ticket.number, change, TicketEvent(ticket.number, now, actor, "reopened", detail)
+        )
 
     def _answer(self, understanding: Understanding) -> Reply | None:
         if not understanding.hits or understanding.hits[0].score < self.desk.policy.answer_score:

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from core.intents import OUT_OF_SCOPE
 from core.ports import Embedder, Vectors
 from core.text import clean_message
+from core.understanding.intents import OUT_OF_SCOPE
 
 log = logging.getLogger("helpline.intents")
 

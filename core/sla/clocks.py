@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core.intents import Priority
-from core.sla import Calendar
+from core.sla.deadlines import Calendar
+from core.tickets.records import Priority
 
 
 class Happening(StrEnum):

@@ -1,28 +1,19 @@
-"""The support desk: every platform's messages go in here and replies come out."""
+"""What the desk's parts share: their dependencies, the moderator rule and the desk's tunable policy."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from core.errors import HelplineError
-from core.messages import Author, IncomingMessage, Reply, ReplyKind
+from core.messages import Author, IncomingMessage
 
 if TYPE_CHECKING:
-    from core.intents import IntentCatalog
-    from core.ports import Clock, Notifier, SearchHit, TicketStore
+    from core.ports import Clock, Notifier, SearchHit
+    from core.stores import Stores
     from core.tiers import TierDirectory
-    from core.understanding import Understanding
-
-log = logging.getLogger("helpline.desk")
-
-APOLOGY = (
-    "Sorry, something went wrong on our side and your message could not be handled. "
-    "Please try again in a moment; if it keeps happening, tell the team."
-)
+    from core.understanding.intents import IntentCatalog
+    from core.understanding.understander import Understanding
 
 
 class MessageUnderstander(Protocol):
@@ -93,7 +84,7 @@ class Desk:
     understander: MessageUnderstander
     catalog: IntentCatalog
     tiers: TierDirectory
-    store: TicketStore
+    stores: Stores
     notifier: Notifier
     clock: Clock
     knowledge: KnowledgeEditor | None = None
@@ -104,29 +95,3 @@ class Desk:
 def actor_of(message: IncomingMessage) -> str:
     """How an author is named in the audit log and as an assignee: ``platform:id``."""
     return f"{message.platform}:{message.author.id}"
-
-
-class SupportDesk:
-    """Turns one incoming message into replies; errors become a short reply, never a crash."""
-
-    def __init__(self, desk: Desk) -> None:
-        from core.conversation import Conversation
-        from core.moderation import Moderation
-
-        self.desk = desk
-        self._conversation = Conversation(desk)
-        self._moderation = Moderation(desk)
-
-    async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
-        """The replies to ``message`` (none for a duplicated delivery)."""
-        try:
-            if message.command:
-                return await self._moderation.handle(message)
-            if message.choice is not None:
-                return await self._conversation.choose(message)
-            return await self._conversation.handle(message)
-        except HelplineError as exc:
-            return [Reply(ReplyKind.ERROR, str(exc))]
-        except Exception:
-            log.exception("failed to handle a %s message from %s", message.platform, actor_of(message))
-            return [Reply(ReplyKind.ERROR, APOLOGY)]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from core.ports import TicketStore
-from core.sla import describe_duration
-from core.sla_clocks import Clock, SlaState, sla_state
-from core.sla_events import clock_events
-from core.sla_service import clock_targets
-from core.store.sla_rows import TimerRecord
-from core.tickets import Ticket
+from core.sla.clocks import Clock, SlaState, sla_state
+from core.sla.deadlines import describe_duration
+from core.sla.events import clock_events
+from core.sla.planner import clock_targets
+from core.sla.records import TimerRecord
+from core.stores import Stores
+from core.tickets.records import Ticket
 from core.tiers import Tier, TierDirectory
 from core.wording import span
 
@@ -60,12 +60,14 @@ def explain(ticket: Ticket, tier: Tier, state: SlaState, calendar: str, timers: 
     return "\n".join(lines)
 
 
-async def explain_ticket(store: TicketStore, tiers: TierDirectory, ticket: Ticket, now: datetime) -> str:
+async def explain_ticket(stores: Stores, tiers: TierDirectory, ticket: Ticket, now: datetime) -> str:
     """Load what ``explain`` needs for ``ticket`` and explain it."""
     try:
         tier = tiers.get(ticket.tier)
     except KeyError:
         return f"Ticket #{ticket.number} has tier {ticket.tier!r}, which is no longer configured."
     calendar = tiers.calendar_for(tier, ticket.customer)
-    state = sla_state(clock_events(await store.events(ticket.number)), clock_targets(tier, ticket), calendar, now)
-    return explain(ticket, tier, state, calendar.describe(), await store.timers(ticket.number))
+    state = sla_state(
+        clock_events(await stores.tickets.events(ticket.number)), clock_targets(tier, ticket), calendar, now
+    )
+    return explain(ticket, tier, state, calendar.describe(), await stores.timers.timers(ticket.number))

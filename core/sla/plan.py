@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core.sla import WALL_CLOCK, Calendar
-from core.sla_clocks import SlaState
+from core.sla.clocks import SlaState
+from core.sla.deadlines import WALL_CLOCK, Calendar
 
 ON_CALL = "on-call"  # a mention that means "whoever's shift it is when the notice goes out"
 

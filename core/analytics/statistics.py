@@ -5,13 +5,13 @@ from __future__ import annotations
 import statistics
 from datetime import datetime, timedelta
 
-from core.intents import Priority
-from core.ports import TicketStore
+from core.analytics.ports import Statistics
+from core.tickets.records import Priority
 from core.tiers import TierDirectory
 from core.wording import span
 
 
-async def stats_text(store: TicketStore, tiers: TierDirectory, now: datetime) -> str:
+async def stats_text(store: Statistics, tiers: TierDirectory, now: datetime) -> str:
     """Open tickets by tier and priority, median first response, share within SLA, self-service count."""
     counts = await store.open_counts()
     lines = ["Open tickets by tier and priority:"]

@@ -7,23 +7,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.desk import Desk, actor_of
-from core.intents import Handling, Priority
-from core.limits import ticket_refusal
+from core.desk.context import Desk, actor_of
+from core.desk.limits import ticket_refusal
 from core.messages import Action, Choice, Citation, IncomingMessage, Reply, ReplyKind
-from core.sla import deadlines
-from core.tickets import (
+from core.sla.deadlines import deadlines, reprioritised
+from core.tickets.records import (
     ConversationMessage,
     NewTicket,
+    Priority,
     Role,
     Ticket,
     TicketChange,
     TicketEvent,
     TicketStatus,
     raw_bytes,
-    reprioritised,
 )
-from core.understanding import Understanding
+from core.understanding.intents import Handling
+from core.understanding.understander import Understanding
 from core.wording import acknowledgement, extract
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ class Conversation:
         """Answer, open a ticket, or add to the thread's open ticket."""
         d = self.desk
         understanding = await asyncio.to_thread(d.understander.understand, message.text)
-        active = await d.store.active_ticket_for(message.address)
+        active = await d.stores.tickets.active_ticket_for(message.address)
         reopened = active is None and (active := await self._reopened(message)) is not None
         if active is not None:
             return await self._follow_up(active, message, understanding, reopened=reopened)
-        if not await d.store.record_message(self._kept(message, understanding, Role.CUSTOMER)):
+        if not await d.stores.conversations.record_message(self._kept(message, understanding, Role.CUSTOMER)):
             return []  # the platform delivered this message twice
         if understanding.empty:
             return [Reply(ReplyKind.INFO, "That message had no text I could read. Please type your question.")]
@@ -66,7 +66,7 @@ class Conversation:
             replies.append(Reply(ReplyKind.INFO, note))
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:
-            await d.store.record_message(self._bot_message(message, reply, ticket))
+            await d.stores.conversations.record_message(self._bot_message(message, reply, ticket))
         return replies
 
     async def _respond(self, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
@@ -118,7 +118,7 @@ class Conversation:
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, base)
         draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
-        ticket = await d.store.open_ticket(draft, actor_of(message))
+        ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         ack = acknowledgement(ticket, member.tier, category)
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
 
@@ -130,7 +130,7 @@ class Conversation:
         agent = d.moderators.allows(message.platform, message.author) and message.author.id != ticket.requester_id
         role = Role.AGENT if agent else Role.CUSTOMER
         kept = self._kept(message, understanding, role, ticket.number)
-        if not await d.store.record_message(kept):
+        if not await d.stores.conversations.record_message(kept):
             return []
         now = d.clock.now()
         if agent:  # a human answered in the thread itself: that is the first response
@@ -138,11 +138,13 @@ class Conversation:
                 status=TicketStatus.WAITING,
                 first_response_at=now if ticket.first_response_at is None else None,
             )
-            await d.store.update(ticket.number, change, TicketEvent(ticket.number, now, actor_of(message), "replied"))
+            await d.stores.tickets.update(
+                ticket.number, change, TicketEvent(ticket.number, now, actor_of(message), "replied")
+            )
             return []
         change, detail = self._customer_change(ticket, understanding)
         event = TicketEvent(ticket.number, now, actor_of(message), "customer_message", detail)
-        updated = await d.store.update(ticket.number, change, event)
+        updated = await d.stores.tickets.update(ticket.number, change, event)
         text = f"Ticket #{ticket.number} is open again; your message was added." if reopened else ""
         text = text or f"Added to ticket #{ticket.number}."
         if updated.priority != ticket.priority:
@@ -152,18 +154,18 @@ class Conversation:
         answer = self._answer(understanding) if intent and d.catalog.get(intent).handling is Handling.ANSWER else None
         if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
             replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
-            await d.store.record_message(self._bot_message(message, replies[-1], ticket.number))
+            await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
         return replies
 
     async def _reopened(self, message: IncomingMessage) -> Ticket | None:
         """A customer writing in the thread of a resolved ticket reopens it, as the resolution notice promises."""
         d = self.desk
-        latest = await d.store.latest_ticket_for(message.address)
+        latest = await d.stores.tickets.latest_ticket_for(message.address)
         if latest is None or latest.status is not TicketStatus.RESOLVED or latest.requester_id != message.author.id:
             return None
         change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
         event = TicketEvent(latest.number, d.clock.now(), actor_of(message), "reopened", "the customer wrote again")
-        return await d.store.update(latest.number, change, event)
+        return await d.stores.tickets.update(latest.number, change, event)
 
     def _customer_change(self, ticket: Ticket, understanding: Understanding) -> tuple[TicketChange, str]:
         """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
@@ -180,41 +182,33 @@ class Conversation:
             return TicketChange(status=status), ""
         return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
 
-    async def choose(self, message: IncomingMessage) -> Sequence[Reply]:
-        """The customer picked one of a reply's choices."""
-        from core.moderation import Moderation
-
-        try:
-            action, number = Choice.parse_value(message.choice or "")
-        except ValueError:
-            return [Reply(ReplyKind.ERROR, f"{message.choice!r} is not a choice I offered.")]
-        if action is Action.CLAIM:
-            return await Moderation(self.desk).handle_text(message, f"claim {number}")
-        if action is Action.ACKNOWLEDGE:
-            return await Moderation(self.desk).handle_text(message, f"ack {number}")
+    async def choose(self, message: IncomingMessage, action: Action) -> Sequence[Reply]:
+        """The customer picked one of a reply's choices: it was helpful, or they want a person."""
         if action is Action.HELPFUL:
             return await self._helpful(message)
         return await self._ticket_from_thread(message, action)
 
     async def _helpful(self, message: IncomingMessage) -> list[Reply]:
         d = self.desk
-        history = await d.store.conversation(message.address, limit=d.policy.history_limit)
+        history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
         answered = next((m for m in reversed(history) if m.role is Role.BOT and m.citation is not None), None)
         question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
         if answered is None or answered.citation is None or question is None:
             return [Reply(ReplyKind.INFO, "There is no answer here to rate yet.")]
-        await d.store.record_deflection(message.address, question.text, answered.citation.url, d.clock.now())
+        await d.stores.statistics.record_deflection(
+            message.address, question.text, answered.citation.url, d.clock.now()
+        )
         return [Reply(ReplyKind.INFO, "Glad that helped!", intent=question.intent)]
 
     async def _ticket_from_thread(self, message: IncomingMessage, action: Action) -> list[Reply]:
         """Not helpful, Talk to a human or Open a ticket: a ticket carrying the conversation so far."""
         d = self.desk
-        active = await d.store.active_ticket_for(message.address)
+        active = await d.stores.tickets.active_ticket_for(message.address)
         if active is not None:
             return [
                 Reply(ReplyKind.INFO, f"This conversation already has ticket #{active.number}.", ticket=active.number)
             ]
-        history = await d.store.conversation(message.address, limit=d.policy.history_limit)
+        history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
         question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
         if question is None:
             return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
@@ -223,7 +217,7 @@ class Conversation:
         reply = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
         if action is Action.NOT_HELPFUL and reply.ticket is not None:
             event = TicketEvent(reply.ticket, d.clock.now(), actor_of(message), "answer_not_helpful")
-            await d.store.add_event(event)
+            await d.stores.tickets.add_event(event)
         return [reply]
 
     def _kept(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from core.intents import OUT_OF_SCOPE
+from core.understanding.intents import OUT_OF_SCOPE
 
 
 @dataclass(frozen=True)

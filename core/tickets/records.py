@@ -7,9 +7,26 @@ from datetime import datetime
 from enum import StrEnum
 
 from core.errors import HelplineError
-from core.intents import Priority
 from core.messages import Address, Citation
-from core.sla import Targets, deadlines
+
+
+class Priority(StrEnum):
+    """Ticket priority, most urgent first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical up to 3 for low."""
+        return list(Priority).index(self)
+
+    def raised(self, levels: int = 1) -> Priority:
+        """This priority moved ``levels`` steps towards critical, capped at critical."""
+        order = list(Priority)
+        return order[max(0, self.rank - levels)]
 
 
 class TicketStatus(StrEnum):
@@ -170,16 +187,3 @@ def raw_bytes(text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
     return text.encode("utf-8", "surrogatepass")
-
-
-def reprioritised(
-    ticket: Ticket, targets: Targets, priority: Priority, status: TicketStatus | None = None
-) -> TicketChange:
-    """The change that gives ``ticket`` a new priority, its deadlines recomputed from when it opened."""
-    due = deadlines(targets, priority, ticket.created_at)
-    return TicketChange(
-        status=status,
-        priority=priority,
-        first_response_due=due.first_response,
-        resolution_due=due.resolution,
-    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from core.calendars import Opening
+from core.sla.calendars import Opening
 
 
 @dataclass(frozen=True)

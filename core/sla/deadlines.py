@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from core.intents import Priority
+from core.tickets.records import Priority, Ticket, TicketChange, TicketStatus
 
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m)", re.IGNORECASE)
@@ -116,4 +116,17 @@ def deadlines(targets: Targets, priority: Priority, opened_at: datetime, calenda
     return Deadlines(
         calendar.add(opened_at, first) if first is not None else None,
         calendar.add(opened_at, resolution) if resolution is not None else None,
+    )
+
+
+def reprioritised(
+    ticket: Ticket, targets: Targets, priority: Priority, status: TicketStatus | None = None
+) -> TicketChange:
+    """The change that gives ``ticket`` a new priority, its deadlines recomputed from when it opened."""
+    due = deadlines(targets, priority, ticket.created_at)
+    return TicketChange(
+        status=status,
+        priority=priority,
+        first_response_due=due.first_response,
+        resolution_due=due.resolution,
     )

@@ -7,10 +7,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.sla_clocks import ClockName, ClockTargets, SlaState, sla_state
-from core.sla_events import clock_events
-from core.sla_plan import ActionKey, DueAction, plan
-from core.tickets import Ticket, TicketEvent
+from core.sla.clocks import ClockName, ClockTargets, SlaState, sla_state
+from core.sla.events import clock_events
+from core.sla.plan import ActionKey, DueAction, plan
+from core.tickets.records import Ticket, TicketEvent
 from core.tiers import Tier, TierDirectory
 
 

@@ -5,26 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.tickets.records import Priority
+
 OUT_OF_SCOPE = "oos"
-
-
-class Priority(StrEnum):
-    """Ticket priority, most urgent first."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-    @property
-    def rank(self) -> int:
-        """0 for critical up to 3 for low."""
-        return list(Priority).index(self)
-
-    def raised(self, levels: int = 1) -> Priority:
-        """This priority moved ``levels`` steps towards critical, capped at critical."""
-        order = list(Priority)
-        return order[max(0, self.rank - levels)]
 
 
 class Handling(StrEnum):

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.messages import Action, Address, Choice, Mention, Outbound, Reply, ReplyKind
-from core.oncall import OnCall
-from core.sla import describe_duration
-from core.sla_clocks import ClockName, SlaState
-from core.sla_events import CLOSED
-from core.sla_plan import ON_CALL, ActionKind
-from core.store.sla_rows import DueWork
-from core.tickets import Ticket, TicketChange, TicketEvent, TicketStatus
+from core.sla.clocks import ClockName, SlaState
+from core.sla.deadlines import describe_duration
+from core.sla.events import CLOSED
+from core.sla.oncall import OnCall
+from core.sla.plan import ON_CALL, ActionKind
+from core.sla.records import DueWork
+from core.tickets.records import Ticket, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier
 from core.wording import span
 

@@ -7,13 +7,13 @@ import math
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from core.desk import actor_of
-from core.sla import describe_duration
+from core.desk.context import actor_of
+from core.sla.deadlines import describe_duration
 
 if TYPE_CHECKING:
-    from core.desk import Desk
+    from core.desk.context import Desk
     from core.messages import IncomingMessage
-    from core.tickets import Ticket
+    from core.tickets.records import Ticket
 
 log = logging.getLogger("helpline.limits")
 
@@ -26,7 +26,7 @@ async def ticket_refusal(desk: Desk, message: IncomingMessage) -> str | None:
     now = desk.clock.now()
     # A ticket exactly one window old has left it, so "try again in 10 minutes" is true to the second.
     since = now - window + timedelta(microseconds=1)
-    recent = await desk.store.tickets_opened_by(message.platform, message.author.id, since)
+    recent = await desk.stores.tickets.tickets_opened_by(message.platform, message.author.id, since)
     if len(recent) < limit:
         return None
     # A ticket may be opened again once enough of the oldest ones have left the window.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from core.commands import (
+from core.analytics.statistics import stats_text
+from core.desk.commands import (
     Acknowledge,
     Claim,
     Command,
@@ -27,24 +28,23 @@ from core.commands import (
     needs_moderator,
     parse_command,
 )
-from core.desk import Desk, KnowledgeEditor, actor_of
+from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.errors import HelplineError
-from core.escalation import Escalator
-from core.intents import Priority
 from core.messages import IncomingMessage, Outbound, Reply, ReplyKind
-from core.sla_events import ACKNOWLEDGED
-from core.sla_explain import explain_ticket
-from core.statistics import stats_text
-from core.tickets import (
+from core.sla.deadlines import reprioritised
+from core.sla.escalation import Escalator
+from core.sla.events import ACKNOWLEDGED
+from core.sla.explain import explain_ticket
+from core.tickets.records import (
     ConversationMessage,
     Deadline,
+    Priority,
     Role,
     Ticket,
     TicketChange,
     TicketEvent,
     TicketNotFoundError,
     TicketStatus,
-    reprioritised,
 )
 from core.wording import due_phrase, ticket_line
 
@@ -106,11 +106,11 @@ class Moderation:
             case KbAdd(title=title, body=body):
                 return await self._kb_add(message, title, body)
             case Stats():
-                return _info(await stats_text(self.desk.store, self.desk.tiers, self.desk.clock.now()))
+                return _info(await stats_text(self.desk.stores.statistics, self.desk.tiers, self.desk.clock.now()))
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:
-        ticket = await self.desk.store.get(number)
+        ticket = await self.desk.stores.tickets.get(number)
         if ticket is None:
             raise TicketNotFoundError(number)
         return ticket
@@ -125,7 +125,7 @@ class Moderation:
         kept: ConversationMessage | None = None,
     ) -> Ticket:
         event = TicketEvent(ticket.number, self.desk.clock.now(), actor_of(message), kind, detail)
-        return await self.desk.store.update(ticket.number, change, event, kept)
+        return await self.desk.stores.tickets.update(ticket.number, change, event, kept)
 
     async def _deliver(self, ticket: Ticket, reply: Reply) -> str | None:
         """Send ``reply`` to the ticket's thread; on failure log a ``delivery_failed`` event and return why."""
@@ -134,21 +134,21 @@ class Moderation:
         except Exception as exc:
             reason = str(exc) or type(exc).__name__
             event = TicketEvent(ticket.number, self.desk.clock.now(), "helpline", "delivery_failed", reason)
-            await self.desk.store.add_event(event)
+            await self.desk.stores.tickets.add_event(event)
             return reason
         return None
 
     async def _list(self, message: IncomingMessage, scope: str) -> Reply:
-        store, now = self.desk.store, self.desk.clock.now()
+        tickets, now = self.desk.stores.tickets, self.desk.clock.now()
         if scope == "breaching":
-            tickets = await store.overdue(now)
+            found = await tickets.overdue(now)
         elif scope == "mine":
-            tickets = await store.list_tickets(assignee=actor_of(message))
+            found = await tickets.list_tickets(assignee=actor_of(message))
         else:
-            tickets = await store.list_tickets()
-        if not tickets:
+            found = await tickets.list_tickets()
+        if not found:
             return _info(f"No {scope} tickets.")
-        return _info("\n".join(ticket_line(ticket, now) for ticket in tickets))
+        return _info("\n".join(ticket_line(ticket, now) for ticket in found))
 
     async def _show(self, number: int) -> Reply:
         ticket = await self._ticket(number)
@@ -161,10 +161,10 @@ class Moderation:
             f"resolution {due_phrase(ticket.resolution_due, ticket.resolved_at, now)}",
             "Messages:",
         ]
-        for kept in (await self.desk.store.messages(number))[-10:]:
+        for kept in (await self.desk.stores.conversations.messages(number))[-10:]:
             lines.append(f"  [{kept.at:%m-%d %H:%M}] {kept.author_name} ({kept.role}): {kept.text[:200]}")
         lines.append("History:")
-        for event in await self.desk.store.events(number):
+        for event in await self.desk.stores.tickets.events(number):
             detail = f": {event.detail}" if event.detail else ""
             lines.append(f"  [{event.at:%m-%d %H:%M}] {event.actor} {event.kind}{detail}")
         return Reply(ReplyKind.INFO, "\n".join(lines), ticket=number)
@@ -231,10 +231,12 @@ class Moderation:
         tier = self.desk.tiers.get(ticket.tier)
         if tier.escalation_target is None:
             return Reply(ReplyKind.ERROR, f"{tier.label} tickets have no escalation target.", ticket=number)
-        level = 1 + sum(1 for e in await self.desk.store.escalations(number) if e.deadline is Deadline.MANUAL)
+        level = 1 + sum(
+            1 for e in await self.desk.stores.escalations.escalations(number) if e.deadline is Deadline.MANUAL
+        )
         # Sent at once, not through the SLA outbox: a crash between the claim and the send loses this notice
         # (see "Not yet through the outbox" in docs/sla.md).
-        escalator = Escalator(self.desk.store, self.desk.tiers, self.desk.notifier)
+        escalator = Escalator(self.desk.stores.escalations, self.desk.tiers, self.desk.notifier)
         await escalator.escalate(ticket, Deadline.MANUAL, level, self.desk.clock.now(), by=message.author.name)
         return _info(f"Ticket #{number} escalated to {tier.escalation_contact} ({tier.escalation_target}).", number)
 
@@ -245,7 +247,7 @@ class Moderation:
 
     async def _explain(self, number: int) -> Reply:
         ticket = await self._ticket(number)
-        text = await explain_ticket(self.desk.store, self.desk.tiers, ticket, self.desk.clock.now())
+        text = await explain_ticket(self.desk.stores, self.desk.tiers, ticket, self.desk.clock.now())
         return Reply(ReplyKind.INFO, text, ticket=number)
 
     async def _resolve(self, message: IncomingMessage, number: int) -> Reply:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from core.errors import HelplineError
-from core.intents import Priority
+from core.tickets.records import Priority
 
 MAX_TICKET_NUMBER = 2**31 - 1
 TICKET_SCOPES = ("open", "mine", "breaching")

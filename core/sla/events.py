@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from core.intents import Priority
-from core.sla_clocks import ClockEvent, Happening
-from core.tickets import TicketEvent
+from core.sla.clocks import ClockEvent, Happening
+from core.tickets.records import Priority, TicketEvent
 
 ACKNOWLEDGED = "acknowledged"
 CLOSED = "closed"

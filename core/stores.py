@@ -1,0 +1,27 @@
+"""Every store port in one bundle, as the composition root builds it and the core's services receive it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.analytics.ports import Statistics
+    from core.jobs import JobQueue
+    from core.ports import Deliveries
+    from core.sla.ports import Outbox, SlaTimers
+    from core.tickets.ports import Conversations, Escalations, Tickets
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The store ports; each is small, and an implementation may back several of them with one database."""
+
+    tickets: Tickets
+    conversations: Conversations
+    escalations: Escalations
+    deliveries: Deliveries
+    statistics: Statistics
+    timers: SlaTimers
+    outbox: Outbox
+    jobs: JobQueue
