@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
@@ -33,7 +34,7 @@ from core.store import rows as row_values
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.migrate import upgrade_schema
 from core.store.schema import sla_timers, ticket_events, tickets
-from core.store.sql_store import SqlTicketStore, sql_stores
+from core.store.sql_store import sql_stores
 from core.tickets.records import NewTicket, Priority, Ticket, TicketEvent
 
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -60,9 +61,9 @@ def _draft(n: int) -> NewTicket:
     )
 
 
-async def populate(store: SqlTicketStore, planner: TierPlanner, count: int) -> None:
+async def populate(database: AsyncEngine, planner: TierPlanner, count: int) -> None:
     """Write ``count`` open tickets with their ``opened`` events and planned timers, in bulk."""
-    engine = writer(store._engine)
+    engine = writer(database)
     for start in range(0, count, 5000):
         drafts = [_draft(n) for n in range(start, min(count, start + 5000))]
         async with engine.begin() as conn:
@@ -78,7 +79,9 @@ async def populate(store: SqlTicketStore, planner: TierPlanner, count: int) -> N
                 timers += _timers(planner, ticket, opened)
             await conn.execute(insert(ticket_events), events)
             await conn.execute(insert(sla_timers), timers)
-    await store.replan([], START, planner.fingerprint)  # record the fingerprint: no replan at the first tick
+    await sql_stores(database, planner).timers.replan(
+        [], START, planner.fingerprint
+    )  # record the fingerprint: no replan at the first tick
 
 
 def _timers(planner: TierPlanner, ticket: Ticket, opened: TicketEvent) -> list[dict[str, Any]]:
@@ -113,9 +116,9 @@ async def main(count: int, ticks: int) -> None:
             await upgrade_schema(engine)
             tiers = load_tiers(DEFAULT_TIERS_FILE)
             planner = TierPlanner(tiers)
-            store = SqlTicketStore(engine, planner)
+            store = sql_stores(engine, planner)
             began = time.perf_counter()
-            await populate(store, planner, count)
+            await populate(engine, planner, count)
             built = time.perf_counter() - began
             # The earliest warning is 75% of white-glove critical's 1 h after its opening; START - 1 min is quiet.
             clock = ManualClock(START - timedelta(hours=10, minutes=1))
@@ -132,7 +135,7 @@ async def main(count: int, ticks: int) -> None:
             began = time.perf_counter()
             fired = len(await worker.run_once())
             busy = (time.perf_counter() - began) * 1000
-            open_now = len(await store.list_tickets(limit=count + 1))
+            open_now = len(await store.tickets.list_tickets(limit=count + 1))
         finally:
             await engine.dispose()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -30,7 +30,7 @@ from pathlib import Path
 from core.messages import Address
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
 from core.tickets.records import NewTicket, Priority
 from tests import postgres
 
@@ -67,7 +67,7 @@ def draft(worker: int, number: int) -> NewTicket:
 async def handle_events(url: str, worker: int, events: int, concurrency: int) -> tuple[float, float, int]:
     """Handle ``events`` deliveries ``concurrency`` at a time; returns start, end and tickets opened."""
     engine = create_engine_for(url)
-    store = SqlTicketStore(engine)
+    store = sql_stores(engine)
     gate = asyncio.Semaphore(concurrency)
     opened = 0
 
@@ -76,12 +76,12 @@ async def handle_events(url: str, worker: int, events: int, concurrency: int) ->
         redelivered = number % REDELIVERY_EVERY == REDELIVERY_EVERY - 1
         delivery = f"Ev{worker}-{number - 1 if redelivered else number}"
         async with gate:
-            if await store.claim_delivery("slack", delivery, T0):
-                await store.open_ticket(draft(worker, number), "helpline")
+            if await store.deliveries.claim_delivery("slack", delivery, T0):
+                await store.tickets.open_ticket(draft(worker, number), "helpline")
                 opened += 1
 
     try:
-        await store.get(1)  # connect before the clock starts
+        await store.tickets.get(1)  # connect before the clock starts
         started = time.perf_counter()
         await asyncio.gather(*(one(n) for n in range(events)))
         return started, time.perf_counter(), opened

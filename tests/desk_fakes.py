@@ -15,6 +15,7 @@ from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, IncomingMessage, Outbound, Reply
 from core.ports import Chunk, SearchHit
 from core.sla.worker import EscalationWorker
+from core.stores import Stores
 from core.text import clean_message
 from core.tiers import Customer, TierDirectory
 from core.understanding.classifier import EMPTY_PREDICTION, IntentPrediction
@@ -90,7 +91,7 @@ class Harness:
     """The desk with fakes, and helpers to talk to it like a user on a platform."""
 
     desk: SupportDesk
-    store: InMemoryTicketStore
+    store: Stores
     notifier: RecordingNotifier
     clock: ManualClock
     worker: EscalationWorker
@@ -134,22 +135,22 @@ class Harness:
         return self.notifier.sent[before:]
 
 
-def make_harness(*, tier: str | None = None, store: InMemoryTicketStore | None = None) -> Harness:
+def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Harness:
     """A desk on fakes; ``tier`` puts the user ``ana`` in that tier."""
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
-    store = store or InMemoryTicketStore()
+    store = store or stores_of(InMemoryTicketStore())
     notifier, clock = RecordingNotifier(), ManualClock(START)
     desk = Desk(
         understander=KeywordUnderstander(catalog, RULES),
         catalog=catalog,
         tiers=tiers,
-        stores=stores_of(store),
+        stores=store,
         notifier=notifier,
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
     )
-    worker = EscalationWorker(stores_of(store), tiers, notifier, clock)
+    worker = EscalationWorker(store, tiers, notifier, clock)
     return Harness(SupportDesk(desk), store, notifier, clock, worker, tiers)

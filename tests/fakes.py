@@ -311,7 +311,7 @@ def _most_urgent_first(tickets: list[Ticket]) -> list[Ticket]:
     return sorted(tickets, key=lambda t: (t.priority.rank, t.created_at, t.number))
 
 
-def stores_of(store: Any, jobs: JobQueue | None = None) -> Stores:
+def stores_of(store: InMemoryTicketStore | SqlTicketStore, jobs: JobQueue | None = None) -> Stores:
     """Every store port backed by one all-in-one store (the in-memory fake, or ``SqlTicketStore``)."""
     return Stores(store, store, store, store, store, store, store, jobs or InMemoryJobQueue())
 

@@ -333,7 +333,7 @@ def _check_belongs(number: int, event: TicketEvent, message: ConversationMessage
         raise ValueError(f"message of ticket #{message.ticket} passed to update of #{number}")
 
 
-def sql_stores(engine: AsyncEngine) -> Stores:
-    """Every store port on one database."""
-    store = SqlTicketStore(engine)
+def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores:
+    """Every store port on one database (planning tickets with ``planner`` from the start, if given)."""
+    store = SqlTicketStore(engine, planner)
     return Stores(store, store, store, store, store, store, store, SqlJobQueue(engine))

@@ -32,12 +32,12 @@ from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.job_queue import SqlJobQueue
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
+from core.stores import Stores
 from core.tickets.records import Ticket
 from core.tiers import TierDirectory
 from tests.adapters.github_fake import FakeGitHub
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
-from tests.fakes import stores_of
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "github"
 SECRET = "It's a Secret to Everybody"
@@ -84,7 +84,7 @@ class World:
     http: httpx.AsyncClient
     fake: FakeGitHub
     engine: AsyncEngine
-    store: SqlTicketStore
+    store: Stores
     queue: SqlJobQueue
     runner: GitHubRunner
     desk: SupportDesk
@@ -121,7 +121,7 @@ class World:
 
     async def ticket(self) -> Ticket | None:
         """The latest ticket of issue #1."""
-        return await self.store.latest_ticket_for(ISSUE)
+        return await self.store.tickets.latest_ticket_for(ISSUE)
 
     async def moderator(self, text: str) -> Reply:
         """Run a moderator command from Discord (the staff side) and return its reply."""
@@ -155,7 +155,7 @@ async def make_world(
         await fake.start()
     engine = create_engine_for(sqlite_url(db))
     await upgrade_schema(engine)
-    store, queue = SqlTicketStore(engine), SqlJobQueue(engine)
+    store, queue = sql_stores(engine), SqlJobQueue(engine)
     clock = clock or ManualClock(START)
     console = RecordingNotifier()
     notifier = RoutingNotifier({CONSOLE: console})
@@ -166,7 +166,7 @@ async def make_world(
             KeywordUnderstander(catalog, RULES),
             catalog,
             tiers,
-            stores_of(store),
+            store,
             notifier,
             clock,
             moderators=Moderators(),
@@ -174,7 +174,7 @@ async def make_world(
     )
     env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url, **(extra_env or {})}
     runner = GitHubRunner(desk, queue, settings, env, clock, notifier)
-    worker = EscalationWorker(stores_of(store), tiers, notifier, clock)
+    worker = EscalationWorker(store, tiers, notifier, clock)
     app = create_app(worker, clock, adapter_status(env), interval=60, routes=runner.routes)
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     return World(http, fake, engine, store, queue, runner, desk, clock, console, db)

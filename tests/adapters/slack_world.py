@@ -28,11 +28,12 @@ from core.sla.calendars import parse_opening
 from core.sla.oncall import OnCall, Shift
 from core.sla.plan import ON_CALL, EscalationLevel
 from core.sla.worker import EscalationWorker
+from core.stores import Stores
 from core.tiers import TierDirectory, TierRule
 from core.understanding.understander import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
-from tests.fakes import AnyStore, InMemoryTicketStore, stores_of
+from tests.fakes import InMemoryTicketStore, stores_of
 from tests.job_fakes import InMemoryJobQueue
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
@@ -97,7 +98,7 @@ class World:
     slack: FakeSlack
     runner: SlackRunner
     http: httpx.AsyncClient
-    store: AnyStore
+    store: Stores
     clock: ManualClock
     worker: EscalationWorker
     queue: JobQueue
@@ -144,7 +145,7 @@ async def make_world(
     socket_mode: bool = False,
     app_token: str = APP_TOKEN,
     directory: TierDirectory | None = None,
-    store: AnyStore | None = None,
+    store: Stores | None = None,
     queue: JobQueue | None = None,
     clock: ManualClock | None = None,
     **slack: Any,
@@ -153,7 +154,11 @@ async def make_world(
     fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
     catalog = load_intents(DEFAULT_INTENTS_FILE)
-    directory, store, clock = directory or tiers(), store or InMemoryTicketStore(), clock or ManualClock(START)
+    directory, store, clock = (
+        directory or tiers(),
+        store or stores_of(InMemoryTicketStore()),
+        clock or ManualClock(START),
+    )
     queue = queue or InMemoryJobQueue()  # passing the store, queue and clock of an earlier world is a restart
     notifier = RoutingNotifier({})
     desk = SupportDesk(
@@ -161,7 +166,7 @@ async def make_world(
             understander=understander or KeywordUnderstander(catalog, RULES),
             catalog=catalog,
             tiers=directory,
-            stores=stores_of(store),
+            stores=store,
             notifier=notifier,
             clock=clock,
             moderators=Moderators(frozenset({"moderator", "support"})),
@@ -172,7 +177,7 @@ async def make_world(
     credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
     runner = SlackRunner(desk, settings(**slack), credentials, queue)
     notifier.add(SLACK, runner.notifier)
-    worker = EscalationWorker(stores_of(store), directory, notifier, clock)
+    worker = EscalationWorker(store, directory, notifier, clock)
     app = create_app(worker, clock, [AdapterStatus(SLACK, True, "test")], interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     await runner.start()

@@ -23,6 +23,7 @@ from core.desk.pipeline import SupportDesk
 from core.messages import DISCORD
 from core.notify import RoutingNotifier
 from core.sla.worker import EscalationWorker
+from core.stores import Stores
 from core.tickets.records import TicketStatus
 from core.tiers import TierDirectory, TierRule
 from core.understanding.understander import Understanding
@@ -54,7 +55,7 @@ class World:
 
     discord: FakeDiscord
     bot: HelplineBot
-    store: InMemoryTicketStore
+    store: Stores
     clock: ManualClock
     worker: EscalationWorker
     desk: SupportDesk
@@ -81,10 +82,10 @@ def _options(**changes: Any) -> DiscordOptions:
     return dataclasses.replace(base, **changes)
 
 
-async def _world(store: InMemoryTicketStore | None = None, **changes: Any) -> World:
+async def _world(store: Stores | None = None, **changes: Any) -> World:
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     tiers = _tiers()
-    store = store or InMemoryTicketStore()
+    store = store or stores_of(InMemoryTicketStore())
     clock = ManualClock(START)
     notifier = DiscordNotifier()
     desk = SupportDesk(
@@ -92,7 +93,7 @@ async def _world(store: InMemoryTicketStore | None = None, **changes: Any) -> Wo
             understander=KeywordUnderstander(catalog, RULES),
             catalog=catalog,
             tiers=tiers,
-            stores=stores_of(store),
+            stores=store,
             notifier=RoutingNotifier({DISCORD: notifier}),
             clock=clock,
             moderators=Moderators(frozenset({"moderator"})),
@@ -102,7 +103,7 @@ async def _world(store: InMemoryTicketStore | None = None, **changes: Any) -> Wo
     notifier.bot = bot
     fake = FakeDiscord(bot)
     await fake.start()
-    worker = EscalationWorker(stores_of(store), tiers, RoutingNotifier({DISCORD: notifier}), clock)
+    worker = EscalationWorker(store, tiers, RoutingNotifier({DISCORD: notifier}), clock)
     return World(fake, bot, store, clock, worker, desk, notifier)
 
 
@@ -143,20 +144,20 @@ async def test_not_helpful_opens_a_ticket_in_the_thread(world: World) -> None:
     assert deferral["type"] == 5 and not deferral.get("data", {}).get("flags")  # public: the thread sees it
     [ack] = world.discord.api.followups()
     assert ack["content"] == "Ticket #1, low: someone from the support team will reply within 1 week."
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.requester_id == str(ANA)
     assert ticket.address.thread == str(question)
 
 
 async def test_follow_ups_in_the_thread_join_the_ticket_and_staff_replies_count(world: World) -> None:
     question = await world.discord.message("the site is down for everyone")
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.first_response_at is None
     await world.discord.message("still down, any news?", channel=question)
     assert "Added to ticket #1" in world.discord.api.sent(question)[-1]["content"].replace("\\", "")
     sent_before = len(world.discord.api.sent())
     await world.discord.message("Looking into it now.", channel=question, author=MO, roles=(MODERATOR_ROLE,))
-    answered = await world.store.get(1)
+    answered = await world.store.tickets.get(1)
     assert answered is not None and answered.first_response_at == START
     assert answered.status is TicketStatus.WAITING
     assert len(world.discord.api.sent()) == sent_before  # the bot does not answer the staff member
@@ -164,7 +165,7 @@ async def test_follow_ups_in_the_thread_join_the_ticket_and_staff_replies_count(
 
 async def test_an_enterprise_members_outage_is_a_critical_ticket(world: World) -> None:
     question = await world.discord.message("our production site is down", roles=(ENTERPRISE_ROLE,))
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None
     assert (ticket.tier, str(ticket.priority)) == ("enterprise", "critical")
     [ack] = world.discord.api.sent(question)
@@ -180,7 +181,7 @@ async def test_moderator_claims_by_slash_command_and_a_member_is_refused(world: 
     assert "claimed ticket" in claimed["content"]
     assert all(d["data"]["flags"] == 64 for d in world.discord.api.deferrals())  # both answered ephemerally
     assert all(f["flags"] == 64 for f in world.discord.api.followups())
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.assignee == f"discord:{MO}"
 
 
@@ -198,7 +199,7 @@ async def test_an_escalation_posts_once_and_pings_only_the_on_call_role(world: W
     # Changed with the SLA engine: escalations also carry an Acknowledge button, which stops the chain.
     assert _buttons(notice) == [("Claim #1", "helpline:claim:1"), ("Acknowledge #1", "helpline:ack:1")]
     await world.discord.press("helpline:claim:1", channel=STAFF, user=MO, roles=(MODERATOR_ROLE,))
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.assignee == f"discord:{MO}"
 
 
@@ -216,7 +217,7 @@ async def test_user_text_with_mass_mentions_pings_nobody(world: World) -> None:
 async def test_the_bot_ignores_itself_and_other_bots(world: World) -> None:
     await world.discord.message("the site is down", author=BOT)
     await world.discord.message("the site is down", author=123456, bot_author=True)
-    assert world.discord.api.sent() == [] and await world.store.get(1) is None
+    assert world.discord.api.sent() == [] and await world.store.tickets.get(1) is None
 
 
 async def test_a_message_delivered_twice_is_answered_once(world: World) -> None:
@@ -300,7 +301,7 @@ async def test_slash_commands_are_published(world: World) -> None:
 
 async def test_a_member_opening_many_tickets_quickly_gets_a_polite_notice(world: World) -> None:
     threads = [await world.discord.message(f"the site is down, attempt {n}") for n in range(4)]
-    assert [t.number for t in await world.store.list_tickets()] == [1, 2, 3]
+    assert [t.number for t in await world.store.tickets.list_tickets()] == [1, 2, 3]
     [notice] = world.discord.api.sent(threads[-1])
     assert notice["content"].startswith("You have opened 3 tickets in the last 10 minutes")
     assert _buttons(notice) == [("Open a ticket", "helpline:open_ticket")]
@@ -346,7 +347,7 @@ async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world
     assert posted["content"] == "Mo (support) on ticket #1: Fixed, \\*please\\* retry"
     [confirmation] = world.discord.api.followups()
     assert "Sent to the customer on ticket #1" in confirmation["content"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.first_response_at == START
 
 

@@ -56,7 +56,7 @@ async def test_an_opened_issue_it_cannot_answer_gets_labels_and_a_ticket_but_no_
     assert issue.comments == []
     ticket = await world.ticket()
     assert ticket is not None and ticket.subject == "Spelling error in the README file"
-    [kept] = await world.store.messages(ticket.number)
+    [kept] = await world.store.conversations.messages(ticket.number)
     assert (kept.role, kept.author_id) == (Role.CUSTOMER, "Codertocat") and "two 't's" in kept.text
 
 
@@ -79,7 +79,7 @@ async def test_a_maintainer_comment_meets_the_first_response_target(world: World
     assert ticket is not None and ticket.first_response_at == world.clock.now()
     assert ticket.first_response_due is not None and ticket.first_response_at <= ticket.first_response_due
     assert ticket.status is TicketStatus.WAITING
-    roles = [m.role for m in await world.store.messages(ticket.number)]
+    roles = [m.role for m in await world.store.conversations.messages(ticket.number)]
     assert roles == [Role.CUSTOMER, Role.AGENT]
     assert world.fake.issue(REPO, 1).comments == []  # the bot does not chatter on the issue
     assert world.fake.issue(REPO, 1).labels == ["documentation", "P2-medium"]  # no longer needs triage
@@ -93,7 +93,7 @@ async def test_the_authors_comment_is_a_customer_message_and_a_readers_does_not_
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and ticket.first_response_at is None
-    kept = await world.store.messages(ticket.number)
+    kept = await world.store.conversations.messages(ticket.number)
     assert [(m.author_id, m.role) for m in kept[1:]] == [("Codertocat", Role.CUSTOMER), ("passer-by", Role.CUSTOMER)]
     assert "needs-triage" in world.fake.issue(REPO, 1).labels
 
@@ -108,7 +108,7 @@ async def test_the_bots_own_comments_are_never_read_back(world: World) -> None:
     await world.deliver("issue_comment", bot)
     await world.drain()
     ticket = await world.ticket()
-    assert ticket is not None and len(await world.store.messages(ticket.number)) == 1
+    assert ticket is not None and len(await world.store.conversations.messages(ticket.number)) == 1
 
 
 async def test_helpline_claim_from_a_non_collaborator_does_nothing_and_gets_a_short_reply(world: World) -> None:
@@ -168,7 +168,7 @@ async def test_closing_the_issue_resolves_the_ticket_and_reopening_reopens_it(wo
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and ticket.status is TicketStatus.OPEN and ticket.resolved_at is None
-    kinds = [e.kind for e in await world.store.events(ticket.number)]
+    kinds = [e.kind for e in await world.store.tickets.events(ticket.number)]
     assert kinds == ["opened", "resolved", "reopened"]
 
 
@@ -245,7 +245,7 @@ async def test_a_comment_on_an_issue_without_a_ticket_opens_nothing(world: World
     await world.deliver("issue_comment", comment("/helpline claim", login="tri", comment_id=3))
     world.fake.roles["tri"] = "triage"
     await world.drain()
-    assert await world.store.list_tickets(active_only=False) == []
+    assert await world.store.tickets.list_tickets(active_only=False) == []
     [reply] = world.fake.issue(REPO, 1).comments
     assert "no Helpline ticket" in reply
 
@@ -259,7 +259,9 @@ async def test_the_bots_comments_are_recognised_even_when_posted_with_a_maintain
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and ticket.first_response_at is None
-    assert len(await world.store.messages(ticket.number)) == 2  # the issue and the bot's answer, nothing more
+    assert (
+        len(await world.store.conversations.messages(ticket.number)) == 2
+    )  # the issue and the bot's answer, nothing more
 
 
 async def test_the_author_replying_on_a_resolved_issue_reopens_the_ticket_and_the_issue(world: World) -> None:

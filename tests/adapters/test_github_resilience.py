@@ -100,7 +100,7 @@ async def test_a_job_interrupted_by_a_restart_is_completed_after_it(tmp_path: Pa
         assert await second.drain() == 2
         issue = second.fake.issue(REPO, 1)
         assert issue.labels == ["question", "P3-low", "needs-triage"] and len(issue.comments) == 1
-        assert len(await second.store.list_tickets(active_only=False)) == 1
+        assert len(await second.store.tickets.list_tickets(active_only=False)) == 1
         job = await second.queue.get(taken.id)
         assert job is not None and (job.status, job.attempts) == (JobStatus.DONE, 2)
     finally:

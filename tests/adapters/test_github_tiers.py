@@ -13,7 +13,6 @@ from core.messages import ReplyKind
 from core.sla.worker import EscalationWorker
 from core.tiers import TierDirectory
 from tests.adapters.github_world import REPO, World, comment, make_world, payload
-from tests.fakes import stores_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -82,7 +81,7 @@ async def test_a_missed_first_response_escalates_to_staff_and_labels_the_issue(t
         assert ticket is not None and ticket.first_response_due == world.clock.now() + timedelta(hours=8)
         world.clock.advance(timedelta(hours=8, minutes=1))
         escalations = await EscalationWorker(
-            stores_of(world.store), world.desk.desk.tiers, world.desk.desk.notifier, world.clock
+            world.store, world.desk.desk.tiers, world.desk.desk.notifier, world.clock
         ).run_once()
         assert len(escalations) == 1
         # Professional escalates to the console target in the shipped tiers (its 75 % warning went there too).

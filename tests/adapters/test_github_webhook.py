@@ -37,7 +37,7 @@ async def test_the_same_delivery_posted_twice_changes_nothing_the_second_time(wo
     assert await world.drain() == 0
     assert world.fake.calls == calls
     assert await world.ticket() == ticket
-    assert len(await world.store.list_tickets(active_only=False)) == 1
+    assert len(await world.store.tickets.list_tickets(active_only=False)) == 1
 
 
 async def test_forged_unsigned_and_replayed_deliveries_are_refused_and_create_nothing(world: World) -> None:
@@ -50,7 +50,7 @@ async def test_forged_unsigned_and_replayed_deliveries_are_refused_and_create_no
     assert [r.status_code for r in (forged, unsigned, replayed, sha1)] == [401, 401, 401, 401]
     assert await world.drain() == 0
     assert await world.queue.jobs("github") == []
-    assert await world.store.list_tickets(active_only=False) == []
+    assert await world.store.tickets.list_tickets(active_only=False) == []
     assert world.fake.calls == []
 
 

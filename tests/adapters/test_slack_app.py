@@ -64,9 +64,9 @@ async def test_not_helpful_opens_a_ticket_acknowledged_in_the_thread(world: Worl
     ack = world.slack.posts()[-1]
     assert ack["thread_ts"] == question["event"]["ts"]
     assert "Ticket #1" in ack["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.requester_id == ANA and ticket.tier == "community"
-    assert "answer_not_helpful" in [e.kind for e in await world.store.events(1)]
+    assert "answer_not_helpful" in [e.kind for e in await world.store.tickets.events(1)]
     # The answer keeps its text but loses its buttons, so nobody presses them again.
     [again] = world.slack.responses()
     assert again["replace_original"] is True
@@ -101,7 +101,7 @@ async def test_bot_posts_and_edits_are_ignored(world: World) -> None:
     for name in ("event_bot_message", "event_message_changed", "event_channel_join"):
         assert (await world.event(payload(name))).status_code == 200
     assert world.slack.posts() == []
-    assert await world.store.list_tickets(active_only=False) == []
+    assert await world.store.tickets.list_tickets(active_only=False) == []
 
 
 async def test_a_quick_follow_up_never_overtakes_its_question() -> None:

@@ -40,7 +40,7 @@ async def test_the_same_event_three_times_gives_one_ticket_and_one_reply(world: 
     responses = [await world.event(envelope), await world.event(envelope, retry=1), await world.event(envelope, 2)]
     assert [r.status_code for r in responses] == [200, 200, 200]
     assert len(world.slack.posts()) == 1
-    assert len(await world.store.list_tickets()) == 1
+    assert len(await world.store.tickets.list_tickets()) == 1
     # Stored durably under its event_id, so a restarted bot on the same database skips it too.
     [job] = await world.queue.jobs("slack")
     assert (job.key, job.status) == ("event:Ev07CONNECT01", JobStatus.DONE)
@@ -66,7 +66,7 @@ async def test_unsigned_tampered_and_stale_requests_get_401_and_change_nothing(w
         response = await world.post(sent, "application/json", headers)
         assert response.status_code == 401
     assert world.slack.posts() == []
-    assert await world.store.list_tickets(active_only=False) == []
+    assert await world.store.tickets.list_tickets(active_only=False) == []
     assert await world.queue.jobs("slack") == []  # never stored
 
 
@@ -145,4 +145,4 @@ async def test_malformed_bodies_are_refused_without_a_crash(world: World) -> Non
     ]
     for envelope in odd:
         assert (await world.event(envelope)).status_code in (200, 404)
-    assert world.slack.posts() == [] and await world.store.list_tickets(active_only=False) == []
+    assert world.slack.posts() == [] and await world.store.tickets.list_tickets(active_only=False) == []

@@ -16,7 +16,7 @@ from core.jobs import JobStatus, NewJob
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.job_queue import SqlJobQueue
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
 from tests.adapters.slack_world import ANA, GatedUnderstander, World, connect_message, make_world, shown, thread_reply
 from tests.desk_fakes import RULES, KeywordUnderstander
@@ -57,18 +57,18 @@ async def test_an_event_acknowledged_before_a_crash_is_handled_after_the_restart
         await kill(first)  # acknowledged, Slack will never send it again, and nothing was handled
     finally:
         gated.gate.set()
-    assert first.slack.posts() == [] and await first.store.list_tickets(active_only=False) == []
+    assert first.slack.posts() == [] and await first.store.tickets.list_tickets(active_only=False) == []
     second = await restart(first)
     try:
         second.clock.advance(LEASE + timedelta(seconds=1))  # the dead process's lease runs out
         await second.runner.bot.events.run_once()
         [ack] = second.slack.posts()
         assert "Ticket #1" in ack["text"] and ack["thread_ts"] == envelope["event"]["ts"]
-        assert len(await second.store.list_tickets()) == 1
+        assert len(await second.store.tickets.list_tickets()) == 1
         # Slack's late retries of the same event change nothing.
         await second.event(envelope, retry=1)
         await second.event(envelope, retry=2)
-        assert len(second.slack.posts()) == 1 and len(await second.store.list_tickets()) == 1
+        assert len(second.slack.posts()) == 1 and len(await second.store.tickets.list_tickets()) == 1
         [job] = await second.queue.jobs("slack")
         assert job.status is JobStatus.DONE
     finally:
@@ -114,7 +114,7 @@ async def test_an_event_that_cannot_be_stored_is_not_acknowledged_so_slack_retri
 async def test_a_restart_on_the_sqlite_database_handles_the_stored_event_once(tmp_path: Path) -> None:
     engine = create_engine_for(sqlite_url(tmp_path / "helpline.sqlite3"))
     await upgrade_schema(engine)
-    first = await make_world(store=SqlTicketStore(engine), queue=SqlJobQueue(engine))
+    first = await make_world(store=sql_stores(engine), queue=SqlJobQueue(engine))
     envelope = connect_message("the dashboard is down for everyone")
     try:
         await first.runner.bot.events.accept(event_job(envelope["event_id"], envelope, BOT_USER, first.clock))
@@ -123,7 +123,7 @@ async def test_a_restart_on_the_sqlite_database_handles_the_stored_event_once(tm
         try:
             await second.runner.bot.events.run_once()
             await second.event(envelope, retry=1)
-            assert len(second.slack.posts()) == 1 and len(await second.store.list_tickets()) == 1
+            assert len(second.slack.posts()) == 1 and len(await second.store.tickets.list_tickets()) == 1
             assert await second.queue.counts("slack") == {JobStatus.PENDING: 0, JobStatus.DONE: 1, JobStatus.FAILED: 0}
         finally:
             await second.close()

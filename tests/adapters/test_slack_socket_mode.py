@@ -60,7 +60,7 @@ async def test_the_same_event_three_times_over_socket_mode_gives_one_ticket_and_
     assert [ack["envelope_id"] for ack in world.slack.socket_acks] == ["env-0", "env-1", "env-2"]
     [ack] = world.slack.posts()
     assert "Ticket #1, critical" in ack["text"]
-    assert len(await world.store.list_tickets()) == 1
+    assert len(await world.store.tickets.list_tickets()) == 1
 
 
 async def test_a_refused_app_token_is_logged_and_the_rest_keeps_running(caplog: pytest.LogCaptureFixture) -> None:

@@ -43,7 +43,7 @@ async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_w
     thread = await outage(world)
     [ack] = world.slack.posts("C0ACMESHARED")
     assert ack["thread_ts"] == thread and "Ticket #1, critical" in ack["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.tier == "enterprise" and ticket.customer == "acme"
     assert ticket.requester_id == "U0ACMEBOB" and ticket.requester_name == "Bob Stone"
     world.clock.advance(timedelta(hours=1, minutes=59))
@@ -71,12 +71,12 @@ async def test_claim_by_staff_works_and_by_a_customer_is_refused(world: World) -
     await world.command(slash(ANA, "claim 1", world, trigger="1.customer"))
     [refusal] = world.slack.responses()
     assert refusal["response_type"] == "ephemeral" and "Only moderators" in refusal["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.assignee is None
     await world.command(slash(STAFF, "claim 1", world, trigger="2.staff"))
     claimed = world.slack.responses()[-1]
     assert claimed["response_type"] == "ephemeral" and "You claimed ticket #1" in claimed["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.assignee == f"slack:{STAFF}"
     assert [c.args["usergroup"] for c in world.slack.method_calls("usergroups.users.list")] == [STAFF_GROUP]
 
@@ -96,7 +96,7 @@ async def test_the_claim_button_on_an_escalation_claims_for_staff(world: World) 
     await world.interaction(press)
     [answer] = world.slack.responses()
     assert answer["response_type"] == "ephemeral" and "You claimed ticket #1" in answer["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert notice and ticket is not None and ticket.assignee == f"slack:{STAFF}"
     # The others see who took it, in the escalation's thread; pressing again announces nothing new.
     [claimed] = world.slack.posts(ENTERPRISE_CHANNEL)[before:]
@@ -113,10 +113,10 @@ async def test_a_staff_reply_in_the_thread_is_the_first_response(world: World) -
     reply = thread_reply(STAFF, "Looking at it now, hang on.", thread, "C0ACMESHARED", "Ev07STAFFREPLY")
     reply["event"] |= {"team": "T0VENDOR", "user_team": "T0VENDOR"}
     await world.event(reply)
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.first_response_at == world.clock.now()
     assert ticket.status is TicketStatus.WAITING
-    kept = [(m.author_name, m.role.value, m.text) for m in await world.store.messages(1)]
+    kept = [(m.author_name, m.role.value, m.text) for m in await world.store.conversations.messages(1)]
     assert ("Mo", "agent", "Looking at it now, hang on.") in kept
     assert len(world.slack.posts()) == posts  # the bot stays out of a human's reply
     world.clock.advance(timedelta(hours=3))
@@ -131,7 +131,7 @@ async def test_a_staff_reply_command_reaches_the_customer_thread_and_counts_as_t
     assert notice["text"] == "Mo (support) on ticket #1: Fixed at 10:02 &lt;!here&gt;, sorry &amp; thanks"
     [sent] = world.slack.responses()
     assert sent["response_type"] == "ephemeral" and "Sent to the customer on ticket #1" in sent["text"]
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.first_response_at == world.clock.now()
 
 
@@ -141,7 +141,7 @@ async def test_a_shared_channel_mapped_to_white_glove_escalates_to_the_configure
     envelope = connect_message("checkout is down for all our users", event_id="Ev07GOLD")
     envelope["event"] |= {"channel": GOLD_CHANNEL, "team": "T0GOLD", "user_team": "T0GOLD", "user": "U0GOLDAMY"}
     await world.event(envelope)
-    ticket = await world.store.get(1)
+    ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.tier == "white-glove" and ticket.customer == "gold"
     world.clock.advance(timedelta(hours=1, minutes=1))  # white-glove critical: first response within 1 hour
     [escalation] = await world.worker.run_once()

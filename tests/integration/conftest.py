@@ -10,16 +10,17 @@ import pytest_asyncio
 
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
+from core.stores import Stores
 from tests import postgres
-from tests.fakes import AnyStore, InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 
 @pytest_asyncio.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AnyStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stores]:
     """A fresh, empty store of each kind: every contract test runs on the fake, on SQLite and on PostgreSQL."""
     if request.param == "memory":
-        yield InMemoryTicketStore()
+        yield stores_of(InMemoryTicketStore())
         return
     if request.param == "sqlite":
         async for store in _sql_store(sqlite_url(tmp_path / "data" / "helpline.sqlite3")):
@@ -34,11 +35,11 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         await postgres.drop_database(server, url)
 
 
-async def _sql_store(url: str) -> AsyncIterator[SqlTicketStore]:
+async def _sql_store(url: str) -> AsyncIterator[Stores]:
     engine = create_engine_for(url)
     try:
         await upgrade_schema(engine)
-        yield SqlTicketStore(engine)
+        yield sql_stores(engine)
     finally:
         await engine.dispose()
 

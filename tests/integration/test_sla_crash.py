@@ -24,7 +24,7 @@ from core.messages import Address
 from core.sla.planner import TierPlanner
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
 from core.tickets.records import NewTicket, Priority
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,14 +54,14 @@ async def _populate(database: Path, tiers_file: Path, count: int) -> None:
     engine = create_engine_for(sqlite_url(database))
     try:
         await upgrade_schema(engine)
-        store = SqlTicketStore(engine, planner)
+        store = sql_stores(engine, planner)
         opened = datetime.now(UTC) - timedelta(days=30)  # every action of every ticket is overdue
         for n in range(count):
             priority = list(Priority)[n % 4]
             address = Address("console", channel=f"t{n}")
             draft = NewTicket("acme", "gold", address, "u", "U", f"ticket {n}", None, priority, opened, None, None)
-            await store.open_ticket(draft, "test")
-        await store.replan(None, opened, planner.fingerprint)
+            await store.tickets.open_ticket(draft, "test")
+        await store.timers.replan(None, opened, planner.fingerprint)
     finally:
         await engine.dispose()
 

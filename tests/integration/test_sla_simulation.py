@@ -18,6 +18,7 @@ from core.sla.calendars import BusinessCalendar, parse_opening
 from core.sla.deadlines import WALL_CLOCK, Calendar, Targets
 from core.sla.plan import EscalationLevel, TierSla
 from core.sla.worker import EscalationWorker
+from core.stores import Stores
 from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier, TierDirectory
 from tests.desk_fakes import RecordingNotifier
@@ -77,7 +78,7 @@ def minutes(targets: dict[str, int]) -> dict[Priority, timedelta | None]:
     return {Priority(p): timedelta(minutes=m) for p, m in targets.items()}
 
 
-async def _apply(store: InMemoryTicketStore, numbers: dict[int, int], ticket: SimTicket, index: int) -> None:
+async def _apply(store: Stores, numbers: dict[int, int], ticket: SimTicket, index: int) -> None:
     event = ticket.events[index]
     if event.kind == "opened":
         draft = NewTicket(
@@ -93,10 +94,10 @@ async def _apply(store: InMemoryTicketStore, numbers: dict[int, int], ticket: Si
             None,
             None,
         )
-        numbers[ticket.number] = (await store.open_ticket(draft, "sim")).number
+        numbers[ticket.number] = (await store.tickets.open_ticket(draft, "sim")).number
         return
     number = numbers[ticket.number]
-    current = await store.get(number)
+    current = await store.tickets.get(number)
     assert current is not None
     change, detail = TicketChange(), ""
     if event.kind == "replied":
@@ -107,12 +108,12 @@ async def _apply(store: InMemoryTicketStore, numbers: dict[int, int], ticket: Si
         change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
     elif event.kind == "priority":
         change, detail = TicketChange(priority=Priority(event.priority)), f"{current.priority} → {event.priority}"
-    await store.update(number, change, TicketEvent(number, event.at, "sim", event.kind, detail))
+    await store.tickets.update(number, change, TicketEvent(number, event.at, "sim", event.kind, detail))
 
 
 async def _engine(tickets: list[SimTicket], directory: TierDirectory) -> set[Fired]:
-    store, clock = InMemoryTicketStore(), ManualClock(START)
-    worker = EscalationWorker(stores_of(store), directory, RecordingNotifier(), clock, batch=100_000)
+    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    worker = EscalationWorker(store, directory, RecordingNotifier(), clock, batch=100_000)
     timeline = sorted(((e.at, t.number, i) for t in tickets for i, e in enumerate(t.events)), key=lambda x: x[:2])
     by_number = {t.number: t for t in tickets}
     numbers: dict[int, int] = {}
@@ -127,7 +128,7 @@ async def _engine(tickets: list[SimTicket], directory: TierDirectory) -> set[Fir
     back = {stored: sim for sim, stored in numbers.items()}
     fired: set[Fired] = set()
     for stored, sim in back.items():
-        for timer in await store.timers(stored):
+        for timer in await store.timers.timers(stored):
             if timer.fired_at is not None:
                 fired.add((sim, timer.action.value, timer.clock, timer.instance, timer.level, timer.fired_at))
     return fired

@@ -25,7 +25,7 @@ from core.messages import Address
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import deflections, metadata
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import SqlTicketStore, sql_stores
 from core.tickets.records import (
     ConversationMessage,
     Deadline,
@@ -93,28 +93,28 @@ async def test_escalation_uniqueness_survives_a_restart(database_url: str) -> No
     before = create_engine_for(url)
     try:
         await upgrade_schema(before)
-        await SqlTicketStore(before).open_ticket(draft(), "helpline")
-        assert await SqlTicketStore(before).claim_escalation(escalation)
+        await sql_stores(before).tickets.open_ticket(draft(), "helpline")
+        assert await sql_stores(before).escalations.claim_escalation(escalation)
     finally:
         await before.dispose()
 
     after = create_engine_for(url)
     try:
         await upgrade_schema(after)
-        store = SqlTicketStore(after)
-        assert not await store.claim_escalation(escalation)
-        assert await store.claim_escalation(Escalation(1, Deadline.FIRST_RESPONSE, 2, "@oncall", T0))
-        assert [e.level for e in await store.escalations(1)] == [1, 2]
-        assert [e.kind for e in await store.events(1)] == ["opened", "escalated", "escalated"]
+        store = sql_stores(after)
+        assert not await store.escalations.claim_escalation(escalation)
+        assert await store.escalations.claim_escalation(Escalation(1, Deadline.FIRST_RESPONSE, 2, "@oncall", T0))
+        assert [e.level for e in await store.escalations.escalations(1)] == [1, 2]
+        assert [e.kind for e in await store.tickets.events(1)] == ["opened", "escalated", "escalated"]
     finally:
         await after.dispose()
 
 
 async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: AsyncEngine) -> None:
-    store = SqlTicketStore(engine)
-    await store.open_ticket(draft(), "helpline")
+    store = sql_stores(engine)
+    await store.tickets.open_ticket(draft(), "helpline")
     await upgrade_schema(engine)
-    assert (await store.get(1)) is not None
+    assert (await store.tickets.get(1)) is not None
 
     def differences(connection: Connection) -> list[Any]:
         return list(compare_metadata(MigrationContext.configure(connection), metadata))
@@ -165,11 +165,11 @@ async def test_writes_begin_immediate_and_reads_begin_deferred(sqlite_engine: As
         statements.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", remember)
-    store = SqlTicketStore(engine)
-    await store.record_message(message("hello"))
+    store = sql_stores(engine)
+    await store.conversations.record_message(message("hello"))
     assert statements[0] == "BEGIN IMMEDIATE"
     statements.clear()
-    await store.conversation(THREAD)
+    await store.conversations.conversation(THREAD)
     assert statements[0] == "BEGIN"
     assert "BEGIN IMMEDIATE" not in statements
 
@@ -193,7 +193,7 @@ async def _concurrently(engine: AsyncEngine) -> list[BaseException | None]:
 async def test_concurrent_writers_wait_for_each_other_instead_of_failing(sqlite_engine: AsyncEngine) -> None:
     engine = sqlite_engine
     assert await _concurrently(writer(engine)) == [None, None]
-    assert await SqlTicketStore(engine).deflection_count() == 2
+    assert await sql_stores(engine).statistics.deflection_count() == 2
     # The same transactions begun as readers do fail, which shows what BEGIN IMMEDIATE buys.
     outcomes = await _concurrently(engine)
     failures = [o for o in outcomes if o is not None]
@@ -210,31 +210,31 @@ class _FailingEventStore(SqlTicketStore):
 
 
 async def test_a_failure_mid_transaction_leaves_nothing_half_written(engine: AsyncEngine) -> None:
-    store, failing = SqlTicketStore(engine), _FailingEventStore(engine)
-    await store.record_message(message("before"))
-    await store.open_ticket(draft(), "helpline")
-    before = await store.get(1)
+    store, failing = sql_stores(engine), _FailingEventStore(engine)
+    await store.conversations.record_message(message("before"))
+    await store.tickets.open_ticket(draft(), "helpline")
+    before = await store.tickets.get(1)
 
     change = TicketChange(status=TicketStatus.OPEN, assignee="bob", first_response_at=T0 + timedelta(minutes=1))
     with pytest.raises(RuntimeError, match="disk on fire"):
         await failing.update(1, change, TicketEvent(1, T0 + timedelta(minutes=1), "bob", "claimed"), message("on it"))
-    assert await store.get(1) == before
-    assert [e.kind for e in await store.events(1)] == ["opened"]
-    assert [m.text for m in await store.messages(1)] == ["before"]
+    assert await store.tickets.get(1) == before
+    assert [e.kind for e in await store.tickets.events(1)] == ["opened"]
+    assert [m.text for m in await store.conversations.messages(1)] == ["before"]
 
-    await store.record_message(message("second thread message"))
+    await store.conversations.record_message(message("second thread message"))
     with pytest.raises(RuntimeError, match="disk on fire"):
         await failing.open_ticket(draft(), "helpline")
-    assert await store.get(2) is None
-    assert [m.text for m in await store.conversation(THREAD)] == ["second thread message"]
+    assert await store.tickets.get(2) is None
+    assert [m.text for m in await store.conversations.conversation(THREAD)] == ["second thread message"]
     # SQLite's AUTOINCREMENT hands out 2 again; a PostgreSQL sequence never gives back a number it handed out,
     # even to a rolled-back insert, so numbers may skip there but are never reused.
     expected = 3 if engine.dialect.name == "postgresql" else 2
-    assert (await store.open_ticket(draft(), "helpline")).number == expected
+    assert (await store.tickets.open_ticket(draft(), "helpline")).number == expected
 
 
 async def test_naive_datetimes_are_refused(engine: AsyncEngine) -> None:
-    store = SqlTicketStore(engine)
+    store = sql_stores(engine)
     with pytest.raises(StatementError, match="naive datetime"):
-        await store.record_message(message("when?", at=datetime(2026, 3, 2, 9, 0)))
-    assert await store.conversation(THREAD) == []
+        await store.conversations.record_message(message("when?", at=datetime(2026, 3, 2, 9, 0)))
+    assert await store.conversations.conversation(THREAD) == []

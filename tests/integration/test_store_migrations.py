@@ -21,7 +21,7 @@ from core.store import rows
 from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import escalations, messages, ticket_events, tickets
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
 from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketEvent
 
 pytestmark = pytest.mark.asyncio
@@ -91,29 +91,31 @@ async def test_upgrading_from_0001_keeps_tickets_and_messages(engine: AsyncEngin
     await _migrate(engine, "upgrade", "0001")
     version, names = await _state(engine)
     assert (version, "deliveries" in names, "ix_tickets_requester" in names) == (["0001"], False, False)
-    old = SqlTicketStore(engine)
-    await old.record_message(ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1"))
+    old = sql_stores(engine)
+    await old.conversations.record_message(
+        ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1")
+    )
     number = await _open_before_sla(engine, draft())
 
     await upgrade_schema(engine)
     version, names = await _state(engine)
     assert version == [head()]
     assert {"deliveries", "ix_deliveries_received_at", "ix_tickets_requester"} <= names
-    store = SqlTicketStore(engine)
-    opened = await store.get(number)
+    store = sql_stores(engine)
+    opened = await store.tickets.get(number)
     assert opened is not None and (opened.subject, opened.created_at, opened.requester_id) == ("Builds fail", T0, "U1")
-    assert [m.text for m in await store.messages(opened.number)] == ["help"]
-    assert [e.kind for e in await store.events(opened.number)] == ["opened"]
-    assert await store.tickets_opened_by("slack", "U1", T0) == [opened]
-    assert await store.claim_delivery("slack", "Ev1", T0)
-    assert (await store.open_ticket(draft(1), "helpline")).number == opened.number + 1
+    assert [m.text for m in await store.conversations.messages(opened.number)] == ["help"]
+    assert [e.kind for e in await store.tickets.events(opened.number)] == ["opened"]
+    assert await store.tickets.tickets_opened_by("slack", "U1", T0) == [opened]
+    assert await store.deliveries.claim_delivery("slack", "Ev1", T0)
+    assert (await store.tickets.open_ticket(draft(1), "helpline")).number == opened.number + 1
 
 
 async def test_the_ticket_limit_query_uses_the_requester_index(engine: AsyncEngine) -> None:
     await upgrade_schema(engine)
-    store = SqlTicketStore(engine)
+    store = sql_stores(engine)
     for minutes in range(3):
-        await store.open_ticket(draft(minutes), "helpline")
+        await store.tickets.open_ticket(draft(minutes), "helpline")
     seen: list[tuple[str, Any]] = []
 
     def remember(_conn: Connection, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
@@ -122,7 +124,7 @@ async def test_the_ticket_limit_query_uses_the_requester_index(engine: AsyncEngi
 
     event.listen(engine.sync_engine, "before_cursor_execute", remember)
     try:
-        assert len(await store.tickets_opened_by("slack", "U1", T0)) == 3
+        assert len(await store.tickets.tickets_opened_by("slack", "U1", T0)) == 3
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", remember)
     [(statement, parameters)] = seen
@@ -138,9 +140,9 @@ async def test_the_ticket_limit_query_uses_the_requester_index(engine: AsyncEngi
 
 async def test_downgrading_to_0001_drops_only_what_0002_added(engine: AsyncEngine) -> None:
     await upgrade_schema(engine)
-    store = SqlTicketStore(engine)
-    opened = await store.open_ticket(draft(), "helpline")
-    await store.claim_delivery("github", "d1", T0)
+    store = sql_stores(engine)
+    opened = await store.tickets.open_ticket(draft(), "helpline")
+    await store.deliveries.claim_delivery("github", "d1", T0)
 
     await _migrate(engine, "downgrade", "0001")
     version, names = await _state(engine)
@@ -151,7 +153,7 @@ async def test_downgrading_to_0001_drops_only_what_0002_added(engine: AsyncEngin
     assert [tuple(row) for row in kept] == [(opened.number, opened.subject)]
 
     await upgrade_schema(engine)
-    assert await store.claim_delivery("github", "d1", T0)  # the claims went with their table
+    assert await store.deliveries.claim_delivery("github", "d1", T0)  # the claims went with their table
 
 
 async def test_upgrading_to_0004_backfills_the_timers_of_open_tickets(engine: AsyncEngine) -> None:
@@ -166,22 +168,22 @@ async def test_upgrading_to_0004_backfills_the_timers_of_open_tickets(engine: As
         await conn.execute(insert(escalations).values(**values, at=T0 + timedelta(hours=3)))
 
     await upgrade_schema(engine)
-    store = SqlTicketStore(engine)
-    timers = await store.timers(escalated)
+    store = sql_stores(engine)
+    timers = await store.timers.timers(escalated)
     assert [(t.clock, t.level, t.due, t.fired_at) for t in timers] == [
         ("first_response", 1, T0 + timedelta(hours=2), T0 + timedelta(hours=3)),  # already sent: never again
         ("resolution", 1, T0 + timedelta(days=1), None),
     ]
-    assert [t.fired_at for t in await store.timers(waiting)] == [None, None]
+    assert [t.fired_at for t in await store.timers.timers(waiting)] == [None, None]
     # Nothing fired is due again; the resolution deadline is, once it passes.
     later = T0 + timedelta(days=2)
-    due_work = await store.claim_due(later, 10, "w", timedelta(minutes=1))
+    due_work = await store.timers.claim_due(later, 10, "w", timedelta(minutes=1))
     assert sorted((w.ticket, w.clock) for w in due_work) == [
         (escalated, "resolution"),
         (waiting, "first_response"),
         (waiting, "resolution"),
     ]
-    assert await store.sla_fingerprint() is None  # so the worker plans everything again at its first start
+    assert await store.timers.sla_fingerprint() is None  # so the worker plans everything again at its first start
 
     await _migrate(engine, "downgrade", "0002")
     version, names = await _state(engine)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from core.messages import Address, Citation
+from core.stores import Stores
 from core.tickets.records import (
     ConversationMessage,
     Deadline,
@@ -20,7 +21,6 @@ from core.tickets.records import (
     TicketNotFoundError,
     TicketStatus,
 )
-from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,8 +59,8 @@ def message(
     return ConversationMessage(address, "U1", "Ada", role, text, at, raw=text.encode(), external_id=external_id)
 
 
-async def test_numbers_start_at_one_and_increase(store: AnyStore) -> None:
-    opened = [await store.open_ticket(draft(created=T0 + timedelta(minutes=i)), "helpline") for i in range(3)]
+async def test_numbers_start_at_one_and_increase(store: Stores) -> None:
+    opened = [await store.tickets.open_ticket(draft(created=T0 + timedelta(minutes=i)), "helpline") for i in range(3)]
     assert [t.number for t in opened] == [1, 2, 3]
     first = opened[0]
     assert (first.status, first.assignee, first.updated_at, first.first_response_at) == (
@@ -69,50 +69,54 @@ async def test_numbers_start_at_one_and_increase(store: AnyStore) -> None:
         T0,
         None,
     )
-    assert await store.get(2) == opened[1]
-    assert await store.get(99) is None
-    assert await store.events(1) == [TicketEvent(1, T0, "helpline", "opened", "priority medium, tier pro")]
+    assert await store.tickets.get(2) == opened[1]
+    assert await store.tickets.get(99) is None
+    assert await store.tickets.events(1) == [TicketEvent(1, T0, "helpline", "opened", "priority medium, tier pro")]
 
 
-async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: AnyStore) -> None:
-    assert await store.record_message(message("hello", at=T0))
-    assert await store.record_message(message("builds fail", at=T0 + timedelta(seconds=5)))
-    assert await store.record_message(message("elsewhere", address=OTHER))
-    assert [m.text for m in await store.conversation(THREAD)] == ["hello", "builds fail"]
+async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: Stores) -> None:
+    assert await store.conversations.record_message(message("hello", at=T0))
+    assert await store.conversations.record_message(message("builds fail", at=T0 + timedelta(seconds=5)))
+    assert await store.conversations.record_message(message("elsewhere", address=OTHER))
+    assert [m.text for m in await store.conversations.conversation(THREAD)] == ["hello", "builds fail"]
 
-    ticket = await store.open_ticket(draft(created=T0 + timedelta(minutes=1)), "helpline")
-    attached = await store.messages(ticket.number)
+    ticket = await store.tickets.open_ticket(draft(created=T0 + timedelta(minutes=1)), "helpline")
+    attached = await store.conversations.messages(ticket.number)
     assert [(m.text, m.ticket) for m in attached] == [("hello", 1), ("builds fail", 1)]
-    assert await store.conversation(THREAD) == []
-    assert [m.text for m in await store.conversation(OTHER)] == ["elsewhere"]
+    assert await store.conversations.conversation(THREAD) == []
+    assert [m.text for m in await store.conversations.conversation(OTHER)] == ["elsewhere"]
 
-    await store.record_message(message("later", at=T0 + timedelta(minutes=2)))
-    assert [m.text for m in await store.conversation(THREAD)] == ["later"]
-    assert len(await store.messages(ticket.number)) == 2
+    await store.conversations.record_message(message("later", at=T0 + timedelta(minutes=2)))
+    assert [m.text for m in await store.conversations.conversation(THREAD)] == ["later"]
+    assert len(await store.conversations.messages(ticket.number)) == 2
 
 
-async def test_conversation_returns_the_latest_messages_oldest_first(store: AnyStore) -> None:
+async def test_conversation_returns_the_latest_messages_oldest_first(store: Stores) -> None:
     for i in range(5):
-        await store.record_message(message(f"m{i}", at=T0 + timedelta(seconds=i)))
-    assert [m.text for m in await store.conversation(THREAD, limit=3)] == ["m2", "m3", "m4"]
+        await store.conversations.record_message(message(f"m{i}", at=T0 + timedelta(seconds=i)))
+    assert [m.text for m in await store.conversations.conversation(THREAD, limit=3)] == ["m2", "m3", "m4"]
 
 
-async def test_a_platform_id_is_kept_once(store: AnyStore) -> None:
-    assert await store.record_message(message("first", external_id="M1"))
-    assert not await store.record_message(message("again", external_id="M1", at=T0 + timedelta(seconds=1)))
-    assert await store.record_message(message("same id, other platform", address=Address("discord"), external_id="M1"))
-    assert await store.record_message(message("no id"))
-    assert await store.record_message(message("no id either"))
-    assert [m.text for m in await store.conversation(THREAD)] == ["first", "no id", "no id either"]
-    assert (await store.conversation(THREAD))[0].external_id == "M1"
+async def test_a_platform_id_is_kept_once(store: Stores) -> None:
+    assert await store.conversations.record_message(message("first", external_id="M1"))
+    assert not await store.conversations.record_message(
+        message("again", external_id="M1", at=T0 + timedelta(seconds=1))
+    )
+    assert await store.conversations.record_message(
+        message("same id, other platform", address=Address("discord"), external_id="M1")
+    )
+    assert await store.conversations.record_message(message("no id"))
+    assert await store.conversations.record_message(message("no id either"))
+    assert [m.text for m in await store.conversations.conversation(THREAD)] == ["first", "no id", "no id either"]
+    assert (await store.conversations.conversation(THREAD))[0].external_id == "M1"
 
 
-async def test_update_applies_fields_event_and_message_together(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "helpline")
+async def test_update_applies_fields_event_and_message_together(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "helpline")
     at = T0 + timedelta(minutes=10)
     reply = message("on it", at=at, role=Role.AGENT, external_id="A1")
     change = TicketChange(status=TicketStatus.OPEN, assignee="bob", first_response_at=at)
-    updated = await store.update(1, change, TicketEvent(1, at, "bob", "claimed", "assigned to bob"), reply)
+    updated = await store.tickets.update(1, change, TicketEvent(1, at, "bob", "claimed", "assigned to bob"), reply)
 
     assert (updated.status, updated.assignee, updated.first_response_at, updated.updated_at) == (
         TicketStatus.OPEN,
@@ -121,162 +125,168 @@ async def test_update_applies_fields_event_and_message_together(store: AnyStore)
         at,
     )
     assert (updated.priority, updated.created_at, updated.resolved_at) == (Priority.MEDIUM, T0, None)
-    assert await store.get(1) == updated
-    assert [e.kind for e in await store.events(1)] == ["opened", "claimed"]
-    assert [(m.text, m.ticket, m.role) for m in await store.messages(1)] == [("on it", 1, Role.AGENT)]
+    assert await store.tickets.get(1) == updated
+    assert [e.kind for e in await store.tickets.events(1)] == ["opened", "claimed"]
+    assert [(m.text, m.ticket, m.role) for m in await store.conversations.messages(1)] == [("on it", 1, Role.AGENT)]
 
-    resolved = await store.update(
+    resolved = await store.tickets.update(
         1, TicketChange(resolved_at=at, status=TicketStatus.RESOLVED), TicketEvent(1, at, "bob", "resolved")
     )
     assert resolved.resolved_at == at
-    reopened = await store.update(
+    reopened = await store.tickets.update(
         1, TicketChange(clear_resolved_at=True, status=TicketStatus.OPEN), TicketEvent(1, at, "ada", "reopened")
     )
     assert (reopened.resolved_at, reopened.status, reopened.assignee) == (None, TicketStatus.OPEN, "bob")
 
 
-async def test_update_of_an_unknown_ticket_raises_and_writes_nothing(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "helpline")
+async def test_update_of_an_unknown_ticket_raises_and_writes_nothing(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "helpline")
     with pytest.raises(TicketNotFoundError) as raised:
-        await store.update(7, TicketChange(assignee="bob"), TicketEvent(7, T0, "bob", "claimed"), message("x"))
+        await store.tickets.update(7, TicketChange(assignee="bob"), TicketEvent(7, T0, "bob", "claimed"), message("x"))
     assert raised.value.number == 7
-    assert await store.events(7) == []
-    assert await store.messages(7) == []
-    assert await store.conversation(THREAD) == []
+    assert await store.tickets.events(7) == []
+    assert await store.conversations.messages(7) == []
+    assert await store.conversations.conversation(THREAD) == []
     with pytest.raises(TicketNotFoundError):
-        await store.add_event(TicketEvent(7, T0, "bob", "note"))
+        await store.tickets.add_event(TicketEvent(7, T0, "bob", "note"))
 
 
-async def test_add_event_is_logged_in_time_order(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "helpline")
-    await store.add_event(TicketEvent(1, T0 + timedelta(minutes=5), "helpline", "notify_failed", "slack down"))
-    events = await store.events(1)
+async def test_add_event_is_logged_in_time_order(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "helpline")
+    await store.tickets.add_event(TicketEvent(1, T0 + timedelta(minutes=5), "helpline", "notify_failed", "slack down"))
+    events = await store.tickets.events(1)
     assert [(e.kind, e.detail) for e in events] == [
         ("opened", "priority medium, tier pro"),
         ("notify_failed", "slack down"),
     ]
 
 
-async def test_list_is_most_urgent_first_with_filters(store: AnyStore) -> None:
+async def test_list_is_most_urgent_first_with_filters(store: Stores) -> None:
     minute = timedelta(minutes=1)
     plan = [(Priority.LOW, 0), (Priority.CRITICAL, 3), (Priority.HIGH, 1), (Priority.CRITICAL, 2), (Priority.MEDIUM, 4)]
     for priority, offset in plan:
-        await store.open_ticket(draft(priority=priority, created=T0 + offset * minute), "helpline")
-    assert [t.number for t in await store.list_tickets()] == [4, 2, 3, 5, 1]
-    assert [t.number for t in await store.list_tickets(limit=2)] == [4, 2]
+        await store.tickets.open_ticket(draft(priority=priority, created=T0 + offset * minute), "helpline")
+    assert [t.number for t in await store.tickets.list_tickets()] == [4, 2, 3, 5, 1]
+    assert [t.number for t in await store.tickets.list_tickets(limit=2)] == [4, 2]
 
-    await store.update(4, TicketChange(status=TicketStatus.CLOSED), TicketEvent(4, T0, "bob", "closed"))
-    await store.update(3, TicketChange(assignee="bob"), TicketEvent(3, T0, "bob", "claimed"))
-    await store.update(1, TicketChange(assignee="bob"), TicketEvent(1, T0, "bob", "claimed"))
-    assert [t.number for t in await store.list_tickets()] == [2, 3, 5, 1]
-    assert [t.number for t in await store.list_tickets(active_only=False)] == [4, 2, 3, 5, 1]
-    assert [t.number for t in await store.list_tickets(assignee="bob")] == [3, 1]
-    assert await store.list_tickets(assignee="carol") == []
+    await store.tickets.update(4, TicketChange(status=TicketStatus.CLOSED), TicketEvent(4, T0, "bob", "closed"))
+    await store.tickets.update(3, TicketChange(assignee="bob"), TicketEvent(3, T0, "bob", "claimed"))
+    await store.tickets.update(1, TicketChange(assignee="bob"), TicketEvent(1, T0, "bob", "claimed"))
+    assert [t.number for t in await store.tickets.list_tickets()] == [2, 3, 5, 1]
+    assert [t.number for t in await store.tickets.list_tickets(active_only=False)] == [4, 2, 3, 5, 1]
+    assert [t.number for t in await store.tickets.list_tickets(assignee="bob")] == [3, 1]
+    assert await store.tickets.list_tickets(assignee="carol") == []
 
 
-async def test_overdue_selects_missed_promises_only(store: AnyStore) -> None:
+async def test_overdue_selects_missed_promises_only(store: Stores) -> None:
     hour, now = timedelta(hours=1), T0 + timedelta(hours=5)
-    await store.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h")  # 1: unanswered
-    await store.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h")  # 2: answered
-    await store.update(2, TicketChange(first_response_at=T0), TicketEvent(2, T0, "bob", "replied"))
-    await store.open_ticket(draft(first_response_due=None, resolution_due=T0 + 2 * hour), "h")  # 3: unresolved
-    await store.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + hour), "h")  # 4: resolved
+    await store.tickets.open_ticket(
+        draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h"
+    )  # 1: unanswered
+    await store.tickets.open_ticket(
+        draft(first_response_due=T0 + hour, resolution_due=T0 + 9 * hour), "h"
+    )  # 2: answered
+    await store.tickets.update(2, TicketChange(first_response_at=T0), TicketEvent(2, T0, "bob", "replied"))
+    await store.tickets.open_ticket(draft(first_response_due=None, resolution_due=T0 + 2 * hour), "h")  # 3: unresolved
+    await store.tickets.open_ticket(draft(first_response_due=T0 + hour, resolution_due=T0 + hour), "h")  # 4: resolved
     resolved = TicketChange(status=TicketStatus.RESOLVED, resolved_at=T0)
-    await store.update(4, resolved, TicketEvent(4, T0, "bob", "resolved"))
-    await store.open_ticket(draft(first_response_due=now + hour, resolution_due=now + hour), "h")  # 5: not yet
-    await store.open_ticket(draft(first_response_due=None, resolution_due=None), "h")  # 6: no promises
-    await store.open_ticket(draft(first_response_due=now, resolution_due=None), "h")  # 7: due exactly now
-    assert [t.number for t in await store.overdue(now)] == [1, 3]
+    await store.tickets.update(4, resolved, TicketEvent(4, T0, "bob", "resolved"))
+    await store.tickets.open_ticket(draft(first_response_due=now + hour, resolution_due=now + hour), "h")  # 5: not yet
+    await store.tickets.open_ticket(draft(first_response_due=None, resolution_due=None), "h")  # 6: no promises
+    await store.tickets.open_ticket(draft(first_response_due=now, resolution_due=None), "h")  # 7: due exactly now
+    assert [t.number for t in await store.tickets.overdue(now)] == [1, 3]
 
 
-async def test_active_and_latest_ticket_of_a_thread(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "h")
-    await store.update(1, TicketChange(status=TicketStatus.RESOLVED), TicketEvent(1, T0, "bob", "resolved"))
-    await store.open_ticket(draft(), "h")
-    await store.open_ticket(draft(OTHER), "h")
-    assert (await store.active_ticket_for(THREAD), await store.latest_ticket_for(THREAD)) == (
-        await store.get(2),
-        await store.get(2),
+async def test_active_and_latest_ticket_of_a_thread(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "h")
+    await store.tickets.update(1, TicketChange(status=TicketStatus.RESOLVED), TicketEvent(1, T0, "bob", "resolved"))
+    await store.tickets.open_ticket(draft(), "h")
+    await store.tickets.open_ticket(draft(OTHER), "h")
+    assert (await store.tickets.active_ticket_for(THREAD), await store.tickets.latest_ticket_for(THREAD)) == (
+        await store.tickets.get(2),
+        await store.tickets.get(2),
     )
-    await store.update(2, TicketChange(status=TicketStatus.CLOSED), TicketEvent(2, T0, "bob", "closed"))
-    assert await store.active_ticket_for(THREAD) is None
-    assert (await store.latest_ticket_for(THREAD)) == await store.get(2)
-    assert await store.latest_ticket_for(Address("github", "org/repo", "issues", "9")) is None
+    await store.tickets.update(2, TicketChange(status=TicketStatus.CLOSED), TicketEvent(2, T0, "bob", "closed"))
+    assert await store.tickets.active_ticket_for(THREAD) is None
+    assert (await store.tickets.latest_ticket_for(THREAD)) == await store.tickets.get(2)
+    assert await store.tickets.latest_ticket_for(Address("github", "org/repo", "issues", "9")) is None
 
 
-async def test_an_escalation_is_claimed_once_per_ticket_deadline_and_level(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "h")
+async def test_an_escalation_is_claimed_once_per_ticket_deadline_and_level(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "h")
     first = Escalation(1, Deadline.FIRST_RESPONSE, 1, "#support-leads", T0 + timedelta(hours=1))
-    assert await store.claim_escalation(first)
-    assert not await store.claim_escalation(
+    assert await store.escalations.claim_escalation(first)
+    assert not await store.escalations.claim_escalation(
         Escalation(1, Deadline.FIRST_RESPONSE, 1, "#other", T0 + timedelta(hours=2))
     )
-    assert await store.claim_escalation(Escalation(1, Deadline.FIRST_RESPONSE, 2, "@oncall", T0 + timedelta(hours=2)))
-    assert await store.claim_escalation(
+    assert await store.escalations.claim_escalation(
+        Escalation(1, Deadline.FIRST_RESPONSE, 2, "@oncall", T0 + timedelta(hours=2))
+    )
+    assert await store.escalations.claim_escalation(
         Escalation(1, Deadline.RESOLUTION, 1, "#support-leads", T0 + timedelta(hours=3))
     )
-    assert [(e.deadline, e.level) for e in await store.escalations(1)] == [
+    assert [(e.deadline, e.level) for e in await store.escalations.escalations(1)] == [
         (Deadline.FIRST_RESPONSE, 1),
         (Deadline.FIRST_RESPONSE, 2),
         (Deadline.RESOLUTION, 1),
     ]
-    escalated = [e for e in await store.events(1) if e.kind == "escalated"]
+    escalated = [e for e in await store.tickets.events(1) if e.kind == "escalated"]
     assert len(escalated) == 3
     assert escalated[0] == TicketEvent(1, first.at, "helpline", "escalated", escalated[0].detail)
     assert all(word in escalated[0].detail for word in ("first_response", "1", "#support-leads"))
     with pytest.raises(TicketNotFoundError):
-        await store.claim_escalation(Escalation(9, Deadline.MANUAL, 1, "#x", T0))
+        await store.escalations.claim_escalation(Escalation(9, Deadline.MANUAL, 1, "#x", T0))
 
 
-async def test_a_released_escalation_can_be_claimed_again(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "h")
+async def test_a_released_escalation_can_be_claimed_again(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "h")
     escalation = Escalation(1, Deadline.RESOLUTION, 1, "#support-leads", T0 + timedelta(hours=1))
-    assert await store.claim_escalation(escalation)
-    await store.release_escalation(escalation, "slack returned 503")
-    assert await store.escalations(1) == []
-    failed = (await store.events(1))[-1]
+    assert await store.escalations.claim_escalation(escalation)
+    await store.escalations.release_escalation(escalation, "slack returned 503")
+    assert await store.escalations.escalations(1) == []
+    failed = (await store.tickets.events(1))[-1]
     assert (failed.kind, failed.actor) == ("escalation_failed", "helpline")
     assert "slack returned 503" in failed.detail
-    assert await store.claim_escalation(escalation)
-    assert await store.escalations(1) == [escalation]
+    assert await store.escalations.claim_escalation(escalation)
+    assert await store.escalations.escalations(1) == [escalation]
 
 
-async def test_statistics_inputs(store: AnyStore) -> None:
-    await store.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
-    await store.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
-    await store.open_ticket(draft(tier="free", priority=Priority.LOW, first_response_due=None), "h")
-    await store.update(3, TicketChange(status=TicketStatus.CLOSED), TicketEvent(3, T0, "bob", "closed"))
+async def test_statistics_inputs(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
+    await store.tickets.open_ticket(draft(tier="enterprise", priority=Priority.CRITICAL), "h")
+    await store.tickets.open_ticket(draft(tier="free", priority=Priority.LOW, first_response_due=None), "h")
+    await store.tickets.update(3, TicketChange(status=TicketStatus.CLOSED), TicketEvent(3, T0, "bob", "closed"))
     replied = T0 + timedelta(minutes=7)
-    await store.update(2, TicketChange(first_response_at=replied), TicketEvent(2, replied, "bob", "replied"))
-    await store.record_deflection(THREAD, "how do I reset 2FA?", "https://docs.example/2fa", T0)
-    await store.record_deflection(OTHER, "refunds?", "https://docs.example/refunds", T0)
+    await store.tickets.update(2, TicketChange(first_response_at=replied), TicketEvent(2, replied, "bob", "replied"))
+    await store.statistics.record_deflection(THREAD, "how do I reset 2FA?", "https://docs.example/2fa", T0)
+    await store.statistics.record_deflection(OTHER, "refunds?", "https://docs.example/refunds", T0)
 
-    assert await store.open_counts() == {("enterprise", Priority.CRITICAL): 2}
+    assert await store.statistics.open_counts() == {("enterprise", Priority.CRITICAL): 2}
     due = T0 + timedelta(hours=1)
-    assert await store.first_responses() == [
+    assert await store.statistics.first_responses() == [
         FirstResponse("enterprise", T0, due, None),
         FirstResponse("enterprise", T0, due, replied),
         FirstResponse("free", T0, None, None),
     ]
-    assert await store.deflection_count() == 2
+    assert await store.statistics.deflection_count() == 2
 
 
-async def test_times_come_back_aware_in_utc(store: AnyStore) -> None:
+async def test_times_come_back_aware_in_utc(store: Stores) -> None:
     india = timezone(timedelta(hours=5, minutes=30))
     local = datetime(2026, 3, 2, 14, 30, 15, 123456, tzinfo=india)
-    ticket = await store.open_ticket(draft(created=local, first_response_due=local + timedelta(hours=1)), "h")
-    await store.record_message(message("hi", at=local))
-    await store.update(1, TicketChange(), TicketEvent(1, local, "bob", "looked"), message("there", at=local))
-    stored = await store.get(ticket.number)
+    ticket = await store.tickets.open_ticket(draft(created=local, first_response_due=local + timedelta(hours=1)), "h")
+    await store.conversations.record_message(message("hi", at=local))
+    await store.tickets.update(1, TicketChange(), TicketEvent(1, local, "bob", "looked"), message("there", at=local))
+    stored = await store.tickets.get(ticket.number)
     assert stored is not None
     times = [stored.created_at, stored.updated_at, stored.first_response_due]
-    times += [m.at for m in await store.messages(1)] + [e.at for e in await store.events(1)]
+    times += [m.at for m in await store.conversations.messages(1)] + [e.at for e in await store.tickets.events(1)]
     assert all(t is not None and t.tzinfo == UTC for t in times)
     assert stored.created_at == local == datetime(2026, 3, 2, 9, 0, 15, 123456, tzinfo=UTC)
     assert ticket == stored
 
 
-async def test_odd_bytes_and_long_texts_round_trip_exactly(store: AnyStore) -> None:
+async def test_odd_bytes_and_long_texts_round_trip_exactly(store: Stores) -> None:
     raw = b"\x00nul \xff\xfe not utf-8 \xed\xa0\x80 lone surrogate"
     long_text = "ünïcode 🚀 " * 10_000
     citation = Citation("Refunds", "https://docs.example/refunds")
@@ -292,6 +302,6 @@ async def test_odd_bytes_and_long_texts_round_trip_exactly(store: AnyStore) -> N
         citation=citation,
         external_id="E1",
     )
-    assert await store.record_message(odd)
-    assert await store.conversation(THREAD) == [odd]
+    assert await store.conversations.record_message(odd)
+    assert await store.conversations.conversation(THREAD) == [odd]
     assert len(long_text.encode()) > 100_000

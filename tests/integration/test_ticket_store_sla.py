@@ -14,8 +14,8 @@ from core.sla.planner import SlaPlan
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
 from core.store.schema import sla_timers
+from core.stores import Stores
 from core.tickets.records import NewTicket, Priority, Ticket, TicketChange, TicketEvent
-from tests.fakes import AnyStore
 
 pytestmark = pytest.mark.asyncio
 
@@ -63,93 +63,93 @@ def notice(text: str) -> Outbound:
     return Outbound(Address("slack", channel="CTEAM"), Reply(ReplyKind.WARNING, text, ticket=1))
 
 
-async def test_opening_plans_timers_and_derived_deadlines(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
-    ticket = await store.open_ticket(draft(), "h")
+async def test_opening_plans_timers_and_derived_deadlines(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
+    ticket = await store.tickets.open_ticket(draft(), "h")
     assert ticket.first_response_due == T0 + 2 * H
-    assert [(t.action, t.due, t.fired_at) for t in await store.timers(1)] == [
+    assert [(t.action, t.due, t.fired_at) for t in await store.timers.timers(1)] == [
         (ActionKind.WARNING, T0 + H, None),
         (ActionKind.ESCALATION, T0 + 2 * H, None),
     ]
 
 
-async def test_claims_are_leased_earliest_first_and_exclusive(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
+async def test_claims_are_leased_earliest_first_and_exclusive(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
     for minutes in (10, 0):
-        await store.open_ticket(draft(minutes), "h")
-    assert await store.claim_due(T0 + H - timedelta(seconds=1), 10, "a", LEASE) == []
-    due = await store.claim_due(T0 + 3 * H, 3, "a", LEASE)
+        await store.tickets.open_ticket(draft(minutes), "h")
+    assert await store.timers.claim_due(T0 + H - timedelta(seconds=1), 10, "a", LEASE) == []
+    due = await store.timers.claim_due(T0 + 3 * H, 3, "a", LEASE)
     assert [(w.ticket, w.action) for w in due] == [
         (2, ActionKind.WARNING),
         (1, ActionKind.WARNING),
         (2, ActionKind.ESCALATION),
     ]
-    assert [(w.ticket, w.action) for w in await store.claim_due(T0 + 3 * H, 10, "b", LEASE)] == [
+    assert [(w.ticket, w.action) for w in await store.timers.claim_due(T0 + 3 * H, 10, "b", LEASE)] == [
         (1, ActionKind.ESCALATION)
     ]
-    assert await store.claim_due(T0 + 3 * H, 10, "c", LEASE) == []  # everything is leased
-    again = await store.claim_due(T0 + 3 * H + LEASE, 10, "c", LEASE)  # the leases ran out
+    assert await store.timers.claim_due(T0 + 3 * H, 10, "c", LEASE) == []  # everything is leased
+    again = await store.timers.claim_due(T0 + 3 * H + LEASE, 10, "c", LEASE)  # the leases ran out
     assert len(again) == 4
 
 
-async def test_completing_fires_once_with_its_notice_event_and_change(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
-    await store.open_ticket(draft(), "h")
-    [warning] = await store.claim_due(T0 + H, 10, "a", LEASE)
+async def test_completing_fires_once_with_its_notice_event_and_change(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
+    await store.tickets.open_ticket(draft(), "h")
+    [warning] = await store.timers.claim_due(T0 + H, 10, "a", LEASE)
     event = TicketEvent(1, T0 + H, "helpline", "sla_warning", "first_response")
-    assert not await store.complete_due(warning, "b", T0 + H, (notice("w"),), event)  # not b's lease
-    assert await store.complete_due(warning, "a", T0 + H, (notice("w"),), event, TicketChange(assignee="x"))
-    assert not await store.complete_due(warning, "a", T0 + H, (notice("w"),), event)  # already fired
-    [queued] = await store.outbox(1)
+    assert not await store.timers.complete_due(warning, "b", T0 + H, (notice("w"),), event)  # not b's lease
+    assert await store.timers.complete_due(warning, "a", T0 + H, (notice("w"),), event, TicketChange(assignee="x"))
+    assert not await store.timers.complete_due(warning, "a", T0 + H, (notice("w"),), event)  # already fired
+    [queued] = await store.outbox.outbox(1)
     assert (queued.outbound, queued.sent_at, queued.attempts) == (notice("w"), None, 0)
-    assert [t.fired_at for t in await store.timers(1)] == [T0 + H, None]
-    ticket = await store.get(1)
+    assert [t.fired_at for t in await store.timers.timers(1)] == [T0 + H, None]
+    ticket = await store.tickets.get(1)
     assert ticket is not None and ticket.assignee == "x"
-    assert [e.kind for e in await store.events(1)] == ["opened", "sla_warning"]
+    assert [e.kind for e in await store.tickets.events(1)] == ["opened", "sla_warning"]
 
 
-async def test_an_event_replans_pending_timers_and_keeps_fired_ones(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
-    await store.open_ticket(draft(), "h")
-    [warning] = await store.claim_due(T0 + H, 10, "a", LEASE)
-    assert await store.complete_due(warning, "a", T0 + H)
-    [escalation] = await store.claim_due(T0 + 2 * H, 10, "a", LEASE)
-    await store.update(1, TicketChange(), TicketEvent(1, T0 + 2 * H, "slack:U9", "replied"))
-    assert [(t.action, t.fired_at) for t in await store.timers(1)] == [(ActionKind.WARNING, T0 + H)]
-    assert not await store.complete_due(escalation, "a", T0 + 2 * H)  # planned away while leased
+async def test_an_event_replans_pending_timers_and_keeps_fired_ones(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
+    await store.tickets.open_ticket(draft(), "h")
+    [warning] = await store.timers.claim_due(T0 + H, 10, "a", LEASE)
+    assert await store.timers.complete_due(warning, "a", T0 + H)
+    [escalation] = await store.timers.claim_due(T0 + 2 * H, 10, "a", LEASE)
+    await store.tickets.update(1, TicketChange(), TicketEvent(1, T0 + 2 * H, "slack:U9", "replied"))
+    assert [(t.action, t.fired_at) for t in await store.timers.timers(1)] == [(ActionKind.WARNING, T0 + H)]
+    assert not await store.timers.complete_due(escalation, "a", T0 + 2 * H)  # planned away while leased
 
 
-async def test_an_action_is_not_completed_before_it_is_due(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
-    await store.open_ticket(draft(), "h")
-    [warning] = await store.claim_due(T0 + H, 1, "a", LEASE)
-    assert not await store.complete_due(warning, "a", T0 + H - timedelta(seconds=1))
+async def test_an_action_is_not_completed_before_it_is_due(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
+    await store.tickets.open_ticket(draft(), "h")
+    [warning] = await store.timers.claim_due(T0 + H, 1, "a", LEASE)
+    assert not await store.timers.complete_due(warning, "a", T0 + H - timedelta(seconds=1))
 
 
-async def test_the_outbox_is_leased_marked_sent_and_retried_after_failures(store: AnyStore) -> None:
-    store.use_planner(TwoStepPlanner())
-    await store.open_ticket(draft(), "h")
-    for work in await store.claim_due(T0 + 2 * H, 10, "a", LEASE):
-        assert await store.complete_due(work, "a", T0 + 2 * H, (notice(work.action.value),))
-    first, second = await store.claim_outbox(T0 + 2 * H, 10, "a", LEASE)
-    assert await store.claim_outbox(T0 + 2 * H, 10, "b", LEASE) == []
-    await store.outbox_sent(first.id, T0 + 2 * H)
-    await store.outbox_failed(second.id, T0 + 2 * H, "slack is down", T0 + 3 * H)
-    assert await store.claim_outbox(T0 + 3 * H - timedelta(seconds=1), 10, "b", LEASE) == []
-    [retry] = await store.claim_outbox(T0 + 3 * H, 10, "b", LEASE)
+async def test_the_outbox_is_leased_marked_sent_and_retried_after_failures(store: Stores) -> None:
+    store.timers.use_planner(TwoStepPlanner())
+    await store.tickets.open_ticket(draft(), "h")
+    for work in await store.timers.claim_due(T0 + 2 * H, 10, "a", LEASE):
+        assert await store.timers.complete_due(work, "a", T0 + 2 * H, (notice(work.action.value),))
+    first, second = await store.outbox.claim_outbox(T0 + 2 * H, 10, "a", LEASE)
+    assert await store.outbox.claim_outbox(T0 + 2 * H, 10, "b", LEASE) == []
+    await store.outbox.outbox_sent(first.id, T0 + 2 * H)
+    await store.outbox.outbox_failed(second.id, T0 + 2 * H, "slack is down", T0 + 3 * H)
+    assert await store.outbox.claim_outbox(T0 + 3 * H - timedelta(seconds=1), 10, "b", LEASE) == []
+    [retry] = await store.outbox.claim_outbox(T0 + 3 * H, 10, "b", LEASE)
     assert (retry.id, retry.attempts) == (second.id, 1)
-    assert "notification_failed" in [e.kind for e in await store.events(1)]
-    assert [item.sent_at for item in await store.outbox()] == [T0 + 2 * H, None]
+    assert "notification_failed" in [e.kind for e in await store.tickets.events(1)]
+    assert [item.sent_at for item in await store.outbox.outbox()] == [T0 + 2 * H, None]
 
 
-async def test_replan_covers_active_tickets_and_remembers_the_fingerprint(store: AnyStore) -> None:
-    await store.open_ticket(draft(), "h")  # no planner yet: nothing planned
-    assert await store.timers(1) == [] and await store.sla_fingerprint() is None
-    store.use_planner(TwoStepPlanner())
-    assert await store.replan(None, T0, "two-step") == 1
-    assert len(await store.timers(1)) == 2 and await store.sla_fingerprint() == "two-step"
-    assert await store.replan(None, T0, "three-step") == 1
-    assert await store.sla_fingerprint() == "three-step"
+async def test_replan_covers_active_tickets_and_remembers_the_fingerprint(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "h")  # no planner yet: nothing planned
+    assert await store.timers.timers(1) == [] and await store.timers.sla_fingerprint() is None
+    store.timers.use_planner(TwoStepPlanner())
+    assert await store.timers.replan(None, T0, "two-step") == 1
+    assert len(await store.timers.timers(1)) == 2 and await store.timers.sla_fingerprint() == "two-step"
+    assert await store.timers.replan(None, T0, "three-step") == 1
+    assert await store.timers.sla_fingerprint() == "three-step"
 
 
 async def test_claims_skip_rows_locked_by_other_workers_on_postgresql() -> None:

@@ -9,7 +9,7 @@ import pytest
 from core.messages import Action, Outbound, ReplyKind
 from core.tickets.records import Deadline, NewTicket, Priority, Role, Ticket, TicketStatus
 from tests.desk_fakes import START, make_harness
-from tests.fakes import InMemoryTicketStore
+from tests.fakes import InMemoryTicketStore, stores_of
 
 pytestmark = pytest.mark.asyncio
 
@@ -21,7 +21,7 @@ async def test_a_question_the_docs_answer_gets_an_extract_link_and_choices() -> 
     assert "ran out of memory" in reply.text
     assert reply.citation is not None and reply.citation.url == "https://docs.example.com/oom"
     assert [c.action for c in reply.choices] == [Action.HELPFUL, Action.NOT_HELPFUL, Action.HUMAN]
-    assert await h.store.list_tickets() == []
+    assert await h.store.tickets.list_tickets() == []
 
 
 async def test_helpful_counts_a_self_service_resolution() -> None:
@@ -29,8 +29,8 @@ async def test_helpful_counts_a_self_service_resolution() -> None:
     await h.say("my app exits with 137")
     [reply] = await h.say("", choice="helpful")
     assert "helped" in reply.text
-    assert await h.store.deflection_count() == 1
-    assert await h.store.list_tickets() == []
+    assert await h.store.statistics.deflection_count() == 1
+    assert await h.store.tickets.list_tickets() == []
 
 
 async def test_not_helpful_opens_a_ticket_carrying_the_conversation() -> None:
@@ -38,12 +38,12 @@ async def test_not_helpful_opens_a_ticket_carrying_the_conversation() -> None:
     await h.say("my app exits with 137")
     [reply] = await h.say("", choice="not_helpful")
     assert reply.kind is ReplyKind.TICKET and reply.ticket == 1
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None
     assert ticket.subject == "my app exits with 137" and ticket.intent == "how_to_question"
-    kept = await h.store.messages(1)
+    kept = await h.store.conversations.messages(1)
     assert [m.role for m in kept] == [Role.CUSTOMER, Role.BOT]
-    assert "answer_not_helpful" in [e.kind for e in await h.store.events(1)]
+    assert "answer_not_helpful" in [e.kind for e in await h.store.tickets.events(1)]
 
 
 async def test_an_enterprise_outage_is_a_critical_ticket_with_a_two_hour_promise() -> None:
@@ -51,7 +51,7 @@ async def test_an_enterprise_outage_is_a_critical_ticket_with_a_two_hour_promise
     [reply] = await h.say("the whole API is down for us")
     assert reply.kind is ReplyKind.TICKET
     assert reply.text == "Ticket #1, critical: an engineer will reply within 2 hours."
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.tier == "enterprise" and ticket.customer == "acme"
     assert ticket.first_response_due == START + timedelta(hours=2)
 
@@ -59,7 +59,7 @@ async def test_an_enterprise_outage_is_a_critical_ticket_with_a_two_hour_promise
 async def test_paid_tiers_raise_the_priority_one_level() -> None:
     h = make_harness(tier="professional")
     [reply, *_] = await h.say("the app crashes on start")
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.priority is Priority.CRITICAL  # bug_report is high, raised
     assert "within 24 hours" in reply.text  # professional critical, as the tier table says
 
@@ -68,7 +68,7 @@ async def test_community_critical_is_acknowledged_honestly_as_best_effort() -> N
     h = make_harness()
     [reply] = await h.say("everything is down")
     assert "best effort" in reply.text and "no guaranteed response time" in reply.text
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.first_response_due is None
 
 
@@ -89,7 +89,7 @@ async def test_greeting_out_of_scope_and_unanswered_questions() -> None:
     assert "not sure" in unsure.text and [c.action for c in unsure.choices] == [Action.OPEN_TICKET]
     [unanswered] = await h.say("where is my invoice", thread="t3")
     assert "couldn't find" in unanswered.text and unanswered.choices
-    assert await h.store.list_tickets() == []
+    assert await h.store.tickets.list_tickets() == []
 
 
 async def test_follow_ups_join_the_threads_ticket_and_raise_its_priority() -> None:
@@ -97,16 +97,16 @@ async def test_follow_ups_join_the_threads_ticket_and_raise_its_priority() -> No
     await h.say("the app crashes at boot")
     [reply] = await h.say("and now everything is down")
     assert reply.text.startswith("Added to ticket #1.") and "critical" in reply.text
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.priority is Priority.CRITICAL
-    assert len(await h.store.list_tickets()) == 1
+    assert len(await h.store.tickets.list_tickets()) == 1
 
 
 async def test_a_duplicated_delivery_is_answered_once() -> None:
     h = make_harness()
     assert await h.say("the app crashes at boot", message_id="same")
     assert await h.say("the app crashes at boot", message_id="same") == []
-    assert len(await h.store.list_tickets()) == 1
+    assert len(await h.store.tickets.list_tickets()) == 1
 
 
 @pytest.mark.parametrize(
@@ -119,7 +119,7 @@ async def test_odd_messages_get_a_clear_reply_and_are_kept_exactly(raw: str | by
     await h.say("the app crashes at boot")
     replies = await h.say(raw)
     assert replies and all(r.kind is not ReplyKind.ERROR for r in replies)
-    kept = (await h.store.messages(1))[-1]
+    kept = (await h.store.conversations.messages(1))[-1]
     expected = raw if isinstance(raw, bytes) else raw.encode("utf-8")
     assert kept.raw == expected
 
@@ -151,7 +151,7 @@ async def test_escalation_fires_once_per_deadline_and_level_and_names_the_contac
     [level2] = escalations(await h.wait(timedelta(minutes=30)))
     assert "level 2, L2 technical support" in level2.reply.text
     assert escalations(await h.wait(timedelta(minutes=30))) == []
-    levels = [(e.deadline, e.level) for e in await h.store.escalations(1)]
+    levels = [(e.deadline, e.level) for e in await h.store.escalations.escalations(1)]
     assert levels == [(Deadline.FIRST_RESPONSE, 1), (Deadline.FIRST_RESPONSE, 2)]
 
 
@@ -173,7 +173,7 @@ async def test_failed_escalation_delivery_is_retried_not_lost() -> None:
     assert await h.wait(timedelta(hours=3)) == []
     h.notifier.fail = None
     assert len(escalations(await h.wait(timedelta(minutes=1)))) == 2  # levels 1 and 2 were both due by now
-    assert "escalation_failed" in [e.kind for e in await h.store.events(1)]
+    assert "escalation_failed" in [e.kind for e in await h.store.tickets.events(1)]
 
 
 async def test_community_tickets_are_never_escalated() -> None:
@@ -190,16 +190,16 @@ async def test_moderator_claims_replies_and_resolves() -> None:
     assert "#1" in (await h.mod("tickets mine")).text
     await h.mod("note 1 checking the load balancer")
     await h.mod("reply 1 fixed, please check")
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.WAITING and ticket.assignee == "discord:mo"
     assert "resolved" in (await h.mod("resolve 1")).text
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED
     assert (await h.mod("tickets")).text == "No open tickets."
     assert "reopened" in (await h.mod("reopen 1")).text
-    kinds = [e.kind for e in await h.store.events(1)]
+    kinds = [e.kind for e in await h.store.tickets.events(1)]
     assert kinds == ["opened", "claimed", "note", "replied", "resolved", "reopened"]
-    notes = [m for m in await h.store.messages(1) if m.role is Role.NOTE]
+    notes = [m for m in await h.store.conversations.messages(1) if m.role is Role.NOTE]
     assert [n.text for n in notes] == ["checking the load balancer"]
     assert all("load balancer" not in o.reply.text for o in h.notifier.sent)
 
@@ -208,10 +208,10 @@ async def test_priority_change_moves_the_deadlines() -> None:
     h = make_harness(tier="enterprise")
     await h.say("where is my invoice")
     await h.say("", choice="human")
-    before = await h.store.get(1)
+    before = await h.store.tickets.get(1)
     assert before is not None and before.priority is Priority.HIGH  # billing medium, raised
     await h.mod("priority 1 critical")
-    after = await h.store.get(1)
+    after = await h.store.tickets.get(1)
     assert after is not None and after.priority is Priority.CRITICAL
     assert after.first_response_due == START + timedelta(hours=2)
 
@@ -229,9 +229,9 @@ async def test_non_moderators_are_refused_and_nothing_changes() -> None:
     await h.say("the app crashes at boot")
     [reply] = await h.say("resolve 1", command=True)
     assert reply.kind is ReplyKind.ERROR and "moderator" in reply.text
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.NEW
-    assert [e.kind for e in await h.store.events(1)] == ["opened"]
+    assert [e.kind for e in await h.store.tickets.events(1)] == ["opened"]
 
 
 @pytest.mark.parametrize(
@@ -266,10 +266,10 @@ class BrokenStore(InMemoryTicketStore):
 
 
 async def test_a_store_failure_gets_an_apology_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
-    h = make_harness(store=BrokenStore())
+    h = make_harness(store=stores_of(BrokenStore()))
     [reply] = await h.say("the app crashes at boot")
     assert reply.kind is ReplyKind.ERROR and "Sorry" in reply.text and "disk" not in reply.text
-    assert await h.store.list_tickets() == []
+    assert await h.store.tickets.list_tickets() == []
     assert "disk I/O error" in caplog.text
 
 
@@ -279,9 +279,9 @@ async def test_a_customer_writing_after_resolution_reopens_the_ticket() -> None:
     await h.mod("resolve 1")
     [reply] = await h.say("it is crashing again")
     assert reply.text == "Ticket #1 is open again; your message was added."
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.OPEN and ticket.resolved_at is None
-    assert len(await h.store.list_tickets(active_only=False)) == 1
+    assert len(await h.store.tickets.list_tickets(active_only=False)) == 1
 
 
 async def test_thanks_and_hello_get_different_short_replies() -> None:
@@ -297,7 +297,7 @@ async def test_a_question_in_a_ticket_thread_is_answered_and_kept_on_the_ticket(
     added, answer = await h.say("also, what does 137 mean?")
     assert added.text == "Added to ticket #1."
     assert answer.kind is ReplyKind.ANSWER and answer.citation is not None and not answer.choices
-    kept = await h.store.messages(1)
+    kept = await h.store.conversations.messages(1)
     assert kept[-1].role is Role.BOT and kept[-1].citation == answer.citation
     [only] = await h.say("what's the weather")
     assert only.text == "Added to ticket #1."
@@ -310,7 +310,7 @@ async def test_an_undeliverable_reply_is_kept_and_reported_and_resolving_still_w
     reply = await h.mod("reply 1 on it")
     assert reply.kind is ReplyKind.ERROR and "could not be delivered: discord unreachable" in reply.text
     assert "resolved" in (await h.mod("resolve 1")).text
-    ticket = await h.store.get(1)
+    ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.first_response_at is not None
-    events = [(e.kind, e.detail) for e in await h.store.events(1)]
+    events = [(e.kind, e.detail) for e in await h.store.tickets.events(1)]
     assert events.count(("delivery_failed", "discord unreachable")) == 2

@@ -27,7 +27,7 @@ async def test_an_issue_always_opens_a_ticket_and_carries_its_text() -> None:
     triage = await IssueDesk(h.desk.desk).triage(issue("Weather widget\n\nshows the wrong city"), "Weather widget")
     assert triage.opened and triage.answer is None and triage.kind is IssueKind.QUESTION
     assert (triage.ticket.subject, triage.ticket.address, triage.priority) == ("Weather widget", ISSUE, Priority.MEDIUM)
-    [kept] = await h.store.messages(triage.ticket.number)
+    [kept] = await h.store.conversations.messages(triage.ticket.number)
     assert (kept.role, kept.text) == (Role.CUSTOMER, "Weather widget shows the wrong city")
 
 
@@ -36,7 +36,7 @@ async def test_a_confident_answer_is_returned_and_kept_on_the_ticket() -> None:
     triage = await IssueDesk(h.desk.desk).triage(issue("Exit code 137 on deploy"), "Exit code 137 on deploy")
     assert triage.answer is not None and triage.answer.kind is ReplyKind.ANSWER
     assert triage.answer.citation is not None and triage.answer.citation.url == "https://docs.example.com/oom"
-    assert [m.role for m in await h.store.messages(triage.ticket.number)] == [Role.CUSTOMER, Role.BOT]
+    assert [m.role for m in await h.store.conversations.messages(triage.ticket.number)] == [Role.CUSTOMER, Role.BOT]
 
 
 async def test_triaging_the_same_issue_again_opens_no_second_ticket() -> None:
@@ -46,7 +46,7 @@ async def test_triaging_the_same_issue_again_opens_no_second_ticket() -> None:
     again = await issues.triage(issue("App crash on start"), "App crash on start")
     assert (first.opened, again.opened, again.ticket.number) == (True, False, first.ticket.number)
     assert (again.kind, again.priority) == (IssueKind.BUG, Priority.HIGH)
-    assert len(await h.store.list_tickets(active_only=False)) == 1
+    assert len(await h.store.tickets.list_tickets(active_only=False)) == 1
 
 
 async def test_the_authors_tier_raises_the_priority_and_sets_the_deadlines() -> None:

@@ -15,28 +15,29 @@ from core.clock import ManualClock
 from core.errors import ConfigError
 from core.retention import DEFAULT_DELIVERY_RETENTION, DeliveryPruner
 from core.sla.worker import EscalationWorker
+from core.stores import Stores
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
 from tests.fakes import InMemoryTicketStore, stores_of
 
 pytestmark = pytest.mark.asyncio
 
 
-def worker(store: InMemoryTicketStore, clock: ManualClock, keep: timedelta = timedelta(days=7)) -> EscalationWorker:
+def worker(store: Stores, clock: ManualClock, keep: timedelta = timedelta(days=7)) -> EscalationWorker:
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     return EscalationWorker(
-        stores_of(store), tiers, RecordingNotifier(), clock, pruner=DeliveryPruner(store, clock, keep)
+        store, tiers, RecordingNotifier(), clock, pruner=DeliveryPruner(store.deliveries, clock, keep)
     )
 
 
-async def seen(store: InMemoryTicketStore, delivery: str, at: datetime) -> bool:
+async def seen(store: Stores, delivery: str, at: datetime) -> bool:
     """True if ``delivery`` is still remembered (claiming it again is refused)."""
-    return not await store.claim_delivery("github", delivery, at)
+    return not await store.deliveries.claim_delivery("github", delivery, at)
 
 
 async def test_deliveries_are_remembered_for_the_retention_and_forgotten_after_it() -> None:
-    store, clock = InMemoryTicketStore(), ManualClock(START)
-    await store.claim_delivery("github", "old", START)
-    await store.claim_delivery("slack", "event:Ev1", START + timedelta(days=3))
+    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    await store.deliveries.claim_delivery("github", "old", START)
+    await store.deliveries.claim_delivery("slack", "event:Ev1", START + timedelta(days=3))
     w = worker(store, clock)
     clock.advance(timedelta(days=6, hours=23))
     await w.run_once()
@@ -44,20 +45,20 @@ async def test_deliveries_are_remembered_for_the_retention_and_forgotten_after_i
     clock.advance(timedelta(hours=2))
     await w.run_once()
     assert not await seen(store, "old", clock.now())  # forgotten (and claimed afresh just now)
-    assert not await store.claim_delivery("slack", "event:Ev1", clock.now())  # younger: kept
+    assert not await store.deliveries.claim_delivery("slack", "event:Ev1", clock.now())  # younger: kept
 
 
 async def test_pruning_runs_at_most_once_an_hour() -> None:
-    store, clock = InMemoryTicketStore(), ManualClock(START)
+    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
     w = worker(store, clock, keep=timedelta(hours=1))
     await w.run_once()  # the first pass prunes (nothing yet)
-    await store.claim_delivery("github", "a", clock.now())
+    await store.deliveries.claim_delivery("github", "a", clock.now())
     clock.advance(timedelta(minutes=59))
     await w.run_once()
     clock.advance(timedelta(minutes=2))  # "a" is now 61 minutes old, but the last prune was 61 minutes ago...
     await w.run_once()
     assert not await seen(store, "a", clock.now())  # ...so this pass pruned it
-    await store.claim_delivery("github", "b", clock.now() - timedelta(hours=2))
+    await store.deliveries.claim_delivery("github", "b", clock.now() - timedelta(hours=2))
     clock.advance(timedelta(minutes=30))
     await w.run_once()
     assert await seen(store, "b", clock.now())  # old enough, but pruned less than an hour ago
@@ -70,7 +71,7 @@ class BrokenForgetting(InMemoryTicketStore):
 
 async def test_a_failing_prune_is_logged_and_the_pass_still_succeeds(caplog: pytest.LogCaptureFixture) -> None:
     store, clock = BrokenForgetting(), ManualClock(START)
-    w = worker(store, clock)
+    w = worker(stores_of(store), clock)
     with caplog.at_level(logging.ERROR):
         await w.run_once()
     assert w.last_error is None and w.last_pass == clock.now()

@@ -74,17 +74,21 @@ class World:
     """A store, a worker and a clock."""
 
     def __init__(self, tiers: TierDirectory) -> None:
-        self.store, self.clock, self.notifier = InMemoryTicketStore(), ManualClock(START), RecordingNotifier()
-        self.worker = EscalationWorker(stores_of(self.store), tiers, self.notifier, self.clock)
+        self.store, self.clock, self.notifier = (
+            stores_of(InMemoryTicketStore()),
+            ManualClock(START),
+            RecordingNotifier(),
+        )
+        self.worker = EscalationWorker(self.store, tiers, self.notifier, self.clock)
         self.tiers = tiers
 
     async def open(self, priority: Priority = Priority.CRITICAL, tier: str = "gold") -> int:
         address = Address("slack", "T1", "CHELP", "1.1")
         draft = NewTicket("acme", tier, address, "U1", "Ada", "down", None, priority, self.clock.now(), None, None)
-        return (await self.store.open_ticket(draft, "slack:U1")).number
+        return (await self.store.tickets.open_ticket(draft, "slack:U1")).number
 
     async def log(self, number: int, kind: str, change: TicketChange | None = None) -> None:
-        await self.store.update(
+        await self.store.tickets.update(
             number, change or TicketChange(), TicketEvent(number, self.clock.now(), "slack:UMO", kind)
         )
 
@@ -112,7 +116,7 @@ async def test_a_breach_notifies_exactly_the_configured_recipients_once(tiers: T
     [level3] = kinds(await w.wait(60), ReplyKind.ESCALATION)
     assert (str(level3.address), level3.reply.mentions) == ("slack:CBOSS", (Mention("slack", "user", "UBOSS"),))
     assert [o for o in await w.wait(600) if "first-response" in o.reply.text] == []
-    first = [e for e in await w.store.escalations(1) if e.deadline.value == "first_response"]
+    first = [e for e in await w.store.escalations.escalations(1) if e.deadline.value == "first_response"]
     assert [(e.level, e.target) for e in first] == [(1, "slack:CL1"), (2, "discord:999"), (3, "slack:CBOSS")]
 
 
@@ -138,7 +142,7 @@ async def test_acknowledging_stops_the_chain(tiers: TierDirectory) -> None:
     assert len(kinds(await w.wait(121), ReplyKind.ESCALATION)) == 1
     await w.log(number, "acknowledged")
     assert kinds(await w.wait(300), ReplyKind.ESCALATION) == []
-    assert [e.level for e in await w.store.escalations(number)] == [1]
+    assert [e.level for e in await w.store.escalations.escalations(number)] == [1]
 
 
 async def test_a_reply_before_the_deadline_means_no_escalation(tiers: TierDirectory) -> None:
@@ -175,10 +179,10 @@ async def test_waiting_on_the_customer_reminds_then_closes_once_each(tiers: Tier
     assert "still waiting for your reply" in reminder.reply.text
     [closing] = [o for o in await w.wait(48 * 60) if o.address.channel == "CHELP"]
     assert "is closed" in closing.reply.text
-    ticket = await w.store.get(number)
+    ticket = await w.store.tickets.get(number)
     assert ticket is not None and ticket.status is TicketStatus.CLOSED
     assert [o for o in await w.wait(10 * 24 * 60) if o.address.channel == "CHELP"] == []
-    assert [e.kind for e in await w.store.events(number)].count("closed") == 1
+    assert [e.kind for e in await w.store.tickets.events(number)].count("closed") == 1
 
 
 async def test_a_failed_send_stays_in_the_outbox_and_is_sent_later(tiers: TierDirectory) -> None:
@@ -186,25 +190,25 @@ async def test_a_failed_send_stays_in_the_outbox_and_is_sent_later(tiers: TierDi
     await w.open(Priority.HIGH)
     w.notifier.fail = ConnectionError("slack is down")
     assert await w.wait(61) == []
-    [queued] = await w.store.outbox(1)
+    [queued] = await w.store.outbox.outbox(1)
     assert queued.sent_at is None and queued.attempts == 1
     w.notifier.fail = None
     assert len(await w.wait(1)) == 1
-    [sent] = await w.store.outbox(1)
+    [sent] = await w.store.outbox.outbox(1)
     assert sent.sent_at is not None
-    assert "notification_failed" in [e.kind for e in await w.store.events(1)]
+    assert "notification_failed" in [e.kind for e in await w.store.tickets.events(1)]
 
 
 async def test_a_calendar_change_replans_active_tickets(tiers: TierDirectory, tmp_path: Path) -> None:
     w = World(tiers)
     number = await w.open(Priority.HIGH, tier="office")  # Tuesday 10:00 Berlin: due 12:00 Berlin
-    ticket = await w.store.get(number)
+    ticket = await w.store.tickets.get(number)
     assert ticket is not None and ticket.first_response_due == START + timedelta(hours=2)
     changed = tmp_path / "changed.yaml"
     changed.write_text(TIERS.replace('tue: ["09:00-17:00"]', 'tue: ["11:00-17:00"]'), encoding="utf-8")
-    restarted = EscalationWorker(stores_of(w.store), load_tiers(changed), w.notifier, w.clock)
+    restarted = EscalationWorker(w.store, load_tiers(changed), w.notifier, w.clock)
     await restarted.run_once()
-    ticket = await w.store.get(number)
+    ticket = await w.store.tickets.get(number)
     assert ticket is not None and ticket.first_response_due == START + timedelta(hours=3)  # 11:00-13:00 Berlin
 
 
@@ -216,9 +220,9 @@ async def test_explain_shows_targets_deadlines_time_spent_pauses_and_calendar(ti
     w.clock.advance(timedelta(minutes=60))
     await w.log(number, "customer_message")
     w.clock.advance(timedelta(minutes=15))
-    ticket = await w.store.get(number)
+    ticket = await w.store.tickets.get(number)
     assert ticket is not None
-    text = await explain_ticket(stores_of(w.store), tiers, ticket, w.clock.now())
+    text = await explain_ticket(w.store, tiers, ticket, w.clock.now())
     assert "Calendar: office (Europe/Berlin): mon 09:00-17:00" in text
     assert "First response: target 2 hours · met" in text
     assert "Resolution: target 24 hours · running" in text and "spent 45m of 24 hours" in text

@@ -42,8 +42,8 @@ async def test_a_fourth_ticket_within_the_window_is_refused_and_the_message_kept
     assert reply.kind is ReplyKind.INFO and reply.ticket is None
     assert reply.text == REFUSED_3
     assert [c.action for c in reply.choices] == [Action.OPEN_TICKET]
-    assert len(await h.store.list_tickets()) == 3
-    kept = await h.store.conversation(thread("t4"))
+    assert len(await h.store.tickets.list_tickets()) == 3
+    kept = await h.store.conversations.conversation(thread("t4"))
     assert [m.text for m in kept] == ["now the API is down too", REFUSED_3]
 
 
@@ -59,7 +59,7 @@ async def test_after_the_window_the_kept_message_goes_on_a_new_ticket() -> None:
     h.clock.advance(timedelta(seconds=1))
     [opened] = await h.say("", thread="t4", choice="open_ticket")
     assert opened.kind is ReplyKind.TICKET and opened.ticket == 4
-    assert (await h.store.messages(4))[0].text == "now the API is down too"
+    assert (await h.store.conversations.messages(4))[0].text == "now the API is down too"
 
 
 @pytest.mark.asyncio
@@ -96,7 +96,7 @@ async def test_the_limit_is_per_member_and_moderators_are_exempt() -> None:
     for n in range(5):
         [reply] = await h.say("the service is down", user="mo", thread=f"m{n}", roles=mod)
         assert reply.kind is ReplyKind.TICKET
-    assert len(await h.store.list_tickets()) == 9
+    assert len(await h.store.tickets.list_tickets()) == 9
 
 
 @pytest.mark.asyncio
@@ -106,7 +106,7 @@ async def test_a_limit_of_zero_means_no_limit() -> None:
     for n in range(6):
         [reply] = await h.say("the service is down", thread=f"t{n}")
         assert reply.kind is ReplyKind.TICKET
-    assert len(await h.store.list_tickets()) == 6
+    assert len(await h.store.tickets.list_tickets()) == 6
 
 
 @pytest.mark.asyncio
@@ -118,8 +118,8 @@ async def test_not_helpful_and_talk_to_a_human_are_refused_too(choice: str) -> N
     assert answer.kind is ReplyKind.ANSWER
     [reply] = await h.say("", thread="t4", choice=choice)
     assert reply.kind is ReplyKind.INFO and reply.text == REFUSED_3
-    assert len(await h.store.list_tickets()) == 3
-    assert (await h.store.conversation(thread("t4")))[0].text == "my app exits with 137"
+    assert len(await h.store.tickets.list_tickets()) == 3
+    assert (await h.store.conversations.conversation(thread("t4")))[0].text == "my app exits with 137"
 
 
 @pytest.mark.asyncio

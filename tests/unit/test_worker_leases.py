@@ -41,15 +41,13 @@ async def test_slow_sends_stop_before_the_lease_runs_out_and_another_worker_send
     path = tmp_path / "tiers.yaml"
     path.write_text(TIERS, encoding="utf-8")
     tiers = load_tiers(path)
-    store, clock = InMemoryTicketStore(), ManualClock(START)
+    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
     notifier = SlowNotifier(clock)
     for n in range(5):
         draft = NewTicket("acme", "gold", Address("console", channel=f"c{n}"), "u", "Ada", "s", None,
                           Priority.HIGH, START, None, None)  # fmt: skip
-        await store.open_ticket(draft, "test")
-    first, second = (
-        EscalationWorker(stores_of(store), tiers, notifier, clock, owner=o, lease=LEASE) for o in ("a", "b")
-    )
+        await store.tickets.open_ticket(draft, "test")
+    first, second = (EscalationWorker(store, tiers, notifier, clock, owner=o, lease=LEASE) for o in ("a", "b"))
     clock.advance(timedelta(hours=2))  # a warning and an escalation due on each: ten notices
 
     claimed_at = clock.now()
@@ -62,4 +60,4 @@ async def test_slow_sends_stop_before_the_lease_runs_out_and_another_worker_send
         await first.run_once()
     texts = Counter(text for text, _ in notifier.sent)
     assert len(texts) == 10 and set(texts.values()) == {1}  # every notice, each once
-    assert all(item.sent_at is not None for item in await store.outbox())
+    assert all(item.sent_at is not None for item in await store.outbox.outbox())
