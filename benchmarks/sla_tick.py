@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.sla_tick [--tickets 100000] [--ticks 50]
 
 Tickets are written in bulk (rows, events and the timers the planner derives for each), then the real
-``EscalationWorker`` runs passes against the real ``SqlTicketStore``. Everything lives in a temporary folder.
+``EscalationWorker`` runs passes against the real SQL store ports. Everything lives in a temporary folder.
 """
 
 from __future__ import annotations

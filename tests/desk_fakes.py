@@ -21,7 +21,7 @@ from core.tiers import Customer, TierDirectory
 from core.understanding.classifier import EMPTY_PREDICTION, IntentPrediction
 from core.understanding.intents import IntentCatalog
 from core.understanding.understander import Understanding
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -141,7 +141,7 @@ def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Har
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
-    store = store or stores_of(InMemoryTicketStore())
+    store = store or memory_stores()
     notifier, clock = RecordingNotifier(), ManualClock(START)
     desk = Desk(
         understander=KeywordUnderstander(catalog, RULES),

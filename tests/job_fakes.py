@@ -6,6 +6,8 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from core.jobs import Job, JobStatus, NewJob
+from core.store.job_queue import ERROR_CHARS
+from core.store.schema import DELIVERY_ID_LENGTH, PLATFORM_LENGTH
 
 
 class InMemoryJobQueue:
@@ -13,14 +15,16 @@ class InMemoryJobQueue:
 
     def __init__(self) -> None:
         self._jobs: dict[int, Job] = {}
+        self._last_id = 0  # ids are never reused, even after ``forget``, as a SQL sequence
 
     async def enqueue(self, job: NewJob, at: datetime) -> bool:
         """Store ``job``; False if its queue already has a job with this key."""
-        if not job.key or not job.queue:
-            raise ValueError("a job needs a queue and a key")
+        if not job.key or len(job.key) > DELIVERY_ID_LENGTH or not job.queue or len(job.queue) > PLATFORM_LENGTH:
+            raise ValueError(f"a job needs a queue (1-{PLATFORM_LENGTH}) and key (1-{DELIVERY_ID_LENGTH} characters)")
         if any(j.queue == job.queue and j.key == job.key for j in self._jobs.values()):
             return False
-        number = len(self._jobs) + 1
+        self._last_id += 1
+        number = self._last_id
         stored = Job(number, job.queue, job.key, job.kind, job.payload, JobStatus.PENDING, job.run_after, at, 0, 0, "")
         self._jobs[number] = stored
         return True
@@ -49,14 +53,14 @@ class InMemoryJobQueue:
         self._set(
             job_id,
             run_after=run_after,
-            last_error=error,
+            last_error=error[:ERROR_CHARS],
             payload=job.payload if payload is None else payload,
             failures=job.failures + (1 if failed else 0),
         )
 
     async def give_up(self, job_id: int, error: str) -> None:
         """Keep the job as failed."""
-        self._set(job_id, status=JobStatus.FAILED, last_error=error)
+        self._set(job_id, status=JobStatus.FAILED, last_error=error[:ERROR_CHARS])
 
     async def get(self, job_id: int) -> Job | None:
         """The job with this id, if any."""

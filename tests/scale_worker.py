@@ -1,7 +1,7 @@
 """An escalation worker process for the scale-out tests, and the bulk data those tests give it.
 
 Run as ``python -m tests.scale_worker DATABASE_URL TIERS_FILE [--lease S] [--batch N] [--hang-after-claim FILE]``.
-It runs the real ``EscalationWorker`` over the real ``SqlTicketStore`` (opened the way ``helpline serve`` opens
+It runs the real ``EscalationWorker`` over the real SQL store ports (opened the way ``helpline serve`` opens
 it) until no due SLA action is left unfired and no notice unsent, then exits 0. Each notice is "delivered" by
 inserting a row into the ``received`` table, a countable sink that is not part of the outbox's own bookkeeping.
 With ``--hang-after-claim`` the process writes the ids of its first claimed batch to FILE and then stops
@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,14 +29,15 @@ from core.sla.worker import EscalationWorker
 from core.store import rows as row_values
 from core.store.engine import create_engine_for, writer
 from core.store.schema import outbox, sla_timers, ticket_events, tickets
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
+from core.store.timers import SqlSlaTimers
 from core.tickets.records import NewTicket, Priority, TicketEvent
-from tests.fakes import stores_of
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
     from core.sla.records import DueWork
+    from core.store.planning import Planning
 
 # One 24x7 tier: a first-response warning (at 45 min) and one escalation level (at 1 h) are due for a ticket
 # opened two hours ago; the resolution clock (4 weeks) is nowhere near, so exactly two actions fire per ticket.
@@ -80,11 +82,11 @@ class TableNotifier:
             await conn.execute(insert(received).values(values))
 
 
-class HangingStore(SqlTicketStore):
-    """A store whose first non-empty claim is written to a file and then never completed: a stuck worker."""
+class HangingTimers(SqlSlaTimers):
+    """Timers whose first non-empty claim is written to a file and then never completed: a stuck worker."""
 
-    def __init__(self, engine: AsyncEngine, report: Path) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: AsyncEngine, planning: Planning, report: Path) -> None:
+        super().__init__(engine, planning)
         self._report = report
 
     async def claim_due(self, now: datetime, limit: int, owner: str, lease: timedelta) -> list[DueWork]:
@@ -141,7 +143,7 @@ async def populate(engine: AsyncEngine, planner: TierPlanner, count: int, opened
             await conn.execute(insert(ticket_events), events)
             await conn.execute(insert(sla_timers), timers)
     # The fingerprint: workers starting on this database plan nothing again.
-    await SqlTicketStore(engine, planner).replan([], opened, planner.fingerprint)
+    await sql_stores(engine, planner).timers.replan([], opened, planner.fingerprint)
 
 
 async def work_left(engine: AsyncEngine, now: datetime) -> int:
@@ -155,10 +157,13 @@ async def work_left(engine: AsyncEngine, now: datetime) -> int:
 async def main(url: str, tiers_file: Path, lease: float, batch: int, hang: Path | None) -> None:
     """Work until nothing due is left."""
     engine = create_engine_for(url)
-    store = HangingStore(engine, hang) if hang is not None else SqlTicketStore(engine)
+    stores = sql_stores(engine)
+    if hang is not None:
+        assert isinstance(stores.timers, SqlSlaTimers)  # its planning is shared with the ticket writers
+        stores = replace(stores, timers=HangingTimers(engine, stores.timers.planning, hang))
     clock = SystemClock()
     worker = EscalationWorker(
-        stores_of(store),
+        stores,
         load_tiers(tiers_file),
         TableNotifier(engine, f"pid {os.getpid()}"),
         clock,

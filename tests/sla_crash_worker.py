@@ -20,8 +20,7 @@ from core.clock import SystemClock
 from core.messages import Outbound
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for, sqlite_url
-from core.store.sql_store import SqlTicketStore
-from tests.fakes import stores_of
+from core.store.sql_store import sql_stores
 
 
 class FileNotifier:
@@ -50,10 +49,9 @@ async def _left(store_engine: object) -> int:
 async def main(database: Path, tiers_file: Path, deliveries: Path) -> None:
     """Work until every due action fired and every notice was delivered."""
     engine = create_engine_for(sqlite_url(database))
-    store = SqlTicketStore(engine)
     notifier = FileNotifier(deliveries)
     worker = EscalationWorker(
-        stores_of(store),
+        sql_stores(engine),
         load_tiers(tiers_file),
         notifier,
         SystemClock(),

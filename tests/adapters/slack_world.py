@@ -33,7 +33,7 @@ from core.tiers import TierDirectory, TierRule
 from core.understanding.understander import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 from tests.job_fakes import InMemoryJobQueue
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
@@ -156,7 +156,7 @@ async def make_world(
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     directory, store, clock = (
         directory or tiers(),
-        store or stores_of(InMemoryTicketStore()),
+        store or memory_stores(),
         clock or ManualClock(START),
     )
     queue = queue or InMemoryJobQueue()  # passing the store, queue and clock of an earlier world is a restart

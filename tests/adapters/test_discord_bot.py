@@ -43,7 +43,7 @@ from tests.adapters.discord_fake import (
     payload,
 )
 from tests.desk_fakes import RULES, START, KeywordUnderstander
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 
 pytestmark = pytest.mark.asyncio
 NO_PINGS: dict[str, Any] = {"parse": []}  # AllowedMentions.none(): no one, no role, no @everyone
@@ -85,7 +85,7 @@ def _options(**changes: Any) -> DiscordOptions:
 async def _world(store: Stores | None = None, **changes: Any) -> World:
     catalog = load_intents(DEFAULT_INTENTS_FILE)
     tiers = _tiers()
-    store = store or stores_of(InMemoryTicketStore())
+    store = store or memory_stores()
     clock = ManualClock(START)
     notifier = DiscordNotifier()
     desk = SupportDesk(

@@ -13,14 +13,14 @@ from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
 from tests import postgres
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 
 
 @pytest_asyncio.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Stores]:
     """A fresh, empty store of each kind: every contract test runs on the fake, on SQLite and on PostgreSQL."""
     if request.param == "memory":
-        yield stores_of(InMemoryTicketStore())
+        yield memory_stores()
         return
     if request.param == "sqlite":
         async for store in _sql_store(sqlite_url(tmp_path / "data" / "helpline.sqlite3")):

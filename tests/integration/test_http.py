@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from starlette.requests import Request
@@ -19,7 +19,9 @@ from core.clock import ManualClock
 from core.sla.records import DueWork
 from core.sla.worker import EscalationWorker
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
+from tests.sla_fakes import InMemorySlaTimers
+from tests.store_state import MemoryState
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 INTERVAL = 60.0
@@ -29,11 +31,11 @@ ADAPTERS = (
 )
 
 
-class BreakableStore(InMemoryTicketStore):
-    """The in-memory store, whose due-work query can be made to fail like a lost database."""
+class BreakableTimers(InMemorySlaTimers):
+    """The in-memory timers, whose due-work query can be made to fail like a lost database."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, state: MemoryState) -> None:
+        super().__init__(state)
         self.broken = False
         self.stop = asyncio.Event()
 
@@ -50,7 +52,7 @@ class Server:
     """The app's parts a test pokes at."""
 
     worker: EscalationWorker
-    store: BreakableStore
+    timers: BreakableTimers
     clock: ManualClock
 
     def client(self) -> TestClient:
@@ -65,9 +67,11 @@ class Server:
 
 def make_server() -> Server:
     """A real escalation worker over fakes, with a clock the test moves."""
-    store, clock = BreakableStore(), ManualClock(START)
-    worker = EscalationWorker(stores_of(store), load_tiers(DEFAULT_TIERS_FILE), RecordingNotifier(), clock)
-    return Server(worker, store, clock)
+    state, clock = MemoryState(), ManualClock(START)
+    timers = BreakableTimers(state)
+    stores = replace(memory_stores(state=state), timers=timers)
+    worker = EscalationWorker(stores, load_tiers(DEFAULT_TIERS_FILE), RecordingNotifier(), clock)
+    return Server(worker, timers, clock)
 
 
 def test_degraded_before_the_worker_has_made_a_pass() -> None:
@@ -119,8 +123,8 @@ def test_a_new_pass_after_a_stall_makes_it_healthy_again() -> None:
 def test_degraded_with_the_error_when_the_last_pass_failed() -> None:
     server = make_server()
     asyncio.run(server.worker.run_once())
-    server.store.broken = True
-    asyncio.run(server.worker.run_forever(INTERVAL, server.store.stop))  # one failing pass, then stops
+    server.timers.broken = True
+    asyncio.run(server.worker.run_forever(INTERVAL, server.timers.stop))  # one failing pass, then stops
     with server.client() as client:
         response = client.get("/healthz")
     assert response.status_code == 503

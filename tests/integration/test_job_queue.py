@@ -1,4 +1,7 @@
-"""The SQL job queue: one job per key, leases that outlive a dead worker, retries, and its migration."""
+"""The job queue: one job per key, leases that outlive a dead worker, retries, and its migration.
+
+The contract runs on the in-memory fake, SQLite and PostgreSQL (the ``store`` fixture); the migration on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from core.jobs import JobStatus, NewJob
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.job_queue import SqlJobQueue
 from core.store.migrate import alembic_config, upgrade_schema
+from core.stores import Stores
 
 pytestmark = pytest.mark.asyncio
 
@@ -37,8 +41,8 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
-async def test_a_key_is_queued_once_per_queue(engine: AsyncEngine) -> None:
-    queue = SqlJobQueue(engine)
+async def test_a_key_is_queued_once_per_queue(store: Stores) -> None:
+    queue = store.jobs
     assert await queue.enqueue(job("d1"), T0)
     assert not await queue.enqueue(job("d1", payload=b"other"), T0)
     assert await queue.enqueue(NewJob("slack", "d1", "webhook", b"{}", T0), T0)
@@ -48,8 +52,8 @@ async def test_a_key_is_queued_once_per_queue(engine: AsyncEngine) -> None:
         await queue.enqueue(job("x" * 256), T0)
 
 
-async def test_taken_jobs_are_hidden_until_their_lease_ends(engine: AsyncEngine) -> None:
-    queue = SqlJobQueue(engine)
+async def test_taken_jobs_are_hidden_until_their_lease_ends(store: Stores) -> None:
+    queue = store.jobs
     await queue.enqueue(job("a"), T0)
     await queue.enqueue(job("later", T0 + timedelta(hours=1)), T0)
     [taken] = await queue.take("github", T0, LEASE)
@@ -61,8 +65,8 @@ async def test_taken_jobs_are_hidden_until_their_lease_ends(engine: AsyncEngine)
     assert [j.key for j in await queue.take("github", T0 + timedelta(hours=1), LEASE)] == ["later"]
 
 
-async def test_retry_moves_the_job_keeps_the_rest_of_its_work_and_counts_only_failures(engine: AsyncEngine) -> None:
-    queue = SqlJobQueue(engine)
+async def test_retry_moves_the_job_keeps_the_rest_of_its_work_and_counts_only_failures(store: Stores) -> None:
+    queue = store.jobs
     await queue.enqueue(job("a", payload=b"all"), T0)
     [taken] = await queue.take("github", T0, LEASE)
     await queue.retry(taken.id, T0 + timedelta(seconds=30), "rate limited", payload=b"rest", failed=False)
@@ -76,8 +80,8 @@ async def test_retry_moves_the_job_keeps_the_rest_of_its_work_and_counts_only_fa
     assert await queue.take("github", T0 + timedelta(days=1), LEASE) == []
 
 
-async def test_forget_deletes_only_old_finished_jobs(engine: AsyncEngine) -> None:
-    queue = SqlJobQueue(engine)
+async def test_forget_deletes_only_old_finished_jobs(store: Stores) -> None:
+    queue = store.jobs
     for key in ("done", "pending", "failed"):
         await queue.enqueue(job(key), T0)
     jobs = {j.key: j for j in await queue.jobs("github")}
@@ -101,8 +105,8 @@ async def test_downgrading_below_0003_drops_only_the_jobs_table(engine: AsyncEng
     assert await queue.enqueue(job("d1"), T0)
 
 
-async def test_counts_cover_every_status(engine: AsyncEngine) -> None:
-    queue = SqlJobQueue(engine)
+async def test_counts_cover_every_status(store: Stores) -> None:
+    queue = store.jobs
     assert await queue.counts("github") == {JobStatus.PENDING: 0, JobStatus.DONE: 0, JobStatus.FAILED: 0}
     await queue.enqueue(job("a"), T0)
     await queue.enqueue(job("b"), T0)

@@ -17,7 +17,7 @@ from core.sla.plan import ActionKey, ActionKind, DueAction
 from core.sla.planner import SlaPlan
 from core.store.engine import create_engine_for
 from core.store.migrate import upgrade_schema
-from core.store.sql_store import SqlTicketStore
+from core.store.sql_store import sql_stores
 from core.tickets.records import NewTicket, Priority, Ticket, TicketChange, TicketEvent
 
 pytestmark = pytest.mark.asyncio
@@ -55,24 +55,24 @@ async def test_completing_and_updating_the_same_tickets_at_once_neither_deadlock
     try:
         await upgrade_schema(worker_engine)
         planner = NudgedPlanner()
-        worker, desk = SqlTicketStore(worker_engine, planner), SqlTicketStore(desk_engine, planner)
+        worker, desk = sql_stores(worker_engine, planner), sql_stores(desk_engine, planner)
         for n in range(COUNT):
-            await desk.open_ticket(draft(n), "test")
+            await desk.tickets.open_ticket(draft(n), "test")
         now = T0 + 2 * H
-        due = await worker.claim_due(now, COUNT, "w", timedelta(minutes=2))
+        due = await worker.timers.claim_due(now, COUNT, "w", timedelta(minutes=2))
         assert len(due) == COUNT
 
         async def nudge(ticket: int) -> None:
-            await desk.update(ticket, TicketChange(assignee="bo"), TicketEvent(ticket, now, "bo", "nudge"))
+            await desk.tickets.update(ticket, TicketChange(assignee="bo"), TicketEvent(ticket, now, "bo", "nudge"))
 
         done = await asyncio.gather(
-            *(worker.complete_due(work, "w", now) for work in due), *(nudge(work.ticket) for work in due)
+            *(worker.timers.complete_due(work, "w", now) for work in due), *(nudge(work.ticket) for work in due)
         )
         assert done[:COUNT] == [True] * COUNT  # a nudge moves the warning but it stays due: it fires
         for work in due:
-            fired = [t for t in await worker.timers(work.ticket) if t.fired_at is not None]
+            fired = [t for t in await worker.timers.timers(work.ticket) if t.fired_at is not None]
             assert [(t.action, t.level) for t in fired] == [(ActionKind.WARNING, 0)]
-            ticket = await worker.get(work.ticket)
+            ticket = await worker.tickets.get(work.ticket)
             assert ticket is not None and ticket.assignee == "bo"
     finally:
         await worker_engine.dispose()

@@ -22,7 +22,7 @@ from core.stores import Stores
 from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier, TierDirectory
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 from tests.sla_reference import PRIORITIES, Fired, RefCalendar, RefTier, SimTicket, reference, simulate, utc
 
 START = utc(2026, 3, 21)  # a Saturday; Berlin moves its clocks on Sunday 29 March
@@ -112,7 +112,7 @@ async def _apply(store: Stores, numbers: dict[int, int], ticket: SimTicket, inde
 
 
 async def _engine(tickets: list[SimTicket], directory: TierDirectory) -> set[Fired]:
-    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    store, clock = memory_stores(), ManualClock(START)
     worker = EscalationWorker(store, directory, RecordingNotifier(), clock, batch=100_000)
     timeline = sorted(((e.at, t.number, i) for t in tickets for i, e in enumerate(t.events)), key=lambda x: x[:2])
     by_number = {t.number: t for t in tickets}

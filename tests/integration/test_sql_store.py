@@ -25,7 +25,8 @@ from core.messages import Address
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import deflections, metadata
-from core.store.sql_store import SqlTicketStore, sql_stores
+from core.store.sql_store import sql_stores
+from core.store.tickets import SqlTickets
 from core.tickets.records import (
     ConversationMessage,
     Deadline,
@@ -202,15 +203,15 @@ async def test_concurrent_writers_wait_for_each_other_instead_of_failing(sqlite_
     assert "locked" in str(failures[0])
 
 
-class _FailingEventStore(SqlTicketStore):
-    """A store whose event insert fails, after the ticket rows have already been written."""
+class _FailingEventTickets(SqlTickets):
+    """Tickets whose event insert fails, after the ticket rows have already been written."""
 
     async def _insert_event(self, conn: AsyncConnection, event: TicketEvent) -> None:
         raise RuntimeError("disk on fire")
 
 
 async def test_a_failure_mid_transaction_leaves_nothing_half_written(engine: AsyncEngine) -> None:
-    store, failing = sql_stores(engine), _FailingEventStore(engine)
+    store, failing = sql_stores(engine), _FailingEventTickets(engine)
     await store.conversations.record_message(message("before"))
     await store.tickets.open_ticket(draft(), "helpline")
     before = await store.tickets.get(1)

@@ -1,4 +1,4 @@
-"""Contract tests for the ``AnyStore`` port, run on the in-memory fake and on SQLite alike."""
+"""Contract tests for the tickets, conversations, escalations and statistics ports, on the fakes and SQL."""
 
 from __future__ import annotations
 

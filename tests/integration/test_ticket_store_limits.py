@@ -1,4 +1,4 @@
-"""Contract tests for ``AnyStore.tickets_opened_by`` (the ticket limit), on the in-memory fake and SQLite."""
+"""Contract tests for ``Tickets.tickets_opened_by`` (the ticket limit), on the fakes, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

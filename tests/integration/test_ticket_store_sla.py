@@ -156,7 +156,8 @@ async def test_claims_skip_rows_locked_by_other_workers_on_postgresql() -> None:
     from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
     from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 
-    from core.store.sla_store import due_timers, ready_notices
+    from core.store.outbox import ready_notices
+    from core.store.timers import due_timers
 
     for query in (due_timers(T0, 10), ready_notices(T0, 10)):
         postgres = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
@@ -168,7 +169,7 @@ async def test_an_idle_claim_uses_the_pending_index(tmp_path: Path) -> None:
     engine = create_engine_for(sqlite_url(tmp_path / "h.sqlite3"))
     try:
         await upgrade_schema(engine)
-        from core.store.sla_store import due_timers
+        from core.store.timers import due_timers
 
         probe = due_timers(T0, 1, lock=False).with_only_columns(sla_timers.c.id)
         compiled = probe.compile(engine.sync_engine, compile_kwargs={"literal_binds": True})

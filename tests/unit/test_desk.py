@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,9 @@ import pytest
 from core.messages import Action, Outbound, ReplyKind
 from core.tickets.records import Deadline, NewTicket, Priority, Role, Ticket, TicketStatus
 from tests.desk_fakes import START, make_harness
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
+from tests.store_fakes import InMemoryTickets
+from tests.store_state import MemoryState
 
 pytestmark = pytest.mark.asyncio
 
@@ -258,15 +261,16 @@ async def test_stats_count_tickets_responses_and_self_service() -> None:
     assert "Self-service resolutions: 1" in text
 
 
-class BrokenStore(InMemoryTicketStore):
-    """A store whose disk fails when a ticket is opened."""
+class BrokenTickets(InMemoryTickets):
+    """Tickets whose disk fails when a ticket is opened."""
 
     async def open_ticket(self, draft: NewTicket, actor: str) -> Ticket:
         raise OSError("disk I/O error")
 
 
 async def test_a_store_failure_gets_an_apology_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
-    h = make_harness(store=stores_of(BrokenStore()))
+    state = MemoryState()
+    h = make_harness(store=replace(memory_stores(state=state), tickets=BrokenTickets(state)))
     [reply] = await h.say("the app crashes at boot")
     assert reply.kind is ReplyKind.ERROR and "Sorry" in reply.text and "disk" not in reply.text
     assert await h.store.tickets.list_tickets() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,7 +18,9 @@ from core.retention import DEFAULT_DELIVERY_RETENTION, DeliveryPruner
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
+from tests.store_fakes import InMemoryDeliveries
+from tests.store_state import MemoryState
 
 pytestmark = pytest.mark.asyncio
 
@@ -35,7 +38,7 @@ async def seen(store: Stores, delivery: str, at: datetime) -> bool:
 
 
 async def test_deliveries_are_remembered_for_the_retention_and_forgotten_after_it() -> None:
-    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    store, clock = memory_stores(), ManualClock(START)
     await store.deliveries.claim_delivery("github", "old", START)
     await store.deliveries.claim_delivery("slack", "event:Ev1", START + timedelta(days=3))
     w = worker(store, clock)
@@ -49,7 +52,7 @@ async def test_deliveries_are_remembered_for_the_retention_and_forgotten_after_i
 
 
 async def test_pruning_runs_at_most_once_an_hour() -> None:
-    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    store, clock = memory_stores(), ManualClock(START)
     w = worker(store, clock, keep=timedelta(hours=1))
     await w.run_once()  # the first pass prunes (nothing yet)
     await store.deliveries.claim_delivery("github", "a", clock.now())
@@ -64,14 +67,14 @@ async def test_pruning_runs_at_most_once_an_hour() -> None:
     assert await seen(store, "b", clock.now())  # old enough, but pruned less than an hour ago
 
 
-class BrokenForgetting(InMemoryTicketStore):
+class BrokenForgetting(InMemoryDeliveries):
     async def forget_deliveries(self, before: datetime) -> int:
         raise OSError("disk on fire")
 
 
 async def test_a_failing_prune_is_logged_and_the_pass_still_succeeds(caplog: pytest.LogCaptureFixture) -> None:
-    store, clock = BrokenForgetting(), ManualClock(START)
-    w = worker(stores_of(store), clock)
+    state, clock = MemoryState(), ManualClock(START)
+    w = worker(replace(memory_stores(state=state), deliveries=BrokenForgetting(state)), clock)
     with caplog.at_level(logging.ERROR):
         await w.run_once()
     assert w.last_error is None and w.last_pass == clock.now()
@@ -88,7 +91,7 @@ async def test_the_retention_is_a_setting_with_a_week_by_default() -> None:
         understander=KeywordUnderstander(catalog, RULES),
         catalog=catalog,
         tiers=load_tiers(DEFAULT_TIERS_FILE),
-        stores=stores_of(InMemoryTicketStore()),
+        stores=memory_stores(),
     )
     assert system.worker.pruner is not None and system.worker.pruner.keep == timedelta(days=3)
     with pytest.raises(ConfigError, match=r"support\.delivery_retention"):

@@ -15,7 +15,7 @@ from core.sla.worker import EscalationWorker
 from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from core.tiers import TierDirectory
 from tests.desk_fakes import RecordingNotifier
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 
 pytestmark = pytest.mark.asyncio
 
@@ -75,7 +75,7 @@ class World:
 
     def __init__(self, tiers: TierDirectory) -> None:
         self.store, self.clock, self.notifier = (
-            stores_of(InMemoryTicketStore()),
+            memory_stores(),
             ManualClock(START),
             RecordingNotifier(),
         )

@@ -13,7 +13,7 @@ from core.clock import ManualClock
 from core.messages import Address, Outbound
 from core.sla.worker import EscalationWorker
 from core.tickets.records import NewTicket, Priority
-from tests.fakes import InMemoryTicketStore, stores_of
+from tests.fakes import memory_stores
 from tests.scale_worker import TIERS
 
 pytestmark = pytest.mark.asyncio
@@ -41,7 +41,7 @@ async def test_slow_sends_stop_before_the_lease_runs_out_and_another_worker_send
     path = tmp_path / "tiers.yaml"
     path.write_text(TIERS, encoding="utf-8")
     tiers = load_tiers(path)
-    store, clock = stores_of(InMemoryTicketStore()), ManualClock(START)
+    store, clock = memory_stores(), ManualClock(START)
     notifier = SlowNotifier(clock)
     for n in range(5):
         draft = NewTicket("acme", "gold", Address("console", channel=f"c{n}"), "u", "Ada", "s", None,
