@@ -32,6 +32,7 @@ from core.desk.pipeline import SupportDesk
 from core.jobs import JobQueue
 from core.messages import CONSOLE, DISCORD, Address, Author, IncomingMessage, Reply
 from core.notify import RoutingNotifier
+from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
@@ -92,6 +93,7 @@ class World:
     desk: SupportDesk
     clock: ManualClock
     console: RecordingNotifier
+    worker: EscalationWorker  # the system's escalation worker, run a pass at a time by the test
     db: Path
     sent: list[str] = field(default_factory=list)
 
@@ -179,4 +181,4 @@ async def make_world(
     notifier.add(runner.name, runner.notifier)
     app = create_app(system.worker, clock, adapter_status(env, ADAPTERS), interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
-    return World(http, fake, engine, store, store.jobs, runner, system.desk, clock, console, db)
+    return World(http, fake, engine, store, store.jobs, runner, system.desk, clock, console, system.worker, db)

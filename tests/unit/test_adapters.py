@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import bots.cli.serve
 from bots.adapters import AdapterSpec, AdapterStatus, adapter_status
 from bots.registry import ADAPTERS
 
@@ -77,3 +80,9 @@ def test_the_slack_bot_is_part_of_this_build_over_http_or_socket_mode() -> None:
     assert http["slack"].on and socket["slack"].on
     [alone] = [s for s in adapter_status({"SLACK_APP_TOKEN": "xapp-1"}, ADAPTERS) if s.platform == "slack"]
     assert not alone.on and alone.reason == "SLACK_BOT_TOKEN not set"
+
+
+def test_every_shipped_adapter_is_a_plug_in_and_serve_names_no_platform() -> None:
+    assert all(spec.build is not None for spec in ADAPTERS)
+    source = Path(bots.cli.serve.__file__).read_text(encoding="utf-8").lower()
+    assert not [spec.platform for spec in ADAPTERS if spec.platform in source]
