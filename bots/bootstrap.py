@@ -20,6 +20,7 @@ from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
+from core.job_drain import DrainFactory, drains_on
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
 from core.sla.worker import EscalationWorker
@@ -125,13 +126,56 @@ class System:
     desk: SupportDesk
     worker: EscalationWorker
     stores: Stores
-    engine: AsyncEngine | None
+    clock: Clock
+    engine: AsyncEngine | None = None
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
+
+    def drains(self) -> DrainFactory:
+        """Makes the adapters' durable job drains, on the system's job queue and clock."""
+        return drains_on(self.stores.jobs, self.clock)
 
     async def close(self) -> None:
         """Release the database connections."""
         if self.engine is not None:
             await self.engine.dispose()
+
+
+def compose_system(
+    settings: Settings,
+    *,
+    understander: MessageUnderstander,
+    catalog: IntentCatalog,
+    tiers: TierDirectory,
+    stores: Stores,
+    notifier: Notifier,
+    clock: Clock,
+    knowledge: KnowledgeEditor | None = None,
+    moderators: Moderators | None = None,
+    engine: AsyncEngine | None = None,
+) -> System:
+    """The support desk and its escalation worker from parts already made, with no I/O.
+
+    ``build_system`` calls it once the database and the model are open; tests call it with fakes.
+    ``moderators`` defaults to the support settings' ones.
+    """
+    desk = Desk(
+        understander=understander,
+        catalog=catalog,
+        tiers=tiers,
+        stores=stores,
+        notifier=notifier,
+        clock=clock,
+        knowledge=knowledge,
+        moderators=moderators or build_moderators(settings),
+        policy=DeskPolicy(
+            answer_score=settings.support.answer_score,
+            ticket_limit=settings.support.ticket_limit,
+            ticket_window=settings.support.ticket_window_duration(),
+        ),
+    )
+    pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge)
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
@@ -167,22 +211,14 @@ async def build_system(
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
-    clock = clock or SystemClock()
-    desk = Desk(
+    return compose_system(
+        settings,
         understander=understander,
         catalog=catalog,
         tiers=tiers,
         stores=stores,
         notifier=notifier,
-        clock=clock,
+        clock=clock or SystemClock(),
         knowledge=knowledge,
-        moderators=build_moderators(settings),
-        policy=DeskPolicy(
-            answer_score=settings.support.answer_score,
-            ticket_limit=settings.support.ticket_limit,
-            ticket_window=settings.support.ticket_window_duration(),
-        ),
+        engine=engine,
     )
-    pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
-    return System(SupportDesk(desk), worker, stores, engine, knowledge)

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bots.bootstrap import compose_system
 from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Desk, Moderators
+from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, IncomingMessage, Outbound, Reply
 from core.ports import Chunk, SearchHit
@@ -143,7 +144,8 @@ def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Har
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
     store = store or memory_stores()
     notifier, clock = RecordingNotifier(), ManualClock(START)
-    desk = Desk(
+    system = compose_system(
+        Settings(),
         understander=KeywordUnderstander(catalog, RULES),
         catalog=catalog,
         tiers=tiers,
@@ -152,5 +154,4 @@ def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Har
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
     )
-    worker = EscalationWorker(store, tiers, notifier, clock)
-    return Harness(SupportDesk(desk), store, notifier, clock, worker, tiers)
+    return Harness(system.desk, store, notifier, clock, system.worker, tiers)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import enum
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Annotated, Any, Optional, Protocol, runtime_checkable
 
-from bots.discord.app import DiscordOptions
+import typer
+
 from config.intents import load_intents
 from core.errors import HelplineError
 from core.store.engine import clock_skew
@@ -25,6 +25,7 @@ from core.store.engine import clock_skew
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bots.adapters import AdapterStatus
     from config.settings import Settings
     from core.understanding.understander import Understanding
 
@@ -89,6 +90,22 @@ def plan_for(
 
 ALL = RolePlan(Role.ALL, web=True, worker=True, gateway=True)
 
+# The ``serve`` options that choose a plan.
+RoleOption = Annotated[
+    Role, typer.Option("--role", help="What this process runs: web, worker, discord, or all of them.")
+]
+ShardIdOption = Annotated[
+    Optional[int],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option("--shard-id", min=0, help="With --role discord: this process's Discord shard (from 0)."),
+]
+ShardCountOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--shard-count", min=1, help="With --shard-id: how many Discord shards there are."),
+]
+AutoShardOption = Annotated[
+    bool, typer.Option("--auto-shard", help="With --role discord: run every shard Discord recommends here.")
+]
+
 
 def _shard(shard_id: int | None, shard_count: int | None) -> Shard | None:
     if shard_id is None and shard_count is None:
@@ -99,17 +116,6 @@ def _shard(shard_id: int | None, shard_count: int | None) -> Shard | None:
         last = shard_count - 1
         raise RoleError(f"--shard-id must be from 0 to {last} with --shard-count {shard_count}, got {shard_id}")
     return Shard(shard_id, shard_count)
-
-
-def sharded(options: DiscordOptions, shard: Shard | None, *, auto_shard: bool = False) -> DiscordOptions:
-    """The bot's options for one shard; only shard 0 publishes the slash commands, so N shards do not race."""
-    if auto_shard:
-        return dataclasses.replace(options, auto_shard=True)
-    if shard is None:
-        return options
-    return dataclasses.replace(
-        options, shard_id=shard.id, shard_count=shard.count, sync_commands=options.sync_commands and shard.id == 0
-    )
 
 
 async def wait_for_stop_signal() -> None:
@@ -168,6 +174,11 @@ def check_adapters(plan: RolePlan, discord_on: bool) -> None:
     """Refuse a Discord-only process that has no token: it would run and do nothing."""
     if plan.role is Role.DISCORD and not discord_on:
         raise RoleError("--role discord needs the Discord bot token in DISCORD_TOKEN")
+
+
+def check_statuses(plan: RolePlan, statuses: Sequence[AdapterStatus]) -> None:
+    """``check_adapters`` for the adapters ``serve`` found: a role named after a platform needs that adapter on."""
+    check_adapters(plan, discord_on=any(status.on and status.platform == Role.DISCORD for status in statuses))
 
 
 async def finish(cleanup: Awaitable[None]) -> None:

@@ -6,34 +6,36 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Sequence
 from typing import Annotated, Optional
 
 import typer
 import uvicorn
 
-from bots.adapters import adapter_status
+from bots.adapters import Adapter, AdapterContext, adapter_status, build_adapters
 from bots.bootstrap import System, build_system
 from bots.cli.common import settings_from
 from bots.cli.roles import (
     ALL,
+    AutoShardOption,
     Role,
+    RoleOption,
     RolePlan,
-    check_adapters,
+    ShardCountOption,
+    ShardIdOption,
     check_clock,
+    check_statuses,
     finish,
     follow_knowledge,
     plan_for,
-    sharded,
     wait_for_stop_signal,
     without_model,
 )
-from bots.discord.runner import DiscordRunner, discord_options
-from bots.github.runner import GitHubRunner, github_runner
 from bots.http.app import create_app
-from bots.slack.runner import SlackRunner, slack_runner
+from bots.registry import ADAPTERS
 from config.settings import Settings
 from core.clock import SystemClock
-from core.messages import CONSOLE, DISCORD, GITHUB, SLACK, Outbound
+from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
 
 log = logging.getLogger("helpline.serve")
@@ -57,20 +59,10 @@ def serve(
         Optional[str],  # noqa: UP045
         typer.Option("--host", help="Address to bind (default: server.host, 127.0.0.1)."),
     ] = None,
-    role: Annotated[
-        Role, typer.Option("--role", help="What this process runs: web, worker, discord, or all of them.")
-    ] = Role.ALL,
-    shard_id: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--shard-id", min=0, help="With --role discord: this process's Discord shard (from 0)."),
-    ] = None,
-    shard_count: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--shard-count", min=1, help="With --shard-id: how many Discord shards there are."),
-    ] = None,
-    auto_shard: Annotated[
-        bool, typer.Option("--auto-shard", help="With --role discord: run every shard Discord recommends here.")
-    ] = False,
+    role: RoleOption = Role.ALL,
+    shard_id: ShardIdOption = None,
+    shard_count: ShardCountOption = None,
+    auto_shard: AutoShardOption = False,
 ) -> None:
     """Run Helpline: the HTTP server (/healthz), the escalation worker and every adapter with credentials."""
     plan = plan_for(role, shard_id, shard_count, auto_shard=auto_shard)
@@ -83,36 +75,21 @@ def serve(
 async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = ALL) -> None:
     """Start what ``plan`` says this process runs, and run until interrupted."""
     log.info("%s; database %s", plan.describe(), _safe_url(settings.database_url()))
-    statuses = adapter_status(os.environ)
+    statuses = adapter_status(os.environ, ADAPTERS)
     for status in statuses:
         log.info("%s adapter: %s (%s)", status.platform, "on" if status.on else "off", status.reason)
-    discord_on = any(status.on and status.platform == DISCORD for status in statuses)
-    check_adapters(plan, discord_on)
+    check_statuses(plan, statuses)
     notifier = RoutingNotifier({CONSOLE: LogNotifier()})
     clock = SystemClock()
     system = await build_system(settings, notifier=notifier, clock=clock, **without_model(plan, settings))
-    discord_bot = None
-    if discord_on:
-        options = sharded(discord_options(settings.discord), plan.shard, auto_shard=plan.auto_shard)
-        discord_bot = DiscordRunner(system.desk, options, gateway=plan.gateway)
-        notifier.add(DISCORD, discord_bot.notifier)
-        discord_bot.start(os.environ["DISCORD_TOKEN"].strip())
-    # Every role builds the platforms' notifiers (a worker posts escalations too); only processes that
-    # receive events (the web role: HTTP routes, Slack's Socket Mode, the GitHub job queue, which needs
-    # the model) start listening.
-    slack_bot = None
-    if any(status.on and status.platform == SLACK for status in statuses):
-        slack_bot = slack_runner(system.desk, system.engine, settings, os.environ)
-        notifier.add(SLACK, slack_bot.notifier)
-        if plan.web:
-            await slack_bot.start()
-    github = None
-    if any(status.on and status.platform == GITHUB for status in statuses):
-        github = github_runner(system.desk, system.engine, settings.github, os.environ, clock, notifier)
-        if plan.web:
-            github.start()
+    # Every role builds the platforms' notifiers (a worker posts escalations too); each adapter's start
+    # listens for events only where the plan says (the web role, or a chat gateway).
+    context = AdapterContext(system.desk, settings, os.environ, plan, system.drains(), notifier, clock)
+    adapters = build_adapters(ADAPTERS, statuses, context)
+    for adapter in adapters:
+        await adapter.start()
     interval = settings.support.escalation_interval
-    routes = [*(slack_bot.routes() if slack_bot is not None else []), *(github.routes if github else ())]
+    routes = [route for adapter in adapters for route in adapter.routes()]
     app = create_app(system.worker if plan.worker else None, clock, statuses, interval=interval, routes=routes)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
@@ -128,22 +105,15 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         await (server.serve() if plan.web else wait_for_stop_signal())
     finally:
         stop.set()
-        await finish(_close([worker, follower], discord_bot, slack_bot, github, system))
+        await finish(_close([worker, follower], adapters, system))
 
 
-async def _close(
-    tasks: list[asyncio.Task[None] | None],
-    discord_bot: DiscordRunner | None,
-    slack_bot: SlackRunner | None,
-    github: GitHubRunner | None,
-    system: System,
-) -> None:
+async def _close(tasks: list[asyncio.Task[None] | None], adapters: Sequence[Adapter], system: System) -> None:
     for task in tasks:
         if task is not None:
             await task
-    for runner in (discord_bot, slack_bot, github):
-        if runner is not None:
-            await runner.close()
+    for adapter in adapters:
+        await adapter.close()
     await system.close()
 
 

@@ -6,13 +6,21 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
+from bots.adapters import AdapterContext, AdapterSpec
 from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
 from config.settings import DiscordSettings
 from core.desk.pipeline import SupportDesk
+from core.messages import DISCORD
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from bots.cli.roles import Shard
 
 log = logging.getLogger("helpline.discord")
 
@@ -33,6 +41,17 @@ def discord_options(settings: DiscordSettings) -> DiscordOptions:
         on_call_role=settings.on_call_role,
         message_content=settings.message_content,
         command_guilds=settings.command_guilds,
+    )
+
+
+def sharded(options: DiscordOptions, shard: Shard | None, *, auto_shard: bool = False) -> DiscordOptions:
+    """The bot's options for one shard; only shard 0 publishes the slash commands, so N shards do not race."""
+    if auto_shard:
+        return dataclasses.replace(options, auto_shard=True)
+    if shard is None:
+        return options
+    return dataclasses.replace(
+        options, shard_id=shard.id, shard_count=shard.count, sync_commands=options.sync_commands and shard.id == 0
     )
 
 
@@ -118,3 +137,41 @@ class DiscordRunner:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+class DiscordAdapter:
+    """The Discord plug-in of ``helpline serve``: the runner with its token; it has no HTTP routes."""
+
+    name = DISCORD
+
+    def __init__(self, runner: DiscordRunner, token: str) -> None:
+        self.runner = runner
+        self._token = token
+
+    @property
+    def notifier(self) -> DiscordNotifier:
+        """Posts through the current bot."""
+        return self.runner.notifier
+
+    def routes(self) -> list[BaseRoute]:
+        """None: Discord's events arrive over the gateway."""
+        return []
+
+    async def start(self) -> None:
+        """Connect in every role: the ``discord`` role's processes receive, the others only post."""
+        self.runner.start(self._token)
+
+    async def close(self) -> None:
+        """Disconnect."""
+        await self.runner.close()
+
+
+def build(context: AdapterContext) -> DiscordAdapter:
+    """The bot for this process's shard (or every recommended one), on the gateway only in the discord role."""
+    plan = context.plan
+    options = sharded(discord_options(context.settings.discord), plan.shard, auto_shard=plan.auto_shard)
+    runner = DiscordRunner(context.desk, options, gateway=plan.gateway)
+    return DiscordAdapter(runner, context.env["DISCORD_TOKEN"].strip())
+
+
+ADAPTER = AdapterSpec(DISCORD, ("DISCORD_TOKEN",), available=True, build=build)

@@ -24,7 +24,7 @@ from bots.github.translate import (
     read_event,
 )
 from core.desk.issues import IssueDesk, IssueKind
-from core.jobs import NewJob
+from core.job_drain import Postpone
 from core.messages import GITHUB, ReplyKind
 from core.tickets.records import Priority, TicketStatus
 
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from config.settings import GitHubLabels, GitHubSettings
     from core.desk.issues import Triage
     from core.desk.pipeline import SupportDesk
-    from core.jobs import Job, JobQueue
+    from core.job_drain import JobDrain
+    from core.jobs import Job
 
 log = logging.getLogger("helpline.github")
 
@@ -44,13 +45,11 @@ REFUSAL = "Only people with triage access (or more) to this repository can run H
 NO_TICKET = "This issue has no Helpline ticket, so there is nothing for that command to act on."
 
 
-class Deferred(Exception):
-    """A job that must wait until ``retry_at``, with what is left of it in ``payload`` (None: all of it)."""
+class Deferred(Postpone):
+    """A job that must wait for GitHub's rate limit, with what is left of it in ``payload`` (None: all of it)."""
 
     def __init__(self, limited: RateLimited, payload: bytes | None = None) -> None:
-        super().__init__(str(limited))
-        self.retry_at = limited.retry_at
-        self.payload = payload
+        super().__init__(limited.retry_at, payload, str(limited))
 
 
 def delivery_payload(event: str, body: str) -> bytes:
@@ -80,7 +79,7 @@ class GitHubBot:
     """Runs queued GitHub jobs: deliveries into the core, actions out to GitHub."""
 
     desk: SupportDesk
-    queue: JobQueue
+    jobs: JobDrain  # the ``github`` queue's drain, which runs ``run``
     settings: GitHubSettings
     api: GitHubApi | None  # None without GITHUB_TOKEN: the bot listens and keeps tickets, but cannot post
 
@@ -108,8 +107,7 @@ class GitHubBot:
         """Store actions to take on GitHub as a job; the same key is queued once."""
         if not actions.steps or self.api is None:
             return
-        now = self.desk.desk.clock.now()
-        await self.queue.enqueue(NewJob(QUEUE, key, ACTIONS, actions.encode(), now), now)
+        await self.jobs.accept(key, ACTIONS, actions.encode())
 
     async def resolved(self, number: int | None) -> bool:
         """True if ticket ``number`` exists and is resolved."""

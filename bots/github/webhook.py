@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bots.github.app import QUEUE, WEBHOOK, delivery_payload
+from bots.github.app import WEBHOOK, delivery_payload
 from bots.github.translate import PayloadError, Ping, read_event, verify_signature
-from core.jobs import NewJob
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from starlette.requests import Request
 
-    from core.jobs import JobQueue
-    from core.ports import Clock
+    from core.job_drain import JobDrain
 
 log = logging.getLogger("helpline.github")
 
@@ -48,8 +46,8 @@ async def _body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[], None]) -> Route:
-    """The webhook endpoint; with an empty ``secret`` it refuses every delivery."""
+def webhook_route(secret: str, jobs: JobDrain) -> Route:
+    """The webhook endpoint, queueing deliveries on ``jobs`` and waking it; with no ``secret`` it refuses all."""
 
     async def receive(request: Request) -> JSONResponse:
         """Verify, read just enough to refuse nonsense, queue, and answer 202 (200 for ping and duplicates)."""
@@ -76,22 +74,20 @@ def webhook_route(secret: str, queue: JobQueue, clock: Clock, wake: Callable[[],
             return JSONResponse({"status": "pong"})
         if parsed is None:
             return JSONResponse({"status": "ignored", "event": event})
-        now = clock.now()
-        job = NewJob(QUEUE, delivery, WEBHOOK, delivery_payload(event, text), now)
-        if not await queue.enqueue(job, now):
+        if not await jobs.accept(delivery, WEBHOOK, delivery_payload(event, text)):
             return JSONResponse({"status": "duplicate", "delivery": delivery})
-        wake()
+        jobs.wake()
         return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)
 
     return Route(PATH, receive, methods=["POST"])
 
 
-def status_route(queue: JobQueue, paused_until: Callable[[], datetime | None]) -> Route:
+def status_route(jobs: JobDrain, paused_until: Callable[[], datetime | None]) -> Route:
     """``GET /github/status``: how much GitHub work is waiting or failed, and whether GitHub asked us to wait."""
 
     async def status(request: Request) -> JSONResponse:
         """Job counts by status and the end of the current rate-limit pause, if any."""
-        counts = await queue.counts(QUEUE)
+        counts = await jobs.counts()
         pause = paused_until()
         return JSONResponse(
             {"jobs": {str(s): n for s, n in counts.items()}, "paused_until": pause.isoformat() if pause else None}

@@ -1,4 +1,4 @@
-"""The HTTP side of ``helpline serve``: a health check now, the platforms' webhook routes later."""
+"""The HTTP side of ``helpline serve``: the health check, and the routes the adapters in the registry bring."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
-from bots.slack.events import EventDrain, event_job
+from bots.slack.events import event_drain, event_job
 from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
 from bots.slack.staff import StaffDirectory
@@ -42,7 +42,7 @@ from bots.slack.translate import (
 )
 from core.desk.context import actor_of
 from core.desk.pipeline import SupportDesk
-from core.jobs import JobQueue
+from core.job_drain import DrainFactory
 from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
 from core.ports import Clock
 from core.stores import Stores
@@ -74,7 +74,7 @@ class SlackBot:
         staff: StaffDirectory,
         names: NameBook,
         options: SlackOptions,
-        queue: JobQueue,
+        drains: DrainFactory,
     ) -> None:
         self.app = app
         self.desk = desk
@@ -86,7 +86,7 @@ class SlackBot:
         self._names = names
         self._tasks: set[asyncio.Task[None]] = set()
         self._locks: weakref.WeakValueDictionary[Address, asyncio.Lock] = weakref.WeakValueDictionary()
-        self.events = EventDrain(queue, self._event, self._clock)
+        self.events = event_drain(drains, self._event)
         app.event("message")(self._on_event)
         app.event("app_mention")(self._on_event)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
@@ -101,7 +101,7 @@ class SlackBot:
             # Stored before the ack: Slack never retries an acknowledged event. If storing fails the
             # listener raises, Slack gets no ack and retries later.
             try:
-                await self.events.accept(event_job(event.event_id, body, bot_user, self._clock))
+                await self.events.accept(*event_job(event.event_id, body, bot_user))
             except ValueError as exc:  # an event id too long for the jobs table: not an event Slack sends
                 log.warning("a Slack event was not stored: %s", exc)
         await ack()
@@ -156,7 +156,7 @@ class SlackBot:
     # The work.
 
     async def _event(self, body: dict[str, Any], bot_user: str) -> None:
-        """Handle one stored event (``EventDrain`` runs them in order; a redelivered one never got this far)."""
+        """Handle one stored event (the event drain runs them in order; a redelivered one never got this far)."""
         event = read_event(body)
         if event is None or event.user == bot_user or _mention_twin(event, bot_user):
             return

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bots.adapters import AdapterContext, AdapterSpec
 from bots.slack.app import SlackBot, SlackOptions
 from bots.slack.names import NameBook
 from bots.slack.outbox import ChannelPacer, NoticeOptions, SlackNotifier, SlackPoster, make_client
@@ -26,10 +27,10 @@ from bots.slack.staff import StaffDirectory
 from config.settings import Settings
 from core.desk.pipeline import SupportDesk
 from core.errors import ConfigError
-from core.jobs import JobQueue
+from core.messages import SLACK
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine
+    from core.job_drain import DrainFactory
 
 log = logging.getLogger("helpline.slack")
 
@@ -90,16 +91,30 @@ def build_app(credentials: SlackCredentials) -> AsyncApp:
 
 
 class SlackRunner:
-    """Owns the bolt app and (in Socket Mode) its connection; the notifier posts with the same client."""
+    """Owns the bolt app and (in Socket Mode) its connection; the notifier posts with the same client.
 
-    def __init__(self, desk: SupportDesk, settings: Settings, credentials: SlackCredentials, queue: JobQueue) -> None:
+    The Slack plug-in of ``helpline serve``: without ``listen`` (a worker, a Discord process) it only posts.
+    """
+
+    name = SLACK
+
+    def __init__(
+        self,
+        desk: SupportDesk,
+        settings: Settings,
+        credentials: SlackCredentials,
+        drains: DrainFactory,
+        *,
+        listen: bool = True,
+    ) -> None:
         self.credentials = credentials
+        self._listen = listen
         app = build_app(credentials)
         s = settings.slack
         poster = SlackPoster(app.client, ChannelPacer(s.pace_seconds))
         staff = StaffDirectory(app.client, frozenset(s.staff_users), s.staff_group, s.staff_cache_seconds)
         options = slack_options(settings)
-        self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options, queue)
+        self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options, drains)
         self.notifier = SlackNotifier(options.notices, poster)
         self._http = AsyncSlackRequestHandler(app)
         secret = credentials.signing_secret
@@ -136,6 +151,8 @@ class SlackRunner:
 
     async def start(self) -> None:
         """Handle stored events (those a previous run acknowledged first); connect in Socket Mode, in the background."""
+        if not self._listen:
+            return
         self._draining = asyncio.create_task(self.bot.events.run_forever(self._stop), name="helpline-slack-events")
         if not self.credentials.socket_mode:
             log.info("Slack bot: HTTP mode, events at %s", EVENTS_PATH)
@@ -173,12 +190,17 @@ class SlackRunner:
                 await asyncio.wait_for(self._draining, SHUTDOWN_GRACE)
 
 
-def slack_runner(
-    desk: SupportDesk, engine: AsyncEngine | None, settings: Settings, env: Mapping[str, str]
-) -> SlackRunner:
-    """The runner with its event queue in the ticket store's database (the same engine as the tickets)."""
-    from core.store.job_queue import SqlJobQueue
+def build(context: AdapterContext) -> SlackRunner:
+    """The Slack bot with its credentials from the environment; it listens in a web process only."""
+    credentials = SlackCredentials.from_env(context.env)
+    return SlackRunner(context.desk, context.settings, credentials, context.drains, listen=context.plan.web)
 
-    if engine is None:
-        raise RuntimeError("the Slack bot keeps its events in the ticket database, but the store has no engine")
-    return SlackRunner(desk, settings, SlackCredentials.from_env(env), SqlJobQueue(engine))
+
+# Socket Mode (SLACK_APP_TOKEN) receives events over a websocket, so it needs no signing secret.
+ADAPTER = AdapterSpec(
+    SLACK,
+    ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"),
+    available=True,
+    alternatives=(("SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),),
+    build=build,
+)

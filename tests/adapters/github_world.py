@@ -16,21 +16,24 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bots.adapters import adapter_status
+from bots import bootstrap
+from bots.adapters import AdapterContext, adapter_status
+from bots.cli.roles import ALL
 from bots.github.runner import GitHubRunner
 from bots.github.translate import sign
 from bots.http.app import create_app
+from bots.registry import ADAPTERS
 from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, GitHubSettings
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, GitHubSettings, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Desk, Moderators
+from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
+from core.jobs import JobQueue
 from core.messages import CONSOLE, DISCORD, Address, Author, IncomingMessage, Reply
 from core.notify import RoutingNotifier
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for, sqlite_url
-from core.store.job_queue import SqlJobQueue
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
@@ -85,11 +88,12 @@ class World:
     fake: FakeGitHub
     engine: AsyncEngine
     store: Stores
-    queue: SqlJobQueue
+    queue: JobQueue
     runner: GitHubRunner
     desk: SupportDesk
     clock: ManualClock
     console: RecordingNotifier
+    worker: EscalationWorker  # the system's escalation worker, run a pass at a time by the test
     db: Path
     sent: list[str] = field(default_factory=list)
 
@@ -117,7 +121,7 @@ class World:
 
     async def drain(self) -> int:
         """One pass of the job worker; how many jobs it ran."""
-        return await self.runner.worker.run_once()
+        return await self.runner.jobs.run_once()
 
     async def ticket(self) -> Ticket | None:
         """The latest ticket of issue #1."""
@@ -155,26 +159,26 @@ async def make_world(
         await fake.start()
     engine = create_engine_for(sqlite_url(db))
     await upgrade_schema(engine)
-    store, queue = sql_stores(engine), SqlJobQueue(engine)
+    store = sql_stores(engine)
     clock = clock or ManualClock(START)
     console = RecordingNotifier()
     notifier = RoutingNotifier({CONSOLE: console})
     tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
     catalog = load_intents(DEFAULT_INTENTS_FILE)
-    desk = SupportDesk(
-        Desk(
-            KeywordUnderstander(catalog, RULES),
-            catalog,
-            tiers,
-            store,
-            notifier,
-            clock,
-            moderators=Moderators(),
-        )
+    system = bootstrap.compose_system(
+        Settings(github=settings),
+        understander=KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=tiers,
+        stores=store,
+        notifier=notifier,
+        clock=clock,
+        moderators=Moderators(),
     )
     env = {"GITHUB_WEBHOOK_SECRET": secret, "GITHUB_TOKEN": token, "GITHUB_API_URL": fake.url, **(extra_env or {})}
-    runner = GitHubRunner(desk, queue, settings, env, clock, notifier)
-    worker = EscalationWorker(store, tiers, notifier, clock)
-    app = create_app(worker, clock, adapter_status(env), interval=60, routes=runner.routes)
+    context = AdapterContext(system.desk, Settings(github=settings), env, ALL, system.drains(), notifier, clock)
+    runner = GitHubRunner(context)  # built even without a secret, which then refuses every delivery
+    notifier.add(runner.name, runner.notifier)
+    app = create_app(system.worker, clock, adapter_status(env, ADAPTERS), interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
-    return World(http, fake, engine, store, queue, runner, desk, clock, console, db)
+    return World(http, fake, engine, store, store.jobs, runner, system.desk, clock, console, system.worker, db)

@@ -12,15 +12,17 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bots.adapters import AdapterStatus
+from bots import bootstrap
+from bots.adapters import AdapterContext, AdapterStatus
+from bots.cli.roles import ALL
 from bots.http.app import create_app
-from bots.slack.runner import SlackCredentials, SlackRunner
+from bots.slack import runner as slack_adapter
+from bots.slack.runner import SlackRunner
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Desk, MessageUnderstander, Moderators
-from core.desk.pipeline import SupportDesk
+from core.desk.context import MessageUnderstander, Moderators
 from core.jobs import JobQueue
 from core.messages import SLACK
 from core.notify import RoutingNotifier
@@ -34,7 +36,6 @@ from core.understanding.understander import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
 from tests.desk_fakes import RULES, START, KeywordUnderstander
 from tests.fakes import memory_stores
-from tests.job_fakes import InMemoryJobQueue
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
 GOLD_CHANNEL = "C0GOLDSHARED"
@@ -159,29 +160,30 @@ async def make_world(
         store or memory_stores(),
         clock or ManualClock(START),
     )
-    queue = queue or InMemoryJobQueue()  # passing the store, queue and clock of an earlier world is a restart
+    if queue is not None:  # passing the store (its queue) and clock of an earlier world is a restart
+        store = dataclasses.replace(store, jobs=queue)
     notifier = RoutingNotifier({})
-    desk = SupportDesk(
-        Desk(
-            understander=understander or KeywordUnderstander(catalog, RULES),
-            catalog=catalog,
-            tiers=directory,
-            stores=store,
-            notifier=notifier,
-            clock=clock,
-            moderators=Moderators(frozenset({"moderator", "support"})),
-        )
+    system = bootstrap.compose_system(
+        settings(**slack),
+        understander=understander or KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=directory,
+        stores=store,
+        notifier=notifier,
+        clock=clock,
+        moderators=Moderators(frozenset({"moderator", "support"})),
     )
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
-    secret, app_token = ("", app_token) if socket_mode else (SIGNING_SECRET, "")
-    credentials = SlackCredentials(BOT_TOKEN, secret, app_token, fake.api_url)
-    runner = SlackRunner(desk, settings(**slack), credentials, queue)
-    notifier.add(SLACK, runner.notifier)
-    worker = EscalationWorker(store, directory, notifier, clock)
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url}
+    env |= {"SLACK_APP_TOKEN": app_token} if socket_mode else {"SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    context = AdapterContext(system.desk, settings(**slack), env, ALL, system.drains(), notifier, clock)
+    runner = slack_adapter.build(context)
+    notifier.add(runner.name, runner.notifier)
+    worker = system.worker
     app = create_app(worker, clock, [AdapterStatus(SLACK, True, "test")], interval=60, routes=runner.routes())
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline.test")
     await runner.start()
-    return World(fake, runner, http, store, clock, worker, queue)
+    return World(fake, runner, http, store, clock, worker, store.jobs)
 
 
 def buttons(message: Mapping[str, Any]) -> list[str]:

@@ -13,12 +13,13 @@ import discord
 import pytest
 import pytest_asyncio
 
+from bots.bootstrap import compose_system
 from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
 from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Desk, MessageUnderstander, Moderators
+from core.desk.context import MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import DISCORD
 from core.notify import RoutingNotifier
@@ -88,22 +89,21 @@ async def _world(store: Stores | None = None, **changes: Any) -> World:
     store = store or memory_stores()
     clock = ManualClock(START)
     notifier = DiscordNotifier()
-    desk = SupportDesk(
-        Desk(
-            understander=KeywordUnderstander(catalog, RULES),
-            catalog=catalog,
-            tiers=tiers,
-            stores=store,
-            notifier=RoutingNotifier({DISCORD: notifier}),
-            clock=clock,
-            moderators=Moderators(frozenset({"moderator"})),
-        )
+    system = compose_system(
+        Settings(),
+        understander=KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=tiers,
+        stores=store,
+        notifier=RoutingNotifier({DISCORD: notifier}),
+        clock=clock,
+        moderators=Moderators(frozenset({"moderator"})),
     )
+    desk, worker = system.desk, system.worker
     bot = create_bot(desk, _options(**changes))
     notifier.bot = bot
     fake = FakeDiscord(bot)
     await fake.start()
-    worker = EscalationWorker(store, tiers, RoutingNotifier({DISCORD: notifier}), clock)
     return World(fake, bot, store, clock, worker, desk, notifier)
 
 

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from bots.bootstrap import compose_system
 from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Desk, Moderators
+from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, IncomingMessage, ReplyKind
 from core.store.engine import create_engine_for
@@ -29,17 +30,17 @@ THREAD = Address("discord", "guild1", "help", "t1")
 def desk_on(store: Stores) -> SupportDesk:
     """A desk as one process builds it, on its own connection pool."""
     catalog = load_intents(DEFAULT_INTENTS_FILE)
-    return SupportDesk(
-        Desk(
-            understander=KeywordUnderstander(catalog, RULES),
-            catalog=catalog,
-            tiers=load_tiers(DEFAULT_TIERS_FILE),
-            stores=store,
-            notifier=RecordingNotifier(),
-            clock=ManualClock(START),
-            moderators=Moderators(frozenset({"moderator"})),
-        )
+    system = compose_system(
+        Settings(),
+        understander=KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=load_tiers(DEFAULT_TIERS_FILE),
+        stores=store,
+        notifier=RecordingNotifier(),
+        clock=ManualClock(START),
+        moderators=Moderators(frozenset({"moderator"})),
     )
+    return system.desk
 
 
 @pytest_asyncio.fixture

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bots.cli.roles import ALL, Role, RoleError, Shard, check_adapters, plan_for, sharded, without_model
+from bots.cli.roles import ALL, Role, RoleError, Shard, check_adapters, plan_for, without_model
 from bots.discord.app import DiscordOptions
+from bots.discord.runner import sharded
 from config.settings import Settings
 
 

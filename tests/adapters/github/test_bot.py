@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from core.tickets.records import Role, TicketStatus
-from tests.adapters.github_world import REPO, World, closed, comment, make_world, opened, payload
+from tests.adapters.github_world import REPO, World, closed, comment, opened, payload
 
 pytestmark = pytest.mark.asyncio
 
 ANSWERED = "App exits with code 137 right after deploy"
-
-
-@pytest_asyncio.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    """The bot on a fresh SQLite database and a fresh fake GitHub."""
-    world = await make_world(tmp_path / "helpline.sqlite3")
-    try:
-        yield world
-    finally:
-        await world.close()
 
 
 async def test_an_opened_issue_the_knowledge_base_answers_gets_labels_and_one_comment(world: World) -> None:

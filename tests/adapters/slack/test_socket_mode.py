@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from tests.adapters.slack_fake import payload
 from tests.adapters.slack_world import World, make_world
@@ -15,11 +13,10 @@ from tests.adapters.slack_world import World, make_world
 pytestmark = pytest.mark.asyncio
 
 
-@pytest_asyncio.fixture
-async def world() -> AsyncIterator[World]:
-    w = await make_world(socket_mode=True)
-    yield w
-    await w.close()
+@pytest.fixture
+def world_options() -> dict[str, Any]:
+    """The bot in Socket Mode."""
+    return {"socket_mode": True}
 
 
 def envelope(event: dict[str, Any], envelope_id: str, retry_attempt: int) -> dict[str, Any]:

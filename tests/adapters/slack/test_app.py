@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
 from tests.adapters.slack_world import (
@@ -22,13 +20,6 @@ from tests.adapters.slack_world import (
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def world() -> AsyncIterator[World]:
-    w = await make_world()
-    yield w
-    await w.close()
 
 
 async def test_a_mention_gets_a_threaded_answer_with_its_article_and_buttons(world: World) -> None:

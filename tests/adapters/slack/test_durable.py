@@ -81,7 +81,7 @@ async def test_events_stored_by_a_process_that_died_are_handled_at_start_in_thei
     question["event"]["text"] = "my app dies with exit code 137"
     follow = thread_reply(ANA, "hello? anyone?", question["event"]["ts"], "C0HELPDESK", "Ev07QUICK")
     for envelope in (question, follow):  # what the listener stored before acknowledging, then the crash
-        assert await first.runner.bot.events.accept(event_job(envelope["event_id"], envelope, BOT_USER, first.clock))
+        assert await first.runner.bot.events.accept(*event_job(envelope["event_id"], envelope, BOT_USER))
     await kill(first)
     second = await restart(first)
     try:
@@ -117,7 +117,7 @@ async def test_a_restart_on_the_sqlite_database_handles_the_stored_event_once(tm
     first = await make_world(store=sql_stores(engine), queue=SqlJobQueue(engine))
     envelope = connect_message("the dashboard is down for everyone")
     try:
-        await first.runner.bot.events.accept(event_job(envelope["event_id"], envelope, BOT_USER, first.clock))
+        await first.runner.bot.events.accept(*event_job(envelope["event_id"], envelope, BOT_USER))
         await kill(first)
         second = await restart(first)
         try:

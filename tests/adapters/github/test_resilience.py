@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from core.jobs import JobStatus
 from core.tickets.records import TicketStatus
@@ -17,16 +15,6 @@ from tests.adapters.github_world import REPO, World, closed, make_world, opened,
 pytestmark = pytest.mark.asyncio
 
 ANSWERED = "App exits with code 137 right after deploy"
-
-
-@pytest_asyncio.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    """The bot on a fresh SQLite database and a fresh fake GitHub."""
-    world = await make_world(tmp_path / "helpline.sqlite3")
-    try:
-        yield world
-    finally:
-        await world.close()
 
 
 async def test_a_secondary_rate_limit_delays_and_then_completes_the_action(world: World) -> None:
@@ -108,7 +96,7 @@ async def test_a_job_interrupted_by_a_restart_is_completed_after_it(tmp_path: Pa
 
 
 async def test_the_worker_runs_in_the_background_after_the_answer(world: World) -> None:
-    world.runner.start()
+    await world.runner.start()
     try:
         response = await world.deliver("issues", opened(title=ANSWERED))
         assert response.status_code == 202

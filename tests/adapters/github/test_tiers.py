@@ -10,7 +10,6 @@ import pytest
 from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.messages import ReplyKind
-from core.sla.worker import EscalationWorker
 from core.tiers import TierDirectory
 from tests.adapters.github_world import REPO, World, comment, make_world, payload
 
@@ -80,9 +79,7 @@ async def test_a_missed_first_response_escalates_to_staff_and_labels_the_issue(t
         ticket = await world.ticket()
         assert ticket is not None and ticket.first_response_due == world.clock.now() + timedelta(hours=8)
         world.clock.advance(timedelta(hours=8, minutes=1))
-        escalations = await EscalationWorker(
-            world.store, world.desk.desk.tiers, world.desk.desk.notifier, world.clock
-        ).run_once()
+        escalations = await world.worker.run_once()
         assert len(escalations) == 1
         # Professional escalates to the console target in the shipped tiers (its 75 % warning went there too).
         [notice] = [sent for sent in world.console.sent if sent.reply.kind is ReplyKind.ESCALATION]

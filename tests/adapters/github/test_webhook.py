@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from bots.github.translate import sign
 from tests.adapters.github_world import SECRET, World, make_world, opened, payload
@@ -15,16 +13,6 @@ from tests.adapters.github_world import SECRET, World, make_world, opened, paylo
 pytestmark = pytest.mark.asyncio
 
 ANSWERED = "App exits with code 137 right after deploy"
-
-
-@pytest_asyncio.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    """The bot on a fresh SQLite database and a fresh fake GitHub."""
-    world = await make_world(tmp_path / "helpline.sqlite3")
-    try:
-        yield world
-    finally:
-        await world.close()
 
 
 async def test_the_same_delivery_posted_twice_changes_nothing_the_second_time(world: World) -> None:

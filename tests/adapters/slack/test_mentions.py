@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from tests.adapters.slack_world import (
     EMEA,
@@ -17,7 +15,6 @@ from tests.adapters.slack_world import (
     STAFF,
     STAFF_GROUP,
     World,
-    make_world,
     outage,
     shown,
     slash,
@@ -27,11 +24,10 @@ from tests.adapters.slack_world import (
 pytestmark = pytest.mark.asyncio
 
 
-@pytest_asyncio.fixture
-async def world() -> AsyncIterator[World]:
-    w = await make_world(directory=tiers(slack_people=True))
-    yield w
-    await w.close()
+@pytest.fixture
+def world_options() -> dict[str, Any]:
+    """Enterprise chains and on-call shifts that name Slack users and groups."""
+    return {"directory": tiers(slack_people=True)}
 
 
 def _mentions(post: dict[str, Any]) -> list[str]:

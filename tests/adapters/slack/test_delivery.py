@@ -5,11 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 
 from core.jobs import JobStatus
 from tests.adapters.slack_fake import BOT_USER, payload, signature_headers
@@ -26,13 +24,6 @@ from tests.adapters.slack_world import (
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def world() -> AsyncIterator[World]:
-    w = await make_world()
-    yield w
-    await w.close()
 
 
 async def test_the_same_event_three_times_gives_one_ticket_and_one_reply(world: World) -> None:

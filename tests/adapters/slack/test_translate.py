@@ -32,7 +32,7 @@ from core.desk.commands import Claim, parse_command
 from core.messages import Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from core.tiers import home_of
 
-PAYLOADS = Path(__file__).resolve().parent / "payloads" / "slack"
+PAYLOADS = Path(__file__).resolve().parents[1] / "payloads" / "slack"
 BOT = "U0HELPLINE"
 TEAM = "T0VENDOR"
 HELP = "C0HELPDESK"

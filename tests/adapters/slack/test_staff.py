@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 
 from core.tickets.records import TicketStatus
 from tests.adapters.slack_fake import payload
@@ -20,7 +18,6 @@ from tests.adapters.slack_world import (
     World,
     buttons,
     connect_message,
-    make_world,
     outage,
     shown,
     slash,
@@ -28,13 +25,6 @@ from tests.adapters.slack_world import (
 )
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def world() -> AsyncIterator[World]:
-    w = await make_world()
-    yield w
-    await w.close()
 
 
 async def test_enterprise_outage_is_critical_and_escalates_to_the_tier_channel_when_the_sla_runs_out(

@@ -1,0 +1,163 @@
+"""The one durable job drain: take due jobs from a queue, run them, back off, give up, forget.
+
+Every background queue (Slack events, GitHub deliveries and actions, and any later one) is drained by a
+``JobDrain``; what differs between them is the handler and a ``DrainPolicy``. Jobs are stored with the
+drain's own clock, so the adapters that queue work never read a clock for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from core.jobs import NewJob
+
+if TYPE_CHECKING:
+    from core.jobs import Job, JobQueue, JobStatus
+    from core.ports import Clock
+
+Handler = Callable[["Job"], Awaitable[None]]
+
+
+class Postpone(Exception):
+    """Raised by a handler: run the job again at ``retry_at`` (with ``payload``, the rest of it); not a failure."""
+
+    def __init__(self, retry_at: datetime, payload: bytes | None = None, reason: str = "postponed") -> None:
+        super().__init__(reason)
+        self.retry_at = retry_at
+        self.payload = payload
+
+
+class GiveUp(Exception):
+    """Raised by a handler: trying again cannot help (an unreadable payload, a refused call); keep it as failed."""
+
+
+@dataclass(frozen=True)
+class DrainPolicy:
+    """How a drain treats its jobs: leases, backoff, patience, housekeeping, and what its log lines call a job."""
+
+    label: str  # "Slack event": the start of every log line about one of its jobs
+    lease: timedelta  # a job taken by a process that died is taken again after this
+    first_backoff: timedelta  # the wait after the first failure, doubled after each further one
+    max_attempts: int
+    last_backoff: timedelta | None = None  # the longest wait; None: no cap
+    keep_done: timedelta = timedelta(days=7)  # finished jobs are kept this long (redeliveries are recognised)
+    tidy_every: timedelta = timedelta(hours=1)
+    batch: int = 10
+    # Errors whose message says it all (a platform's answer): logged without their traceback.
+    quiet: tuple[type[Exception], ...] = ()
+    logger: str = "helpline.jobs"  # the platform's own logger, so its operators find its jobs where they look
+
+    def backoff(self, failures: int) -> timedelta:
+        """The wait after a job's ``failures + 1``-th failure."""
+        delay: timedelta = self.first_backoff * 2**failures
+        return delay if self.last_backoff is None else min(delay, self.last_backoff)
+
+
+class JobDrain:
+    """Runs one queue's due jobs, oldest first and one at a time in a process, so their order is kept."""
+
+    def __init__(self, queue: JobQueue, name: str, handler: Handler, clock: Clock, policy: DrainPolicy) -> None:
+        self.queue = queue
+        self.name = name
+        self.policy = policy
+        self._handler = handler
+        self._clock = clock
+        self._turn = asyncio.Lock()  # one pass at a time: a second would overtake the first's jobs
+        self._wake = asyncio.Event()
+        self._tidied_at: datetime | None = None
+        self._log = logging.getLogger(policy.logger)
+
+    async def accept(self, key: str, kind: str, payload: bytes) -> bool:
+        """Store a job to run now; False (nothing stored) when this queue already has a job with ``key``."""
+        now = self._clock.now()
+        return await self.queue.enqueue(NewJob(self.name, key, kind, payload, now), now)
+
+    def wake(self) -> None:
+        """Make ``run_forever`` look for work now instead of at its next poll."""
+        self._wake.set()
+
+    async def counts(self) -> dict[JobStatus, int]:
+        """How many of this queue's jobs are in each status."""
+        return await self.queue.counts(self.name)
+
+    async def run_once(self) -> int:
+        """Run every job due now; returns how many were taken (a postponed one counts too)."""
+        ran = 0
+        async with self._turn:
+            while taken := await self.queue.take(self.name, self._clock.now(), self.policy.lease, self.policy.batch):
+                for job in taken:
+                    await self._run(job)
+                ran += len(taken)
+        return ran
+
+    async def _run(self, job: Job) -> None:
+        """Run one job and record the outcome: done, postponed, retried or given up."""
+        label = self.policy.label
+        try:
+            await self._handler(job)
+        except Postpone as wait:
+            self._log.warning("%s %s waits until %s: %s", label, job.key, wait.retry_at.isoformat(), wait)
+            await self.queue.retry(job.id, wait.retry_at, str(wait), payload=wait.payload, failed=False)
+        except GiveUp as hopeless:
+            self._log.error("%s %s given up after %d attempt(s): %s", label, job.key, job.attempts, hopeless)
+            await self.queue.give_up(job.id, str(hopeless))
+        except Exception as exc:  # the handler answers what it can; this is a platform, the database or a bug
+            await self._failed(job, exc)
+        else:
+            await self.queue.done(job.id, self._clock.now())
+
+    async def _failed(self, job: Job, exc: Exception) -> None:
+        label, reason = self.policy.label, f"{type(exc).__name__}: {exc}"
+        trace = None if isinstance(exc, self.policy.quiet) else exc
+        if job.failures + 1 >= self.policy.max_attempts:
+            self._log.error(
+                "%s %s given up after %d attempt(s): %s", label, job.key, job.attempts, reason, exc_info=trace
+            )
+            await self.queue.give_up(job.id, reason)
+            return
+        delay = self.policy.backoff(job.failures)
+        self._log.warning("%s %s failed (%s); retrying in %s", label, job.key, reason, delay, exc_info=trace)
+        await self.queue.retry(job.id, self._clock.now() + delay, reason)
+
+    async def tidy(self) -> int:
+        """Delete jobs finished more than ``keep_done`` ago, at most once every ``tidy_every``; returns how many."""
+        now = self._clock.now()
+        if self._tidied_at is not None and now - self._tidied_at < self.policy.tidy_every:
+            return 0
+        forgotten = await self.queue.forget(now - self.policy.keep_done)
+        self._tidied_at = now
+        return forgotten
+
+    async def run_forever(self, stop: asyncio.Event, poll: float = 5.0) -> None:
+        """Until ``stop``: run what is due on ``wake`` or every ``poll`` seconds (retries, a restart's leftovers)."""
+        while not stop.is_set():
+            self._wake.clear()  # before the pass: work queued during it wakes the next one
+            try:
+                await self.run_once()
+                await self.tidy()
+            except Exception:  # the database went away for a moment: keep draining afterwards
+                self._log.exception("%s pass failed; retrying in %.0f s", self.policy.label, poll)
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for waiter in waiters:
+                waiter.cancel()
+
+
+DrainFactory = Callable[[str, Handler, DrainPolicy], JobDrain]
+
+
+def drains_on(queue: JobQueue, clock: Clock) -> DrainFactory:
+    """A factory of drains that all keep their jobs in ``queue`` and read ``clock``."""
+
+    def make(name: str, handler: Handler, policy: DrainPolicy) -> JobDrain:
+        """A drain of the queue ``name``."""
+        return JobDrain(queue, name, handler, clock, policy)
+
+    return make
