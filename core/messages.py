@@ -1,7 +1,8 @@
 """The platform-neutral messages that flow between the bots and the core.
 
-Adapters translate a Discord, Slack or GitHub event into an ``IncomingMessage`` and the
-core's ``Reply`` objects back into the platform's form; the core never sees an SDK type.
+Adapters translate a Discord, Slack or GitHub event into an ``Inbound`` message (a written message,
+a command as text or typed, a picked choice) and the core's ``Reply`` objects back into the
+platform's form; the core never sees an SDK type.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeAlias
 from urllib.parse import quote, unquote
+
+from core.commands import Command
 
 CONSOLE = "console"
 DISCORD = "discord"
@@ -77,28 +81,52 @@ class Author:
     team: str = ""
 
 
+class _FromPlatform:
+    """What every inbound message has: where it was written and by whom."""
+
+    address: Address
+    author: Author
+
+    @property
+    def platform(self) -> str:
+        """The platform the message came from."""
+        return self.address.platform
+
+
 @dataclass(frozen=True)
-class IncomingMessage:
-    """One message from a platform, as the core sees it.
+class IncomingMessage(_FromPlatform):
+    """A message someone wrote, as the core sees it.
 
     ``text`` is kept exactly as received (it may even be bytes); the core cleans its own copy.
-    ``choice`` is set when the author picked one of a reply's choices instead of typing, and
-    ``command`` when the adapter recognised a moderator command (``text`` then holds the
-    command without its platform prefix, e.g. ``claim 12``).
     """
 
     address: Address
     author: Author
     text: str | bytes
     message_id: str = ""
-    choice: str | None = None
-    command: bool = False
     received_at: datetime | None = None
 
-    @property
-    def platform(self) -> str:
-        """The platform the message came from."""
-        return self.address.platform
+
+@dataclass(frozen=True)
+class CommandText(_FromPlatform):
+    """A moderator command typed as text, without its platform prefix (``claim 12``); the core parses it once."""
+
+    address: Address
+    author: Author
+    text: str
+    message_id: str = ""
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CommandMessage(_FromPlatform):
+    """A moderator command an adapter built from its platform's own typed structure (slash-command options)."""
+
+    address: Address
+    author: Author
+    command: Command
+    message_id: str = ""
+    received_at: datetime | None = None
 
 
 class Destination(StrEnum):
@@ -158,6 +186,27 @@ class Choice:
         name, _, number = value.partition(":")
         action = Action(name)
         return action, int(number) if number else None
+
+
+@dataclass(frozen=True)
+class ChoiceMessage(_FromPlatform):
+    """A picked choice (a button, a numbered option): its action and ticket, already read by the adapter."""
+
+    address: Address
+    author: Author
+    action: Action
+    ticket: int | None = None
+    message_id: str = ""
+    received_at: datetime | None = None
+
+
+# Everything an adapter hands to the desk.
+Inbound: TypeAlias = IncomingMessage | CommandText | CommandMessage | ChoiceMessage
+
+
+def not_offered(value: str) -> Reply:
+    """The answer to a choice value no reply of ours carries (an old, mistyped or forged button)."""
+    return Reply(ReplyKind.ERROR, f"{value!r} is not a choice I offered.")
 
 
 @dataclass(frozen=True)

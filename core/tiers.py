@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from core.messages import IncomingMessage
+from core.messages import Inbound
 from core.sla.deadlines import Calendar, Targets
 from core.sla.oncall import OnCall
 from core.sla.plan import TierSla
@@ -50,7 +50,7 @@ class Tier:
         return self.targets.first_response.get(priority) is not None
 
 
-def home_of(message: IncomingMessage) -> str:
+def home_of(message: Inbound) -> str:
     """The workspace an author belongs to: their own team if known (Slack Connect), else where they write."""
     return message.author.team or message.address.workspace
 
@@ -66,7 +66,7 @@ class TierRule:
     role: str | None = None
     customer: str | None = None  # the customer these authors belong to; default: the workspace
 
-    def matches(self, message: IncomingMessage) -> bool:
+    def matches(self, message: Inbound) -> bool:
         """True if the message's author falls under this rule."""
         where = message.address
         return (
@@ -150,7 +150,7 @@ class TierDirectory:
         """The calendar a customer's clocks count in: the customer's own, else the tier's."""
         return self._calendars.get(customer, tier.sla.calendar)
 
-    def resolve(self, message: IncomingMessage) -> Membership:
+    def resolve(self, message: Inbound) -> Membership:
         """The author's customer and tier: the customer list first, then rules in order, else the default."""
         identity = f"{message.platform}:{message.author.id}"
         customer = self._by_identity.get(identity)

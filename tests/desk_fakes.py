@@ -13,7 +13,7 @@ from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
-from core.messages import Address, Author, IncomingMessage, Outbound, Reply
+from core.messages import Address, Author, Choice, ChoiceMessage, CommandText, Inbound, IncomingMessage, Outbound, Reply
 from core.ports import Chunk, SearchHit
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
@@ -110,16 +110,21 @@ class Harness:
         command: bool = False,
         message_id: str | None = None,
     ) -> Sequence[Reply]:
-        """Send a message as ``user`` in ``thread`` and return the desk's replies."""
+        """Send a message as ``user`` in ``thread`` and return the desk's replies.
+
+        ``choice`` (a value such as ``claim:3``) picks a choice instead, and ``command`` types a command.
+        """
         self.counter[0] += 1
-        message = IncomingMessage(
-            Address("discord", "guild1", "help", thread),
-            Author(user, user.title(), roles),
-            text,
-            message_id if message_id is not None else f"m{self.counter[0]}",
-            choice=choice,
-            command=command,
-        )
+        address, author = Address("discord", "guild1", "help", thread), Author(user, user.title(), roles)
+        number = message_id if message_id is not None else f"m{self.counter[0]}"
+        message: Inbound
+        if choice is not None:
+            action, ticket = Choice.parse_value(choice)
+            message = ChoiceMessage(address, author, action, ticket, number)
+        elif command:
+            message = CommandText(address, author, text.decode() if isinstance(text, bytes) else text, number)
+        else:
+            message = IncomingMessage(address, author, text, number)
         return await self.desk.handle(message)
 
     async def mod(self, text: str) -> Reply:

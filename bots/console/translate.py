@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from core.messages import CONSOLE, Address, Author, Choice, IncomingMessage, Reply
+from core.messages import CONSOLE, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage, Reply
 from core.sla.deadlines import parse_duration
 
 
@@ -48,7 +48,7 @@ class BadInput:
     problem: str
 
 
-ConsoleInput = IncomingMessage | Wait | Quit | BadInput
+ConsoleInput = IncomingMessage | CommandText | ChoiceMessage | Wait | Quit | BadInput
 
 
 def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number: int) -> ConsoleInput:
@@ -65,12 +65,13 @@ def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number
                 return Wait(parse_duration(rest))
             except ValueError as exc:
                 return BadInput(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h")
-        return IncomingMessage(identity.address, identity.author, stripped[1:], message_id, command=True)
+        return CommandText(identity.address, identity.author, stripped[1:], message_id)
     if stripped.isdigit() and pending:
         index = int(stripped) - 1
         if not 0 <= index < len(pending):
             return BadInput(f"choose a number from 1 to {len(pending)}, or type a message")
-        return IncomingMessage(identity.address, identity.author, stripped, message_id, choice=pending[index].value)
+        picked = pending[index]
+        return ChoiceMessage(identity.address, identity.author, picked.action, picked.ticket, message_id)
     return IncomingMessage(identity.address, identity.author, text, message_id)
 
 

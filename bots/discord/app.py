@@ -26,14 +26,24 @@ from bots.discord.translate import (
     is_answerable,
     place,
     render,
-    slash_to_text,
     target_channel,
     without_mention,
 )
 from bots.discord.views import ChoiceButton, choice_view
-from core.desk.commands import CommandError
+from core.commands import CommandError, CommandSpec
 from core.desk.pipeline import SupportDesk
-from core.messages import Action, Address, Choice, IncomingMessage, Outbound, Reply, ReplyKind
+from core.messages import (
+    DISCORD,
+    Action,
+    Address,
+    Choice,
+    ChoiceMessage,
+    CommandMessage,
+    Outbound,
+    Reply,
+    ReplyKind,
+    not_offered,
+)
 from core.notify import UndeliverableError
 
 log = logging.getLogger("helpline.discord")
@@ -185,30 +195,35 @@ class HelplineBot(discord.Client):
     async def handle_choice(self, interaction: discord.Interaction, value: str) -> None:
         """A button was pressed: rate an answer, ask for a human, or claim a ticket."""
         try:
-            action: Action | None = Choice.parse_value(value)[0]
-        except ValueError:
-            action = None
-        private = action in (None, Action.CLAIM, Action.HELPFUL)
+            action, ticket = Choice.parse_value(value)
+        except ValueError:  # an old or forged custom id: refused, privately
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self._follow_up(interaction, [not_offered(value)], ephemeral=True)
+            return
+        private = action in (Action.CLAIM, Action.HELPFUL)
         await interaction.response.defer(ephemeral=private, thinking=True)
         address = address_of(interaction.channel, interaction.guild_id)
-        message = IncomingMessage(
-            address, author_of(interaction.user), value, f"interaction-{interaction.id}", choice=value
-        )
+        author = author_of(interaction.user)
+        message = ChoiceMessage(address, author, action, ticket, f"interaction-{interaction.id}")
         async with self._lock_for(address):
             replies = await self.desk.handle(message)
         await self._follow_up(interaction, replies, ephemeral=private)
 
-    async def run_command(self, interaction: discord.Interaction, command: str, options: dict[str, object]) -> None:
-        """A slash command: the core checks the moderator role and runs it; the answer is ephemeral."""
+    async def run_command(
+        self, interaction: discord.Interaction, spec: CommandSpec, options: dict[str, object]
+    ) -> None:
+        """A slash command: its typed record is built from the options, and the core checks the moderator role
+        and runs it; the answer is ephemeral."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            text = slash_to_text(command, options)
-        except CommandError as exc:
-            await self._follow_up(interaction, [Reply(ReplyKind.ERROR, str(exc))], ephemeral=True)
-            return
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
-        message = IncomingMessage(address, author, text, f"interaction-{interaction.id}", command=True)
+        typed = {name: value for name, value in options.items() if isinstance(value, int | str)}
+        try:
+            command = spec.build(typed)
+        except CommandError as exc:  # Discord checks types and ranges; text of only spaces still gets here
+            await self._follow_up(interaction, [self.desk.command_error(DISCORD, author, exc)], ephemeral=True)
+            return
+        message = CommandMessage(address, author, command, f"interaction-{interaction.id}")
         await self._follow_up(interaction, await self.desk.handle(message), ephemeral=True)
 
     async def _follow_up(self, interaction: discord.Interaction, replies: Sequence[Reply], *, ephemeral: bool) -> None:

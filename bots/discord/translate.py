@@ -7,13 +7,11 @@ payloads) and build the text, embeds and custom ids the bot sends.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import discord
 
 from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
-from core.desk.commands import CommandError
 from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
 
 # Button custom ids: "helpline:" and a choice value such as "helpful" or "claim:12". Stable across
@@ -190,33 +188,3 @@ def render(reply: Reply, *, ping_role: int | None = None) -> list[Outgoing]:
     last = sent[-1]
     sent[-1] = Outgoing(last.content, None, reply.choices, last.ping_role, last.ping_users)
     return sent
-
-
-# Slash commands as the core's command text. Each maps a /group sub-command to a template.
-_SLASH: Mapping[str, str] = {
-    "ticket list": "tickets {scope}",
-    "ticket show": "ticket {number}",
-    "ticket claim": "claim {number}",
-    "ticket reply": "reply {number} {text}",
-    "ticket note": "note {number} {text}",
-    "ticket priority": "priority {number} {level}",
-    "ticket escalate": "escalate {number}",
-    "ticket resolve": "resolve {number}",
-    "ticket reopen": "reopen {number}",
-    "kb search": "kb search {query}",
-    "kb add": "kb add {title} | {body}",
-    "stats": "stats",
-}
-
-
-def slash_to_text(command: str, options: Mapping[str, object]) -> str:
-    """The core's command text for a slash command and its options, e.g. ``claim 12``."""
-    template = _SLASH.get(command)
-    if template is None:
-        raise CommandError(f"/{command} is not a Helpline command")
-    if command == "kb add" and "|" in str(options.get("title", "")):
-        raise CommandError('an article title cannot contain "|"')
-    try:
-        return template.format_map({key: str(value).strip() for key, value in options.items()})
-    except KeyError as missing:
-        raise CommandError(f"/{command} needs the {missing} option") from None

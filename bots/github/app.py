@@ -15,6 +15,7 @@ from bots.github.translate import (
     IssueChanged,
     answer_comment,
     command_in,
+    comment_command,
     comment_message,
     core_command,
     from_helpline,
@@ -23,7 +24,7 @@ from bots.github.translate import (
     quiet,
     read_event,
 )
-from core.desk.issues import IssueDesk, IssueKind
+from core.desk.issues import IssueKind
 from core.job_drain import Postpone
 from core.messages import GITHUB, ReplyKind
 from core.tickets.records import Priority, TicketStatus
@@ -111,7 +112,7 @@ class GitHubBot:
 
     async def resolved(self, number: int | None) -> bool:
         """True if ticket ``number`` exists and is resolved."""
-        ticket = await self.desk.desk.stores.tickets.get(number) if number is not None else None
+        ticket = await self.desk.ticket(number) if number is not None else None
         return ticket is not None and not ticket.status.active
 
     async def _perform(self, actions: IssueActions) -> None:
@@ -144,14 +145,14 @@ class GitHubBot:
         return bot or (bool(own) and login.lower() == own)
 
     async def _issue_changed(self, delivery: str, event: IssueChanged) -> None:
-        issue, issues = event.issue, IssueDesk(self.desk.desk)
+        issue, desk = event.issue, self.desk
         actor = f"{GITHUB}:{event.sender.login}"
         if event.action == "closed":
-            await issues.closed(issue.address, actor, f"issue closed on GitHub by {event.sender.login}")
+            await desk.issue_closed(issue.address, actor, f"issue closed on GitHub by {event.sender.login}")
         elif event.action == "reopened":
-            await issues.reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
+            await desk.issue_reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
         elif not issue.pull_request and not self._ignored(issue.author.login, issue.author.bot):
-            triage = await issues.triage(issue_message(issue), issue.title)
+            triage = await desk.triage_issue(issue_message(issue), issue.title)
             steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels))]
             if triage.answer is not None:
                 steps.append(Step(Op.COMMENT, body=answer_comment(triage.answer, triage.ticket.number)))
@@ -167,8 +168,7 @@ class GitHubBot:
         if words is not None:
             await self._command(delivery, event, words)
             return
-        d = self.desk.desk
-        ticket = await d.stores.tickets.latest_ticket_for(issue.address)
+        ticket = await self.desk.latest_ticket(issue.address)
         author = event.author.login.lower() == issue.author.login.lower()
         if ticket is None or not (ticket.status.active or (author and ticket.status is TicketStatus.RESOLVED)):
             return  # no ticket, or a finished one: only its author's comment (which reopens it) matters
@@ -181,9 +181,9 @@ class GitHubBot:
             await self.queue_actions(f"{delivery}:reopen", _on(event, Step(Op.REOPEN)))
 
     async def _command(self, delivery: str, event: Commented, words: str) -> None:
-        issue, d = event.issue, self.desk.desk
+        issue = event.issue
         roles = await self._roles(issue.repo.full_name, event.author.login, TRIAGE_ROLES)
-        ticket = await d.stores.tickets.latest_ticket_for(issue.address)
+        ticket = await self.desk.latest_ticket(issue.address)
         text = core_command(words, ticket.number) if ticket is not None else None
         if not roles:
             if not await self._first_refusal(issue.repo.full_name, issue.number, event.author.login):
@@ -193,10 +193,10 @@ class GitHubBot:
             answer = NO_TICKET
         elif text is None:
             answer = f"That is not a Helpline command for issues. Try: {COMMAND_USAGE}"
-        elif not await d.stores.deliveries.claim_delivery(GITHUB, f"command:{event.comment_id}", d.clock.now()):
+        elif not await self.desk.first_delivery(GITHUB, f"command:{event.comment_id}"):
             return  # this very comment's command already ran (a retried job)
         else:
-            replies = await self.desk.handle(comment_message(event, roles, text))
+            replies = await self.desk.handle(comment_command(event, roles, text))
             errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
             answer = "\n".join(errors) or None
         if answer:
@@ -210,18 +210,14 @@ class GitHubBot:
 
     async def _first_refusal(self, repo: str, number: int, login: str) -> bool:
         """True the first time today that ``login`` is refused a command on this issue."""
-        d = self.desk.desk
-        now = d.clock.now()
-        return await d.stores.deliveries.claim_delivery(
-            GITHUB, f"refused:{repo}#{number}:{login.lower()}:{now:%Y-%m-%d}", now
-        )
+        return await self.desk.first_delivery(GITHUB, f"refused:{repo}#{number}:{login.lower()}", daily=True)
 
     async def _roles(self, repo: str, login: str, wanted: frozenset[str]) -> frozenset[str]:
         """The desk's moderator roles if ``login``'s role on ``repo`` is one of ``wanted``, else none."""
         if self.api is None:
             return frozenset()
         role = await self.api.role(repo, login)
-        return frozenset(self.desk.desk.moderators.roles) if role in wanted else frozenset()
+        return self.desk.moderator_roles if role in wanted else frozenset()
 
 
 def _on(event: Commented, *steps: Step) -> IssueActions:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
-from core.messages import GITHUB, Address, Author, IncomingMessage, Reply
+from core.messages import GITHUB, Address, Author, CommandText, IncomingMessage, Reply
 from core.text import strip_bidi
 
 if TYPE_CHECKING:
@@ -164,15 +164,16 @@ def issue_message(issue: Issue) -> IncomingMessage:
     return IncomingMessage(issue.address, author, text, f"issue:{issue.id}")
 
 
-def comment_message(
-    event: Commented, roles: frozenset[str] = frozenset(), command: str | None = None
-) -> IncomingMessage:
-    """A comment as the core reads it; ``command`` (already in core syntax) makes it a moderator command."""
+def comment_message(event: Commented, roles: frozenset[str] = frozenset()) -> IncomingMessage:
+    """A comment as the core reads it: a message on the issue's ticket."""
     author = Author(event.author.login, event.author.login, roles)
-    text = command if command is not None else event.body
-    return IncomingMessage(
-        event.issue.address, author, text, f"comment:{event.comment_id}", command=command is not None
-    )
+    return IncomingMessage(event.issue.address, author, event.body, f"comment:{event.comment_id}")
+
+
+def comment_command(event: Commented, roles: frozenset[str], command: str) -> CommandText:
+    """A ``/helpline`` comment's command, already in core syntax (``priority 12 high``), for the core to parse."""
+    author = Author(event.author.login, event.author.login, roles)
+    return CommandText(event.issue.address, author, command, f"comment:{event.comment_id}")
 
 
 def command_in(body: str) -> str | None:

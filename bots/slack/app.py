@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -26,7 +26,6 @@ from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
 from bots.slack.staff import StaffDirectory
 from bots.slack.translate import (
-    ACTION_PREFIX,
     COMMAND,
     SLACK,
     Event,
@@ -37,20 +36,19 @@ from bots.slack.translate import (
     read_button,
     read_command,
     read_event,
-    render,
     settled,
 )
+from bots.slack.translate_blocks import ACTION_PREFIX, render
 from core.desk.context import actor_of
 from core.desk.pipeline import SupportDesk
 from core.job_drain import DrainFactory
-from core.messages import Action, Address, Choice, IncomingMessage, Reply, ReplyKind
-from core.ports import Clock
-from core.stores import Stores
+from core.messages import Action, Address, ChoiceMessage, CommandText, IncomingMessage, Reply, ReplyKind
 
 log = logging.getLogger("helpline.slack")
 
 # Choices whose answer concerns only the one who pressed: it goes to them alone, not to the thread.
 _PRIVATE_CHOICES = frozenset({Action.CLAIM, Action.HELPFUL})
+_Named = TypeVar("_Named", IncomingMessage, ChoiceMessage, CommandText)
 
 
 @dataclass(frozen=True)
@@ -80,8 +78,6 @@ class SlackBot:
         self.desk = desk
         self.poster = poster
         self.options = options
-        self._stores: Stores = desk.desk.stores
-        self._clock: Clock = desk.desk.clock
         self._staff = staff
         self._names = names
         self._tasks: set[asyncio.Task[None]] = set()
@@ -143,12 +139,12 @@ class SlackBot:
 
     async def _first_delivery(self, delivery_id: str) -> bool:
         # Durable: Slack retries an event it thinks was missed (Socket Mode without any retry header).
-        return await self._stores.deliveries.claim_delivery(SLACK, delivery_id, self._clock.now())
+        return await self.desk.first_delivery(SLACK, delivery_id)
 
     async def _roles(self, user: str) -> frozenset[str]:
         return self.options.staff_roles if await self._staff.is_staff(user) else frozenset()
 
-    async def _named(self, message: IncomingMessage) -> IncomingMessage:
+    async def _named(self, message: _Named) -> _Named:
         # Slack's payloads carry only user ids; tickets and notices read better with the person's name.
         author = dataclasses.replace(message.author, name=await self._names.name(message.author.id))
         return dataclasses.replace(message, author=author)
@@ -178,14 +174,11 @@ class SlackBot:
         if event.thread_ts is None:  # a new message in a channel: a question only in a support channel
             return in_support and not staff
         if staff:  # staff talk among themselves; in a ticket's thread they are the human response
-            return await self._stores.tickets.active_ticket_for(address) is not None
+            return await self.desk.has_active_ticket(address)
         if in_support:
             return True
         # Elsewhere, a thread Helpline already talks in (it was mentioned at its start).
-        return (
-            await self._stores.tickets.latest_ticket_for(address) is not None
-            or len(await self._stores.conversations.conversation(address, limit=1)) > 0
-        )
+        return await self.desk.knows_thread(address)
 
     async def _post_all(self, address: Address, replies: Sequence[Reply]) -> None:
         for reply in replies:
@@ -209,7 +202,7 @@ class SlackBot:
             if not await self._first_delivery(delivery):
                 return
             message = await self._named(button_incoming(press, await self._roles(press.user)))
-            action, number = Choice.parse_value(press.value)
+            action, number = message.action, message.ticket
             before = await self._assignee(number) if action is Action.CLAIM else None
             replies = await self.desk.handle(message)
             if action is Action.CLAIM and number is not None:
@@ -222,10 +215,9 @@ class SlackBot:
             await _settle(respond, body, message.author.name)
 
     async def _assignee(self, number: int | None) -> str | None:
-        ticket = await self._stores.tickets.get(number) if number is not None else None
-        return ticket.assignee if ticket is not None else None
+        return await self.desk.assignee_of(number) if number is not None else None
 
-    async def _announce_claim(self, message: IncomingMessage, number: int, before: str | None, under: str) -> None:
+    async def _announce_claim(self, message: ChoiceMessage, number: int, before: str | None, under: str) -> None:
         """Say under the escalation who took the ticket, so a second person does not claim it over them."""
         after = await self._assignee(number)
         if after is None or after == before or after != actor_of(message):

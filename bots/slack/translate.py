@@ -1,7 +1,8 @@
-"""Pure translation between Slack payloads (events, button presses, slash commands) and the core's messages.
+"""Pure translation from Slack payloads (events, button presses, slash commands) to the core's messages.
 
-Nothing here talks to Slack: these functions read the JSON Slack delivers and build the Block Kit
-the bot posts. Anything malformed or not for Helpline reads as None, never as an exception.
+Nothing here talks to Slack: these functions read the JSON Slack delivers; the Block Kit the bot
+posts is built in ``bots.slack.translate_blocks``. Anything malformed or not for Helpline reads as
+None, never as an exception.
 """
 
 from __future__ import annotations
@@ -12,41 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bots.slack.translate_blocks import ACTION_PREFIX, CHOICES_BLOCK_ID, LABEL_LIMIT, escape, mrkdwn
+from bots.slack.translate_blocks import SlackMessage as SlackMessage  # re-exported for the poster
+from bots.slack.translate_blocks import render as render  # re-exported for the poster
 from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
-from core.messages import Action, Address, Author, Choice, IncomingMessage, Mention, Reply, ReplyKind
+from core.messages import Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage
 from core.text import strip_bidi
 
-ACTION_PREFIX = "helpline:"
-CHOICES_BLOCK_ID = "helpline_choices"
 COMMAND = "/helpline"
-SECTION_LIMIT = 3000  # Slack's limit for a section's (and a context element's) text
-FALLBACK_LIMIT = 3000
-BLOCK_LIMIT = 50  # blocks per message
-BUTTON_LIMIT = 25  # elements per actions block
-LABEL_LIMIT = 75  # a button's text
-TRUNCATED = "… (truncated)"
 
 # Subtypes that are still someone asking something; edits, deletions, joins and bot posts are not.
 _ANSWERED_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
-_PRIMARY = frozenset({Action.HELPFUL, Action.CLAIM})
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ids end up in addresses, so no "/", ":" or spaces
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
-_GROUP = re.compile(r"S[A-Z0-9]{1,40}")
-_USER = re.compile(r"[UW][A-Z0-9]{1,40}")  # W…: users of Enterprise Grid organisations
-# Core-initiated notices to the team: the only replies that may mention anyone.
-_NOTICES = frozenset({ReplyKind.ESCALATION, ReplyKind.WARNING})
-# What a cut must not fall inside: an entity from ``escape`` or a <link|label> / <!subteam^…> we made.
-_TOKEN = re.compile(r"&(?:amp|lt|gt);|<[^<>\n]*>")
-_WEB_ADDRESS = re.compile(r"https?://[^\s<>|]+")
-# A web address in escaped text: "&lt;" or "&gt;" ends it, and so does trailing punctuation.
-_URL = re.compile(r"https?://(?:[^\s<>|&]|&amp;)*(?:[^\s<>|&.,;:!?)\]'\"*_~`]|&amp;)")
-
-
-def escape(text: str) -> str:
-    """Text as Slack shows it literally: no mention, link or bidi trick can form from it."""
-    # Bidi controls can reorder what a reader sees around a link; "&" goes first so entities stay intact.
-    text = strip_bidi(text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def unescape(text: str) -> str:
@@ -160,145 +139,6 @@ def incoming(event: Event, bot_user_id: str, staff_roles: frozenset[str]) -> Inc
 
 
 @dataclass(frozen=True)
-class SlackMessage:
-    """One Slack message: the notification text and the Block Kit blocks shown."""
-
-    text: str
-    blocks: list[dict[str, Any]]
-
-
-def split_text(text: str, limit: int = SECTION_LIMIT, most: int | None = None) -> list[str]:
-    """Up to ``most`` pieces of ``limit`` characters, cut at line ends or spaces, never inside an entity or link."""
-    pieces: list[str] = []
-    rest = text.strip()
-    while rest and (most is None or len(pieces) < most):
-        cut = _cut(rest, limit) if len(rest) > limit else len(rest)
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    return pieces
-
-
-def _cut(text: str, limit: int) -> int:
-    # Tokens are looked for a little past the limit, to catch one that straddles it.
-    tokens = [match.span() for match in _TOKEN.finditer(text, 0, 2 * limit)]
-
-    def inside(at: int) -> int | None:
-        return next((start for start, end in tokens if start < at < end), None)
-
-    # A break in the fuller half first, so an early blank line does not leave a runt piece.
-    for low in (limit // 2, 1):
-        for separator in ("\n", " "):
-            at = text.rfind(separator, low, limit + 1)
-            while at >= low and inside(at) is not None:
-                at = text.rfind(separator, low, at)
-            if at >= low:
-                return at
-    return inside(limit) or limit
-
-
-def _mrkdwn(text: str) -> dict[str, Any]:
-    # verbatim: Slack would otherwise turn a bare "@here" or "#channel" into a live mention or link.
-    return {"type": "mrkdwn", "text": text, "verbatim": True}
-
-
-def _linked(escaped: str) -> str:
-    # verbatim text gets no automatic links, so web addresses are linked here; "|" would let a link wear a
-    # label that is not its address, so it ends one.
-    return _URL.sub(lambda match: f"<{match[0]}>", escaped)
-
-
-def _answer_text(reply: Reply) -> str:
-    citation = reply.citation
-    assert citation is not None
-    title = escape(citation.title.strip()) or "Answer"
-    if _WEB_ADDRESS.fullmatch(citation.url):
-        header = f"*<{escape(citation.url)}|{title}>*"
-    else:
-        header = f"*{title}* (source: {escape(citation.url)})"
-    heading, _, body = reply.text.partition("\n")
-    heading = escape(heading.strip())
-    lines = [header, f"*{heading}*" if heading else "", _linked(escape(body.strip()))]
-    return "\n".join(line for line in lines if line)
-
-
-def slack_mentions(mentions: tuple[Mention, ...]) -> list[str]:
-    """The Slack markup for the Slack users and groups among ``mentions``; ids that are not Slack's are left out."""
-    groups = [
-        f"<!subteam^{m.id}>" for m in mentions if m.platform == SLACK and m.kind == "group" and _GROUP.fullmatch(m.id)
-    ]
-    users = [f"<@{m.id}>" for m in mentions if m.platform == SLACK and m.kind == "user" and _USER.fullmatch(m.id)]
-    return list(dict.fromkeys([*groups, *users]))
-
-
-def _prefix(reply: Reply, mention_group: str | None) -> str:
-    if reply.kind is ReplyKind.ERROR:
-        return ":warning: "
-    if reply.kind not in _NOTICES:
-        return ""  # only a notice to the team may notify anyone beyond the thread
-    people = slack_mentions(reply.mentions)
-    if not people and reply.kind is ReplyKind.ESCALATION and mention_group is not None:
-        # An escalation that names nobody on Slack (a console or Discord level) still reaches the staff group.
-        if not _GROUP.fullmatch(mention_group):
-            raise ValueError(f"{mention_group!r} is not a Slack user group id (S…)")
-        people = [f"<!subteam^{mention_group}>"]
-    return " ".join(people) + " " if people else ""
-
-
-def _conversation(reply: Reply, origin_link: str | None) -> dict[str, Any] | None:
-    if reply.kind not in _NOTICES:
-        return None
-    if origin_link is not None and _WEB_ADDRESS.fullmatch(origin_link) and len(origin_link) < SECTION_LIMIT // 2:
-        where = f"<{escape(origin_link)}|thread>"
-    elif reply.origin is not None:
-        where = escape(str(reply.origin))[: SECTION_LIMIT // 2]
-    else:
-        return None
-    return {"type": "context", "elements": [_mrkdwn(f"Conversation: {where}")]}
-
-
-def _choices(choices: tuple[Choice, ...]) -> dict[str, Any]:
-    buttons: list[dict[str, Any]] = []
-    for choice in choices[:BUTTON_LIMIT]:
-        # plain_text is never parsed for mentions or links; only the bidi tricks need removing.
-        label = strip_bidi(choice.label).strip()[:LABEL_LIMIT] or choice.value[:LABEL_LIMIT]
-        button: dict[str, Any] = {
-            "type": "button",
-            "text": {"type": "plain_text", "text": label},
-            "action_id": ACTION_PREFIX + choice.value,
-            "value": choice.value,
-        }
-        # One green button at most: the answer the bot hopes for (helpful) or the one staff want (claim).
-        if choice.action in _PRIMARY and not any("style" in b for b in buttons):
-            button["style"] = "primary"
-        buttons.append(button)
-    return {"type": "actions", "block_id": CHOICES_BLOCK_ID, "elements": buttons}
-
-
-def render(reply: Reply, *, mention_group: str | None = None, origin_link: str | None = None) -> SlackMessage:
-    """The Slack message for a reply; everything from the reply is escaped, and only notices to the team mention.
-
-    An escalation or SLA warning mentions exactly the Slack users and groups in ``reply.mentions``; an
-    escalation naming none mentions ``mention_group``. Answers lead with their article's title linked;
-    long text is split over several sections.
-    """
-    prefix = _prefix(reply, mention_group)
-    answer = reply.kind is ReplyKind.ANSWER and reply.citation is not None
-    body = _answer_text(reply) if answer else _linked(escape(reply.text.strip()))
-    extras = [block for block in (_conversation(reply, origin_link),) if block is not None]
-    if reply.choices:
-        extras.append(_choices(reply.choices))
-    room = BLOCK_LIMIT - len(extras)
-    pieces = split_text(prefix + (body or "(empty reply)"), most=room + 1)
-    if len(pieces) > room:
-        pieces = [*pieces[: room - 1], TRUNCATED]
-    blocks = [{"type": "section", "text": _mrkdwn(piece)} for piece in pieces]
-    fallback = prefix + (escape(reply.text.strip()) or "(empty reply)")
-    if len(fallback) > FALLBACK_LIMIT:
-        fallback = fallback[: _cut(fallback, FALLBACK_LIMIT - 1)].rstrip() + "…"
-    return SlackMessage(fallback, [*blocks, *extras])
-
-
-@dataclass(frozen=True)
 class ButtonPress:
     """A press of one of Helpline's buttons."""
 
@@ -354,18 +194,19 @@ def settled(payload: Mapping[str, Any], who: str) -> SlackMessage | None:
     label = strip_bidi(label if isinstance(label, str) else str(action.get("value", ""))).strip()[:LABEL_LIMIT]
     # The message is Slack's own copy of what the bot posted, so its text and blocks are already safe.
     kept = [block for block in blocks if isinstance(block, dict) and block.get("block_id") != CHOICES_BLOCK_ID]
-    note = {"type": "context", "elements": [_mrkdwn(f"{escape(who)} chose “{escape(label)}”.")]}
+    note = {"type": "context", "elements": [mrkdwn(f"{escape(who)} chose “{escape(label)}”.")]}
     return SlackMessage(text, [*kept, note])
 
 
-def button_incoming(press: ButtonPress, staff_roles: frozenset[str]) -> IncomingMessage:
-    """The core's message for a button press, in the conversation whose thread holds the button."""
-    return IncomingMessage(
+def button_incoming(press: ButtonPress, staff_roles: frozenset[str]) -> ChoiceMessage:
+    """The core's choice for a button press, in the conversation whose thread holds the button."""
+    action, ticket = Choice.parse_value(press.value)  # read_button let only a valid value through
+    return ChoiceMessage(
         address_of(press.team, press.channel, press.message_ts, press.thread_ts, None),
         Author(press.user, press.user, staff_roles, team=press.user_team),
-        press.value,
+        action,
+        ticket,
         message_id=f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}",
-        choice=press.value,
     )
 
 
@@ -393,14 +234,13 @@ def read_command(form: Mapping[str, Any]) -> SlashCommand | None:
     return SlashCommand(team, channel, user, team, text, response_url, trigger_id)
 
 
-def command_incoming(cmd: SlashCommand, staff_roles: frozenset[str]) -> IncomingMessage:
-    """The core's command message; a bare ``/helpline`` asks for help."""
-    return IncomingMessage(
+def command_incoming(cmd: SlashCommand, staff_roles: frozenset[str]) -> CommandText:
+    """The core's command, as typed after ``/helpline``; a bare ``/helpline`` asks for help."""
+    return CommandText(
         Address(SLACK, cmd.team, cmd.channel),
         Author(cmd.user, cmd.user, staff_roles, team=cmd.user_team),
         cmd.text.strip() or "help",
         message_id=f"command:{cmd.trigger_id}",
-        command=True,
     )
 
 

@@ -1,194 +1,31 @@
-"""Moderator commands, parsed once from text for every platform.
+"""Moderator commands typed as text (``/claim 12``, ``/helpline claim 12``), parsed once for every platform.
 
-Adapters recognise that a message is a command (a slash command, a ``!`` prefix, a mention)
-and hand its text here; executing a command is the pipeline's job, not this module's.
+The words, usage and parameters come from the command table (``core.commands``); this module reads the
+text into the table's typed options and builds the record from them. Running a command is
+``core.desk.moderation``'s job, not this module's.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeAlias
 
-from core.errors import HelplineError
-from core.tickets.records import Priority
-
-MAX_TICKET_NUMBER = 2**31 - 1
-TICKET_SCOPES = ("open", "mine", "breaching")
-
-
-class CommandError(HelplineError):
-    """A command that cannot be parsed; the message says why and shows the usage."""
-
-
-@dataclass(frozen=True)
-class ListTickets:
-    """List tickets: open ones, the moderator's own, or those missing a target."""
-
-    scope: str = "open"
-
-
-@dataclass(frozen=True)
-class ShowTicket:
-    """Show one ticket and its history."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Take a ticket as its assignee."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class ReplyTo:
-    """Answer a ticket's customer."""
-
-    number: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """Add an internal note the customer never sees."""
-
-    number: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SetPriority:
-    """Change a ticket's priority, and with it its deadlines."""
-
-    number: int
-    priority: Priority
-
-
-@dataclass(frozen=True)
-class Escalate:
-    """Hand a ticket to the tier's escalation contact now."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Acknowledge:
-    """Take an escalation: its chain stops for this ticket."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class ExplainSla:
-    """Show a ticket's SLA clocks: targets, deadlines, time spent, pauses and the calendar."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Resolve:
-    """Mark a ticket resolved."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Reopen:
-    """Reopen a resolved ticket."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class KbSearch:
-    """Search the knowledge base."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class KbAdd:
-    """Add an article to the knowledge base."""
-
-    title: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Show ticket and SLA statistics."""
-
-
-@dataclass(frozen=True)
-class Help:
-    """List the commands."""
-
-
-Command: TypeAlias = (
-    ListTickets
-    | ShowTicket
-    | Claim
-    | ReplyTo
-    | Note
-    | SetPriority
-    | Escalate
-    | Acknowledge
-    | ExplainSla
-    | Resolve
-    | Reopen
-    | KbSearch
-    | KbAdd
-    | Stats
-    | Help
+from core.commands import (
+    BY_WORDS,
+    COMMANDS,
+    MAX_TICKET_NUMBER,
+    Command,
+    CommandError,
+    CommandSpec,
+    Options,
+    ParamKind,
+    either,
+    quoted,
 )
 
-_SYNTAX: dict[str, tuple[str, str]] = {
-    "tickets": ("tickets [open|mine|breaching]", "list tickets (default: open)"),
-    "ticket": ("ticket N", "show ticket N"),
-    "claim": ("claim N", "take ticket N"),
-    "reply": ("reply N TEXT", "answer the customer of ticket N"),
-    "note": ("note N TEXT", "add an internal note to ticket N"),
-    "priority": ("priority N LEVEL", "set the priority: critical, high, medium or low"),
-    "escalate": ("escalate N", "escalate ticket N now"),
-    "ack": ("ack N", "acknowledge ticket N's escalation: its chain stops"),
-    "sla": ("sla N", "explain ticket N's SLA clocks"),
-    "resolve": ("resolve N", "mark ticket N resolved"),
-    "reopen": ("reopen N", "reopen ticket N"),
-    "kb search": ("kb search TEXT", "search the knowledge base"),
-    "kb add": ("kb add TITLE | BODY", "add a knowledge-base article"),
-    "stats": ("stats", "ticket and SLA statistics"),
-    "help": ("help", "this list"),
-}
-
-COMMAND_USAGE: dict[str, str] = {word: f"{syntax} — {what}" for word, (syntax, what) in _SYNTAX.items()}
-
-_WORDS = list(dict.fromkeys(word.split()[0] for word in _SYNTAX))
 _NUMBER = re.compile(r"#?([0-9]+)")
-_QUOTE_LIMIT = 40
-
-
-def help_text() -> str:
-    """Every command with its usage, one per line, for ``help`` and for refusals."""
-    return "Commands:\n" + "\n".join(f"  {usage}" for usage in COMMAND_USAGE.values())
-
-
-def needs_moderator(command: Command) -> bool:
-    """True for every command but ``help``."""
-    return not isinstance(command, Help)
-
-
-def _quote(token: str) -> str:
-    # Echo at most a short piece of what was typed: a pasted paragraph makes an unreadable error.
-    flat = " ".join(token.split())
-    shown = flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
-    return f'"{shown}"'
-
-
-def _error(usage_of: str, problem: str) -> CommandError:
-    return CommandError(f"{problem}. Usage: {_SYNTAX[usage_of][0]}")
+_WORDS = list(dict.fromkeys(spec.words.split()[0] for spec in COMMANDS))
+_GROUPS = {spec.words.split()[0] for spec in COMMANDS if " " in spec.words}
 
 
 def _split(text: str) -> tuple[str, str]:
@@ -199,116 +36,115 @@ def _split(text: str) -> tuple[str, str]:
     return parts[0], parts[1] if len(parts) > 1 else ""
 
 
-def _number(word: str, token: str) -> int:
+def _number(spec: CommandSpec, token: str) -> int:
     match = _NUMBER.fullmatch(token)
     if match is None:
-        raise _error(word, f"{_quote(token)} is not a ticket number; write it like 12 or #12")
+        raise spec.error(f"{quoted(token)} is not a ticket number; write it like 12 or #12")
     digits = match.group(1).lstrip("0")
     # Checked on the digits, before int(): a huge digit string is refused without converting it.
     if not digits:
-        raise _error(word, f"{_quote(token)} is not a ticket number; they start at 1")
+        raise spec.error(f"{quoted(token)} is not a ticket number; they start at 1")
     if len(digits) > len(str(MAX_TICKET_NUMBER)) or int(digits) > MAX_TICKET_NUMBER:
-        raise _error(word, f"{_quote(token)} is too large to be a ticket number")
+        raise spec.error(f"{quoted(token)} is too large to be a ticket number")
     return int(digits)
 
 
-def _no_more(word: str, rest: str, after: str) -> None:
+def _no_more(spec: CommandSpec, rest: str, after: str) -> None:
     if rest.strip():
-        raise _error(word, f"unexpected {_quote(rest)} after {after}")
+        raise spec.error(f"unexpected {quoted(rest)} after {after}")
 
 
-def _ticket_only(word: str, rest: str) -> int:
+def _bare(spec: CommandSpec, rest: str) -> Options:
+    _no_more(spec, rest, f'"{spec.words}", which takes nothing more')
+    return {}
+
+
+def _ticket(spec: CommandSpec, rest: str) -> Options:
     token, more = _split(rest)
     if not token:
-        raise _error(word, f'"{word}" needs a ticket number')
-    number = _number(word, token)
-    _no_more(word, more, "the ticket number")
-    return number
+        raise spec.error(f'"{spec.words}" needs a ticket number')
+    number = _number(spec, token)
+    _no_more(spec, more, "the ticket number")
+    return {spec.params[0].name: number}
 
 
-def _ticket_and_text(word: str, rest: str) -> tuple[int, str]:
+def _ticket_and_text(spec: CommandSpec, rest: str) -> Options:
+    first, second = spec.params
     token, text = _split(rest)
     if not token:
-        raise _error(word, f'"{word}" needs a ticket number and a message')
-    number = _number(word, token)
+        raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
+    number = _number(spec, token)
     if not text.strip():
-        raise _error(word, f'"{word}" needs a message after the ticket number')
-    return number, text.strip()
+        raise spec.error(f'"{spec.words}" needs {second.noun} after the ticket number')
+    return {first.name: number, second.name: text}
 
 
-def _tickets(rest: str) -> Command:
-    scope, more = _split(rest)
-    if not scope:
-        return ListTickets()
-    if scope.lower() not in TICKET_SCOPES:
-        raise _error("tickets", f"{_quote(scope)} is not a ticket list; use open, mine or breaching")
-    _no_more("tickets", more, f'"{scope}"')
-    return ListTickets(scope.lower())
+def _choice(spec: CommandSpec, rest: str) -> Options:
+    [param] = spec.params
+    value, more = _split(rest)
+    if not value:
+        return {}
+    checked = param.check(spec, value)
+    _no_more(spec, more, f'"{value}"')
+    return {param.name: checked}
 
 
-def _priority(rest: str) -> Command:
+def _ticket_and_choice(spec: CommandSpec, rest: str) -> Options:
+    first, second = spec.params
     token, more = _split(rest)
-    level, extra = _split(more)
-    if not token or not level:
-        raise _error("priority", '"priority" needs a ticket number and a priority')
-    number = _number("priority", token)
-    try:
-        priority = Priority(level.lower())
-    except ValueError:
-        raise _error("priority", f"{_quote(level)} is not a priority; use critical, high, medium or low") from None
-    _no_more("priority", extra, "the priority")
-    return SetPriority(number, priority)
+    value, extra = _split(more)
+    if not token or not value:
+        raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
+    number = _number(spec, token)
+    checked = second.check(spec, value)
+    _no_more(spec, extra, "the " + second.noun.removeprefix("a ").removeprefix("an "))
+    return {first.name: number, second.name: checked}
 
 
-def _kb(rest: str) -> Command:
-    sub, text = _split(rest)
-    if sub.lower() == "search":
-        if not text.strip():
-            raise _error("kb search", '"kb search" needs something to search for')
-        return KbSearch(text.strip())
-    if sub.lower() == "add":
-        title, bar, body = text.partition("|")
-        if not bar:
-            raise _error("kb add", '"kb add" needs a title and a body separated by "|"')
-        if not title.strip() or not body.strip():
-            raise _error("kb add", f'"kb add" needs a {"title before" if not title.strip() else "body after"} the "|"')
-        return KbAdd(title.strip(), body.strip())
-    what = f"{_quote(sub)} is not a kb command" if sub else '"kb" needs search or add'
-    raise CommandError(f"{what}. Usage: {_SYNTAX['kb search'][0]} or {_SYNTAX['kb add'][0]}")
+def _text(spec: CommandSpec, rest: str) -> Options:
+    return {spec.params[0].name: rest}
 
 
-def _bare(word: str, command: Command) -> Callable[[str], Command]:
-    def parse(rest: str) -> Command:
-        _no_more(word, rest, f'"{word}", which takes nothing more')
-        return command
-
-    return parse
-
-
-def _with_ticket(word: str, make: Callable[[int], Command]) -> Callable[[str], Command]:
-    return lambda rest: make(_ticket_only(word, rest))
-
-
-def _with_text(word: str, make: Callable[[int, str], Command]) -> Callable[[str], Command]:
-    return lambda rest: make(*_ticket_and_text(word, rest))
+def _two_texts(spec: CommandSpec, rest: str) -> Options:
+    first, second = spec.params
+    head, bar, tail = rest.partition("|")
+    if not bar:
+        raise spec.error(f'"{spec.words}" needs {first.noun} and {second.noun} separated by "|"')
+    if not head.strip() or not tail.strip():
+        where = f"{first.noun} before" if not head.strip() else f"{second.noun} after"
+        raise spec.error(f'"{spec.words}" needs {where} the "|"')
+    return {first.name: head, second.name: tail}
 
 
-_PARSERS: dict[str, Callable[[str], Command]] = {
-    "tickets": _tickets,
-    "ticket": _with_ticket("ticket", ShowTicket),
-    "claim": _with_ticket("claim", Claim),
-    "reply": _with_text("reply", ReplyTo),
-    "note": _with_text("note", Note),
-    "priority": _priority,
-    "escalate": _with_ticket("escalate", Escalate),
-    "ack": _with_ticket("ack", Acknowledge),
-    "sla": _with_ticket("sla", ExplainSla),
-    "resolve": _with_ticket("resolve", Resolve),
-    "reopen": _with_ticket("reopen", Reopen),
-    "kb": _kb,
-    "stats": _bare("stats", Stats()),
-    "help": _bare("help", Help()),
+_TICKET, _TEXT, _CHOICE = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE
+# How text is read into options, by the kinds of a command's parameters.
+_READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
+    (): _bare,
+    (_TICKET,): _ticket,
+    (_TICKET, _TEXT): _ticket_and_text,
+    (_CHOICE,): _choice,
+    (_TICKET, _CHOICE): _ticket_and_choice,
+    (_TEXT,): _text,
+    (_TEXT, _TEXT): _two_texts,
 }
+
+
+def _spec(word: str, rest: str) -> tuple[CommandSpec, str]:
+    """The table entry named by the first word (and, for a group such as ``kb``, the second), and the rest."""
+    name = word.lower()
+    if name not in _GROUPS:
+        spec = BY_WORDS.get(name)
+        if spec is None:
+            raise CommandError(f"unknown command {quoted(word)}. Commands: {', '.join(_WORDS)}")
+        return spec, rest
+    sub, more = _split(rest)
+    spec = BY_WORDS.get(f"{name} {sub.lower()}")
+    if spec is not None:
+        return spec, more
+    members = [s for s in COMMANDS if s.words.split()[0] == name]
+    subs = tuple(s.words.split(maxsplit=1)[1] for s in members)
+    what = f"{quoted(sub)} is not a {name} command" if sub else f'"{name}" needs {either(subs)}'
+    raise CommandError(f"{what}. Usage: {' or '.join(s.usage for s in members)}")
 
 
 def parse_command(text: str) -> Command:
@@ -320,7 +156,8 @@ def parse_command(text: str) -> Command:
     word, rest = _split(stripped)
     if not word:
         raise CommandError(f"no command given. Commands: {', '.join(_WORDS)}")
-    parser = _PARSERS.get(word.lower())
-    if parser is None:
-        raise CommandError(f"unknown command {_quote(word)}. Commands: {', '.join(_WORDS)}")
-    return parser(rest)
+    spec, rest = _spec(word, rest)
+    reader = _READERS.get(tuple(param.kind for param in spec.params))
+    if reader is None:  # a table entry whose parameters have no text form yet
+        raise CommandError(f'"{spec.words}" cannot be typed as text yet')
+    return spec.build(reader(spec, rest))

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from core.messages import Author, IncomingMessage
+from core.messages import Author, Inbound
 
 if TYPE_CHECKING:
     from core.ports import Clock, Notifier, SearchHit
@@ -92,6 +92,6 @@ class Desk:
     policy: DeskPolicy = field(default_factory=DeskPolicy)
 
 
-def actor_of(message: IncomingMessage) -> str:
+def actor_of(message: Inbound) -> str:
     """How an author is named in the audit log and as an assignee: ``platform:id``."""
     return f"{message.platform}:{message.author.id}"

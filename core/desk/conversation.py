@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import Desk, actor_of
 from core.desk.limits import ticket_refusal
-from core.messages import Action, Choice, Citation, IncomingMessage, Reply, ReplyKind
+from core.messages import Action, Choice, ChoiceMessage, Citation, Inbound, IncomingMessage, Reply, ReplyKind
 from core.sla.deadlines import deadlines, reprioritised
 from core.tickets.records import (
     ConversationMessage,
@@ -104,7 +104,7 @@ class Conversation:
         return text, Citation(chunk.title, chunk.link)
 
     async def _open(
-        self, message: IncomingMessage, subject: str, intent: str | None, base: Priority, category: str | None
+        self, message: Inbound, subject: str, intent: str | None, base: Priority, category: str | None
     ) -> Reply:
         """Open a ticket for this thread (carrying its conversation so far) and word the promise.
 
@@ -182,13 +182,13 @@ class Conversation:
             return TicketChange(status=status), ""
         return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
 
-    async def choose(self, message: IncomingMessage, action: Action) -> Sequence[Reply]:
+    async def choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         """The customer picked one of a reply's choices: it was helpful, or they want a person."""
-        if action is Action.HELPFUL:
+        if message.action is Action.HELPFUL:
             return await self._helpful(message)
-        return await self._ticket_from_thread(message, action)
+        return await self._ticket_from_thread(message, message.action)
 
-    async def _helpful(self, message: IncomingMessage) -> list[Reply]:
+    async def _helpful(self, message: ChoiceMessage) -> list[Reply]:
         d = self.desk
         history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
         answered = next((m for m in reversed(history) if m.role is Role.BOT and m.citation is not None), None)
@@ -200,7 +200,7 @@ class Conversation:
         )
         return [Reply(ReplyKind.INFO, "Glad that helped!", intent=question.intent)]
 
-    async def _ticket_from_thread(self, message: IncomingMessage, action: Action) -> list[Reply]:
+    async def _ticket_from_thread(self, message: ChoiceMessage, action: Action) -> list[Reply]:
         """Not helpful, Talk to a human or Open a ticket: a ticket carrying the conversation so far."""
         d = self.desk
         active = await d.stores.tickets.active_ticket_for(message.address)
@@ -252,7 +252,7 @@ class Conversation:
 
 
 def ticket_draft(
-    message: IncomingMessage, member: Membership, priority: Priority, subject: str, intent: str | None, now: datetime
+    message: Inbound, member: Membership, priority: Priority, subject: str, intent: str | None, now: datetime
 ) -> NewTicket:
     """The ticket a message's author opens now, with the deadlines their tier promises at ``priority``."""
     due = deadlines(member.tier.targets, priority, now)

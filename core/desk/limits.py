@@ -12,13 +12,13 @@ from core.sla.deadlines import describe_duration
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
-    from core.messages import IncomingMessage
+    from core.messages import Inbound
     from core.tickets.records import Ticket
 
 log = logging.getLogger("helpline.limits")
 
 
-async def ticket_refusal(desk: Desk, message: IncomingMessage) -> str | None:
+async def ticket_refusal(desk: Desk, message: Inbound) -> str | None:
     """Why ``message``'s author may not open another ticket yet, or None if they may (moderators always may)."""
     limit, window = desk.policy.ticket_limit, desk.policy.ticket_window
     if limit <= 0 or desk.moderators.allows(message.platform, message.author):

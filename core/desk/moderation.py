@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from core.analytics.statistics import stats_text
-from core.desk.commands import (
+from core.commands import (
     Acknowledge,
     Claim,
     Command,
     CommandError,
+    CommandSpec,
     Escalate,
     ExplainSla,
     Help,
@@ -26,11 +27,11 @@ from core.desk.commands import (
     Stats,
     help_text,
     needs_moderator,
-    parse_command,
 )
+from core.desk.commands import parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.errors import HelplineError
-from core.messages import IncomingMessage, Outbound, Reply, ReplyKind
+from core.messages import Author, ChoiceMessage, CommandText, Inbound, Outbound, Reply, ReplyKind
 from core.sla.deadlines import reprioritised
 from core.sla.escalation import Escalator
 from core.sla.events import ACKNOWLEDGED
@@ -57,25 +58,34 @@ class Moderation:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
 
-    async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
-        """Run the command in ``message.text``."""
-        text = message.text.decode("utf-8", "replace") if isinstance(message.text, bytes) else message.text
-        return await self.handle_text(message, text)
+    async def handle(self, message: CommandText) -> list[Reply]:
+        """Parse the command typed in ``message`` and run it."""
+        return await self._checked(message, lambda: parse_command(message.text))
 
-    async def handle_text(self, message: IncomingMessage, text: str) -> list[Reply]:
-        """Run ``text`` as a command on behalf of ``message``'s author."""
-        allowed = self.desk.moderators.allows(message.platform, message.author)
-        try:
-            command = parse_command(text)
-        except CommandError:
-            if not allowed:  # a mistyped command from a non-moderator still gets the refusal
-                return [Reply(ReplyKind.ERROR, REFUSAL)]
-            raise
-        if needs_moderator(command) and not allowed:
+    async def choose(self, message: ChoiceMessage, spec: CommandSpec) -> list[Reply]:
+        """A choice that is a command on its ticket (Claim, Acknowledge): run ``spec`` on it."""
+        options = {} if message.ticket is None else {"number": message.ticket}
+        return await self._checked(message, lambda: spec.build(options))
+
+    async def run(self, message: Inbound, command: Command) -> list[Reply]:
+        """Run a typed ``command`` on behalf of ``message``'s author, if they may run it."""
+        if needs_moderator(command) and not self.desk.moderators.allows(message.platform, message.author):
             return [Reply(ReplyKind.ERROR, REFUSAL)]
         return [await self._run(message, command)]
 
-    async def _run(self, message: IncomingMessage, command: Command) -> Reply:
+    def mistyped(self, platform: str, author: Author, error: CommandError) -> Reply:
+        """What a command that cannot be read gets: its error for a moderator, the refusal for anyone else."""
+        allowed = self.desk.moderators.allows(platform, author)
+        return Reply(ReplyKind.ERROR, str(error) if allowed else REFUSAL)
+
+    async def _checked(self, message: Inbound, read: Callable[[], Command]) -> list[Reply]:
+        try:
+            command = read()
+        except CommandError as exc:
+            return [self.mistyped(message.platform, message.author, exc)]
+        return await self.run(message, command)
+
+    async def _run(self, message: Inbound, command: Command) -> Reply:
         match command:
             case Help():
                 return _info(help_text())
@@ -117,7 +127,7 @@ class Moderation:
 
     async def _change(
         self,
-        message: IncomingMessage,
+        message: Inbound,
         ticket: Ticket,
         change: TicketChange,
         kind: str,
@@ -138,7 +148,7 @@ class Moderation:
             return reason
         return None
 
-    async def _list(self, message: IncomingMessage, scope: str) -> Reply:
+    async def _list(self, message: Inbound, scope: str) -> Reply:
         tickets, now = self.desk.stores.tickets, self.desk.clock.now()
         if scope == "breaching":
             found = await tickets.overdue(now)
@@ -169,7 +179,7 @@ class Moderation:
             lines.append(f"  [{event.at:%m-%d %H:%M}] {event.actor} {event.kind}{detail}")
         return Reply(ReplyKind.INFO, "\n".join(lines), ticket=number)
 
-    async def _claim(self, message: IncomingMessage, number: int) -> Reply:
+    async def _claim(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
         me = actor_of(message)
         if ticket.assignee == me:
@@ -179,7 +189,7 @@ class Moderation:
         await self._change(message, ticket, TicketChange(status=status, assignee=me), "claimed", before.strip(" ()"))
         return _info(f"You claimed ticket #{number}{before}.", number)
 
-    async def _reply(self, message: IncomingMessage, number: int, text: str) -> Reply:
+    async def _reply(self, message: Inbound, number: int, text: str) -> Reply:
         ticket = await self._ticket(number)
         now = self.desk.clock.now()
         kept = ConversationMessage(
@@ -207,7 +217,7 @@ class Moderation:
             )
         return _info(f"Sent to the customer on ticket #{number}.{sla}", number)
 
-    async def _note(self, message: IncomingMessage, number: int, text: str) -> Reply:
+    async def _note(self, message: Inbound, number: int, text: str) -> Reply:
         ticket = await self._ticket(number)
         now = self.desk.clock.now()
         kept = ConversationMessage(
@@ -216,7 +226,7 @@ class Moderation:
         await self._change(message, ticket, TicketChange(), "note", kept=kept)
         return _info(f"Internal note added to ticket #{number} (the customer does not see it).", number)
 
-    async def _priority(self, message: IncomingMessage, number: int, priority: Priority) -> Reply:
+    async def _priority(self, message: Inbound, number: int, priority: Priority) -> Reply:
         ticket = await self._ticket(number)
         if ticket.priority is priority:
             return _info(f"Ticket #{number} is already {priority}.", number)
@@ -226,7 +236,7 @@ class Moderation:
             f"Ticket #{number} is now {priority} (was {ticket.priority}); its deadlines moved with it.", number
         )
 
-    async def _escalate(self, message: IncomingMessage, number: int) -> Reply:
+    async def _escalate(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
         tier = self.desk.tiers.get(ticket.tier)
         if tier.escalation_target is None:
@@ -240,7 +250,7 @@ class Moderation:
         await escalator.escalate(ticket, Deadline.MANUAL, level, self.desk.clock.now(), by=message.author.name)
         return _info(f"Ticket #{number} escalated to {tier.escalation_contact} ({tier.escalation_target}).", number)
 
-    async def _acknowledge(self, message: IncomingMessage, number: int) -> Reply:
+    async def _acknowledge(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
         await self._change(message, ticket, TicketChange(), ACKNOWLEDGED, "escalation chain stopped")
         return _info(f"Ticket #{number}: escalation acknowledged; its chain stops here.", number)
@@ -250,7 +260,7 @@ class Moderation:
         text = await explain_ticket(self.desk.stores, self.desk.tiers, ticket, self.desk.clock.now())
         return Reply(ReplyKind.INFO, text, ticket=number)
 
-    async def _resolve(self, message: IncomingMessage, number: int) -> Reply:
+    async def _resolve(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
         if not ticket.status.active:
             return _info(f"Ticket #{number} is already {ticket.status}.", number)
@@ -264,7 +274,7 @@ class Moderation:
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         return _info(f"Ticket #{number} resolved.", number)
 
-    async def _reopen(self, message: IncomingMessage, number: int) -> Reply:
+    async def _reopen(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
         if ticket.status.active:
             return _info(f"Ticket #{number} is still {ticket.status}.", number)
@@ -280,7 +290,7 @@ class Moderation:
         lines = [f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}" for hit in hits]
         return _info("\n".join(lines))
 
-    async def _kb_add(self, message: IncomingMessage, title: str, body: str) -> Reply:
+    async def _kb_add(self, message: Inbound, title: str, body: str) -> Reply:
         added = await asyncio.to_thread(self._knowledge().add_article, title, body, message.author.name)
         return _info(f"Added “{added.title}” to the knowledge base ({added.chunks} passage(s)); it can be found now.")
 

@@ -1,15 +1,27 @@
-"""The one door into the core: every platform's messages, commands and choices go in here and replies come out."""
+"""The one door into the core: every platform's messages, commands and choices go in here and replies come out.
+
+Adapters also ask their questions here ("is this thread ours?", "who holds ticket N?", "was this
+delivery seen?"), so none of them reaches the store or the clock.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from core.commands import BY_WORDS, CommandError
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
+from core.desk.issues import IssueDesk
 from core.desk.moderation import Moderation
 from core.errors import HelplineError
-from core.messages import Action, Choice, IncomingMessage, Reply, ReplyKind
+from core.messages import Action, ChoiceMessage, CommandMessage, CommandText, Inbound, Reply, ReplyKind
+
+if TYPE_CHECKING:
+    from core.desk.issues import Triage
+    from core.messages import Address, Author, IncomingMessage
+    from core.tickets.records import Ticket
 
 log = logging.getLogger("helpline.desk")
 
@@ -17,37 +29,95 @@ APOLOGY = (
     "Sorry, something went wrong on our side and your message could not be handled. "
     "Please try again in a moment; if it keeps happening, tell the team."
 )
+# Choices that are moderator commands on the choice's ticket.
+_COMMAND_CHOICES = {Action.CLAIM: BY_WORDS["claim"], Action.ACKNOWLEDGE: BY_WORDS["ack"]}
 
 
 class SupportDesk:
-    """Turns one incoming message into replies; errors become a short reply, never a crash."""
+    """Turns one inbound message into replies; errors become a short reply, never a crash."""
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._conversation = Conversation(desk)
         self._moderation = Moderation(desk)
+        self._issues = IssueDesk(desk)
 
-    async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
+    async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
         try:
-            if message.command:
-                return await self._moderation.handle(message)
-            if message.choice is not None:
-                return await self._choose(message)
-            return await self._conversation.handle(message)
+            match message:
+                case CommandText():
+                    return await self._moderation.handle(message)
+                case CommandMessage():
+                    return await self._moderation.run(message, message.command)
+                case ChoiceMessage():
+                    return await self._choose(message)
+                case _:
+                    return await self._conversation.handle(message)
         except HelplineError as exc:
             return [Reply(ReplyKind.ERROR, str(exc))]
         except Exception:
             log.exception("failed to handle a %s message from %s", message.platform, actor_of(message))
             return [Reply(ReplyKind.ERROR, APOLOGY)]
 
-    async def _choose(self, message: IncomingMessage) -> Sequence[Reply]:
-        try:
-            action, number = Choice.parse_value(message.choice or "")
-        except ValueError:
-            return [Reply(ReplyKind.ERROR, f"{message.choice!r} is not a choice I offered.")]
-        if action is Action.CLAIM:
-            return await self._moderation.handle_text(message, f"claim {number}")
-        if action is Action.ACKNOWLEDGE:
-            return await self._moderation.handle_text(message, f"ack {number}")
-        return await self._conversation.choose(message, action)
+    async def _choose(self, message: ChoiceMessage) -> Sequence[Reply]:
+        spec = _COMMAND_CHOICES.get(message.action)
+        if spec is not None:
+            return await self._moderation.choose(message, spec)
+        return await self._conversation.choose(message)
+
+    # What adapters ask the desk.
+
+    def command_error(self, platform: str, author: Author, error: CommandError) -> Reply:
+        """The answer to a command an adapter could not build: the error for a moderator, else the refusal."""
+        return self._moderation.mistyped(platform, author, error)
+
+    @property
+    def moderator_roles(self) -> frozenset[str]:
+        """The roles that make someone a moderator (adapters grant them to their platform's staff)."""
+        return frozenset(self.desk.moderators.roles)
+
+    async def first_delivery(self, platform: str, delivery_id: str, *, daily: bool = False) -> bool:
+        """True the first time ``delivery_id`` is seen on ``platform`` (today's, with ``daily``); False after."""
+        now = self.desk.clock.now()
+        key = f"{delivery_id}:{now:%Y-%m-%d}" if daily else delivery_id
+        return await self.desk.stores.deliveries.claim_delivery(platform, key, now)
+
+    async def ticket(self, number: int) -> Ticket | None:
+        """Ticket ``number``, if there is one."""
+        return await self.desk.stores.tickets.get(number)
+
+    async def assignee_of(self, number: int) -> str | None:
+        """Who holds ticket ``number`` (``platform:id``); None if nobody does or there is no such ticket."""
+        ticket = await self.ticket(number)
+        return ticket.assignee if ticket is not None else None
+
+    async def latest_ticket(self, address: Address) -> Ticket | None:
+        """The newest ticket of a conversation, active or not."""
+        return await self.desk.stores.tickets.latest_ticket_for(address)
+
+    async def has_active_ticket(self, address: Address) -> bool:
+        """True if the conversation at ``address`` has a ticket still being worked on."""
+        return await self.desk.stores.tickets.active_ticket_for(address) is not None
+
+    async def knows_thread(self, address: Address) -> bool:
+        """True if Helpline already talks at ``address``: it has a ticket or a kept message there."""
+        stores = self.desk.stores
+        return (
+            await stores.tickets.latest_ticket_for(address) is not None
+            or len(await stores.conversations.conversation(address, limit=1)) > 0
+        )
+
+    # Issues from a tracker (GitHub), kept in step with their tickets.
+
+    async def triage_issue(self, message: IncomingMessage, title: str) -> Triage:
+        """Open a new issue's ticket (once) and find a confident answer for it."""
+        return await self._issues.triage(message, title)
+
+    async def issue_closed(self, address: Address, actor: str, detail: str) -> Ticket | None:
+        """The issue was closed: resolve its active ticket; None if it had none."""
+        return await self._issues.closed(address, actor, detail)
+
+    async def issue_reopened(self, address: Address, actor: str, detail: str) -> Ticket | None:
+        """The issue was reopened: reopen its resolved ticket; None if there was nothing to reopen."""
+        return await self._issues.reopened(address, actor, detail)

@@ -8,25 +8,7 @@ from enum import StrEnum
 
 from core.errors import HelplineError
 from core.messages import Address, Citation
-
-
-class Priority(StrEnum):
-    """Ticket priority, most urgent first."""
-
-    CRITICAL = "critical"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-    @property
-    def rank(self) -> int:
-        """0 for critical up to 3 for low."""
-        return list(Priority).index(self)
-
-    def raised(self, levels: int = 1) -> Priority:
-        """This priority moved ``levels`` steps towards critical, capped at critical."""
-        order = list(Priority)
-        return order[max(0, self.rank - levels)]
+from core.tickets.priority import Priority as Priority  # re-exported: most code names it from here
 
 
 class TicketStatus(StrEnum):

@@ -30,7 +30,7 @@ from core.clock import ManualClock
 from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
 from core.jobs import JobQueue
-from core.messages import CONSOLE, DISCORD, Address, Author, IncomingMessage, Reply
+from core.messages import CONSOLE, DISCORD, Address, Author, CommandText, Reply
 from core.notify import RoutingNotifier
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for, sqlite_url
@@ -129,9 +129,7 @@ class World:
 
     async def moderator(self, text: str) -> Reply:
         """Run a moderator command from Discord (the staff side) and return its reply."""
-        message = IncomingMessage(
-            Address(DISCORD, "g1", "staff"), Author("mo", "Mo", frozenset({"moderator"})), text, command=True
-        )
+        message = CommandText(Address(DISCORD, "g1", "staff"), Author("mo", "Mo", frozenset({"moderator"})), text)
         [reply] = await self.desk.handle(message)
         return reply
 

@@ -16,10 +16,8 @@ from bots.discord.translate import (
     is_answerable,
     place,
     render,
-    slash_to_text,
     target_channel,
 )
-from core.desk.commands import CommandError, parse_command
 from core.messages import DISCORD, Action, Address, Choice, Citation, Mention, Reply, ReplyKind
 from tests.adapters.discord_fake import ANA, BOT, ENTERPRISE_ROLE, FORUM, GENERAL, GUILD, HELP, ON_CALL_ROLE, payload
 
@@ -168,35 +166,6 @@ def test_an_sla_notice_pings_exactly_the_discord_role_and_users_it_names() -> No
     assert (plain.ping_role, plain.ping_users, plain.content) == (None, (), "SLA warning")
     [info] = render(Reply(ReplyKind.INFO, "hello", mentions=mentions))  # only notices may ping
     assert (info.ping_role, info.ping_users, info.content) == (None, (), "hello")
-
-
-@pytest.mark.parametrize(
-    ("command", "options", "text"),
-    [
-        ("ticket list", {"scope": "breaching"}, "tickets breaching"),
-        ("ticket show", {"number": 3}, "ticket 3"),
-        ("ticket claim", {"number": 12}, "claim 12"),
-        ("ticket reply", {"number": 12, "text": "On it.\nMore soon."}, "reply 12 On it.\nMore soon."),
-        ("ticket note", {"number": 12, "text": "customer is on v2"}, "note 12 customer is on v2"),
-        ("ticket priority", {"number": 12, "level": "critical"}, "priority 12 critical"),
-        ("ticket escalate", {"number": 1}, "escalate 1"),
-        ("ticket resolve", {"number": 1}, "resolve 1"),
-        ("ticket reopen", {"number": 1}, "reopen 1"),
-        ("kb search", {"query": "custom domain"}, "kb search custom domain"),
-        ("kb add", {"title": "Ports", "body": "Use 8080 | or 443"}, "kb add Ports | Use 8080 | or 443"),
-        ("stats", {}, "stats"),
-    ],
-)
-def test_slash_commands_become_the_cores_command_text(command: str, options: dict[str, object], text: str) -> None:
-    assert slash_to_text(command, options) == text
-    parse_command(text)  # and the core understands it
-
-
-def test_slash_commands_the_core_cannot_take_are_refused_with_a_reason() -> None:
-    with pytest.raises(CommandError, match="cannot contain"):
-        slash_to_text("kb add", {"title": "A | B", "body": "x"})
-    with pytest.raises(CommandError, match="not a Helpline command"):
-        slash_to_text("ticket delete", {"number": 1})
 
 
 def test_core_messages_go_to_their_thread_or_the_staff_channel() -> None:

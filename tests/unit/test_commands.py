@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.desk.commands import (
+from core.commands import (
     COMMAND_USAGE,
     MAX_TICKET_NUMBER,
     Claim,
@@ -22,8 +22,8 @@ from core.desk.commands import (
     Stats,
     help_text,
     needs_moderator,
-    parse_command,
 )
+from core.desk.commands import parse_command
 from core.errors import HelplineError
 from core.tickets.records import Priority
 

@@ -7,7 +7,19 @@ from datetime import timedelta
 import pytest
 
 from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, as_text, read_line
-from core.messages import Action, Address, Choice, Citation, IncomingMessage, Mention, Reply, ReplyKind
+from core.messages import (
+    Action,
+    Address,
+    Choice,
+    ChoiceMessage,
+    Citation,
+    CommandText,
+    Inbound,
+    IncomingMessage,
+    Mention,
+    Reply,
+    ReplyKind,
+)
 
 ANA = Identity("ana", frozenset({"customer"}), "session-1")
 FEEDBACK = (
@@ -24,20 +36,20 @@ ANSWER = Reply(
 )
 
 
-def message(line: str, pending: tuple[Choice, ...] = (), number: int = 1) -> IncomingMessage:
+def message(line: str, pending: tuple[Choice, ...] = (), number: int = 1) -> Inbound:
     """``read_line`` for a line that must become a message to the desk."""
     parsed = read_line(line, ANA, pending, number)
-    assert isinstance(parsed, IncomingMessage), parsed
+    assert isinstance(parsed, IncomingMessage | CommandText | ChoiceMessage), parsed
     return parsed
 
 
 def test_plain_text_is_a_message_from_the_typing_person_in_the_console_thread() -> None:
     sent = message("my app keeps crashing\n")
+    assert isinstance(sent, IncomingMessage)  # neither a choice nor a command
     assert sent.text == "my app keeps crashing"
     assert sent.address == Address("console", "local", "terminal", "session-1")
     assert sent.author.id == "ana" and sent.author.name == "ana"
     assert sent.author.roles == frozenset({"customer"})
-    assert sent.choice is None and not sent.command
 
 
 def test_each_line_number_gets_its_own_message_id() -> None:
@@ -48,9 +60,8 @@ def test_each_line_number_gets_its_own_message_id() -> None:
 
 def test_a_slash_line_is_a_command_without_its_slash() -> None:
     sent = message("/claim 12")
-    assert sent.command
+    assert isinstance(sent, CommandText)  # a command, not a choice
     assert sent.text == "claim 12"
-    assert sent.choice is None
 
 
 def test_wait_moves_the_clock_by_the_duration_given() -> None:
@@ -74,8 +85,8 @@ def test_quit_words_end_the_session(line: str) -> None:
 @pytest.mark.parametrize(("line", "value"), [("1", "helpful"), ("2", "not_helpful"), (" 3 ", "claim:4")])
 def test_a_number_picks_that_pending_choice(line: str, value: str) -> None:
     sent = message(line, FEEDBACK)
-    assert sent.choice == value
-    assert not sent.command
+    assert isinstance(sent, ChoiceMessage)  # a choice, not a command
+    assert (sent.action, sent.ticket) == Choice.parse_value(value)
     assert sent.address == ANA.address
 
 
@@ -88,8 +99,8 @@ def test_a_number_outside_the_choices_is_refused_with_the_range(line: str) -> No
 
 def test_a_number_with_no_choices_pending_is_just_text() -> None:
     sent = message("137")
+    assert isinstance(sent, IncomingMessage)  # neither a choice nor a command
     assert sent.text == "137"
-    assert sent.choice is None and not sent.command
 
 
 def test_json_line_carries_kind_text_intent_ticket_citation_numbered_choices_and_destination() -> None:
