@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bots.bootstrap import compose_system
+from bots.bootstrap import System, compose_system
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Moderators
+from core.desk.context import MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import Address, Author, Choice, ChoiceMessage, CommandText, Inbound, IncomingMessage, Outbound, Reply
-from core.ports import Chunk, SearchHit
+from core.ports import Chunk, Notifier, SearchHit
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.text import clean_message
@@ -141,18 +141,39 @@ class Harness:
         return self.notifier.sent[before:]
 
 
+def fake_system(
+    settings: Settings,
+    *,
+    tiers: TierDirectory,
+    stores: Stores,
+    notifier: Notifier,
+    clock: ManualClock,
+    moderators: Moderators,
+    understander: MessageUnderstander | None = None,
+) -> System:
+    """The system as ``bootstrap`` composes it, understanding by keywords (``RULES``) instead of a model."""
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    return compose_system(
+        settings,
+        understander=understander or KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=tiers,
+        stores=stores,
+        notifier=notifier,
+        clock=clock,
+        moderators=moderators,
+    )
+
+
 def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Harness:
     """A desk on fakes; ``tier`` puts the user ``ana`` in that tier."""
-    catalog = load_intents(DEFAULT_INTENTS_FILE)
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
     store = store or memory_stores()
     notifier, clock = RecordingNotifier(), ManualClock(START)
-    system = compose_system(
+    system = fake_system(
         Settings(),
-        understander=KeywordUnderstander(catalog, RULES),
-        catalog=catalog,
         tiers=tiers,
         stores=store,
         notifier=notifier,

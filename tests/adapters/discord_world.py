@@ -5,10 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bots.bootstrap import compose_system
 from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, create_bot
-from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
+from config.settings import DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import Moderators
@@ -19,7 +17,7 @@ from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.tiers import TierDirectory, TierRule
 from tests.adapters.discord_fake import FORUM, GUILD, HELP, ON_CALL_ROLE, STAFF, FakeDiscord
-from tests.desk_fakes import RULES, START, KeywordUnderstander
+from tests.desk_fakes import START, fake_system
 from tests.fakes import memory_stores
 
 NO_PINGS: dict[str, Any] = {"parse": []}  # AllowedMentions.none(): no one, no role, no @everyone
@@ -60,15 +58,12 @@ def _options(**changes: Any) -> DiscordOptions:
 
 async def make_world(store: Stores | None = None, **changes: Any) -> World:
     """A world on a fresh (or the given) store; ``changes`` adjust the bot's options."""
-    catalog = load_intents(DEFAULT_INTENTS_FILE)
     tiers = _tiers()
     store = store or memory_stores()
     clock = ManualClock(START)
     notifier = DiscordNotifier()
-    system = compose_system(
+    system = fake_system(
         Settings(),
-        understander=KeywordUnderstander(catalog, RULES),
-        catalog=catalog,
         tiers=tiers,
         stores=store,
         notifier=RoutingNotifier({DISCORD: notifier}),

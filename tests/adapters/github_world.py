@@ -16,15 +16,13 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bots import bootstrap
 from bots.adapters import AdapterContext, adapter_status
 from bots.cli.roles import ALL
 from bots.github.runner import GitHubRunner
 from bots.github.translate import sign
 from bots.http.app import create_app
 from bots.registry import ADAPTERS
-from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, GitHubSettings, Settings
+from config.settings import DEFAULT_TIERS_FILE, GitHubSettings, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import Moderators
@@ -40,7 +38,7 @@ from core.stores import Stores
 from core.tickets.records import Ticket
 from core.tiers import TierDirectory
 from tests.adapters.github_fake import FakeGitHub
-from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+from tests.desk_fakes import START, RecordingNotifier, fake_system
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "github"
 SECRET = "It's a Secret to Everybody"
@@ -162,11 +160,8 @@ async def make_world(
     console = RecordingNotifier()
     notifier = RoutingNotifier({CONSOLE: console})
     tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
-    catalog = load_intents(DEFAULT_INTENTS_FILE)
-    system = bootstrap.compose_system(
+    system = fake_system(
         Settings(github=settings),
-        understander=KeywordUnderstander(catalog, RULES),
-        catalog=catalog,
         tiers=tiers,
         stores=store,
         notifier=notifier,

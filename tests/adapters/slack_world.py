@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bots import bootstrap
 from bots.adapters import AdapterContext, AdapterStatus
 from bots.cli.roles import ALL
 from bots.http.app import create_app
@@ -34,7 +33,7 @@ from core.stores import Stores
 from core.tiers import TierDirectory, TierRule
 from core.understanding.understander import Understanding
 from tests.adapters.slack_fake import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack, payload, signature_headers
-from tests.desk_fakes import RULES, START, KeywordUnderstander
+from tests.desk_fakes import RULES, START, KeywordUnderstander, fake_system
 from tests.fakes import memory_stores
 
 ACME = "T0ACME"  # a Slack Connect customer's own workspace
@@ -154,7 +153,6 @@ async def make_world(
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
     fake = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
     await fake.start()
-    catalog = load_intents(DEFAULT_INTENTS_FILE)
     directory, store, clock = (
         directory or tiers(),
         store or memory_stores(),
@@ -163,10 +161,9 @@ async def make_world(
     if queue is not None:  # passing the store (its queue) and clock of an earlier world is a restart
         store = dataclasses.replace(store, jobs=queue)
     notifier = RoutingNotifier({})
-    system = bootstrap.compose_system(
+    system = fake_system(
         settings(**slack),
-        understander=understander or KeywordUnderstander(catalog, RULES),
-        catalog=catalog,
+        understander=understander,
         tiers=directory,
         stores=store,
         notifier=notifier,

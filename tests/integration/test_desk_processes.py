@@ -8,9 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bots.bootstrap import compose_system
-from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
+from config.settings import DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import Moderators
@@ -20,7 +18,7 @@ from core.store.engine import create_engine_for
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
-from tests.desk_fakes import RULES, START, KeywordUnderstander, RecordingNotifier
+from tests.desk_fakes import START, RecordingNotifier, fake_system
 
 pytestmark = pytest.mark.asyncio
 
@@ -29,11 +27,8 @@ THREAD = Address("discord", "guild1", "help", "t1")
 
 def desk_on(store: Stores) -> SupportDesk:
     """A desk as one process builds it, on its own connection pool."""
-    catalog = load_intents(DEFAULT_INTENTS_FILE)
-    system = compose_system(
+    system = fake_system(
         Settings(),
-        understander=KeywordUnderstander(catalog, RULES),
-        catalog=catalog,
         tiers=load_tiers(DEFAULT_TIERS_FILE),
         stores=store,
         notifier=RecordingNotifier(),
