@@ -198,3 +198,14 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
         form = await request.post()
         args.update({key: value for key, value in form.items() if isinstance(value, str)})
     return args
+
+
+def block_texts(blocks: list[dict[str, Any]]) -> list[str]:
+    """Every mrkdwn text in a message's section and context blocks, in order."""
+    found: list[str] = []
+    for block in blocks:
+        if block["type"] == "section":
+            found.append(block["text"]["text"])
+        elif block["type"] == "context":
+            found.extend(element["text"] for element in block["elements"])
+    return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from core.commands import Claim
 from core.desk.commands import parse_command
 from core.messages import Action, Address, ChoiceMessage, CommandText, Reply, ReplyKind
 from core.tiers import home_of
+from tests.adapters.slack_fake import block_texts
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "payloads" / "slack"
 BOT = "U0HELPLINE"
@@ -36,7 +36,6 @@ TEAM = "T0VENDOR"
 HELP = "C0HELPDESK"
 QUESTION_TS = "1732350000.000100"
 STAFF = frozenset({"S0STAFF"})
-ENTITY_OR_AMPERSAND = re.compile(r"&(?:amp|lt|gt);|&")
 
 
 def payload(name: str) -> dict[str, Any]:
@@ -49,17 +48,6 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
     envelope = payload(name)
     envelope["event"].update(changes)
     return envelope
-
-
-def _texts(blocks: list[dict[str, Any]]) -> list[str]:
-    """Every mrkdwn text in sections and context blocks, in order."""
-    found: list[str] = []
-    for block in blocks:
-        if block["type"] == "section":
-            found.append(block["text"]["text"])
-        elif block["type"] == "context":
-            found.extend(element["text"] for element in block["elements"])
-    return found
 
 
 def test_a_channel_question_is_a_conversation_in_its_own_thread() -> None:
@@ -174,7 +162,7 @@ def test_odd_text_reaches_the_core_as_written_and_comes_back_harmless() -> None:
     message = incoming(event, BOT, frozenset())
     assert message.text == "pay\u202e<!channel>\x00\ufffd\u200b <@U0EVE> &lt; done"  # the core cleans its own copy
     rendered = render(Reply(ReplyKind.INFO, f'You wrote: "{message.text}"'))
-    for text in [rendered.text, *_texts(rendered.blocks)]:
+    for text in [rendered.text, *block_texts(rendered.blocks)]:
         assert "<" not in text and "\u202e" not in text
         assert "&lt;!channel&gt;" in text and "&amp;lt; done" in text  # shown exactly as typed
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
 from bots.slack.translate import SLACK
 from bots.slack.translate_blocks import SECTION_LIMIT, escape, render, split_text
 from core.messages import Action, Address, Choice, Citation, Mention, Reply, ReplyKind
+from tests.adapters.slack_fake import block_texts
 
 BOT = "U0HELPLINE"
 TEAM = "T0VENDOR"
@@ -17,17 +17,6 @@ HELP = "C0HELPDESK"
 QUESTION_TS = "1732350000.000100"
 STAFF = frozenset({"S0STAFF"})
 ENTITY_OR_AMPERSAND = re.compile(r"&(?:amp|lt|gt);|&")
-
-
-def _texts(blocks: list[dict[str, Any]]) -> list[str]:
-    """Every mrkdwn text in sections and context blocks, in order."""
-    found: list[str] = []
-    for block in blocks:
-        if block["type"] == "section":
-            found.append(block["text"]["text"])
-        elif block["type"] == "context":
-            found.extend(element["text"] for element in block["elements"])
-    return found
 
 
 @pytest.mark.parametrize(
@@ -90,19 +79,19 @@ def test_an_escalation_mentions_the_staff_group_and_links_the_conversation() -> 
     reply = Reply(ReplyKind.ESCALATION, "Escalation: ticket #4 <!here>", ticket=4, origin=origin)
     link = "https://vendor.slack.com/archives/C0HELPDESK/p1732350000000100"
     rendered = render(reply, mention_group="S0ONCALL", origin_link=link)
-    assert _texts(rendered.blocks) == [
+    assert block_texts(rendered.blocks) == [
         "<!subteam^S0ONCALL> Escalation: ticket #4 &lt;!here&gt;",
         f"Conversation: <{link}|thread>",
     ]
     assert rendered.text.startswith("<!subteam^S0ONCALL> ")
     unlinked = render(reply, mention_group="S0ONCALL")
-    assert _texts(unlinked.blocks)[-1] == f"Conversation: slack:{TEAM}/{HELP}/{QUESTION_TS}"
+    assert block_texts(unlinked.blocks)[-1] == f"Conversation: slack:{TEAM}/{HELP}/{QUESTION_TS}"
 
 
 @pytest.mark.parametrize("kind", [kind for kind in ReplyKind if kind is not ReplyKind.ESCALATION])
 def test_only_escalations_mention_anyone(kind: ReplyKind) -> None:
     rendered = render(Reply(kind, "<!channel> hello @here"), mention_group="S0ONCALL")
-    for text in [rendered.text, *_texts(rendered.blocks)]:
+    for text in [rendered.text, *block_texts(rendered.blocks)]:
         assert "<!" not in text and "subteam" not in text
     assert all(block["text"]["verbatim"] for block in rendered.blocks)  # no automatic "@here" parsing
 
@@ -114,7 +103,7 @@ def test_an_escalation_mentions_exactly_the_slack_people_it_names_instead_of_the
     reply = Reply(ReplyKind.ESCALATION, "Escalation (level 2): ticket #4", ticket=4, mentions=ON_CALL)
     rendered = render(reply, mention_group="S0STAFF")
     assert rendered.text == "<!subteam^S0EMEA> <@U0LEAD> Escalation (level 2): ticket #4"
-    assert _texts(rendered.blocks)[0] == rendered.text
+    assert block_texts(rendered.blocks)[0] == rendered.text
     assert "S0STAFF" not in rendered.text and "81234" not in rendered.text  # the fallback and Discord's role
 
 
@@ -131,7 +120,7 @@ def test_a_warning_mentions_the_assignee_it_names_and_nobody_else() -> None:
     )
     rendered = render(reply, mention_group="S0STAFF")
     assert rendered.text == "<@U0MO> SLA warning: ticket #4"
-    assert _texts(rendered.blocks)[-1] == f"Conversation: slack:{TEAM}/{HELP}/{QUESTION_TS}"
+    assert block_texts(rendered.blocks)[-1] == f"Conversation: slack:{TEAM}/{HELP}/{QUESTION_TS}"
     unassigned = render(Reply(ReplyKind.WARNING, "SLA warning: ticket #4"), mention_group="S0STAFF")
     assert unassigned.text == "SLA warning: ticket #4"  # a warning never falls back to the group
 
@@ -148,7 +137,7 @@ def test_a_mention_whose_id_is_not_a_slack_id_is_left_out(ident: str) -> None:
 @pytest.mark.parametrize("kind", [kind for kind in ReplyKind if kind not in (ReplyKind.ESCALATION, ReplyKind.WARNING)])
 def test_replies_that_are_not_notices_mention_nobody_even_when_they_name_someone(kind: ReplyKind) -> None:
     rendered = render(Reply(kind, "hello", mentions=ON_CALL), mention_group="S0STAFF")
-    for text in [rendered.text, *_texts(rendered.blocks)]:
+    for text in [rendered.text, *block_texts(rendered.blocks)]:
         assert "<!" not in text and "<@" not in text
 
 
@@ -159,11 +148,11 @@ def test_a_staff_group_that_is_not_a_group_id_is_refused() -> None:
 
 def test_errors_carry_a_warning_sign() -> None:
     rendered = render(Reply(ReplyKind.ERROR, "Something went wrong."))
-    assert _texts(rendered.blocks) == [":warning: Something went wrong."]
+    assert block_texts(rendered.blocks) == [":warning: Something went wrong."]
 
 
 def test_web_addresses_in_text_are_linked_but_cannot_wear_a_false_label() -> None:
-    [text] = _texts(render(Reply(ReplyKind.INFO, "see https://evil.example|https://bank.example now")).blocks)
+    [text] = block_texts(render(Reply(ReplyKind.INFO, "see https://evil.example|https://bank.example now")).blocks)
     assert text == "see <https://evil.example>|<https://bank.example> now"
 
 
@@ -172,7 +161,7 @@ def test_long_text_is_split_into_sections_slack_accepts_without_breaking_entitie
     unbroken = "&" * 3500  # no space or line end anywhere: the cut has to fall between entities
     text = f"{words}\n\n{unbroken}"
     rendered = render(Reply(ReplyKind.INFO, text, choices=(Choice("Open a ticket", Action.OPEN_TICKET),)))
-    sections = _texts(rendered.blocks)
+    sections = block_texts(rendered.blocks)
     assert len(sections) > 2 and all(0 < len(section) <= SECTION_LIMIT for section in sections)
     for section in sections:
         assert all(match[0] != "&" for match in ENTITY_OR_AMPERSAND.finditer(section))
