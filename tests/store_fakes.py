@@ -223,9 +223,17 @@ class InMemoryDeliveries(MemoryPort):
 class InMemoryStatistics(MemoryPort):
     """The ``Statistics`` port in memory."""
 
-    async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
-        """Count a question the knowledge base answered to the customer's satisfaction."""
-        self.state.deflections.append((address, question, url, utc(at)))
+    async def record_deflection(
+        self, address: Address, question: str, url: str, at: datetime, *, answer: str | None = None
+    ) -> None:
+        """Count a question the knowledge base answered to the customer's satisfaction, once per ``answer``."""
+        if answer is not None and any(d[0] == address and d[4] == answer for d in self.state.deflections):
+            return
+        self.state.deflections.append((address, question, url, utc(at), answer))
+
+    async def withdraw_deflection(self, address: Address, answer: str) -> None:
+        """The customer's latest vote says ``answer`` did not help: it no longer counts (if it did)."""
+        self.state.deflections = [d for d in self.state.deflections if (d[0], d[4]) != (address, answer)]
 
     async def open_counts(self) -> dict[tuple[str, Priority], int]:
         """Active tickets by ``(tier, priority)``."""

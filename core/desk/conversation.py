@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from core.desk import feedback
 from core.desk.context import Desk, actor_of
 from core.desk.limits import ticket_refusal
 from core.messages import Action, Choice, ChoiceMessage, Citation, Inbound, IncomingMessage, Reply, ReplyKind
@@ -185,20 +186,10 @@ class Conversation:
     async def choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         """The customer picked one of a reply's choices: it was helpful, or they want a person."""
         if message.action is Action.HELPFUL:
-            return await self._helpful(message)
+            return [await feedback.helpful(self.desk, message.address)]
+        if message.action in (Action.NOT_HELPFUL, Action.HUMAN):
+            await feedback.unhelpful(self.desk, message.address)
         return await self._ticket_from_thread(message, message.action)
-
-    async def _helpful(self, message: ChoiceMessage) -> list[Reply]:
-        d = self.desk
-        history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
-        answered = next((m for m in reversed(history) if m.role is Role.BOT and m.citation is not None), None)
-        question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
-        if answered is None or answered.citation is None or question is None:
-            return [Reply(ReplyKind.INFO, "There is no answer here to rate yet.")]
-        await d.stores.statistics.record_deflection(
-            message.address, question.text, answered.citation.url, d.clock.now()
-        )
-        return [Reply(ReplyKind.INFO, "Glad that helped!", intent=question.intent)]
 
     async def _ticket_from_thread(self, message: ChoiceMessage, action: Action) -> list[Reply]:
         """Not helpful, Talk to a human or Open a ticket: a ticket carrying the conversation so far."""

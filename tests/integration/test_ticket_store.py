@@ -271,6 +271,22 @@ async def test_statistics_inputs(store: Stores) -> None:
     assert await store.statistics.deflection_count() == 2
 
 
+async def test_a_resolution_counts_once_per_answer_and_a_later_no_withdraws_it(store: Stores) -> None:
+    stats = store.statistics
+    for _ in range(5):  # five presses of Helpful under one answer
+        await stats.record_deflection(THREAD, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    await stats.record_deflection(THREAD, "refunds?", "https://docs.example/refunds", T0, answer="a2")
+    await stats.record_deflection(OTHER, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    assert await stats.deflection_count() == 3  # an answer is named within its own thread
+
+    await stats.withdraw_deflection(THREAD, "a1")  # the customer then said it did not help
+    await stats.withdraw_deflection(THREAD, "a1")
+    await stats.withdraw_deflection(THREAD, "never-voted")
+    assert await stats.deflection_count() == 2
+    await stats.record_deflection(THREAD, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    assert await stats.deflection_count() == 3  # and Helpful again: the last vote stands
+
+
 async def test_times_come_back_aware_in_utc(store: Stores) -> None:
     india = timezone(timedelta(hours=5, minutes=30))
     local = datetime(2026, 3, 2, 14, 30, 15, 123456, tzinfo=india)
