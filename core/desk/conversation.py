@@ -59,12 +59,7 @@ class Conversation:
         if understanding.empty:
             return [Reply(ReplyKind.INFO, "That message had no text I could read. Please type your question.")]
         replies = await self._respond(message, understanding)
-        if understanding.truncated:
-            note = (
-                f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
-                "the whole message is kept."
-            )
-            replies.append(Reply(ReplyKind.INFO, note))
+        replies += _truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:
             await d.stores.conversations.record_message(self._bot_message(message, reply, ticket))
@@ -156,7 +151,7 @@ class Conversation:
         if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
             replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
             await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
-        return replies
+        return replies + _truncation_note(understanding)
 
     async def _reopened(self, message: IncomingMessage) -> Ticket | None:
         """A customer writing in the thread of a resolved ticket reopens it, as the resolution notice promises."""
@@ -260,6 +255,17 @@ def ticket_draft(
         first_response_due=due.first_response,
         resolution_due=due.resolution,
     )
+
+
+def _truncation_note(understanding: Understanding) -> list[Reply]:
+    """The note that only the start of a long message was read (none for a message read whole)."""
+    if not understanding.truncated:
+        return []
+    note = (
+        f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
+        "the whole message is kept."
+    )
+    return [Reply(ReplyKind.INFO, note)]
 
 
 def _subject(text: str) -> str:

@@ -341,3 +341,16 @@ async def test_an_undeliverable_reply_is_kept_and_reported_and_resolving_still_w
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.first_response_at is not None
     events = [(e.kind, e.detail) for e in await h.store.tickets.events(1)]
     assert events.count(("delivery_failed", "discord unreachable")) == 2
+
+
+async def test_a_long_follow_up_on_an_open_ticket_says_only_its_start_was_read() -> None:
+    h = make_harness()
+    await h.say("the site is down")
+    long = "still down, here is the whole log: " + "GET / 502 " * 400
+    replies = await h.say(long)
+    assert replies[0].text.startswith("Added to ticket #1.")
+    assert replies[-1].text == (
+        "Your message was long, so I read only its first 2,000 characters; the whole message is kept."
+    )
+    kept = (await h.store.conversations.messages(1))[-1]
+    assert kept.raw.decode() == long  # nothing the customer sent is lost
