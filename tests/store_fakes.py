@@ -156,6 +156,17 @@ class InMemoryConversations(MemoryPort):
         """The messages attached to a ticket, oldest first."""
         return [m for m in _by_time(self.state.messages) if m.ticket == number]
 
+    async def attach_message(self, message: ConversationMessage, number: int) -> bool:
+        """Attach a kept message that is on no ticket yet to ticket ``number``; False if it was not waiting."""
+        self.state.require(number)
+        wanted = in_utc(replace(message, ticket=None))
+        found = False
+        for n, kept in enumerate(self.state.messages):
+            same = (kept.address.platform, kept.external_id) == (message.address.platform, message.external_id)
+            if kept.ticket is None and (same if message.external_id else kept == wanted):
+                self.state.messages[n], found = replace(kept, ticket=number), True
+        return found
+
 
 class InMemoryEscalations(MemoryPort):
     """The ``Escalations`` port in memory, with the SLA worker's fired levels from the timers and outbox."""
