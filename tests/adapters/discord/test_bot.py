@@ -224,3 +224,23 @@ async def test_a_choice_that_offers_another_keeps_the_buttons(world: World) -> N
     [refusal] = world.discord.api.followups()
     assert buttons(refusal) == [("Open a ticket", "helpline:open_ticket")]
     assert world.discord.api.edits() == []  # the refusal offers the choice again, so it stays
+
+
+async def test_a_forum_post_asks_before_a_different_problem_joins_its_ticket(world: World) -> None:
+    post = payload("thread_create")
+    post.update(id="970000000000000002", parent_id=str(FORUM), owner_id=str(ANA), name="Site down")
+    world.discord.event("THREAD_CREATE", post)
+    thread = 970000000000000002
+    await world.discord.message("the site is down", channel=thread)
+    await world.discord.message("my invoice is wrong", channel=thread)
+    asked = world.discord.api.sent(thread)[-1]
+    assert "Is this about the same problem, or a new question?" in asked["content"]
+    assert buttons(asked) == [
+        ("Add to ticket #1", "helpline:add_to_ticket:1"),
+        ("New question", "helpline:new_question"),
+    ]
+    await world.discord.press("helpline:add_to_ticket:1", channel=thread)
+    [added] = world.discord.api.followups()
+    assert added["content"] == "Added to ticket #1."
+    assert [m.text for m in await world.store.conversations.messages(1)][-1] == "my invoice is wrong"
+    assert [edit["components"] for edit in world.discord.api.edits()] == [[]]  # the choice is made once
