@@ -77,8 +77,10 @@ class Conversation:
     async def _topic(self, ticket: Ticket, understanding: Understanding, *, after_resolution: bool = False) -> Topic:
         """How a customer's message stands to ``ticket``; a thread about one thing (an issue) has one topic."""
         d = self.desk
-        if ticket.address.platform in d.policy.one_topic_platforms or understanding.empty:
+        if ticket.address.platform in d.policy.one_topic_platforms:
             return Topic.SAME
+        if understanding.empty:  # nothing to compare: kept on the open ticket, or asked to be typed
+            return Topic.NEW if after_resolution else Topic.SAME
         spec = d.catalog.get(understanding.prediction.intent) if understanding.prediction.intent else None
         if after_resolution and spec is not None and spec.handling is Handling.GREETING:
             return Topic.NEW  # "thanks!" after a resolution is a thank-you, not a reopening

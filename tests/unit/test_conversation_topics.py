@@ -81,9 +81,12 @@ async def test_a_new_question_after_a_resolution_asks_instead_of_silently_reopen
     assert (await events(h))[-2:] == ["reopened", "customer_message"]
 
 
-async def test_saying_the_problem_is_back_reopens_as_the_resolution_notice_promises() -> None:
+@pytest.mark.parametrize(
+    "text", ["the site is down again", "still down here", "it's back, my invoice page errors", "not fixed for me"]
+)
+async def test_saying_the_problem_is_back_reopens_as_the_resolution_notice_promises(text: str) -> None:
     h = await resolved_outage()
-    [reply] = await h.say("the site is down again")
+    [reply] = await h.say(text)
     assert reply.text == "Ticket #1 is open again; your message was added."
     ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.status is TicketStatus.OPEN
@@ -126,3 +129,10 @@ async def test_a_long_follow_up_on_an_open_ticket_says_only_its_start_was_read()
     )
     kept = (await h.store.conversations.messages(1))[-1]
     assert kept.raw.decode() == long  # nothing the customer sent is lost
+
+
+async def test_an_unreadable_message_after_a_resolution_asks_for_text_and_reopens_nothing() -> None:
+    h = await resolved_outage()
+    [reply] = await h.say("\u200b\u200b")
+    assert reply.text == "That message had no text I could read. Please type your question."
+    assert "reopened" not in await events(h)
