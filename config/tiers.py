@@ -162,7 +162,7 @@ class _TiersFile(_Strict):
 
 
 def _pydantic_problem(exc: ValidationError) -> tuple[str, str]:
-    key, problem = validation_problem(exc)
+    key, problem = validation_problem(exc, _TiersFile)
     first = exc.errors()[0]
     hint = _MISSING_HINTS.get(str(first["loc"][-1])) if first["type"] == "missing" else None
     if hint is not None:

@@ -172,7 +172,7 @@ def test_comment_only_rules_and_customers_mean_none(tmp_path: Path) -> None:
         ("high: 4h", "high: 4", "tiers.enterprise.first_response.high", "bare number, which is ambiguous"),
         ("low: 10d}", "low: 0h}", "tiers.enterprise.resolution.low", "not a positive duration"),
         ("high: 4h, ", "", "tiers.enterprise.first_response.high", "state critical, high, medium and low"),
-        ("low: 10d}", "low: 10d, urgent: 1h}", "tiers.enterprise.resolution.urgent", "Extra inputs"),
+        ("low: 10d}", "low: 10d, urgent: 1h}", "tiers.enterprise.resolution.urgent", "unknown setting"),
         ("tier: professional}", "tier: gold}", "rules[1].tier", "unknown tier 'gold'"),
         ("tier: professional\n", "tier: gold\n", "customers[1].tier", "unknown tier 'gold'"),
         ('["slack:U0BETA"]', '["slack:U0BETA", "U0NOPLATFORM"]', "customers[1].identities[1]", "platform:user-id"),
