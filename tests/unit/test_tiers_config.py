@@ -180,7 +180,7 @@ def test_comment_only_rules_and_customers_mean_none(tmp_path: Path) -> None:
         ('["slack:U0BETA"]', '["SLACK:U0ACME1"]', "customers[1].identities[0]", "already belongs to customer 'acme'"),
         ("id: beta", "id: acme", "customers[1].id", "duplicate customer id 'acme'"),
         ("default_tier: community", "default_tier: gold", "default_tier", "unknown tier 'gold'"),
-        ('"slack:C0ESC"', '"slack:a//b"', "tiers.enterprise.escalation.target", "is not an address"),
+        ('"slack:C0ESC"', '"slack:a//b"', "tiers.enterprise.escalation.target", "'a' is not a team id"),
         ('"slack:C0ESC"', '"slack:a/b/c/d"', "tiers.enterprise.escalation.target", "is not an address"),
         ("{target: console}", "{contact: someone}", "tiers.professional.escalation.target", "Field required"),
         ("  enterprise:\n", "  Enterprise:\n", "tiers.Enterprise", "not a tier name"),
