@@ -259,7 +259,9 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[s
 def _variable(loc: tuple[int | str, ...], names: dict[tuple[str, ...], str]) -> str | None:
     """The ``HELPLINE_…`` variable that set the value at ``loc`` (or a list holding it), if one did."""
     parts = tuple(str(part) for part in loc)
-    return next((names[parts[:n]] for n in range(len(parts), 0, -1) if parts[:n] in names), None)
+    setting = next((names[parts[:n]] for n in range(len(parts), 0, -1) if parts[:n] in names), None)
+    # An unknown section (HELPLINE_SUPORT__TICKET_LIMIT) is reported at the section: find its variable.
+    return setting or next((name for path, name in names.items() if path[: len(parts)] == parts), None)
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

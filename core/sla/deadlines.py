@@ -15,7 +15,7 @@ _WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[wdhm]\s*)+$", re.IGNORECASE)
 # The longest duration anyone may give (a target, a window, a console /wait): ten years. Far beyond any
 # real SLA, and far enough from datetime's year 9999 that adding it to any date is safe.
 MAX_DURATION = timedelta(days=3650)
-_MAX_CHARS = 64
+_MAX_CHARS = 64  # of a refused duration, quoted back
 
 
 def parse_duration(text: str) -> timedelta:
@@ -23,13 +23,13 @@ def parse_duration(text: str) -> timedelta:
 
     Durations are bounded by ``MAX_DURATION`` so nothing a person types can overflow a date.
     """
-    if len(text) > _MAX_CHARS or not _WHOLE.match(text):
-        shown = text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS] + "…"
+    shown = text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS] + "…"
+    if not _WHOLE.match(text):
         raise ValueError(f"{shown!r} is not a duration like 30m, 3h, 2d or 1w")
     # Summed as float seconds first: a huge amount is refused here instead of overflowing a timedelta.
     seconds = sum(float(amount) * _UNITS[unit.lower()].total_seconds() for amount, unit in _PART.findall(text))
     if not seconds <= MAX_DURATION.total_seconds():
-        raise ValueError(f"{text!r} is too long: durations are at most {MAX_DURATION.days}d (ten years)")
+        raise ValueError(f"{shown!r} is too long: durations are at most {MAX_DURATION.days}d (ten years)")
     total = timedelta(seconds=seconds)
     if total <= timedelta():
         raise ValueError(f"{text!r} is not a positive duration")
