@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any, get_args
 
@@ -15,6 +16,7 @@ from core.errors import ConfigError
 # Deeper than any real config; far below the depth at which the YAML parser would run out of stack.
 MAX_DEPTH = 50
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_+-][A-Za-z0-9_.+-]*")
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -103,7 +105,12 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
 def _dotted(loc: tuple[int | str, ...]) -> str:
     key = ""
     for part in loc:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif not _PLAIN_KEY.fullmatch(part):  # a key with spaces, newlines or nothing in it: quoted, on one line
+            key += f"[{part!r}]"
+        else:
+            key += f".{part}" if key else part
     return key or "(top level)"
 
 

@@ -145,3 +145,10 @@ def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
         path = write(tmp_path, f"data_dir: {data_dir}\n", "helpline.yaml")
         with pytest.raises(ConfigError, match=r"helpline\.yaml: data_dir: .*taken is a file, not a folder"):
             load_settings(path, env={})
+
+
+def test_a_key_with_a_newline_in_it_is_quoted_on_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, '? "to\\npk"\n: 3\n', "helpline.yaml")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    assert str(info.value) == f"{path}: ['to\\npk']: unknown setting"
