@@ -152,3 +152,17 @@ def test_a_key_with_a_newline_in_it_is_quoted_on_one_line(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as info:
         load_settings(path, env={})
     assert str(info.value) == f"{path}: ['to\\npk']: unknown setting"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("{platform: discord, role: Pro", "{platform: discrod, role: Pro", "rules[1].platform"),
+        ('["slack:U0BETA"]', '["slak:U0BETA"]', "customers[1].identities[0]"),
+    ],
+)
+def test_a_rule_or_identity_on_an_unknown_platform_is_refused(tmp_path: Path, old: str, new: str, key: str) -> None:
+    assert old in GOOD
+    error = refused(write(tmp_path, GOOD.replace(old, new)))
+    assert error.key == key
+    assert "unknown platform" in error.problem and "platforms are console, discord, slack, github" in error.problem

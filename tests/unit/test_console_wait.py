@@ -81,3 +81,14 @@ async def test_waits_add_up_to_at_most_a_hundred_years_and_a_refused_one_moves_n
     assert console.clock.offset.days == 36_500 and console.clock.now() - before < console.clock.offset / 1000
     [answer] = await console.type("hello")
     assert answer["kind"] != "error"
+
+
+@pytest.mark.parametrize("line", ["²", "9" * 5000, "٣"])
+async def test_a_choice_number_out_of_any_range_is_refused_and_the_choices_stay(line: str) -> None:
+    console = Console()
+    [answer] = await console.type("my app exits with 137")
+    assert len(answer["choices"]) == 3
+    [refusal] = await console.type(line)
+    assert (refusal["kind"], refusal["text"]) == ("error", "choose a number from 1 to 3, or type a message")
+    [picked] = await console.type("1")
+    assert picked["kind"] != "error"
