@@ -309,5 +309,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         key, problem = validation_problem(exc, Settings)
         variable = _variable(exc.errors()[0]["loc"], names)
         if variable is not None:  # the environment overrides the file, so the variable is to blame
-            raise ConfigError("environment", f"{variable} ({key})", problem) from None
+            raise ConfigError("environment", f"{key} (from {variable})", problem) from None
         raise ConfigError(str(path or "environment"), key, problem) from None

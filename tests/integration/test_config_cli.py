@@ -101,7 +101,7 @@ def test_an_unknown_variable_is_named_instead_of_the_file(
     code, err = replan(tmp_path, "data_dir: data\n", capsys)
     assert code == 2
     assert err.splitlines() == [
-        "error: environment: HELPLINE_SUPORT__TICKET_LIMIT (suport): unknown setting (did you mean support?)"
+        "error: environment: suport (from HELPLINE_SUPORT__TICKET_LIMIT): unknown setting (did you mean support?)"
     ]
 
 

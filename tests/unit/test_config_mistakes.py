@@ -129,7 +129,7 @@ def test_an_unknown_environment_variable_is_named_not_the_file(tmp_path: Path) -
     with pytest.raises(ConfigError) as info:
         load_settings(path, env={"HELPLINE_KNOWLEDGE__TOPK": "3"})
     assert str(info.value) == (
-        "environment: HELPLINE_KNOWLEDGE__TOPK (knowledge.topk): unknown setting (did you mean top_k?)"
+        "environment: knowledge.topk (from HELPLINE_KNOWLEDGE__TOPK): unknown setting (did you mean top_k?)"
     )
 
 
