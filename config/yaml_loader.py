@@ -16,6 +16,7 @@ from core.errors import ConfigError
 # Deeper than any real config; far below the depth at which the YAML parser would run out of stack.
 MAX_DEPTH = 50
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_MAX_NUMBER_CHARS = 100
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_+-][A-Za-z0-9_.+-]*")
 
 
@@ -52,7 +53,17 @@ class _ConfigLoader(yaml.SafeLoader):
             ) from None
 
 
+    def construct_yaml_int(self, node: ScalarNode) -> Any:
+        """An integer, or a YAML error at its line when it is longer than any setting needs."""
+        if len(node.value) > _MAX_NUMBER_CHARS:  # Python would not even print an integer of 5,000 digits
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value)} characters is too long", node.start_mark
+            )
+        return super().construct_yaml_int(node)
+
+
 _ConfigLoader.add_constructor("tag:yaml.org,2002:timestamp", _ConfigLoader.construct_yaml_timestamp)
+_ConfigLoader.add_constructor("tag:yaml.org,2002:int", _ConfigLoader.construct_yaml_int)
 
 
 def _too_deep(data: Any) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from bots.bootstrap import open_stores
 from bots.cli import run
 from config.settings import DEFAULT_TIERS_FILE, Settings
+from core.understanding.classifier import train_head
 from kb_index.knowledge_base import KnowledgeBase
 from tests.fakes import HashingEmbedder
 from tests.unit.test_knowledge_base import ARTICLES, write_kb
@@ -131,3 +132,9 @@ def test_the_knowledge_index_folders_and_database_are_private(tmp_path: Path) ->
     assert len(folders) == 4
     assert {str(p): mode(p) for p in folders} == {str(p): 0o700 for p in folders}
     assert mode(tmp_path / "data" / "kb" / "kb.sqlite3") == 0o600
+
+
+def test_the_trained_intent_cache_folder_is_private(tmp_path: Path) -> None:
+    pairs = [("my invoice is wrong", "billing"), ("refund please", "billing"), ("app crashed", "bug"), ("broke", "bug")]
+    train_head(HashingEmbedder(), pairs, cache_dir=tmp_path / "data" / "intents")
+    assert (mode(tmp_path / "data"), mode(tmp_path / "data" / "intents")) == (0o700, 0o700)

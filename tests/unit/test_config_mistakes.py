@@ -166,3 +166,10 @@ def test_a_rule_or_identity_on_an_unknown_platform_is_refused(tmp_path: Path, ol
     error = refused(write(tmp_path, GOOD.replace(old, new)))
     assert error.key == key
     assert "unknown platform" in error.problem and "platforms are console, discord, slack, github" in error.problem
+
+
+def test_a_number_of_thousands_of_digits_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "knowledge:\n  top_k: " + "9" * 5000 + "\n", "helpline.yaml")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    assert str(info.value) == f"{path}: invalid YAML: line 2: a number of 5000 characters is too long"
