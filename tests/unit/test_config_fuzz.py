@@ -18,12 +18,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bots.console.translate import Identity, Wait, read_line
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, load_settings
 from config.tiers import load_tiers
 from core.commands import Command, CommandError
 from core.desk.commands import parse_command
 from core.errors import ConfigError
+from core.messages import Action, Choice
 from core.sla.deadlines import MAX_DURATION, parse_duration
 
 FUZZ = settings(
@@ -99,6 +101,16 @@ def test_the_command_parser_returns_a_command_or_says_what_is_wrong(text: str) -
         assert isinstance(parse_command(text), Command)
     except CommandError as exc:
         assert str(exc)
+
+
+@given(line=st.text(max_size=60) | st.lists(WORDS | DURATIONS | st.just("/wait"), max_size=4).map(" ".join))
+@FUZZ
+def test_any_console_line_is_read_as_something_without_an_exception(line: str) -> None:
+    who = Identity("ana", frozenset(), "t1")
+    pending = (Choice("Helpful", Action.HELPFUL), Choice("Talk to a human", Action.HUMAN))
+    parsed = read_line(line, who, pending, 1)
+    if isinstance(parsed, Wait):
+        assert timedelta() < parsed.delta <= MAX_DURATION
 
 
 @given(text=st.text(max_size=40) | st.lists(DURATIONS, max_size=4).map("".join) | st.from_regex(r"\d{1,400}[wdhm]"))
