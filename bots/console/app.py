@@ -76,11 +76,16 @@ class ConsoleChat:
         if isinstance(parsed, BadInput):
             self.info(parsed.problem, ReplyKind.ERROR)
             return True
-        self._pending = []
         if isinstance(parsed, Wait):
-            self._clock.advance(parsed.delta)
+            try:
+                self._clock.advance(parsed.delta)
+            except ValueError as exc:
+                self.info(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h", ReplyKind.ERROR)
+                return True
+            self._pending = []
             self.info(f"(time passes: it is now {self._clock.now():%Y-%m-%d %H:%M} UTC)")
         else:
+            self._pending = []
             replies: Sequence[Reply] = await self._system.desk.handle(parsed)
             for reply in replies:
                 self._emit(reply)
