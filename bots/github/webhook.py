@@ -33,6 +33,11 @@ def _refuse(status: int, why: str) -> JSONResponse:
     return JSONResponse({"error": why}, status_code=status)
 
 
+def _unreadable(event: str, reason: str) -> JSONResponse:
+    log.warning("refused a signed %s delivery: %s", event, reason)
+    return _refuse(400, f"unreadable {event} delivery: {reason}")
+
+
 def webhook_route(secret: str, jobs: JobDrain) -> Route:
     """The webhook endpoint, queueing deliveries on ``jobs`` and waking it; with no ``secret`` it refuses all."""
 
@@ -54,9 +59,10 @@ def webhook_route(secret: str, jobs: JobDrain) -> Route:
             text = body.decode("utf-8")
             payload = json.loads(text)
             parsed = read_event(event, payload)
+        except RecursionError:  # JSON nested deeper than Python parses
+            return _unreadable(event, "the body is nested too deeply")
         except (UnicodeDecodeError, ValueError) as exc:  # PayloadError and JSONDecodeError are ValueErrors
-            reason = str(exc) if isinstance(exc, PayloadError) else "the body is not UTF-8 JSON"
-            return _refuse(400, f"unreadable {event} delivery: {reason}")
+            return _unreadable(event, str(exc) if isinstance(exc, PayloadError) else "the body is not UTF-8 JSON")
         if isinstance(parsed, Ping):
             return JSONResponse({"status": "pong"})
         if parsed is None:
