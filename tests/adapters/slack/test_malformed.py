@@ -6,16 +6,21 @@ signature that cannot even be compared is a 401; a flood is refused while it is 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bots.slack.envelope import MAX_BODY
+from tests.adapters.fuzzing import SMALL, json_values
 from tests.adapters.slack_fake import payload, signature_headers
-from tests.adapters.slack_world import World
+from tests.adapters.slack_world import World, make_world
 
 pytestmark = pytest.mark.asyncio
 
@@ -108,3 +113,49 @@ async def test_an_oversized_unsigned_post_is_refused_before_it_is_read_whole(wor
         "/slack/events", content=b"{}", headers={"Content-Type": JSON, "Content-Length": str(100 * 1024 * 1024)}
     )
     assert announced.status_code == 413
+
+
+# Keys bolt and Helpline read, and the types of request Slack sends, for bodies near the real ones.
+KEYS = [
+    *("type", "event", "user", "team", "channel", "enterprise", "authorizations", "actions", "container"),
+    *("view", "message", "previous_message", "item", "event_id", "team_id", "user_id", "channel_id"),
+    *("enterprise_id", "is_ext_shared_channel", "context_team_id", "subtype", "bot_id", "ts", "thread_ts"),
+    *("text", "callback_id", "action_id", "block_id", "value", "response_url", "trigger_id", "function"),
+    *("function_data", "assistant_thread", "workflow_step", "command", "challenge", "id", "user_team"),
+]
+TYPES = [
+    *("event_callback", "block_actions", "url_verification", "view_submission", "shortcut", "message_action"),
+    *("block_suggestion", "view_closed", "interactive_message", "dialog_submission", "message", "app_mention"),
+]
+near_slack = st.recursive(
+    json_values,
+    lambda inner: st.dictionaries(st.sampled_from(KEYS), inner, max_size=5),
+    max_leaves=20,
+)
+requests = st.tuples(
+    st.sampled_from(TYPES), st.dictionaries(st.sampled_from(KEYS), near_slack, max_size=6), st.booleans()
+)
+
+
+async def test_no_signed_body_of_any_shape_gets_a_5xx() -> None:
+    world = await make_world()
+    results: list[tuple[int, Any]] = []
+
+    @SMALL
+    @given(requests)
+    def post(request: tuple[str, dict[str, Any], bool]) -> None:
+        kind, data, as_form = request
+        data = {"type": kind, **data} if "type" not in data else data
+        body = urlencode({"payload": json.dumps(data)}).encode() if as_form else json.dumps(data).encode()
+        response = asyncio.run_coroutine_threadsafe(
+            world.post(body, FORM if as_form else JSON, signature_headers(body)), loop
+        ).result(30)
+        results.append((response.status_code, data))
+
+    loop = asyncio.get_running_loop()
+    try:
+        await loop.run_in_executor(None, post)
+    finally:
+        await world.close()
+    assert [r for r in results if r[0] >= 500] == []
+    assert {status for status, _ in results} >= {400}
