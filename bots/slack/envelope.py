@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from slack_bolt.request.internals import parse_body
@@ -141,10 +142,10 @@ def content_type_of(header: str | None) -> str | None:
     return header.split(";")[0] if header else None
 
 
-def read_request(body: bytes, content_type: str | None) -> dict[str, Any]:
-    """The payload bolt will see in ``body``; ``SlackRequestError`` unless it is a shape Slack sends."""
+def read_request(body: bytes, content_type: str | None) -> str:
+    """The body as bolt is to read it; ``SlackRequestError`` unless it holds a shape Slack sends."""
     try:
-        text = body.decode("utf-8")
+        text = _for_bolt(body.decode("utf-8"), content_type_of(content_type))
         payload = parse_body(text, content_type_of(content_type))
     except UnicodeDecodeError:
         raise SlackRequestError("the body is not UTF-8") from None
@@ -164,7 +165,20 @@ def read_request(body: bytes, content_type: str | None) -> dict[str, Any]:
         raise SlackRequestError("the payload holds text that is not valid Unicode") from None
     except RecursionError:
         raise SlackRequestError("the body is nested too deeply") from None
-    return payload
+    return text
+
+
+def _for_bolt(text: str, content_type: str | None) -> str:
+    """A form that is not an interaction, with the word "payload" spelled so bolt does not take it for one.
+
+    bolt reads any form body containing "payload" as an interaction, and a slash command whose text
+    says "payload" as an empty request. ``p%61yload`` is the same text once the form is decoded.
+    """
+    if content_type == "application/json" or text.startswith("{") or "payload" not in text:
+        return text
+    if any(key == "payload" for key, _ in parse_qsl(text, keep_blank_values=True)):
+        return text
+    return text.replace("payload", "p%61yload")
 
 
 def _kind(value: object) -> str:

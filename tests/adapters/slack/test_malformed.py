@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bots.slack.envelope import MAX_BODY
 from tests.adapters.fuzzing import SMALL, json_values
 from tests.adapters.slack_fake import payload, signature_headers
-from tests.adapters.slack_world import World, make_world
+from tests.adapters.slack_world import STAFF, World, make_world, outage, slash
 
 pytestmark = pytest.mark.asyncio
 
@@ -77,6 +77,17 @@ async def test_slack_well_formed_requests_still_get_what_slack_expects(world: Wo
     assert (answered.status_code, answered.json()) == (200, {"challenge": "c-123"})
     ssl_check = b"ssl_check=1&token=t"
     assert (await world.post(ssl_check, FORM, signature_headers(ssl_check))).status_code == 200
+
+
+async def test_a_slash_command_saying_payload_is_still_a_command(world: World) -> None:
+    # bolt takes any form holding the word "payload" for a button press, and this one for an empty request.
+    await outage(world)
+    response = await world.command(slash(STAFF, "reply 1 The payload limit is raised, retry now", world))
+    assert response.status_code == 200
+    notice = world.slack.posts("C0ACMESHARED")[-1]
+    assert notice["text"] == "Mo (support) on ticket #1: The payload limit is raised, retry now"
+    [sent] = world.slack.responses()
+    assert "Sent to the customer on ticket #1" in sent["text"]
 
 
 async def test_a_signature_with_a_non_ascii_character_is_refused_with_401(world: World) -> None:
