@@ -179,9 +179,7 @@ class GitHubApi:
 
     async def close(self, repo: str, number: int) -> None:
         """Close an issue as completed."""
-        await self._call(
-            lambda: self._repo(repo).get_issue(number).edit(state="closed", state_reason="completed")
-        )
+        await self._call(lambda: self._repo(repo).get_issue(number).edit(state="closed", state_reason="completed"))
 
     async def reopen(self, repo: str, number: int) -> None:
         """Reopen a closed issue."""
@@ -189,9 +187,7 @@ class GitHubApi:
 
     async def react(self, repo: str, number: int, comment_id: int, content: str = "+1") -> None:
         """React to a comment on an issue, the quiet way of saying "done"."""
-        await self._call(
-            lambda: self._repo(repo).get_issue(number).get_comment(comment_id).create_reaction(content)
-        )
+        await self._call(lambda: self._repo(repo).get_issue(number).get_comment(comment_id).create_reaction(content))
 
     async def role(self, repo: str, login: str) -> str:
         """``login``'s role on ``repo`` (admin, maintain, write, triage, read or none), cached briefly."""
