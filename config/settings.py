@@ -47,6 +47,8 @@ class ModelSettings(_Section):
     threads: int | None = Field(1, ge=1, le=256)
     device: str = "cpu"
     max_chars: int = Field(2000, ge=16, le=100_000)
+    # Languages the model reads well (ISO 639-1); ["*"] for a multilingual model. Messages in others go to a person.
+    languages: tuple[str, ...] = Field(("en",), min_length=1)
 
 
 class KnowledgeSettings(_Section):
@@ -72,6 +74,8 @@ class IntentSettings(_Section):
     min_confidence: float = Field(0.30, ge=0.0, le=1.0)
     min_margin: float = Field(0.03, ge=0.0, le=1.0)
     regularisation: float = Field(10.0, gt=0.0)
+    # An out-of-scope reading at least this sure turns down even a strong knowledge-base match.
+    clear_out_of_scope: float = Field(0.75, ge=0.0, le=1.0)
 
 
 class SupportSettings(_Section):

@@ -75,6 +75,10 @@ class DeskPolicy:
     # One member may open at most this many tickets within the window; 0 means no limit.
     ticket_limit: int = 3
     ticket_window: timedelta = timedelta(minutes=10)
+    # The languages the model reads ("*" for a multilingual model); other messages go to a person.
+    languages: tuple[str, ...] = ("en",)
+    # The out-of-scope class must be this sure to turn down a passage above ``answer_score``.
+    clear_out_of_scope: float = 0.75
 
 
 @dataclass

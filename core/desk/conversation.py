@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.desk.context import Desk, actor_of
+from core.desk.context import Desk, DeskPolicy, actor_of
 from core.desk.limits import ticket_refusal
 from core.messages import Action, Choice, ChoiceMessage, Citation, Inbound, IncomingMessage, Reply, ReplyKind
 from core.sla.deadlines import deadlines, reprioritised
@@ -22,8 +23,12 @@ from core.tickets.records import (
     TicketStatus,
     raw_bytes,
 )
+from core.understanding.handoff import handoff_note
 from core.understanding.intents import Handling
+from core.understanding.language import Languages
+from core.understanding.routing import Decision, Route, RoutingRules, decide
 from core.understanding.understander import Understanding
+from core.understanding.urgency import message_priority, readable_urgency
 from core.wording import acknowledgement, extract
 
 if TYPE_CHECKING:
@@ -70,12 +75,12 @@ class Conversation:
         return replies
 
     async def _respond(self, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
-        intent = understanding.prediction.intent
-        spec = self.desk.catalog.get(intent) if intent is not None else None
-        if spec is None:
+        decision = decide(understanding, self.desk.catalog, routing_rules(self.desk.policy), message.language)
+        intent = decision.intent
+        if decision.route is Route.UNSURE:
             text = "I'm not sure I can help with that. If you need a person to look at it, I can open a ticket."
             return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=None)]
-        if spec.handling is Handling.GREETING:
+        if decision.route is Route.GREETING:
             text = (
                 "You're welcome! Anything else, just ask."
                 if "thank" in understanding.text.lower()
@@ -83,8 +88,11 @@ class Conversation:
             )
             return [Reply(ReplyKind.INFO, text, intent=intent)]
         answer = self._answer(understanding)
-        if spec.handling is Handling.TICKET:
-            replies = [await self._open(message, understanding.text, intent, spec.base_priority, spec.category)]
+        if decision.route is Route.TICKET:
+            opened = await self._open(
+                message, understanding.text, intent, decision.priority, decision.category, decision
+            )
+            replies = [opened]
             if answer is not None:  # a known problem: the docs may help while a person looks at it
                 replies.append(
                     Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
@@ -104,7 +112,13 @@ class Conversation:
         return text, Citation(chunk.title, chunk.link)
 
     async def _open(
-        self, message: Inbound, subject: str, intent: str | None, base: Priority, category: str | None
+        self,
+        message: Inbound,
+        subject: str,
+        intent: str | None,
+        base: Priority,
+        category: str | None,
+        decision: Decision | None = None,
     ) -> Reply:
         """Open a ticket for this thread (carrying its conversation so far) and word the promise.
 
@@ -118,8 +132,12 @@ class Conversation:
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, base)
         draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
+        if decision is not None:  # what the staff see beside the ticket: the language and a frustrated customer
+            draft = replace(draft, language=decision.language, frustrated=decision.frustrated)
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         ack = acknowledgement(ticket, member.tier, category)
+        if decision is not None and (note := handoff_note(decision)):
+            ack = f"{note} {ack}"
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
 
     async def _follow_up(
@@ -213,7 +231,8 @@ class Conversation:
         if question is None:
             return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
         spec = d.catalog.get(question.intent) if question.intent else None
-        base = spec.base_priority if spec is not None else Priority.MEDIUM
+        text = question.text  # a question about an incident's topic is not that incident; words anyone reads count
+        base = message_priority(text, spec.base_priority) if spec is not None else readable_urgency(text)
         reply = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
         if action is Action.NOT_HELPFUL and reply.ticket is not None:
             event = TicketEvent(reply.ticket, d.clock.now(), actor_of(message), "answer_not_helpful")
@@ -269,6 +288,11 @@ def ticket_draft(
         first_response_due=due.first_response,
         resolution_due=due.resolution,
     )
+
+
+def routing_rules(policy: DeskPolicy) -> RoutingRules:
+    """The routing thresholds the desk's policy sets."""
+    return RoutingRules(Languages.of(policy.languages), policy.answer_score, policy.clear_out_of_scope)
 
 
 def _subject(text: str) -> str:

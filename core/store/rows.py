@@ -106,6 +106,8 @@ def ticket_values(draft: NewTicket) -> dict[str, Any]:
         "resolution_due": draft.resolution_due,
         "first_response_at": None,
         "resolved_at": None,
+        "language": draft.language,
+        "frustrated": draft.frustrated,
     }
 
 
@@ -130,6 +132,8 @@ def ticket_from(row: RowMapping) -> Ticket:
         first_response_at=row["first_response_at"],
         resolved_at=row["resolved_at"],
         next_response_due=row["next_response_due"],
+        language=row["language"],
+        frustrated=bool(row["frustrated"]),
     )
 
 
