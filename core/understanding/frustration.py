@@ -24,7 +24,8 @@ STRONG: dict[str, re.Pattern[str]] = {
     ),
     "threat_to_leave": re.compile(
         r"\b(money back|i want a refund now|(switch|switching|move|moving|migrate|migrating|go|going) "
-        r"(over )?to (a |another |your )?(competitor|vercel|heroku|render|fly|aws|netlify|someone else)"
+        r"(over )?to (a |another |a different |some other |your )?"
+        r"(competitor|provider|host|hosting|platform|service|vercel|heroku|render|fly|aws|netlify|someone else)"
         r"|(cancel|cancell?ing|close|closing) (my|our) (account|subscription|plan) (if|unless|because)"
         r"|we('re| are) (leaving|done with you)|i('m| am) (leaving|done with (you|this))|last chance"
         r"|never (again|recommend)|see you in court|my lawyer|chargeback|report you)\b",
@@ -46,9 +47,15 @@ STRONG: dict[str, re.Pattern[str]] = {
         _WORDS,
     ),
 }
-EXCLAMATIONS = re.compile(r"!{3,}|[!?]{4,}")
+EXCLAMATIONS = re.compile(r"[!?]*![!?]*!{2,}|[!?]{3,}")
+REPEATED = re.compile(
+    r"\b(again|yet again|(second|third|fourth|fifth|nth) time|every (single )?time|keeps happening)\b", _WORDS
+)
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 SHOUT_WORD = re.compile(r"\b[^\W\d_a-z]{3,}\b", re.UNICODE)
+ACRONYMS = frozenset(
+    {"API", "CLI", "DNS", "TLS", "SSL", "URL", "HTTP", "HTTPS", "SLA", "GDPR", "PDF", "AWS", "EU", "USA"}
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,8 @@ class Frustration:
 
     @property
     def frustrated(self) -> bool:
-        """One strong signal, or two weak ones (shouting, a row of exclamation marks)."""
-        return any(signal in STRONG for signal in self.signals) or len(self.signals) >= 2
+        """One strong signal (a whole message in capitals is one), or two weak ones (shouted words, "!!!", "again")."""
+        return any(signal in STRONG or signal == "all_caps" for signal in self.signals) or len(self.signals) >= 2
 
 
 CALM = Frustration()
@@ -69,17 +76,18 @@ CALM = Frustration()
 def read_frustration(text: str) -> Frustration:
     """The frustration signals in ``text`` (already cleaned)."""
     signals = [name for name, pattern in STRONG.items() if pattern.search(text)]
-    if _shouting(text):
+    letters = LETTER.findall(text)
+    if len(letters) >= 12 and sum(letter.isupper() for letter in letters) / len(letters) >= 0.7:
         signals.append("all_caps")
-    if EXCLAMATIONS.search(text):
-        signals.append("exclamations")
+    elif _shouted_words(text):
+        signals.append("shouted_words")
+    for name, pattern in (("exclamations", EXCLAMATIONS), ("repeated", REPEATED)):
+        if pattern.search(text):
+            signals.append(name)
     return Frustration(tuple(signals))
 
 
-def _shouting(text: str) -> bool:
-    """Mostly capital letters over a real sentence, or several shouted words (not an error code or acronym)."""
-    letters = LETTER.findall(text)
-    if len(letters) >= 12 and sum(letter.isupper() for letter in letters) / len(letters) >= 0.7:
-        return True
-    shouted = [word for word in SHOUT_WORD.findall(text) if word not in {"API", "CLI", "DNS", "TLS", "SSL", "URL"}]
-    return len(shouted) >= 3 or any(word in {"NOW", "ASAP", "STILL", "NEVER"} for word in shouted)
+def _shouted_words(text: str) -> bool:
+    """Two shouted words, or one of the shouted demands (acronyms and error codes do not count)."""
+    shouted = [word for word in SHOUT_WORD.findall(text) if word not in ACRONYMS]
+    return len(shouted) >= 2 or any(word in {"NOW", "ASAP", "STILL", "NEVER"} for word in shouted)

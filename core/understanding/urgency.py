@@ -24,7 +24,7 @@ INCIDENT = re.compile(
     r"|(doesn't|does not|don't|won't|can't|cannot) (work|load|start|connect|reach|access|log ?in)"
     r"|lost|gone|missing|deleted|disappeared|vanished|corrupt\w*|wiped|empty|truncated|overwritten"
     r"|leaked|hacked|compromised|breach\w*|stolen|exposed|suspicious|intrusion|malware"
-    r"|crash\w*|urgent|asap|emergency|right now|since (yesterday|this morning|\d))\b",
+    r"|crash\w*|urgent|asap|emergency|right now|since (yesterday|this morning|\d)|used to|anymore|suddenly|stopped)\b",
     _FLAGS,
 )
 CRITICAL_WORDS = re.compile(
