@@ -18,7 +18,7 @@ from core.tickets.priority import Priority
 from core.understanding.intents import OUT_OF_SCOPE, Handling, IntentCatalog
 from core.understanding.language import Languages
 from core.understanding.requests import staff_action
-from core.understanding.urgency import asks_about_topic, message_priority, readable_urgency
+from core.understanding.urgency import asks_about_topic, message_priority, readable_urgency, reports_incident
 
 if TYPE_CHECKING:
     from core.understanding.understander import Understanding
@@ -89,10 +89,12 @@ def decide(understanding: Understanding, catalog: IntentCatalog, rules: RoutingR
         base = useful.base_priority if useful else Priority.MEDIUM
         return ticket(Why.FRUSTRATED, base, useful.name if useful else None, category)
     if action is not None:
-        if spec is not None and spec.handling is Handling.TICKET:
-            return ticket(Why.STAFF_ACTION, message_priority(text, spec.base_priority), spec.name, spec.category)
-        base = useful.base_priority if useful else Priority.MEDIUM
-        return ticket(Why.STAFF_ACTION, base, useful.name if useful else None, action.category)
+        if spec is not None and spec.handling is Handling.TICKET and reports_incident(text):
+            return ticket(Why.STAFF_ACTION, spec.base_priority, spec.name, spec.category)
+        # "export all my data" read as data loss is a request, not an incident: no incident's priority
+        keep = useful is not None and useful.handling is not Handling.TICKET
+        base = useful.base_priority if useful and keep else Priority.MEDIUM
+        return ticket(Why.STAFF_ACTION, base, useful.name if useful and keep else None, action.category)
     if spec is None:
         return _unsure(understanding, rules, language)
     if spec.handling is Handling.GREETING:

@@ -41,10 +41,15 @@ HIGH_WORDS = re.compile(
 )
 
 
+def reports_incident(text: str) -> bool:
+    """True when the message tells of something going wrong now (down, lost, leaked, 5xx…)."""
+    return INCIDENT.search(text) is not None
+
+
 def asks_about_topic(text: str) -> bool:
     """True for a question that reports no incident of its own."""
     question = text.rstrip().endswith("?") or QUESTION_START.search(text) is not None
-    return question and INCIDENT.search(text) is None
+    return question and not reports_incident(text)
 
 
 def message_priority(text: str, base: Priority) -> Priority:
