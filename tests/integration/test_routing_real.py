@@ -47,8 +47,8 @@ def test_a_strong_passage_is_not_thrown_away_and_clear_out_of_scope_still_is(
 ) -> None:
     catalog, rules = CATALOG, RoutingRules()
     for text in ANSWERED_BY_THE_DOCS:
-        seen = understander.understand(text)
-        assert decide(seen, catalog, rules).route is not Route.UNSURE, (text, seen.prediction, seen.hits[:1])
+        read = understander.understand(text)
+        assert decide(read, catalog, rules).route is not Route.UNSURE, (text, read.prediction, read.hits[:1])
     messages = rows(data_root, "intent_messages.jsonl")
     seen = [(row["label"], understander.understand(row["text"])) for row in messages]
     unsure = [(label, decide(u, catalog, rules).route is Route.UNSURE, u.prediction.out_of_scope) for label, u in seen]
