@@ -50,6 +50,20 @@ class ModelSettings(_Section):
     # Languages the model reads well (ISO 639-1); ["*"] for a multilingual model. Messages in others go to a person.
     languages: tuple[str, ...] = Field(("en",), min_length=1)
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_list(cls, value: object) -> object:
+        # The environment carries the list as "en,de,es".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if code != "*" and not (len(code) == 2 and code.isascii() and code.isalpha()):
+                raise PydanticCustomError("language", f"{code!r} is not a two-letter ISO 639-1 code or '*'")
+        return tuple(code.lower() for code in value)
+
 
 class KnowledgeSettings(_Section):
     """Where the knowledge base comes from and how it is indexed."""

@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from config.intents import load_intents
-from config.settings import DEFAULT_INTENTS_FILE
+from config.settings import DEFAULT_INTENTS_FILE, load_settings
+from core.errors import ConfigError
 from core.tickets.records import Priority
 from core.understanding.frustration import read_frustration
 from core.understanding.requests import staff_action
@@ -61,3 +64,10 @@ def test_priority_errors_on_the_labelled_set_stay_under_the_floor() -> None:
     too_urgent = sum(a.rank < t.rank for a, t in zip(after, truth, strict=True))
     assert len(labelled) >= 30 and before >= 0.3  # the set holds the surprises the issue reports
     assert errors <= 0.1 and too_urgent <= 1
+
+
+def test_the_served_languages_come_from_settings_and_a_bad_code_is_named() -> None:
+    assert load_settings(None, {"HELPLINE_MODEL__LANGUAGES": "en,DE,es"}).model.languages == ("en", "de", "es")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(None, {"HELPLINE_MODEL__LANGUAGES": "english"})
+    assert "model.languages" in str(raised.value) and "'english'" in str(raised.value)
