@@ -27,6 +27,7 @@ from core.understanding.handoff import handoff_note
 from core.understanding.intents import Handling
 from core.understanding.language import Languages
 from core.understanding.routing import Decision, Route, RoutingRules, decide
+from core.understanding.smalltalk import smalltalk_reply
 from core.understanding.understander import Understanding
 from core.understanding.urgency import message_priority, readable_urgency
 from core.wording import acknowledgement, extract
@@ -81,12 +82,7 @@ class Conversation:
             text = "I'm not sure I can help with that. If you need a person to look at it, I can open a ticket."
             return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=None)]
         if decision.route is Route.GREETING:
-            text = (
-                "You're welcome! Anything else, just ask."
-                if "thank" in understanding.text.lower()
-                else "Hi! Ask me about the product, or describe a problem and I'll get it to the team."
-            )
-            return [Reply(ReplyKind.INFO, text, intent=intent)]
+            return [Reply(ReplyKind.INFO, smalltalk_reply(understanding.text, decision.language), intent=intent)]
         answer = self._answer(understanding)
         if decision.route is Route.TICKET:
             opened = await self._open(

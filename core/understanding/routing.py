@@ -18,6 +18,7 @@ from core.tickets.priority import Priority
 from core.understanding.intents import OUT_OF_SCOPE, Handling, IntentCatalog
 from core.understanding.language import Languages
 from core.understanding.requests import staff_action
+from core.understanding.smalltalk import is_smalltalk
 from core.understanding.urgency import asks_about_topic, message_priority, readable_urgency, reports_incident
 
 if TYPE_CHECKING:
@@ -81,6 +82,8 @@ def decide(understanding: Understanding, catalog: IntentCatalog, rules: RoutingR
         return Decision(Route.TICKET, why, intent, category, priority, language, frustrated)
 
     if foreign:  # the head read words it does not know: trust only what anyone can read
+        if is_smalltalk(text) and not frustrated:
+            return Decision(Route.GREETING, Why.LANGUAGE, None, None, Priority.LOW, language)
         return ticket(Why.LANGUAGE, readable_urgency(text), None, None)
     action = staff_action(text)
     useful = spec if spec is not None and spec.handling is not Handling.GREETING else None

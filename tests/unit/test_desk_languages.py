@@ -81,3 +81,13 @@ async def test_an_english_message_is_not_mistaken_for_another_language() -> None
     h = harness()
     [reply] = await h.say("my app exits with 137 and I don't know why")
     assert reply.kind is not ReplyKind.TICKET
+
+
+async def test_thanks_in_another_language_get_a_reply_in_it_not_a_ticket() -> None:
+    h = harness()
+    [reply] = await h.say("danke, das hat geholfen!")
+    assert reply.kind is ReplyKind.INFO and reply.text.startswith("Gern geschehen")
+    [reply] = await h.say("Hallo, unsere App ist seit heute Morgen down", thread="t2")  # a greeting, then a problem
+    assert reply.kind is ReplyKind.TICKET
+    [ticket] = await h.store.tickets.list_tickets()
+    assert ticket.priority is Priority.CRITICAL and ticket.language == "de"
