@@ -182,19 +182,26 @@ class Conversation:
         return await d.stores.tickets.update(latest.number, change, event)
 
     def _customer_change(self, ticket: Ticket, understanding: Understanding) -> tuple[TicketChange, str]:
-        """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
+        """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it).
+
+        A customer who turns frustrated raises it one level, once, and flags the ticket for the staff.
+        """
         status = TicketStatus.OPEN if ticket.status is TicketStatus.WAITING else None
-        if understanding.priority is None:
+        turned_frustrated = understanding.frustration.frustrated and not ticket.frustrated
+        if understanding.priority is None and not turned_frustrated:
             return TicketChange(status=status), ""
         # The ticket's tier, not the writer's: someone else in the thread does not change the SLA.
         try:
             tier = self.desk.tiers.get(ticket.tier)
         except KeyError:  # the tier was removed from tiers.yaml since: keep the ticket as it is
             return TicketChange(status=status), ""
-        raised = self.desk.tiers.priority(tier, understanding.priority)
+        raised = self.desk.tiers.priority(tier, understanding.priority) if understanding.priority else ticket.priority
+        if turned_frustrated:
+            raised = min(raised, ticket.priority.raised(), key=lambda priority: priority.rank)
         if raised.rank >= ticket.priority.rank:
-            return TicketChange(status=status), ""
-        return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
+            return TicketChange(status=status, frustrated=turned_frustrated or None), ""
+        change = replace(reprioritised(ticket, tier.targets, raised, status), frustrated=turned_frustrated or None)
+        return change, f"priority {ticket.priority} → {raised}" + (", frustrated" if turned_frustrated else "")
 
     async def choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         """The customer picked one of a reply's choices: it was helpful, or they want a person."""

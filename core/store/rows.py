@@ -48,9 +48,9 @@ def escalation_detail(escalation: Escalation) -> str:
     return f"{escalation.deadline.value} deadline, level {escalation.level}, target {escalation.target}"
 
 
-def change_fields(change: TicketChange) -> dict[str, datetime | str | None]:
+def change_fields(change: TicketChange) -> dict[str, datetime | str | bool | None]:
     """The ticket fields a change sets, by name; ``clear_resolved_at`` wins over ``resolved_at``."""
-    fields: dict[str, datetime | str | None] = {
+    fields: dict[str, datetime | str | bool | None] = {
         name: value
         for name, value in (
             ("status", change.status),
@@ -60,6 +60,7 @@ def change_fields(change: TicketChange) -> dict[str, datetime | str | None]:
             ("resolved_at", change.resolved_at),
             ("first_response_due", change.first_response_due),
             ("resolution_due", change.resolution_due),
+            ("frustrated", change.frustrated),
         )
         if value is not None
     }

@@ -114,6 +114,7 @@ class TicketChange:
     clear_resolved_at: bool = False
     first_response_due: datetime | None = None
     resolution_due: datetime | None = None
+    frustrated: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import escalations, messages, ticket_events, tickets
 from core.store.sql_store import sql_stores
-from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketEvent
+from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketChange, TicketEvent
 
 pytestmark = pytest.mark.asyncio
 
@@ -205,6 +205,8 @@ async def test_upgrading_to_0005_keeps_old_tickets_and_stores_the_language(engin
     german = await store.tickets.open_ticket(dataclasses.replace(draft(1), language="de", frustrated=True), "helpline")
     read = await store.tickets.get(german.number)
     assert read is not None and (read.language, read.frustrated) == ("de", True)
+    flagged = await store.tickets.update(old, TicketChange(frustrated=True), TicketEvent(old, T0, "helpline", "x"))
+    assert flagged.frustrated and (await store.tickets.get(old)) == flagged
 
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:

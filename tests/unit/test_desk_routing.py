@@ -131,3 +131,15 @@ async def test_a_real_outage_still_opens_a_critical_ticket() -> None:
     [reply] = await h.say("our whole API is down since 9:00")
     [ticket] = await h.store.tickets.list_tickets()
     assert reply.kind is ReplyKind.TICKET and ticket.priority is Priority.CRITICAL and not ticket.frustrated
+
+
+async def test_a_customer_who_turns_frustrated_on_an_open_ticket_raises_it_once_and_flags_it() -> None:
+    h = harness()
+    await h.say("I want a refund for last month")  # a medium ticket for the refund
+    [reply] = await h.say(RUDE)
+    assert reply.kind is ReplyKind.TICKET and "priority is now high" in reply.text
+    [ticket] = await h.store.tickets.list_tickets()
+    assert ticket.frustrated and ticket.priority is Priority.HIGH
+    await h.say(ANGRY)  # still frustrated: flagged already, not raised again
+    [ticket] = await h.store.tickets.list_tickets()
+    assert ticket.priority is Priority.HIGH
