@@ -72,7 +72,7 @@ class Decision:
 def decide(understanding: Understanding, catalog: IntentCatalog, rules: RoutingRules, language: str = "") -> Decision:
     """Route a (non-empty) message; ``language`` is the message's, when the platform or detector knows it."""
     prediction, text = understanding.prediction, understanding.text
-    language = language or understanding.language
+    language = (language or understanding.language).lower()
     spec = catalog.get(prediction.intent) if prediction.intent is not None else None
     frustrated = understanding.frustration.frustrated
     foreign = not rules.languages.serves(language)

@@ -31,7 +31,8 @@ CRITICAL_WORDS = re.compile(
     r"\b(5\d\d|outage|down|offline|unreachable|unavailable|ausgefallen|ausfall|nicht erreichbar|geht nicht mehr"
     r"|funktioniert nicht|caído|caida|caída|no funciona|fuera de servicio|sin servicio|en panne|panne"
     r"|hors service|inaccessible|fora do ar|fuori servizio|storing|datenverlust|daten (sind )?(weg|verloren)"
-    r"|pérdida de datos|datos perdidos|perte de données|gehackt|hackeado|piraté|leak\w*|data loss)\b",
+    r"|pérdida de datos|datos perdidos|perte de données|gelöscht|verschwunden|borrad[oa]s?|desaparecid[oa]s?"
+    r"|supprimé(e|s)?|disparu(e|s)?|gehackt|hackeado|piraté|leak\w*|data loss)\b",
     _FLAGS,
 )
 HIGH_WORDS = re.compile(
