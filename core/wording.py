@@ -71,8 +71,12 @@ def due_phrase(due: datetime | None, met: datetime | None, now: datetime) -> str
 
 
 def ticket_flags(ticket: Ticket) -> str:
-    """What staff should know before reading: `` · frustrated · language de`` (empty when neither)."""
-    flags = (["frustrated"] if ticket.frustrated else []) + ([f"language {ticket.language}"] if ticket.language else [])
+    """What staff should know before reading: `` · frustrated · language de`` (empty when neither).
+
+    English, the staff's own language, is not worth a flag on every line.
+    """
+    foreign = ticket.language not in ("", "en")
+    flags = (["frustrated"] if ticket.frustrated else []) + ([f"language {ticket.language}"] if foreign else [])
     return "".join(f" · {flag}" for flag in flags)
 
 
