@@ -53,8 +53,11 @@ REPEATED = re.compile(
 )
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 SHOUT_WORD = re.compile(r"\b[^\W\d_a-z]{3,}\b", re.UNICODE)
+# Capitals that are not shouting: acronyms, and the log levels and SQL of a pasted log.
 ACRONYMS = frozenset(
-    {"API", "CLI", "DNS", "TLS", "SSL", "URL", "HTTP", "HTTPS", "SLA", "GDPR", "PDF", "AWS", "EU", "USA"}
+    {"API", "CLI", "DNS", "TLS", "SSL", "URL", "HTTP", "HTTPS", "SLA", "GDPR", "PDF", "AWS", "EU", "USA", "JSON"}
+    | {"ERROR", "ERR", "WARN", "WARNING", "INFO", "DEBUG", "FATAL", "TRACE", "PANIC", "CRITICAL", "GET", "POST"}
+    | {"PUT", "DELETE", "PATCH", "SELECT", "INSERT", "UPDATE", "FROM", "WHERE", "TABLE", "DROP", "NULL", "NOT", "AND"}
 )
 
 
@@ -76,7 +79,7 @@ CALM = Frustration()
 def read_frustration(text: str) -> Frustration:
     """The frustration signals in ``text`` (already cleaned)."""
     signals = [name for name, pattern in STRONG.items() if pattern.search(text)]
-    letters = LETTER.findall(text)
+    letters = LETTER.findall(" ".join(word for word in text.split() if word.strip(":,.;[]()") not in ACRONYMS))
     if len(letters) >= 12 and sum(letter.isupper() for letter in letters) / len(letters) >= 0.7:
         signals.append("all_caps")
     elif _shouted_words(text):
