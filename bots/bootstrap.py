@@ -32,6 +32,7 @@ from core.stores import Stores
 from core.tiers import TierDirectory
 from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
+from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
@@ -111,6 +112,7 @@ def build_understanding(
         knowledge,
         top_k=settings.knowledge.top_k,
         max_chars=settings.model.max_chars,
+        language=LangidDetector(),
     )
     return UnderstandingParts(embedder, catalog, knowledge, understander)
 
@@ -172,6 +174,8 @@ def compose_system(
             answer_score=settings.support.answer_score,
             ticket_limit=settings.support.ticket_limit,
             ticket_window=settings.support.ticket_window_duration(),
+            languages=settings.model.languages,
+            clear_out_of_scope=settings.intents.clear_out_of_scope,
         ),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())

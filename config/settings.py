@@ -48,6 +48,22 @@ class ModelSettings(_Section):
     threads: int | None = Field(1, ge=1, le=256)
     device: str = "cpu"
     max_chars: int = Field(2000, ge=16, le=100_000)
+    # Languages the model reads well (ISO 639-1); ["*"] for a multilingual model. Messages in others go to a person.
+    languages: tuple[str, ...] = Field(("en",), min_length=1)
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_list(cls, value: object) -> object:
+        # The environment carries the list as "en,de,es".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            if code != "*" and not (len(code) == 2 and code.isascii() and code.isalpha()):
+                raise PydanticCustomError("language", f"{code!r} is not a two-letter ISO 639-1 code or '*'")
+        return tuple(code.lower() for code in value)
 
 
 class KnowledgeSettings(_Section):
@@ -73,6 +89,8 @@ class IntentSettings(_Section):
     min_confidence: float = Field(0.30, ge=0.0, le=1.0)
     min_margin: float = Field(0.03, ge=0.0, le=1.0)
     regularisation: float = Field(10.0, gt=0.0, le=1e6)
+    # An out-of-scope reading at least this sure turns down even a strong knowledge-base match.
+    clear_out_of_scope: float = Field(0.75, ge=0.0, le=1.0)
 
 
 class SupportSettings(_Section):

@@ -105,6 +105,8 @@ class IncomingMessage(_FromPlatform):
     text: str | bytes
     message_id: str = ""
     received_at: datetime | None = None
+    # ISO 639-1 code when the platform knows the writer's language; empty lets the core detect it.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -79,11 +79,21 @@ def due_phrase(due: datetime | None, met: datetime | None, now: datetime) -> str
     return f"due in {span(due - now)}" if due > now else f"overdue by {span(now - due)}"
 
 
+def ticket_flags(ticket: Ticket) -> str:
+    """What staff should know before reading: `` · frustrated · language de`` (empty when neither).
+
+    English, the staff's own language, is not worth a flag on every line.
+    """
+    foreign = ticket.language not in ("", "en")
+    flags = (["frustrated"] if ticket.frustrated else []) + ([f"language {ticket.language}"] if foreign else [])
+    return "".join(f" · {flag}" for flag in flags)
+
+
 def ticket_line(ticket: Ticket, now: datetime) -> str:
     """One line of a ticket list."""
     who = ticket.assignee or "unassigned"
     first = due_phrase(ticket.first_response_due, ticket.first_response_at, now)
     return (
         f"#{ticket.number} [{ticket.priority}] {ticket.tier} · {ticket.status} · {who} · "
-        f"first response {first} · {ticket.subject}"
+        f"first response {first}{ticket_flags(ticket)} · {ticket.subject}"
     )

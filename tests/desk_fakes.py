@@ -189,19 +189,26 @@ def fake_system(
     )
 
 
-def make_harness(*, tier: str | None = None, store: Stores | None = None) -> Harness:
-    """A desk on fakes; ``tier`` puts the user ``ana`` in that tier."""
+def make_harness(
+    *,
+    tier: str | None = None,
+    store: Stores | None = None,
+    understander: MessageUnderstander | None = None,
+    settings: Settings | None = None,
+) -> Harness:
+    """A desk on fakes; ``tier`` puts the user ``ana`` in that tier; ``understander`` replaces the keyword one."""
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
     store = store or memory_stores()
     notifier, clock = RecordingNotifier(), ManualClock(START)
     system = fake_system(
-        Settings(),
+        settings or Settings(),
         tiers=tiers,
         stores=store,
         notifier=notifier,
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
+        understander=understander,
     )
     return Harness(system.desk, store, notifier, clock, system.worker, tiers)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from core.desk import feedback
 from core.desk.context import actor_of
 from core.messages import Action, Choice, ChoiceMessage, Reply, ReplyKind, not_offered
-from core.tickets.records import ConversationMessage, Priority, Role, TicketEvent, TicketStatus
+from core.tickets.records import ConversationMessage, Role, TicketEvent, TicketStatus
+from core.understanding.urgency import message_priority, readable_urgency
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
@@ -85,7 +86,8 @@ class Choices:
         if question is None:
             return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
         spec = d.catalog.get(question.intent) if question.intent else None
-        base = spec.base_priority if spec is not None else Priority.MEDIUM
+        text = question.text  # a question about an incident's topic is not that incident; words anyone reads count
+        base = message_priority(text, spec.base_priority) if spec is not None else readable_urgency(text)
         category = spec.category if spec is not None else None
         reply = await self.conversation.open_ticket(message, question.text, question.intent, base, category)
         if action is Action.NOT_HELPFUL and reply.ticket is not None:

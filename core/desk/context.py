@@ -78,6 +78,10 @@ class DeskPolicy:
     # Platforms whose threads are about one thing (a tracker issue): every message there joins its ticket,
     # and the author writing on a resolved one reopens it. Elsewhere a different topic is asked about.
     one_topic_platforms: frozenset[str] = frozenset({"github"})
+    # The languages the model reads ("*" for a multilingual model); other messages go to a person.
+    languages: tuple[str, ...] = ("en",)
+    # The out-of-scope class must be this sure to turn down a passage above ``answer_score``.
+    clear_out_of_scope: float = 0.75
 
 
 @dataclass

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.desk.context import Desk, actor_of
+from core.desk.context import Desk, DeskPolicy, actor_of
 from core.desk.limits import ticket_refusal
 from core.desk.topics import Topic, compare, problem_is_back
 from core.messages import (
@@ -31,7 +32,11 @@ from core.tickets.records import (
     TicketStatus,
     raw_bytes,
 )
+from core.understanding.handoff import handoff_note
 from core.understanding.intents import Handling
+from core.understanding.language import Languages
+from core.understanding.routing import Decision, Route, RoutingRules, decide
+from core.understanding.smalltalk import smalltalk_reply
 from core.understanding.understander import Understanding
 from core.wording import acknowledgement, extract, served_elsewhere
 
@@ -113,21 +118,20 @@ class Conversation:
         return replies
 
     async def _respond(self, message: Inbound, understanding: Understanding) -> list[Reply]:
-        intent = understanding.prediction.intent
-        spec = self.desk.catalog.get(intent) if intent is not None else None
-        if spec is None:
+        language = message.language if isinstance(message, IncomingMessage) else ""
+        decision = decide(understanding, self.desk.catalog, routing_rules(self.desk.policy), language)
+        intent = decision.intent
+        if decision.route is Route.UNSURE:
             text = "I'm not sure I can help with that. If you need a person to look at it, I can open a ticket."
             return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=None)]
-        if spec.handling is Handling.GREETING:
-            text = (
-                "You're welcome! Anything else, just ask."
-                if "thank" in understanding.text.lower()
-                else "Hi! Ask me about the product, or describe a problem and I'll get it to the team."
-            )
-            return [Reply(ReplyKind.INFO, text, intent=intent)]
+        if decision.route is Route.GREETING:
+            return [Reply(ReplyKind.INFO, smalltalk_reply(understanding.text, decision.language), intent=intent)]
         answer = self._answer(understanding)
-        if spec.handling is Handling.TICKET:
-            replies = [await self.open_ticket(message, understanding.text, intent, spec.base_priority, spec.category)]
+        if decision.route is Route.TICKET:
+            opened = await self.open_ticket(
+                message, understanding.text, intent, decision.priority, decision.category, decision
+            )
+            replies = [opened]
             if answer is not None:  # a known problem: the docs may help while a person looks at it
                 replies.append(
                     Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
@@ -147,7 +151,13 @@ class Conversation:
         return text, Citation(chunk.title, chunk.link)
 
     async def open_ticket(
-        self, message: Inbound, subject: str, intent: str | None, base: Priority, category: str | None
+        self,
+        message: Inbound,
+        subject: str,
+        intent: str | None,
+        base: Priority,
+        category: str | None,
+        decision: Decision | None = None,
     ) -> Reply:
         """Open a ticket for this thread (carrying its conversation so far) and word the promise.
 
@@ -161,8 +171,12 @@ class Conversation:
         member = d.tiers.resolve(message)
         priority = d.tiers.priority(member.tier, base)
         draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
+        if decision is not None:  # what the staff see beside the ticket: the language and a frustrated customer
+            draft = replace(draft, language=decision.language, frustrated=decision.frustrated)
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         ack = acknowledgement(ticket, member.tier, category)
+        if decision is not None and (note := handoff_note(decision)):
+            ack = f"{note} {ack}"
         if member.elsewhere is not None:  # their tier's promise applies on its channels, not here
             ack += " " + served_elsewhere(member.tier, member.elsewhere)
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
@@ -228,19 +242,26 @@ class Conversation:
         return await d.stores.tickets.update(ticket.number, change, event)
 
     def _customer_change(self, ticket: Ticket, understanding: Understanding) -> tuple[TicketChange, str]:
-        """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
+        """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it).
+
+        A customer who turns frustrated raises it one level, once, and flags the ticket for the staff.
+        """
         status = TicketStatus.OPEN if ticket.status is TicketStatus.WAITING else None
-        if understanding.priority is None:
+        turned_frustrated = understanding.frustration.frustrated and not ticket.frustrated
+        if understanding.priority is None and not turned_frustrated:
             return TicketChange(status=status), ""
         # The ticket's tier, not the writer's: someone else in the thread does not change the SLA.
         try:
             tier = self.desk.tiers.get(ticket.tier)
         except KeyError:  # the tier was removed from tiers.yaml since: keep the ticket as it is
             return TicketChange(status=status), ""
-        raised = self.desk.tiers.priority(tier, understanding.priority)
+        raised = self.desk.tiers.priority(tier, understanding.priority) if understanding.priority else ticket.priority
+        if turned_frustrated:
+            raised = min(raised, ticket.priority.raised(), key=lambda priority: priority.rank)
         if raised.rank >= ticket.priority.rank:
-            return TicketChange(status=status), ""
-        return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
+            return TicketChange(status=status, frustrated=turned_frustrated or None), ""
+        change = replace(reprioritised(ticket, tier.targets, raised, status), frustrated=turned_frustrated or None)
+        return change, f"priority {ticket.priority} → {raised}" + (", frustrated" if turned_frustrated else "")
 
     def _kept(
         self, message: IncomingMessage, understanding: Understanding, role: Role, ticket: int | None = None
@@ -302,6 +323,11 @@ def _truncation_note(understanding: Understanding) -> list[Reply]:
         "the whole message is kept."
     )
     return [Reply(ReplyKind.INFO, note)]
+
+
+def routing_rules(policy: DeskPolicy) -> RoutingRules:
+    """The routing thresholds the desk's policy sets."""
+    return RoutingRules(Languages.of(policy.languages), policy.answer_score, policy.clear_out_of_scope)
 
 
 def _subject(text: str) -> str:

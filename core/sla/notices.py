@@ -14,7 +14,7 @@ from core.sla.plan import ON_CALL, ActionKind
 from core.sla.records import DueWork
 from core.tickets.records import Ticket, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier
-from core.wording import span
+from core.wording import span, ticket_flags
 
 SYSTEM = "helpline"
 _WORDS = {ClockName.FIRST_RESPONSE: "first-response", ClockName.NEXT_RESPONSE: "next-response"}
@@ -72,7 +72,8 @@ def _clock_words(work: DueWork, state: SlaState) -> tuple[str, str]:
 
 
 def _head(ticket: Ticket, tier: Tier) -> str:
-    return f"ticket #{ticket.number} ({tier.label}, {ticket.priority}) from {ticket.requester_name}"
+    flags = ticket_flags(ticket)  # a frustrated customer, another language: the first thing staff should see
+    return f"ticket #{ticket.number} ({tier.label}, {ticket.priority}{flags}) from {ticket.requester_name}"
 
 
 def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: datetime) -> Firing:

@@ -48,9 +48,9 @@ def escalation_detail(escalation: Escalation) -> str:
     return f"{escalation.deadline.value} deadline, level {escalation.level}, target {escalation.target}"
 
 
-def change_fields(change: TicketChange) -> dict[str, datetime | str | None]:
+def change_fields(change: TicketChange) -> dict[str, datetime | str | bool | None]:
     """The ticket fields a change sets, by name; ``clear_resolved_at`` wins over ``resolved_at``."""
-    fields: dict[str, datetime | str | None] = {
+    fields: dict[str, datetime | str | bool | None] = {
         name: value
         for name, value in (
             ("status", change.status),
@@ -61,6 +61,7 @@ def change_fields(change: TicketChange) -> dict[str, datetime | str | None]:
             ("first_response_due", change.first_response_due),
             ("resolution_due", change.resolution_due),
             ("tier", change.tier),
+            ("frustrated", change.frustrated),
         )
         if value is not None
     }
@@ -107,6 +108,8 @@ def ticket_values(draft: NewTicket) -> dict[str, Any]:
         "resolution_due": draft.resolution_due,
         "first_response_at": None,
         "resolved_at": None,
+        "language": draft.language,
+        "frustrated": draft.frustrated,
     }
 
 
@@ -131,6 +134,8 @@ def ticket_from(row: RowMapping) -> Ticket:
         first_response_at=row["first_response_at"],
         resolved_at=row["resolved_at"],
         next_response_due=row["next_response_due"],
+        language=row["language"],
+        frustrated=bool(row["frustrated"]),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -92,6 +94,8 @@ tickets = Table(
     Column("resolved_at", UTCDateTime, nullable=True),
     # Derived from the ticket's events by the SLA planner; kept here so lists and reports need no derivation.
     Column("next_response_due", UTCDateTime, nullable=True),
+    Column("language", String(16), nullable=False, server_default=""),
+    Column("frustrated", Boolean, nullable=False, server_default=false()),
     Index("ix_tickets_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_tickets_status", "status"),
     # Serves the per-member ticket limit (``tickets_opened_by``): equality on the first two, a range on the third.

@@ -67,6 +67,9 @@ class NewTicket:
     created_at: datetime
     first_response_due: datetime | None
     resolution_due: datetime | None
+    # The language the customer wrote in (ISO 639-1, empty when unknown) and whether they were frustrated.
+    language: str = ""
+    frustrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class Ticket:
     resolved_at: datetime | None
     # Derived by the SLA planner from the ticket's events: when a customer follow-up is due an answer.
     next_response_due: datetime | None = None
+    language: str = ""
+    frustrated: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,7 @@ class TicketChange:
     first_response_due: datetime | None = None
     resolution_due: datetime | None = None
     tier: str | None = None
+    frustrated: bool | None = None
 
 
 @dataclass(frozen=True)

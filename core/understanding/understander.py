@@ -8,7 +8,10 @@ from core.ports import Embedder, KnowledgeIndex, SearchHit
 from core.text import DEFAULT_MAX_CHARS, clean_message
 from core.tickets.records import Priority
 from core.understanding.classifier import EMPTY_PREDICTION, IntentClassifier, IntentPrediction
+from core.understanding.frustration import Frustration, read_frustration
 from core.understanding.intents import IntentCatalog
+from core.understanding.language import UNKNOWN, LanguageDetector
+from core.understanding.urgency import message_priority
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,13 @@ class Understanding:
     category: str | None
     priority: Priority | None
     hits: tuple[SearchHit, ...]
+    # ISO 639-1 code of the message's language; empty when unknown (too short to tell, or no detector).
+    language: str = UNKNOWN
+
+    @property
+    def frustration(self) -> Frustration:
+        """The signs of frustration in the text."""
+        return read_frustration(self.text)
 
     @property
     def empty(self) -> bool:
@@ -40,6 +50,7 @@ class Understander:
         *,
         top_k: int = 5,
         max_chars: int = DEFAULT_MAX_CHARS,
+        language: LanguageDetector | None = None,
     ) -> None:
         self._embedder = embedder
         self._classifier = classifier
@@ -47,6 +58,7 @@ class Understander:
         self._index = index
         self._top_k = top_k
         self._max_chars = max_chars
+        self._language = language
 
     def understand(self, raw: str | bytes) -> Understanding:
         """Classify ``raw`` and retrieve knowledge-base passages for it; never raises on odd input."""
@@ -61,5 +73,6 @@ class Understander:
         category = priority = None
         if prediction.intent is not None:
             spec = self._catalog.get(prediction.intent)
-            category, priority = spec.category, spec.base_priority
-        return Understanding(clean.text, clean.truncated, prediction, category, priority, hits)
+            category, priority = spec.category, message_priority(clean.text, spec.base_priority)
+        language = self._language.detect(clean.text) if self._language is not None else UNKNOWN
+        return Understanding(clean.text, clean.truncated, prediction, category, priority, hits, language)

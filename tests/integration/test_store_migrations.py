@@ -22,7 +22,7 @@ from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import deflections, escalations, messages, ticket_events, tickets
 from core.store.sql_store import sql_stores
-from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketEvent
+from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketChange, TicketEvent
 
 pytestmark = pytest.mark.asyncio
 
@@ -65,10 +65,12 @@ def _schema_names(connection: Connection) -> set[str]:
 
 async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
     """Open a ticket the way the store did before revision 0004_sla added columns to ``tickets``."""
-    legacy = sa.table("tickets", *(sa.column(c.name, c.type) for c in tickets.c if c.name != "next_response_due"))
+    later = {"next_response_due", "language", "frustrated"}  # added by 0004_sla and 0006_ticket_language
+    legacy = sa.table("tickets", *(sa.column(c.name, c.type) for c in tickets.c if c.name not in later))
+    values = {key: value for key, value in rows.ticket_values(new).items() if key not in later}
     async with writer(engine).begin() as conn:
         # RETURNING, not lastrowid: asyncpg has no lastrowid, and this runs on PostgreSQL too.
-        inserted: sa.Executable = legacy.insert().values(rows.ticket_values(new)).returning(sa.column("id"))
+        inserted: sa.Executable = legacy.insert().values(values).returning(sa.column("id"))
         number = int((await conn.execute(inserted)).scalar_one())
         loose = messages.c.ticket_id.is_(None)
         await conn.execute(update(messages).where(loose).values(ticket_id=number))
@@ -209,3 +211,22 @@ async def test_upgrading_to_0005_keeps_the_resolutions_counted_before(engine: As
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT COUNT(*) FROM deflections"))).scalar() == 3
+
+
+async def test_upgrading_to_0006_keeps_old_tickets_and_stores_the_language(engine: AsyncEngine) -> None:
+    await _migrate(engine, "upgrade", "0002")
+    old = await _open_before_sla(engine, draft())
+
+    await upgrade_schema(engine)
+    store = sql_stores(engine)
+    kept = await store.tickets.get(old)
+    assert kept is not None and (kept.subject, kept.language, kept.frustrated) == ("Builds fail", "", False)
+    german = await store.tickets.open_ticket(dataclasses.replace(draft(1), language="de", frustrated=True), "helpline")
+    read = await store.tickets.get(german.number)
+    assert read is not None and (read.language, read.frustrated) == ("de", True)
+    flagged = await store.tickets.update(old, TicketChange(frustrated=True), TicketEvent(old, T0, "helpline", "x"))
+    assert flagged.frustrated and (await store.tickets.get(old)) == flagged
+
+    await _migrate(engine, "downgrade", "0004_sla")
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2
