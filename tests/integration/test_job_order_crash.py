@@ -78,8 +78,8 @@ async def test_a_kill_during_a_burst_keeps_every_conversation_in_order(database_
     assert codes == [0, 0]
     seen: defaultdict[int, list[int]] = defaultdict(list)
     for line in handled.read_text(encoding="utf-8").splitlines():
-        thread, number, _ = line.split()
-        seen[int(thread)].append(int(number))
+        words = line.split()
+        seen[int(words[0])].append(int(words[1]))
     for thread in range(CONVERSATIONS):
         # A job whose process died after answering is answered again (at least once), right away, never later.
         order = [n for i, n in enumerate(seen[thread]) if i == 0 or seen[thread][i - 1] != n]
