@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -100,6 +101,9 @@ def _reminders(state: SlaState, sla: TierSla, fired: Collection[ActionKey], now:
     last = max((k[2] for k in fired if k[0] is ActionKind.REMINDER), default=0)
     latest_due = int((now - since) / every)
     number = max(last + 1, latest_due, 1)
+    if state.resumed_at is not None and state.resumed_at > since:
+        # Back from waiting on the customer: the rhythm goes on from the next slot, none for the pause.
+        number = max(number, math.ceil((state.resumed_at - since) / every))
     return [DueAction(ActionKind.REMINDER, "", number, 0, since + number * every)]
 
 
