@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.commands import CommandError
 from core.jobs import NewJob
 
 if TYPE_CHECKING:
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from core.ports import Clock
 
 Handler = Callable[["Job"], Awaitable[None]]
+
+# Errors that the same job raises again on every try: a payload of the wrong shape, a refused command.
+# Such a job is given up at once (logged once); anything else (the network, the database) is retried.
+PERMANENT: tuple[type[Exception], ...] = (TypeError, ValueError, KeyError, AttributeError, CommandError)
 
 
 class Postpone(Exception):
@@ -48,9 +53,12 @@ class DrainPolicy:
     last_backoff: timedelta | None = None  # the longest wait; None: no cap
     keep_done: timedelta = timedelta(days=7)  # finished jobs are kept this long (redeliveries are recognised)
     tidy_every: timedelta = timedelta(hours=1)
-    batch: int = 10
+    # Jobs taken (and leased) per take. One: a process that dies leaves only the job it was running
+    # behind its lease, never a batch of untouched ones that newer jobs would overtake.
+    batch: int = 1
     # Errors whose message says it all (a platform's answer): logged without their traceback.
     quiet: tuple[type[Exception], ...] = ()
+    permanent: tuple[type[Exception], ...] = PERMANENT  # given up at first, not retried
     logger: str = "helpline.jobs"  # the platform's own logger, so its operators find its jobs where they look
 
     def backoff(self, failures: int) -> timedelta:
@@ -73,10 +81,13 @@ class JobDrain:
         self._tidied_at: datetime | None = None
         self._log = logging.getLogger(policy.logger)
 
-    async def accept(self, key: str, kind: str, payload: bytes) -> bool:
-        """Store a job to run now; False (nothing stored) when this queue already has a job with ``key``."""
+    async def accept(self, key: str, kind: str, payload: bytes, conversation: str = "") -> bool:
+        """Store a job to run now; False (nothing stored) when this queue already has a job with ``key``.
+
+        Jobs with the same ``conversation`` run in the order they were accepted, across processes and restarts.
+        """
         now = self._clock.now()
-        return await self.queue.enqueue(NewJob(self.name, key, kind, payload, now), now)
+        return await self.queue.enqueue(NewJob(self.name, key, kind, payload, now, conversation), now)
 
     def wake(self) -> None:
         """Make ``run_forever`` look for work now instead of at its next poll."""
@@ -115,6 +126,10 @@ class JobDrain:
     async def _failed(self, job: Job, exc: Exception) -> None:
         label, reason = self.policy.label, f"{type(exc).__name__}: {exc}"
         trace = None if isinstance(exc, self.policy.quiet) else exc
+        if isinstance(exc, self.policy.permanent):
+            self._log.error("%s %s cannot succeed, given up: %s", label, job.key, reason, exc_info=trace)
+            await self.queue.give_up(job.id, reason)
+            return
         if job.failures + 1 >= self.policy.max_attempts:
             self._log.error(
                 "%s %s given up after %d attempt(s): %s", label, job.key, job.attempts, reason, exc_info=trace

@@ -2,6 +2,11 @@
 
 A job is stored before the platform gets its answer, so a restart or a crash loses nothing: a job
 whose worker died is taken up again once its lease runs out.
+
+Jobs of one conversation (``conversation``: a Slack thread, a GitHub issue) run in the order they were
+stored: a job is not taken while an older job of its conversation is still pending (due, leased to a
+worker or waiting for a retry), in any process. Jobs of different conversations, and jobs without one
+(``""``), pass each other freely.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class NewJob:
     kind: str
     payload: bytes
     run_after: datetime
+    conversation: str = ""  # jobs with the same one run oldest first, one at a time; "": no order
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Job:
     attempts: int
     failures: int
     last_error: str
+    conversation: str = ""
 
 
 class JobQueue(Protocol):
@@ -55,8 +62,11 @@ class JobQueue(Protocol):
         """Store ``job``; False (and nothing stored) if its queue already has a job with this key."""
         ...
 
-    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 10) -> list[Job]:
-        """Pending jobs due at ``now``, oldest first, each hidden from other takers until ``now + lease``."""
+    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 1) -> list[Job]:
+        """Pending jobs due at ``now``, oldest first, each hidden from other takers until ``now + lease``.
+
+        A job waits while an older pending job of its queue has the same non-empty ``conversation``.
+        """
         ...
 
     async def done(self, job_id: int, now: datetime) -> None:

@@ -1,4 +1,4 @@
-"""An in-memory ``JobQueue`` with the SQL queue's rules: unique keys per queue, leases, oldest first."""
+"""An in-memory ``JobQueue`` with the SQL queue's rules: unique keys per queue, leases, conversations in order."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import dataclasses
 from datetime import datetime, timedelta
 
 from core.jobs import Job, JobStatus, NewJob
-from core.store.job_queue import ERROR_CHARS
-from core.store.schema import DELIVERY_ID_LENGTH, PLATFORM_LENGTH
+from core.store.job_queue import ERROR_CHARS, check_job
 
 
 class InMemoryJobQueue:
@@ -19,20 +18,24 @@ class InMemoryJobQueue:
 
     async def enqueue(self, job: NewJob, at: datetime) -> bool:
         """Store ``job``; False if its queue already has a job with this key."""
-        if not job.key or len(job.key) > DELIVERY_ID_LENGTH or not job.queue or len(job.queue) > PLATFORM_LENGTH:
-            raise ValueError(f"a job needs a queue (1-{PLATFORM_LENGTH}) and key (1-{DELIVERY_ID_LENGTH} characters)")
+        check_job(job)
         if any(j.queue == job.queue and j.key == job.key for j in self._jobs.values()):
             return False
         self._last_id += 1
         number = self._last_id
-        stored = Job(number, job.queue, job.key, job.kind, job.payload, JobStatus.PENDING, job.run_after, at, 0, 0, "")
+        fields = (job.queue, job.key, job.kind, job.payload, JobStatus.PENDING, job.run_after, at, 0, 0, "")
+        stored = Job(number, *fields, job.conversation)
         self._jobs[number] = stored
         return True
 
-    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 10) -> list[Job]:
-        """Pending due jobs, oldest first, leased until ``now + lease``."""
+    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 1) -> list[Job]:
+        """Due jobs, oldest first, leased until ``now + lease``; none behind a pending one of its conversation."""
+        pending = [j for j in self._jobs.values() if j.queue == queue and j.status is JobStatus.PENDING]
         due = [
-            j for j in self._jobs.values() if j.queue == queue and j.status is JobStatus.PENDING and j.run_after <= now
+            j
+            for j in pending
+            if j.run_after <= now
+            and not (j.conversation and any(o.conversation == j.conversation and o.id < j.id for o in pending))
         ]
         taken = []
         for job in sorted(due, key=lambda j: j.id)[:limit]:

@@ -67,7 +67,9 @@ def webhook_route(secret: str, jobs: JobDrain) -> Route:
             return JSONResponse({"status": "pong"})
         if parsed is None:
             return JSONResponse({"status": "ignored", "event": event})
-        if not await jobs.accept(delivery, WEBHOOK, delivery_payload(event, text)):
+        # The issue is the conversation: its deliveries are handled in the order they came, also after a restart.
+        conversation = str(parsed.issue.address)
+        if not await jobs.accept(delivery, WEBHOOK, delivery_payload(event, text), conversation):
             return JSONResponse({"status": "duplicate", "delivery": delivery})
         jobs.wake()
         return JSONResponse({"status": "queued", "delivery": delivery}, status_code=202)

@@ -3,8 +3,8 @@
 Slack never retries an event it got an ack for, so an event only held in memory between the ack and
 its handling would be lost with the process. Stored first (in the ticket database's ``jobs`` table,
 queue ``slack``), it is handled after a restart instead; its unique key (the ``event_id``) makes
-Slack's retries and redeliveries no-ops. The core's ``JobDrain`` runs them, one at a time and
-oldest first, so a thread's messages keep their order.
+Slack's retries and redeliveries no-ops. The core's ``JobDrain`` runs them, and each job carries its
+thread as its conversation, so a thread's messages keep their order across restarts and processes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bots.slack.translate import address_of, read_event
 from core.job_drain import DrainPolicy, GiveUp
 
 if TYPE_CHECKING:
@@ -43,10 +44,15 @@ POLICY = DrainPolicy(
 Handler = Callable[[dict[str, Any], str], Awaitable[None]]
 
 
-def event_job(event_id: str, envelope: Mapping[str, Any], bot_user: str) -> tuple[str, str, bytes]:
-    """``JobDrain.accept``'s key, kind and payload for one envelope: JSON (never pickle), with the bot's user id."""
+def event_job(event_id: str, envelope: Mapping[str, Any], bot_user: str) -> tuple[str, str, bytes, str]:
+    """``JobDrain.accept``'s key, kind, payload and conversation (the event's thread) for one envelope.
+
+    The payload is JSON (never pickle), with the bot's user id.
+    """
     payload = json.dumps({"envelope": envelope, "bot_user": bot_user}, ensure_ascii=False).encode()
-    return f"event:{event_id}", EVENT, payload
+    event = read_event(envelope)
+    thread = address_of(event.team, event.channel, event.ts, event.thread_ts, None) if event is not None else None
+    return f"event:{event_id}", EVENT, payload, str(thread or "")
 
 
 def read_event_job(job: Job) -> tuple[dict[str, Any], str]:

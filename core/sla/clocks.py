@@ -100,6 +100,7 @@ class SlaState:
     acknowledged: tuple[datetime, ...]
     critical_since: datetime | None
     calendar: str
+    resumed_at: datetime | None = None  # when the ticket last became active again (the customer wrote, a reopen)
 
     def clock(self, name: ClockName) -> Clock | None:
         """The latest instance of the clock called ``name``."""
@@ -188,6 +189,7 @@ class _Derivation:
     waiting_periods: int = 0
     acknowledged: list[datetime] = field(default_factory=list)
     critical_since: datetime | None = None
+    resumed_at: datetime | None = None
 
     def watch(self, name: ClockName, target: timedelta | None, at: datetime, instance: int = 1) -> _Watch | None:
         if target is None:
@@ -253,14 +255,14 @@ class _Derivation:
 
     def _resume(self, at: datetime) -> None:
         if self.status == "waiting":
-            self.status, self.waiting_since = "active", None
+            self.status, self.waiting_since, self.resumed_at = "active", None, at
             if self.resolution is not None:
                 self.resolution.run(at)
 
     def _reopen(self, at: datetime) -> None:
         if self.status != "resolved":
             return
-        self.status = "active"
+        self.status, self.resumed_at = "active", at
         if self.resolution is not None:  # it may have been paused (waiting) when the ticket was resolved
             self.resolution.met_at = None
             self.resolution.held_by_resolve = True
@@ -289,4 +291,5 @@ def sla_state(events: Iterable[ClockEvent], targets: ClockTargets, calendar: Cal
         acknowledged=tuple(walk.acknowledged),
         critical_since=walk.critical_since if walk.status != "resolved" else None,
         calendar=calendar.name,
+        resumed_at=walk.resumed_at,
     )

@@ -22,10 +22,13 @@ _WORDS = {ClockName.FIRST_RESPONSE: "first-response", ClockName.NEXT_RESPONSE: "
 
 @dataclass(frozen=True)
 class Firing:
-    """What firing one action does: notices for the outbox, an audit event and maybe a ticket change."""
+    """What firing one action does: notices for the outbox, an audit event and maybe a ticket change.
+
+    No notices and no event: the action is marked done and says nothing (a reminder a later one replaces).
+    """
 
     notices: tuple[Outbound, ...]
-    event: TicketEvent
+    event: TicketEvent | None
     change: TicketChange | None = None
 
 
@@ -54,7 +57,7 @@ def fire(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_call: On
     if work.action is ActionKind.ESCALATION:
         return _escalation(work, ticket, tier, state, on_call, now)
     if work.action is ActionKind.REMINDER:
-        return _reminder(ticket, tier, on_call, now)
+        return _reminder(work, ticket, tier, state, on_call, now)
     return _stale(work, ticket, tier, now)
 
 
@@ -125,7 +128,12 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
     return Firing((Outbound(Address.parse(target), reply),), event)
 
 
-def _reminder(ticket: Ticket, tier: Tier, on_call: OnCall, now: datetime) -> Firing:
+def _reminder(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_call: OnCall, now: datetime) -> Firing:
+    every, since = tier.sla.reminder_every, state.critical_since
+    if every is None or since is None or state.status != "active" or since + (work.instance + 1) * every <= now:
+        # Planned before the worker paused (or no longer wanted): the latest reminder due replaces it,
+        # so a pause ends in one reminder, sent in its turn after what fell due before it.
+        return Firing((), None)
     who = assignee_mention(ticket) or mentions((ON_CALL,), on_call, now)
     text = (
         f"Status reminder: critical {_head(ticket, tier)} is still open after {span(now - ticket.created_at)}. "

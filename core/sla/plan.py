@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,12 +95,15 @@ def _clock_actions(state: SlaState, sla: TierSla) -> list[DueAction]:
 
 def _reminders(state: SlaState, sla: TierSla, fired: Collection[ActionKey], now: datetime) -> list[DueAction]:
     every, since = sla.reminder_every, state.critical_since
-    if every is None or since is None or not sla.calendar.always_open or state.status == "resolved":
-        return []
+    if every is None or since is None or not sla.calendar.always_open or state.status != "active":
+        return []  # paused while waiting on the customer; they resume when the customer writes
     # The next reminder after the last one sent; after an outage only the latest missed one is sent.
     last = max((k[2] for k in fired if k[0] is ActionKind.REMINDER), default=0)
     latest_due = int((now - since) / every)
     number = max(last + 1, latest_due, 1)
+    if state.resumed_at is not None and state.resumed_at > since:
+        # Back from waiting on the customer: the rhythm goes on from the next slot, none for the pause.
+        number = max(number, math.ceil((state.resumed_at - since) / every))
     return [DueAction(ActionKind.REMINDER, "", number, 0, since + number * every)]
 
 

@@ -74,6 +74,8 @@ class EscalationWorker:
             # A fresh time for every batch: a long pass must not hand out leases that have already run out.
             now = self._clock.now()
             due = await self._stores.timers.claim_due(now, self._batch, self.owner, self._lease)
+            if not due:
+                break
             for work in due:
                 if not self._holds(work.lease_until):
                     break  # the rest goes back to whoever claims it next; never worked on by two at once
@@ -84,8 +86,8 @@ class EscalationWorker:
                     continue
                 if escalation is not None:
                     sent.append(escalation)
-            if len(due) < self._batch:
-                break
+            # No early stop on a short batch: firing plans what comes next (the latest reminder after a pause),
+            # and what is already due goes out in this pass, after what fell due before it.
         await self.drain(self._clock.now())
         await self._prune()
         self.last_pass, self.last_error = now, None

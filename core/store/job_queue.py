@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.jobs import Job, JobStatus
@@ -31,8 +31,7 @@ class SqlJobQueue:
 
     async def enqueue(self, job: NewJob, at: datetime) -> bool:
         """Store ``job``; False (and nothing stored) if its queue already has a job with this key."""
-        if not job.key or len(job.key) > DELIVERY_ID_LENGTH or not job.queue or len(job.queue) > PLATFORM_LENGTH:
-            raise ValueError(f"a job needs a queue (1-{PLATFORM_LENGTH}) and key (1-{DELIVERY_ID_LENGTH} characters)")
+        check_job(job)
         values = {
             "queue": job.queue,
             "key": job.key,
@@ -44,6 +43,7 @@ class SqlJobQueue:
             "attempts": 0,
             "failures": 0,
             "last_error": "",
+            "conversation": job.conversation,
         }
         try:
             async with self._writer.begin() as conn:
@@ -57,13 +57,25 @@ class SqlJobQueue:
             raise
         return True
 
-    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 10) -> list[Job]:
-        """Pending jobs due at ``now``, oldest first, each hidden from other takers until ``now + lease``."""
+    async def take(self, queue: str, now: datetime, lease: timedelta, limit: int = 1) -> list[Job]:
+        """Pending jobs due at ``now``, oldest first, each hidden from other takers until ``now + lease``.
+
+        A job waits while an older pending job of its queue has the same non-empty ``conversation``.
+        """
         due = jobs.c.queue == queue, jobs.c.status == JobStatus.PENDING.value, jobs.c.run_after <= now
+        older = jobs.alias("older")
+        # Pending covers leased and waiting-for-a-retry: the older job is not finished, whoever holds it.
+        ahead = exists().where(
+            older.c.queue == jobs.c.queue,
+            older.c.conversation == jobs.c.conversation,
+            older.c.status == JobStatus.PENDING.value,
+            older.c.id < jobs.c.id,
+        )
+        free = or_(jobs.c.conversation == "", ~ahead)
         async with self._writer.begin() as conn:
             # SKIP LOCKED lets PostgreSQL workers in several processes pass each other; on SQLite the write lock does.
-            query = select(jobs).where(*due).order_by(jobs.c.id).limit(limit).with_for_update(skip_locked=True)
-            found = list((await conn.execute(query)).mappings())
+            query = select(jobs).where(*due, free).order_by(jobs.c.id).limit(limit)
+            found = list((await conn.execute(query.with_for_update(skip_locked=True, of=jobs))).mappings())
             ids = [row["id"] for row in found]
             if ids:
                 # The lease: a worker that dies holding the job lets it come due again once this passes.
@@ -136,4 +148,15 @@ def _job(row: RowMapping, attempts: int | None = None) -> Job:
         attempts=row["attempts"] if attempts is None else attempts,
         failures=row["failures"],
         last_error=row["last_error"],
+        conversation=row["conversation"],
     )
+
+
+def check_job(job: NewJob) -> None:
+    """Refuse a job the table cannot hold, naming the limits (the fake queue checks the same)."""
+    sizes = (len(job.queue), PLATFORM_LENGTH), (len(job.key), DELIVERY_ID_LENGTH)
+    if any(not 0 < size <= most for size, most in sizes) or len(job.conversation) > DELIVERY_ID_LENGTH:
+        raise ValueError(
+            f"a job needs a queue (1-{PLATFORM_LENGTH}), a key (1-{DELIVERY_ID_LENGTH}) "
+            f"and a conversation of at most {DELIVERY_ID_LENGTH} characters"
+        )

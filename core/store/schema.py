@@ -190,8 +190,11 @@ jobs = Table(
     Column("attempts", Integer, nullable=False),
     Column("failures", Integer, nullable=False),
     Column("last_error", Text, nullable=False),
+    # Jobs of one conversation run oldest first: a job waits while an older one of its conversation is pending.
+    Column("conversation", String(DELIVERY_ID_LENGTH), nullable=False, server_default=""),
     UniqueConstraint("queue", "key"),
     Index("ix_jobs_due", "queue", "status", "run_after"),
+    Index("ix_jobs_conversation", "queue", "conversation", "status", "id"),
     sqlite_autoincrement=True,
 )
 

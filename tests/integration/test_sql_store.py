@@ -133,6 +133,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_messages_ticket_id",
             "ix_deliveries_received_at",
             "ix_jobs_due",
+            "ix_jobs_conversation",
             "ix_sla_timers_pending_due",
             "ix_outbox_unsent",
             "ix_deflections_answer",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from datetime import datetime, timedelta
 
 import pytest
 
 from core.clock import ManualClock
+from core.commands import CommandError
 from core.job_drain import DrainPolicy, GiveUp, JobDrain, Postpone, drains_on
 from core.jobs import Job, JobStatus
 from tests.desk_fakes import START
@@ -87,6 +89,49 @@ async def test_give_up_is_at_once_and_keeps_the_reason() -> None:
     await drain.run_once()
     [failed] = await queue.jobs("test", JobStatus.FAILED)
     assert (failed.last_error, failed.failures) == ("unreadable: not JSON", 0)
+
+
+async def test_a_job_that_cannot_succeed_is_given_up_at_once_and_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    handler = Handler(TypeError("'NoneType' object is not subscriptable"), CommandError("no ticket #99"))
+    drain, queue, clock = drain_with(handler)
+    for key in ("malformed", "refused", "next"):
+        await drain.accept(key, "kind", key.encode(), conversation="thread-1")
+    with caplog.at_level(logging.WARNING, "helpline.jobs"):
+        assert await drain.run_once() == 3
+        clock.advance(timedelta(hours=1))
+        assert await drain.run_once() == 0  # nothing is tried again
+    assert [key for key, _ in handler.ran] == ["malformed", "refused", "next"]  # its conversation goes on
+    failed = {j.key: j for j in await queue.jobs("test", JobStatus.FAILED)}
+    assert failed["malformed"].last_error == "TypeError: 'NoneType' object is not subscriptable"
+    assert failed["refused"].last_error == "CommandError: no ticket #99" and failed["refused"].failures == 0
+    malformed, refused = caplog.records
+    assert malformed.getMessage().startswith("Test job malformed cannot succeed, given up: TypeError")
+    assert malformed.exc_info is not None and refused.levelno == logging.ERROR
+
+
+async def test_a_drain_cut_off_mid_job_leaves_only_that_job_behind_its_lease() -> None:
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def stuck(job: Job) -> None:
+        if job.key == "cut off":
+            started.set()
+            await release.wait()
+
+    policy = dataclasses.replace(POLICY, batch=DrainPolicy.batch)  # the default: one job per take
+    queue, clock = InMemoryJobQueue(), ManualClock(START)
+    dying = JobDrain(queue, "test", stuck, clock, policy)
+    for key, thread in (("cut off", "thread-1"), ("other", "thread-2"), ("follow-up", "thread-1")):
+        await dying.accept(key, "kind", b"", conversation=thread)
+    running = asyncio.ensure_future(dying.run_once())
+    await started.wait()
+    running.cancel()  # the process dies mid-job
+    await asyncio.gather(running, return_exceptions=True)
+    handler = Handler()
+    restarted = JobDrain(queue, "test", handler, clock, policy)
+    assert await restarted.run_once() == 1 and handler.ran == [("other", b"")]  # no batch stranded behind a lease
+    clock.advance(policy.lease)
+    assert await restarted.run_once() == 2
+    assert [key for key, _ in handler.ran] == ["other", "cut off", "follow-up"]
 
 
 async def test_postpone_waits_without_counting_a_failure_and_keeps_the_rest_of_the_work() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import DEFAULT_TIERS_FILE
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.messages import Address, Mention, Outbound, ReplyKind
@@ -228,3 +229,54 @@ async def test_explain_shows_targets_deadlines_time_spent_pauses_and_calendar(ti
     assert "Resolution: target 24 hours · running" in text and "spent 45m of 24 hours" in text
     assert "paused 2026-12-01 09:30 UTC → 2026-12-01 10:30 UTC (1h 00m)" in text
     assert "Next response #1: target 2 hours · running" in text
+
+
+def reminders(sent: list[Outbound]) -> list[str]:
+    return [o.reply.text for o in sent if o.reply.text.startswith("Status reminder")]
+
+
+@pytest.fixture
+def shipped() -> TierDirectory:
+    """The tiers Helpline ships (enterprise: critical first response 2 h, warning at 75 %, reminders every 30 m)."""
+    return load_tiers(DEFAULT_TIERS_FILE)
+
+
+async def test_a_status_reminder_missed_during_a_pause_is_sent_once(shipped: TierDirectory) -> None:
+    w = World(shipped)
+    await w.open(Priority.CRITICAL, tier="enterprise")
+    assert await w.wait(0) == []  # the worker runs as the ticket opens (the console runs it after every line)
+    [late] = reminders(await w.wait(180))  # the worker was away for three hours (/wait 3h)
+    assert "still open after 3h 00m" in late
+    assert reminders(await w.wait(10)) == []  # not again ten minutes later
+    [following] = reminders(await w.wait(20))
+    assert "still open after 3h 30m" in following
+
+
+async def test_status_reminders_pause_while_waiting_on_the_customer_and_resume_when_they_write(
+    tiers: TierDirectory,
+) -> None:
+    w = World(tiers)
+    number = await w.open(Priority.CRITICAL)
+    await w.wait(10)
+    await w.log(number, "replied", TicketChange(status=TicketStatus.WAITING))
+    quiet = [text for _ in range(12) for text in reminders(await w.wait(30))]
+    assert quiet == []  # six hours waiting on the customer: no reminder to the team
+    await w.log(number, "customer_message", TicketChange(status=TicketStatus.OPEN))
+    assert reminders(await w.wait(0)) == []  # none for the time spent waiting
+    [resumed] = reminders(await w.wait(30))
+    assert "still open after 6h 40m" in resumed
+    [again] = reminders(await w.wait(30))
+    assert "still open after 7h 10m" in again
+
+
+async def test_after_a_pause_notices_go_out_in_the_order_they_fell_due(shipped: TierDirectory) -> None:
+    w = World(shipped)
+    await w.open(Priority.CRITICAL, tier="enterprise")
+    assert await w.wait(0) == []  # the worker runs as the ticket opens (the console runs it after every line)
+    heads = [o.reply.text.split(":")[0] for o in await w.wait(180)]
+    assert heads == [
+        "SLA warning",  # 1h30: 75 % of the two-hour first-response target
+        "Escalation (level 1, L1 first contact)",  # 2h00
+        "Escalation (level 2, L2 technical support)",  # 3h00
+        "Status reminder",  # 3h00, the latest one due (the earlier ones are not sent after a pause)
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from core.jobs import JobStatus
 from core.tickets.records import TicketStatus
-from tests.adapters.github_world import REPO, World, closed, make_world, opened, payload
+from tests.adapters.github_world import REPO, World, closed, comment, make_world, opened, payload
 
 pytestmark = pytest.mark.asyncio
 
@@ -91,6 +91,28 @@ async def test_a_job_interrupted_by_a_restart_is_completed_after_it(tmp_path: Pa
         assert len(await second.store.tickets.list_tickets(active_only=False)) == 1
         job = await second.queue.get(taken.id)
         assert job is not None and (job.status, job.attempts) == (JobStatus.DONE, 2)
+    finally:
+        await second.close()
+
+
+async def test_a_comment_after_a_restart_waits_for_its_issue_cut_off_by_the_crash(tmp_path: Path) -> None:
+    db = tmp_path / "helpline.sqlite3"
+    first = await make_world(db)
+    await first.deliver("issues", opened(title=ANSWERED))
+    await first.queue.take("github", first.clock.now(), timedelta(minutes=5))  # taken, then the process dies
+    await first.close()
+
+    second = await make_world(db, clock=first.clock)
+    try:
+        await second.deliver("issue_comment", comment("Still failing after the upgrade, same exit code."))
+        assert await second.drain() == 0  # the comment waits for the issue's own delivery
+        assert await second.store.tickets.list_tickets(active_only=False) == []
+        second.clock.advance(timedelta(minutes=5))
+        await second.drain()
+        [ticket] = await second.store.tickets.list_tickets(active_only=False)
+        assert ticket.subject.startswith(ANSWERED)  # opened by the issue, not by the comment
+        texts = [m.text for m in await second.store.conversations.messages(ticket.number)]
+        assert any("Still failing after the upgrade" in text for text in texts)
     finally:
         await second.close()
 

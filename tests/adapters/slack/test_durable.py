@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,6 +91,89 @@ async def test_events_stored_by_a_process_that_died_are_handled_at_start_in_thei
         assert "App killed with exit code 137" in shown(answer)
         assert "Hi!" in greeting["text"]
         assert all(p["thread_ts"] == question["event"]["ts"] for p in (answer, greeting))
+    finally:
+        await second.close()
+
+
+async def store_and_start(world: World, *envelopes: dict[str, Any]) -> asyncio.Task[int]:
+    """What the listener does for a burst: store each event, then drain; returns the running drain."""
+    for envelope in envelopes:
+        assert await world.runner.bot.events.accept(*event_job(envelope["event_id"], envelope, BOT_USER))
+    return asyncio.ensure_future(world.runner.bot.events.run_once())
+
+
+async def until_taken(world: World, event_id: str) -> None:
+    """Wait until the drain has taken the event (and is busy with the model)."""
+    for _ in range(500):
+        if any(j.key == f"event:{event_id}" and j.attempts for j in await world.queue.jobs("slack")):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{event_id} was never taken")
+
+
+def in_thread(world: World, ts: str) -> list[str]:
+    return [str(p["text"]) for p in world.slack.posts() if p.get("thread_ts") == ts]
+
+
+QUESTION_TEXT = "Our whole API is down, every request fails"
+FOLLOW_UP = "any update? it is still down"
+
+
+def question_and_follow_up() -> tuple[dict[str, Any], dict[str, Any]]:
+    question = payload("event_message")
+    question["event"]["text"] = QUESTION_TEXT
+    return question, thread_reply(ANA, FOLLOW_UP, question["event"]["ts"], "C0HELPDESK", "Ev07FOLLOWUP")
+
+
+async def test_a_follow_up_after_a_restart_never_overtakes_a_question_stored_before_the_crash() -> None:
+    gated = GatedUnderstander()
+    first = await make_world(gated)
+    other = connect_message("the dashboard is down for everyone")  # another thread, cut off by the crash
+    question, follow = question_and_follow_up()
+    draining = await store_and_start(first, other, question)
+    try:
+        await until_taken(first, other["event_id"])
+        draining.cancel()
+        await kill(first)
+    finally:
+        gated.gate.set()
+        await asyncio.gather(draining, return_exceptions=True)
+    second = await restart(first)
+    try:
+        await second.event(follow)  # the customer asks again right after the restart
+        [ticket] = await second.store.tickets.list_tickets()
+        assert ticket.subject.startswith(QUESTION_TEXT)  # the question opened the ticket, not the follow-up
+        [answer, added] = in_thread(second, question["event"]["ts"])
+        assert "Ticket #1" in answer and "#1" in added and "Ticket #2" not in added
+        second.clock.advance(LEASE + timedelta(seconds=1))  # the thread that was cut off, once its lease is over
+        await second.runner.bot.events.run_once()
+        assert len(await second.store.tickets.list_tickets()) == 2
+    finally:
+        await second.close()
+
+
+async def test_a_follow_up_waits_for_its_question_cut_off_by_a_crash() -> None:
+    gated = GatedUnderstander()
+    first = await make_world(gated)
+    question, follow = question_and_follow_up()
+    draining = await store_and_start(first, question)
+    try:
+        await until_taken(first, question["event_id"])
+        draining.cancel()
+        await kill(first)
+    finally:
+        gated.gate.set()
+        await asyncio.gather(draining, return_exceptions=True)
+    second = await restart(first)
+    try:
+        await second.event(follow)
+        assert second.slack.posts() == [] and await second.store.tickets.list_tickets() == []  # it waits its turn
+        second.clock.advance(LEASE + timedelta(seconds=1))
+        await second.runner.bot.events.run_once()
+        [ticket] = await second.store.tickets.list_tickets()
+        assert ticket.subject.startswith(QUESTION_TEXT)
+        [answer, added] = in_thread(second, question["event"]["ts"])
+        assert "Ticket #1" in answer and "#1" in added
     finally:
         await second.close()
 
