@@ -47,7 +47,7 @@ from core.tickets.records import (
     TicketNotFoundError,
     TicketStatus,
 )
-from core.wording import due_phrase, ticket_line
+from core.wording import due_phrase, event_line, ticket_line
 
 REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
 
@@ -88,7 +88,7 @@ class Moderation:
     async def _run(self, message: Inbound, command: Command) -> Reply:
         match command:
             case Help():
-                return _info(help_text())
+                return _info(help_text(moderator=self.desk.moderators.allows(message.platform, message.author)))
             case ListTickets(scope=scope):
                 return await self._list(message, scope)
             case ShowTicket(number=number):
@@ -175,8 +175,7 @@ class Moderation:
             lines.append(f"  [{kept.at:%m-%d %H:%M}] {kept.author_name} ({kept.role}): {kept.text[:200]}")
         lines.append("History:")
         for event in await self.desk.stores.tickets.events(number):
-            detail = f": {event.detail}" if event.detail else ""
-            lines.append(f"  [{event.at:%m-%d %H:%M}] {event.actor} {event.kind}{detail}")
+            lines.append(f"  [{event.at:%m-%d %H:%M}] {event_line(event.actor, event.kind, event.detail)}")
         return Reply(ReplyKind.INFO, "\n".join(lines), ticket=number)
 
     async def _claim(self, message: Inbound, number: int) -> Reply:

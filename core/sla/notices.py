@@ -71,6 +71,11 @@ def _clock_words(work: DueWork, state: SlaState) -> tuple[str, str]:
     return words, f"{describe_duration(clock.target)}, due {clock.breach_at:%Y-%m-%d %H:%M} UTC"
 
 
+def _within(*facts: str) -> str:
+    shown = ", ".join(fact for fact in facts if fact)
+    return f" ({shown})" if shown else ""
+
+
 def _head(ticket: Ticket, tier: Tier) -> str:
     return f"ticket #{ticket.number} ({tier.label}, {ticket.priority}) from {ticket.requester_name}"
 
@@ -78,10 +83,10 @@ def _head(ticket: Ticket, tier: Tier) -> str:
 def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: datetime) -> Firing:
     words, target = _clock_words(work, state)
     share = f"{tier.sla.warning_share:.0%}"
-    who = ticket.assignee or "unassigned"
+    who = ticket.assignee or "nobody yet"
     text = (
-        f"SLA warning: {_head(ticket, tier)} has used {share} of its {words} target ({target}). "
-        f"Assignee: {who}. Subject: {ticket.subject}"
+        f"SLA warning: {_head(ticket, tier)} has used {share} of its {words} time{_within(target)}.\n"
+        f"Assigned to: {who}\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.WARNING,
@@ -104,11 +109,11 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
         return Firing((), TicketEvent(ticket.number, now, SYSTEM, "escalation_skipped", detail))
     level = tier.sla.chain[work.level - 1]
     words, target = _clock_words(work, state)
-    late = f", overdue by {span(now - work.due)}" if work.level == 1 and now > work.due else ""
+    late = f"overdue by {span(now - work.due)}" if work.level == 1 and now > work.due else ""
     text = (
-        f"Escalation (level {work.level}, {level.name}): {_head(ticket, tier)} missed its {words} target "
-        f"({target}{late}). For {tier.escalation_contact}. Assignee: {ticket.assignee or 'nobody has claimed it'}. "
-        f"Subject: {ticket.subject}"
+        f"Escalation (level {work.level}, {level.name}): {_head(ticket, tier)} missed its {words} time"
+        f"{_within(target, late)}.\nFor: {tier.escalation_contact}\n"
+        f"Assigned to: {ticket.assignee or 'nobody has claimed it'}\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.ESCALATION,
@@ -127,8 +132,8 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
 def _reminder(ticket: Ticket, tier: Tier, on_call: OnCall, now: datetime) -> Firing:
     who = assignee_mention(ticket) or mentions((ON_CALL,), on_call, now)
     text = (
-        f"Status reminder: critical {_head(ticket, tier)} is still open after {span(now - ticket.created_at)}. "
-        f"Post an update for the customer (reply {ticket.number} ...). Subject: {ticket.subject}"
+        f"Status reminder: critical {_head(ticket, tier)} is still open after {span(now - ticket.created_at)}.\n"
+        f"Post an update for the customer (reply {ticket.number} ...).\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.WARNING, text, choices=_claim(ticket), ticket=ticket.number, origin=ticket.address, mentions=who
