@@ -6,12 +6,13 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.sla.calendars import BusinessCalendar
 from core.sla.deadlines import describe_duration
 from core.tickets.records import Priority, Ticket
 from core.tiers import Tier
 
 if TYPE_CHECKING:
-    from core.sla.calendars import BusinessCalendar
+    from core.sla.deadlines import Calendar
 
 # Categories where the person who answers is an engineer rather than the support team at large.
 _ENGINEERING = frozenset({"bug", "incident", "security", "performance"})
@@ -40,8 +41,10 @@ def promise(tier: Tier, priority: Priority, category: str | None) -> str:
     return f"{responder(category)} will reply within {describe_duration(target)}{counted}"
 
 
-def opening_hours(calendar: BusinessCalendar) -> str:
+def opening_hours(calendar: Calendar) -> str:
     """When a calendar counts, in words: ``Mon–Fri 08:00–18:00, Europe/London time``."""
+    if not isinstance(calendar, BusinessCalendar):
+        return f"the {calendar.name} calendar"
     days: list[tuple[str, str]] = []  # (day name, its hours)
     for day in range(7):
         openings = calendar.week.get(day, ())
@@ -75,10 +78,7 @@ def extract(text: str, limit: int = 320) -> str:
     used = 0
     for lines, joined in blocks:
         room = limit - used
-        if joined:
-            part = _sentences(lines[0], room if shown else max(room, 1))
-        else:
-            part = _lines(lines, room, first=not shown)
+        part = _sentences(lines[0], room, first=not shown) if joined else _lines(lines, room, first=not shown)
         if part:
             shown.append(part)
             used += len(part) + 2
@@ -102,8 +102,8 @@ def _blocks(text: str) -> list[tuple[list[str], bool]]:
     return blocks
 
 
-def _sentences(paragraph: str, room: int) -> str:
-    """As many whole sentences of ``paragraph`` as fit in ``room`` (at least one, shortened if need be)."""
+def _sentences(paragraph: str, room: int, *, first: bool) -> str:
+    """As many whole sentences of ``paragraph`` as fit in ``room``; the first block is shortened if need be."""
     if len(paragraph) <= room:
         return paragraph
     shown = ""
@@ -111,7 +111,7 @@ def _sentences(paragraph: str, room: int) -> str:
         if len(shown) + len(sentence) + 1 > room:
             break
         shown = f"{shown} {sentence}".strip()
-    if not shown and room > 0:
+    if not shown and first:
         shown = paragraph[:room].rsplit(" ", 1)[0]
     return shown
 

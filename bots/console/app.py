@@ -6,19 +6,31 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from datetime import datetime, timedelta
+from typing import Protocol, TextIO
 
 from rich.console import Console
 
 from bots.bootstrap import System
 from bots.console.render import show
 from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, console_help, is_help, read_line
-from core.clock import ShiftedClock
 from core.messages import Address, Choice, ChoiceMessage, IncomingMessage, Outbound, Reply, ReplyKind
 
 Emit = Callable[[Reply, Address | None], None]
 # Reads one typed line; None at the end of input.
 LineReader = Callable[[], str | None]
+
+
+class MovableClock(Protocol):
+    """The console's clock: ``/wait`` moves it forward (``core.clock.ShiftedClock``)."""
+
+    def now(self) -> datetime:
+        """The time it is now."""
+        ...
+
+    def advance(self, delta: timedelta) -> None:
+        """Move time on by ``delta``."""
+        ...
 
 
 class ConsoleNotifier:
@@ -44,7 +56,7 @@ class ConsoleChat:
         self,
         system: System,
         notifier: ConsoleNotifier,
-        clock: ShiftedClock,
+        clock: MovableClock,
         identity: Identity,
         out: Console | TextIO,
     ) -> None:
