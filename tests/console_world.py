@@ -58,8 +58,11 @@ def main() -> None:
     """A session on the terminal (``python -m tests.console_world``), for the tests that drive a pty."""
     world = ConsoleWorld()
     chat = ConsoleChat(world.system, world.notifier, world.clock, world.identity, terminal(sys.stdout, colour=False))
-    with asyncio.Runner() as runner:
-        chat.converse(runner, line_reader(sys.stdin, prompt="you> "))
+    try:
+        with asyncio.Runner() as runner:
+            chat.converse(runner, line_reader(sys.stdin, prompt="you> "))
+    except KeyboardInterrupt:  # as ``helpline`` does
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":
