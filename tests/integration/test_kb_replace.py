@@ -60,7 +60,9 @@ def test_replace_builds_from_the_new_source(folders: tuple[Path, Path], capsys: 
     assert f"source:     {second.resolve()}" in _documents(capsys)
 
 
-def test_rebuilding_the_same_source_asks_nothing(folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_rebuilding_the_same_source_asks_nothing(
+    folders: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     first, _ = folders
     assert run(["kb", "build", str(first)]) == 0
     assert run(["kb", "build", str(first)]) == 0

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from core.tickets.records import Role
 from tests.console_world import ConsoleWorld
+from tests.desk_fakes import make_harness
 
 
 def test_a_command_between_an_answer_and_its_choice_keeps_the_choice() -> None:
@@ -78,3 +79,10 @@ def test_time_passes_with_wait() -> None:
     before = world.clock.now()
     world.talk(["/wait 3h"])
     assert world.clock.now() - before == timedelta(hours=3)
+
+
+def test_help_on_a_platform_shows_a_customer_only_what_they_may_run() -> None:
+    harness = make_harness()
+    [customer] = asyncio.run(harness.say("help", command=True))
+    assert "help — this list" in customer.text and "claim N" not in customer.text
+    assert "claim N — take ticket N" in asyncio.run(harness.mod("help")).text
