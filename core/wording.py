@@ -150,7 +150,7 @@ def due_phrase(due: datetime | None, met: datetime | None, now: datetime) -> str
 
 def ticket_line(ticket: Ticket, now: datetime) -> str:
     """One line of a ticket list."""
-    who = ticket.assignee or "unassigned"
+    who = person(ticket.assignee, "unassigned")
     first = due_phrase(ticket.first_response_due, ticket.first_response_at, now)
     return (
         f"#{ticket.number} [{ticket.priority}] {ticket.tier} · {ticket.status} · {who} · "
@@ -181,8 +181,23 @@ _HAPPENINGS = {
 }
 
 
+_PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "github": "GitHub", "email": "e-mail"}
+
+
+def person(actor: str | None, nobody: str = "nobody") -> str:
+    """Someone named as ``platform:id`` in words: ``mo`` at the console, ``U0MO on Slack``, ``Helpline``."""
+    if not actor:
+        return nobody
+    if actor == "helpline":
+        return "Helpline"
+    platform, _, ident = actor.partition(":")
+    if not ident or platform == "console":
+        return ident or actor
+    return f"{ident} on {_PLATFORM_NAMES.get(platform, platform)}"
+
+
 def event_line(actor: str, kind: str, detail: str) -> str:
     """One line of a ticket's history in words: ``ana claimed it (was bo)``, ``Helpline sent an SLA warning``."""
-    who = "Helpline" if actor == "helpline" else actor.partition(":")[2] or actor
+    who = person(actor)
     what = _HAPPENINGS.get(kind, kind.replace("_", " "))
     return f"{who} {what}" + (f" ({detail})" if detail else "")

@@ -47,7 +47,7 @@ from core.tickets.records import (
     TicketNotFoundError,
     TicketStatus,
 )
-from core.wording import due_phrase, event_line, ticket_line
+from core.wording import due_phrase, event_line, person, ticket_line
 
 REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
 
@@ -166,7 +166,7 @@ class Moderation:
         lines = [
             f"Ticket #{ticket.number}: {ticket.subject}",
             f"{ticket.status} · {ticket.priority} · {ticket.tier} · customer {ticket.customer} · "
-            f"requester {ticket.requester_name} · assignee {ticket.assignee or 'nobody'}",
+            f"requester {ticket.requester_name} · assignee {person(ticket.assignee)}",
             f"first response {due_phrase(ticket.first_response_due, ticket.first_response_at, now)} · "
             f"resolution {due_phrase(ticket.resolution_due, ticket.resolved_at, now)}",
             "Messages:",

@@ -14,7 +14,7 @@ from core.sla.plan import ON_CALL, ActionKind
 from core.sla.records import DueWork
 from core.tickets.records import Ticket, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier
-from core.wording import span
+from core.wording import person, span
 
 SYSTEM = "helpline"
 _WORDS = {ClockName.FIRST_RESPONSE: "first-response", ClockName.NEXT_RESPONSE: "next-response"}
@@ -83,7 +83,7 @@ def _head(ticket: Ticket, tier: Tier) -> str:
 def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: datetime) -> Firing:
     words, target = _clock_words(work, state)
     share = f"{tier.sla.warning_share:.0%}"
-    who = ticket.assignee or "nobody yet"
+    who = person(ticket.assignee, "nobody yet")
     text = (
         f"SLA warning: {_head(ticket, tier)} has used {share} of its {words} time{_within(target)}.\n"
         f"Assigned to: {who}\nSubject: {ticket.subject}"
@@ -113,7 +113,7 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
     text = (
         f"Escalation (level {work.level}, {level.name}): {_head(ticket, tier)} missed its {words} time"
         f"{_within(target, late)}.\nFor: {tier.escalation_contact}\n"
-        f"Assigned to: {ticket.assignee or 'nobody has claimed it'}\nSubject: {ticket.subject}"
+        f"Assigned to: {person(ticket.assignee, 'nobody has claimed it')}\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.ESCALATION,
