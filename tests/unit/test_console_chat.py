@@ -45,8 +45,9 @@ def test_help_for_a_moderator_lists_every_command_as_typed() -> None:
 
 def test_the_ticket_view_tells_the_history_in_words() -> None:
     world = ConsoleWorld(moderator=True, user="mo")
-    shown = world.talk(["my container exits with 137", "2", "/ticket 1"])
+    shown = world.talk(["my container exits with 137", "2", "/claim 1", "/tickets", "/ticket 1"])
     assert "mo said the suggested answer did not help" in shown
+    assert "mo claimed it" in shown and "assignee mo" in shown and " · mo · first response" in shown
     assert "mo opened the ticket" in shown
     assert "answer_not_helpful" not in shown and "console:mo answer" not in shown
 
