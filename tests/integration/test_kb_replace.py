@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,27 @@ def test_rebuilding_the_same_source_asks_nothing(
     assert run(["kb", "build", str(first)]) == 0
     assert run(["kb", "build", str(first)]) == 0
     assert "0 embedded" in capsys.readouterr().out
+
+
+class Typed(io.StringIO):
+    """What a person types at a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("answer", "replaced"), [("y\n", True), ("n\n", False)])
+def test_at_a_terminal_it_asks_first(
+    folders: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    answer: str,
+    replaced: bool,
+) -> None:
+    first, second = folders
+    assert run(["kb", "build", str(first)]) == 0
+    monkeypatch.setattr(sys, "stdin", Typed(answer))
+    assert run(["kb", "build", str(second)]) == (0 if replaced else 2)
+    out = capsys.readouterr().out
+    assert "Replace the index?" in out and "replaces them" in out
+    assert f"source:     {(second if replaced else first).resolve()}" in _documents(capsys)
