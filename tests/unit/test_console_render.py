@@ -101,3 +101,22 @@ def test_no_colour_in_a_pipe_or_with_no_color() -> None:
     assert wants_colour(io.StringIO(), {}) is False
     assert wants_colour(Tty(), {"NO_COLOR": "1"}) is False
     assert "\x1b" not in shown(ANSWER)
+
+
+def test_an_extract_keeps_list_items_and_table_rows_on_their_own_lines() -> None:
+    text = extract(PLANS, 1000)
+    assert "\n- Apps beyond the Free plan's limit" in text and "\n- Instances are resized" in text
+    assert "| | Free | Team |\n|---|---|---|\n| Apps | 2 | unlimited |" in text
+
+
+def test_a_cut_table_keeps_its_header_and_ends_on_a_line_of_its_own() -> None:
+    table = "| a | b |\n|---|---|\n" + "".join(f"| row {n} | {'x' * 20} |\n" for n in range(30))
+    text = extract(table, 120)
+    lines = text.splitlines()
+    assert lines[:3] == ["| a | b |", "|---|---|", "| row 0 | xxxxxxxxxxxxxxxxxxxx |"]
+    assert lines[-1] == "…" and all(line.startswith("|") for line in lines[:-1])
+
+
+def test_a_long_paragraph_is_still_cut_at_a_sentence_end() -> None:
+    text = extract("One two three. " * 40, 60)
+    assert text == " ".join(["One two three."] * 4) + " …"
