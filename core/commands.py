@@ -1,4 +1,4 @@
-"""The moderator commands: their typed records and the one table every platform builds its UI from.
+"""The moderator commands: the one table every platform builds its UI from (records in ``core.command_records``).
 
 An adapter with typed options (Discord's slash commands) builds a record with ``CommandSpec.build``;
 text (``/claim 12``) is parsed once, by ``core.desk.commands.parse_command``, into the same records.
@@ -7,11 +7,66 @@ This module imports nothing from ``core.desk``, so ``core.messages`` can carry t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeAlias
 
+from core.command_records import (
+    Acknowledge as Acknowledge,
+)
+from core.command_records import (
+    Assign as Assign,
+)
+from core.command_records import (
+    Claim as Claim,
+)
+from core.command_records import (
+    Command as Command,
+)
+from core.command_records import (
+    Escalate as Escalate,
+)
+from core.command_records import (
+    ExplainSla as ExplainSla,
+)
+from core.command_records import (
+    Help as Help,
+)
+from core.command_records import (
+    KbAdd as KbAdd,
+)
+from core.command_records import (
+    KbSearch as KbSearch,
+)
+from core.command_records import (
+    ListTickets as ListTickets,
+)
+from core.command_records import (
+    Note as Note,
+)
+from core.command_records import (
+    Reopen as Reopen,
+)
+from core.command_records import (
+    ReplyTo as ReplyTo,
+)
+from core.command_records import (
+    Resolve as Resolve,
+)
+from core.command_records import (
+    SetPriority as SetPriority,
+)
+from core.command_records import (
+    SetTier as SetTier,
+)
+from core.command_records import (
+    ShowTicket as ShowTicket,
+)
+from core.command_records import (
+    Stats as Stats,
+)
 from core.errors import HelplineError
 from core.tickets.priority import Priority
 
@@ -24,128 +79,6 @@ class CommandError(HelplineError):
     """A command that cannot be parsed or built; the message says why and shows the usage."""
 
 
-@dataclass(frozen=True)
-class ListTickets:
-    """List tickets: open ones, the moderator's own, or those missing a target."""
-
-    scope: str = "open"
-
-
-@dataclass(frozen=True)
-class ShowTicket:
-    """Show one ticket and its history."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    """Take a ticket as its assignee."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class ReplyTo:
-    """Answer a ticket's customer."""
-
-    number: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """Add an internal note the customer never sees."""
-
-    number: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SetPriority:
-    """Change a ticket's priority, and with it its deadlines."""
-
-    number: int
-    priority: Priority
-
-
-@dataclass(frozen=True)
-class Escalate:
-    """Hand a ticket to the tier's escalation contact now."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Acknowledge:
-    """Take an escalation: its chain stops for this ticket."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class ExplainSla:
-    """Show a ticket's SLA clocks: targets, deadlines, time spent, pauses and the calendar."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Resolve:
-    """Mark a ticket resolved."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Reopen:
-    """Reopen a resolved ticket."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class KbSearch:
-    """Search the knowledge base."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class KbAdd:
-    """Add an article to the knowledge base."""
-
-    title: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Show ticket and SLA statistics."""
-
-
-@dataclass(frozen=True)
-class Help:
-    """List the commands."""
-
-
-Command: TypeAlias = (
-    ListTickets
-    | ShowTicket
-    | Claim
-    | ReplyTo
-    | Note
-    | SetPriority
-    | Escalate
-    | Acknowledge
-    | ExplainSla
-    | Resolve
-    | Reopen
-    | KbSearch
-    | KbAdd
-    | Stats
-    | Help
-)
 Options: TypeAlias = Mapping[str, int | str]
 
 
@@ -155,6 +88,12 @@ class ParamKind(StrEnum):
     TICKET = "ticket"  # a ticket number, 1 to MAX_TICKET_NUMBER
     TEXT = "text"  # free text, trimmed, never empty
     CHOICE = "choice"  # one of fixed values, compared ignoring case
+    PERSON = "person"  # someone on the command's platform: a mention (<@123>, <@U123|ana>), @login or a name
+
+
+# A platform's mention of a user: Discord's <@123> or <@!123>, Slack's <@U123> or <@U123|ana>.
+_USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
+_PERSON = re.compile(r"@?([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def quoted(token: str) -> str:
@@ -167,6 +106,14 @@ def quoted(token: str) -> str:
 def either(values: tuple[str, ...]) -> str:
     """``open, mine or breaching``."""
     return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else "".join(values)
+
+
+def person_id(spec: CommandSpec, text: str) -> str:
+    """The id of the person ``text`` names (``<@123>`` is 123, ``@octocat`` is octocat); refused if it names none."""
+    found = _USER_MENTION.fullmatch(text) or _PERSON.fullmatch(text)
+    if found is None:
+        raise spec.error(f"{quoted(text)} is not a person; mention them (@name) or give their name or login")
+    return found.group(1)
 
 
 @dataclass(frozen=True)
@@ -201,6 +148,8 @@ class Param:
                 raise spec.error(f"{quoted(str(value))} is too large to be a ticket number")
             return value
         text = str(value).strip()
+        if self.kind is ParamKind.PERSON:
+            return person_id(spec, text)
         if self.kind is ParamKind.CHOICE and text.lower() not in self.values:
             raise spec.error(f"{quoted(text)} is not {self.noun}; use {either(self.values)}")
         return text.lower() if self.kind is ParamKind.CHOICE else text
@@ -242,6 +191,8 @@ _SCOPE = Param(
     "scope", ParamKind.CHOICE, "Which tickets: open, mine or breaching", "a ticket list", "open", TICKET_SCOPES
 )
 _LEVEL = Param("level", ParamKind.CHOICE, "The new priority", "a priority", values=tuple(p.value for p in Priority))
+_PERSON_PARAM = Param("person", ParamKind.PERSON, "Who takes the ticket", "someone to assign")
+_TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tier", max_chars=64)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -258,6 +209,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     _on_ticket("ticket", "ticket N", "show ticket N", ShowTicket, "show"),
     _on_ticket("claim", "claim N", "take ticket N", Claim, "claim"),
     CommandSpec(
+        "assign", "assign N WHO", "give ticket N to someone; they are told", Assign,
+        lambda o: Assign(_number(o), str(o["person"])), (NUMBER, _PERSON_PARAM), ("ticket", "assign"),
+    ),
+    CommandSpec(
         "reply", "reply N TEXT", "answer the customer of ticket N", ReplyTo, _with_text(ReplyTo),
         (NUMBER, Param("text", ParamKind.TEXT, "What the customer reads in their thread", "a message")),
         ("ticket", "reply"),
@@ -269,6 +224,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "priority", "priority N LEVEL", "set the priority: critical, high, medium or low", SetPriority,
         lambda o: SetPriority(_number(o), Priority(str(o["level"]))), (NUMBER, _LEVEL), ("ticket", "priority"),
+    ),
+    CommandSpec(
+        "tier", "tier N TIER", "move ticket N to another tier; its SLA is planned again", SetTier,
+        lambda o: SetTier(_number(o), str(o["tier"]).lower()), (NUMBER, _TIER), ("ticket", "tier"),
     ),
     _on_ticket("escalate", "escalate N", "escalate ticket N now", Escalate, "escalate"),
     _on_ticket("ack", "ack N", "acknowledge ticket N's escalation: its chain stops", Acknowledge, "ack"),

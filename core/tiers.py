@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from core.messages import Inbound
+from core.messages import Address, Inbound
 from core.sla.deadlines import Calendar, Targets
 from core.sla.oncall import OnCall
 from core.sla.plan import TierSla
@@ -44,6 +44,18 @@ class Tier:
     def team_channel(self) -> str:
         """Where SLA warnings and reminders go: the team channel, else the first escalation level's address."""
         return self.sla.team_channel or (self.level_target(1) if self.sla.chain else "console")
+
+    def serves(self, address: Address) -> bool:
+        """True if the tier is served where ``address`` is: a listed platform, or a listed workspace or channel."""
+        for entry in self.channels:
+            place = Address.parse(entry)
+            if place.platform != address.platform:
+                continue
+            if (not place.workspace or place.workspace == address.workspace) and (
+                not place.channel or place.channel == address.channel
+            ):
+                return True
+        return False
 
     def covered(self, priority: Priority) -> bool:
         """True if the tier promises a first response at this priority."""
@@ -92,7 +104,9 @@ class Membership:
     """Who a message's author is to the support team."""
 
     customer: str
-    tier: Tier
+    tier: Tier  # the tier whose promises apply here
+    # The author's own tier when it is not served where they wrote (they are served at the default tier).
+    elsewhere: Tier | None = None
 
 
 class TierDirectory:
@@ -151,17 +165,46 @@ class TierDirectory:
         return self._calendars.get(customer, tier.sla.calendar)
 
     def resolve(self, message: Inbound) -> Membership:
-        """The author's customer and tier: the customer list first, then rules in order, else the default."""
+        """The author's customer and tier: the customer list first, then rules in order, else the default.
+
+        A tier applies only on its ``channels``: elsewhere the author keeps their customer but is served at
+        the default tier, and the membership says which tier they have where it is served.
+        """
         identity = f"{message.platform}:{message.author.id}"
         customer = self._by_identity.get(identity)
         if customer is not None:
-            return Membership(customer.id, self._tiers[customer.tier])
+            return self._served(message, customer.id, self._tiers[customer.tier])
         for rule in self._rules:
             if rule.matches(message):
                 owner = rule.customer or f"{message.platform}:{home_of(message) or message.author.id}"
-                return Membership(owner, self._tiers[rule.tier])
+                return self._served(message, owner, self._tiers[rule.tier])
         return Membership(identity, self._tiers[self.default_tier])
 
+    def _served(self, message: Inbound, customer: str, tier: Tier) -> Membership:
+        """``tier`` where it is served; the default tier (naming ``tier`` as elsewhere) anywhere else."""
+        if tier.name == self.default_tier or tier.serves(message.address):
+            return Membership(customer, tier)
+        return Membership(customer, self._tiers[self.default_tier], elsewhere=tier)
+
     def priority(self, tier: Tier, base: Priority) -> Priority:
-        """An intent's base priority raised by the tier's boost, capped at critical."""
-        return base.raised(tier.priority_boost)
+        """An intent's base priority raised by the tier's boost, capped at critical, and never to a slower promise.
+
+        A tier may promise less at a higher priority (professional: high in 8 h, critical in 24 h); the
+        boost then stops at the most urgent level within reach whose every target is no longer than the
+        unboosted level's, so a boost can only shorten a promise.
+        """
+        for levels in range(tier.priority_boost, 0, -1):
+            raised = base.raised(levels)
+            if not _slower(tier.targets, raised, base):
+                return raised
+        return base
+
+
+def _slower(targets: Targets, raised: Priority, base: Priority) -> bool:
+    """True if any promise at ``raised`` is longer than at ``base`` (no promise counts as the longest)."""
+    pairs = [
+        (targets.first_response.get(raised), targets.first_response.get(base)),
+        (targets.next_response_for(raised), targets.next_response_for(base)),
+        (targets.resolution.get(raised), targets.resolution.get(base)),
+    ]
+    return any(promised is not None and (boosted is None or boosted > promised) for boosted, promised in pairs)

@@ -67,6 +67,15 @@ def acknowledgement(ticket: Ticket, tier: Tier, category: str | None) -> str:
     return f"Ticket #{ticket.number}, {ticket.priority}: {promise(tier, ticket.priority, category)}."
 
 
+def served_elsewhere(tier: Tier, own: Tier) -> str:
+    """What someone whose tier ``own`` is not served here is told: where it is, and what applies here."""
+    places = ", ".join(own.channels[:-1]) + " or " + own.channels[-1] if len(own.channels) > 1 else own.channels[0]
+    return (
+        f"Your {own.label} support is on {places}; here you are served at the {tier.label} tier. "
+        f"Write to us there for your {own.label} response times."
+    )
+
+
 def extract(text: str, limit: int = 320) -> str:
     """The first blocks of a passage, up to about ``limit`` characters, as Markdown.
 

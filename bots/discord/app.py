@@ -217,7 +217,7 @@ class HelplineBot(discord.Client):
         await interaction.response.defer(ephemeral=True, thinking=True)
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
-        typed = {name: value for name, value in options.items() if isinstance(value, int | str)}
+        typed = typed_options(options)
         try:
             command = spec.build(typed)
         except CommandError as exc:  # Discord checks types and ranges; text of only spaces still gets here
@@ -250,6 +250,18 @@ class HelplineBot(discord.Client):
             return found
         # Without the gateway there is no channel cache to look in; Discord itself refuses a bad id when posting.
         return self.get_partial_messageable(channel_id) if self.post_only else await self.fetch_channel(channel_id)
+
+
+def typed_options(options: dict[str, object]) -> dict[str, int | str]:
+    """A slash command's options as the core's table takes them: a picked member (or user) becomes their id."""
+    typed: dict[str, int | str] = {}
+    for name, value in options.items():
+        ident = getattr(value, "id", None)
+        if isinstance(value, int | str):
+            typed[name] = value
+        elif isinstance(ident, int):
+            typed[name] = str(ident)
+    return typed
 
 
 class DiscordNotifier:

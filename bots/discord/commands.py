@@ -26,7 +26,9 @@ SLASH_COMMANDS: Mapping[tuple[str, ...], CommandSpec] = {spec.slash: spec for sp
 
 
 def annotation(param: Param) -> Any:
-    """The type discord.py reads for an option: a ranged number or text, or a fixed set of choices."""
+    """The type discord.py reads for an option: a ranged number or text, a fixed set of choices, or a member."""
+    if param.kind is ParamKind.PERSON:
+        return discord.User  # Discord's member picker; the bot passes on the picked id
     if param.kind is ParamKind.TICKET:
         return app_commands.Range[int, 1, MAX_TICKET_NUMBER]
     if param.kind is ParamKind.CHOICE:

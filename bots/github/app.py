@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bots.github.actions import IssueActions, Op, Step
 from bots.github.client import TRIAGE_ROLES, WRITE_ROLES, RateLimited
 from bots.github.translate import (
+    ANSWERED_COMMANDS,
     COMMAND_USAGE,
     Commented,
     IssueChanged,
@@ -185,6 +186,7 @@ class GitHubBot:
         roles = await self._roles(issue.repo.full_name, event.author.login, TRIAGE_ROLES)
         ticket = await self.desk.latest_ticket(issue.address)
         text = core_command(words, ticket.number) if ticket is not None else None
+        done = False  # the command ran without an error
         if not roles:
             if not await self._first_refusal(issue.repo.full_name, issue.number, event.author.login):
                 return  # told once today already; repeating it would let anyone make the bot spam the issue
@@ -198,11 +200,13 @@ class GitHubBot:
         else:
             replies = await self.desk.handle(comment_command(event, roles, text))
             errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
-            answer = "\n".join(errors) or None
+            news = [reply.text for reply in replies] if text.split()[0] in ANSWERED_COMMANDS else []
+            done, answer = not errors, "\n".join(errors or news) or None
         if answer:
             await self.queue_actions(f"{delivery}:reply", _on(event, Step(Op.COMMENT, body=quiet(answer))))
-        else:  # done: say so quietly, and a person has now triaged the issue
+        else:  # done: say so quietly
             await self.queue_actions(f"{delivery}:reply", _on(event, Step(Op.REACT, comment_id=event.comment_id)))
+        if done:  # a person has now triaged the issue
             await self.queue_actions(f"{delivery}:triaged", self._triaged(event))
 
     def _triaged(self, event: Commented) -> IssueActions:

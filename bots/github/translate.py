@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
-from core.messages import GITHUB, Address, Author, CommandText, IncomingMessage, Reply
+from core.messages import GITHUB, Address, Author, CommandText, IncomingMessage, Reply, ReplyKind
 from core.text import strip_bidi
 
 if TYPE_CHECKING:
@@ -20,8 +20,14 @@ if TYPE_CHECKING:
 SIGNATURE_PREFIX = "sha256="
 COMMAND_PREFIX = "/helpline"
 # Commands that make sense on an issue and reveal nothing about other tickets (no list, show or stats).
-ISSUE_COMMANDS = ("claim", "priority", "escalate", "resolve", "reopen")
-COMMAND_USAGE = "/helpline claim · /helpline priority critical|high|medium|low · /helpline escalate · /helpline resolve"
+ISSUE_COMMANDS = ("claim", "assign", "note", "priority", "tier", "escalate", "resolve", "reopen")
+# Commands whose answer is news for the issue (the new promise), posted as a comment; the others get a reaction.
+ANSWERED_COMMANDS = ("tier",)
+COMMAND_USAGE = (
+    "/helpline claim · /helpline assign LOGIN · /helpline note TEXT · /helpline priority critical|high|medium|low · "
+    "/helpline tier TIER · /helpline escalate · /helpline resolve"
+)
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}")
 # "@name" and "@org/team" notify on GitHub; a zero-width space after the "@" keeps the text and stops the ping.
 _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 # Hidden in every comment the bot posts, so its comments are recognised whatever account posts them
@@ -226,6 +232,10 @@ def answer_comment(reply: Reply, ticket: int) -> str:
 def reply_comment(reply: Reply) -> str:
     """A core message (a support reply, a resolution notice) as a comment, quieted and within GitHub's limit."""
     text = quiet(reply.text)
+    if reply.kind in (ReplyKind.ESCALATION, ReplyKind.WARNING):  # a notice may mention the people it names
+        named = (m.id for m in reply.mentions if m.platform == GITHUB and m.kind == "user")
+        people = [f"@{login}" for login in named if _LOGIN.fullmatch(login)]
+        text = " ".join([*dict.fromkeys(people), text])
     if len(text) > COMMENT_CHARS:
         text = text[:COMMENT_CHARS].rstrip() + "\n\n(cut here: the whole reply is kept on the Helpline ticket)"
     if reply.citation is not None:

@@ -34,6 +34,30 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+# Slack's markup in escaped command text: <@U1|ana>, <#C1|general>, <!here>, <!subteam^S1|@team>, <https://x|x>.
+_MARKUP = re.compile(r"<([@#!]?)([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def _plain(match: re.Match[str]) -> str:
+    sigil, target, label = match.groups()
+    if sigil == "@":  # a person: kept as <@U…>, which the core reads as that person
+        return f"<@{target}>"
+    if sigil == "#":
+        return f"#{label or target}"
+    if sigil == "!":
+        return label if label and label.startswith("@") else "@" + target.split("^")[0]
+    return target  # a link: its address
+
+
+def command_text(text: str) -> str:
+    """What was typed after ``/helpline``: Slack's markup (the manifest asks Slack to escape it) read back.
+
+    A mentioned user stays ``<@U…>`` so ``assign 12 @ana`` names Ana by her id; channels, ``@here`` and
+    links become the words they were typed as, so they reach a customer as text, never as a live mention.
+    """
+    return unescape(_MARKUP.sub(_plain, text))
+
+
 def address_of(team: str, channel: str, ts: str, thread_ts: str | None, channel_type: str | None) -> Address:
     """The conversation a message belongs to: its thread, which a top-level message starts."""
     # The bot answers in a thread everywhere, direct messages ("im") included, so ``channel_type`` changes nothing.
@@ -239,7 +263,7 @@ def command_incoming(cmd: SlashCommand, staff_roles: frozenset[str]) -> CommandT
     return CommandText(
         Address(SLACK, cmd.team, cmd.channel),
         Author(cmd.user, cmd.user, staff_roles, team=cmd.user_team),
-        cmd.text.strip() or "help",
+        command_text(cmd.text).strip() or "help",
         message_id=f"command:{cmd.trigger_id}",
     )
 

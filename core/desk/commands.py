@@ -101,6 +101,20 @@ def _ticket_and_choice(spec: CommandSpec, rest: str) -> Options:
     return {first.name: number, second.name: checked}
 
 
+def _ticket_and_person(spec: CommandSpec, rest: str) -> Options:
+    first, second = spec.params
+    token, more = _split(rest)
+    if not token:
+        raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
+    number = _number(spec, token)
+    who, extra = _split(more)
+    if not who:
+        raise spec.error(f'"{spec.words}" needs {second.noun} after the ticket number')
+    checked = second.check(spec, who)
+    _no_more(spec, extra, quoted(who))
+    return {first.name: number, second.name: checked}
+
+
 def _text(spec: CommandSpec, rest: str) -> Options:
     return {spec.params[0].name: rest}
 
@@ -116,7 +130,7 @@ def _two_texts(spec: CommandSpec, rest: str) -> Options:
     return {first.name: head, second.name: tail}
 
 
-_TICKET, _TEXT, _CHOICE = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE
+_TICKET, _TEXT, _CHOICE, _PERSON = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE, ParamKind.PERSON
 # How text is read into options, by the kinds of a command's parameters.
 _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (): _bare,
@@ -124,6 +138,7 @@ _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (_TICKET, _TEXT): _ticket_and_text,
     (_CHOICE,): _choice,
     (_TICKET, _CHOICE): _ticket_and_choice,
+    (_TICKET, _PERSON): _ticket_and_person,
     (_TEXT,): _text,
     (_TEXT, _TEXT): _two_texts,
 }

@@ -24,7 +24,7 @@ from core.tickets.records import (
 )
 from core.understanding.intents import Handling
 from core.understanding.understander import Understanding
-from core.wording import acknowledgement, extract
+from core.wording import acknowledgement, extract, served_elsewhere
 
 if TYPE_CHECKING:
     from core.tiers import Membership
@@ -120,6 +120,8 @@ class Conversation:
         draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         ack = acknowledgement(ticket, member.tier, category)
+        if member.elsewhere is not None:  # their tier's promise applies on its channels, not here
+            ack += " " + served_elsewhere(member.tier, member.elsewhere)
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
 
     async def _follow_up(

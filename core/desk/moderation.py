@@ -8,6 +8,7 @@ from collections.abc import Callable
 from core.analytics.statistics import stats_text
 from core.commands import (
     Acknowledge,
+    Assign,
     Claim,
     Command,
     CommandError,
@@ -23,11 +24,13 @@ from core.commands import (
     ReplyTo,
     Resolve,
     SetPriority,
+    SetTier,
     ShowTicket,
     Stats,
     help_text,
     needs_moderator,
 )
+from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.errors import HelplineError
@@ -44,7 +47,6 @@ from core.tickets.records import (
     Ticket,
     TicketChange,
     TicketEvent,
-    TicketNotFoundError,
     TicketStatus,
 )
 from core.wording import due_phrase, event_line, person, ticket_line
@@ -95,12 +97,16 @@ class Moderation:
                 return await self._show(number)
             case Claim(number=number):
                 return await self._claim(message, number)
+            case Assign(number=number, person=person):
+                return await assign(self.desk, message, number, person)
             case ReplyTo(number=number, text=text):
                 return await self._reply(message, number, text)
             case Note(number=number, text=text):
                 return await self._note(message, number, text)
             case SetPriority(number=number, priority=priority):
                 return await self._priority(message, number, priority)
+            case SetTier(number=number, tier=tier):
+                return await move_tier(self.desk, message, number, tier)
             case Escalate(number=number):
                 return await self._escalate(message, number)
             case Acknowledge(number=number):
@@ -120,10 +126,7 @@ class Moderation:
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:
-        ticket = await self.desk.stores.tickets.get(number)
-        if ticket is None:
-            raise TicketNotFoundError(number)
-        return ticket
+        return await ticket_of(self.desk, number)
 
     async def _change(
         self,
@@ -134,8 +137,7 @@ class Moderation:
         detail: str = "",
         kept: ConversationMessage | None = None,
     ) -> Ticket:
-        event = TicketEvent(ticket.number, self.desk.clock.now(), actor_of(message), kind, detail)
-        return await self.desk.stores.tickets.update(ticket.number, change, event, kept)
+        return await log_change(self.desk, message, ticket, change, kind, detail, kept)
 
     async def _deliver(self, ticket: Ticket, reply: Reply) -> str | None:
         """Send ``reply`` to the ticket's thread; on failure log a ``delivery_failed`` event and return why."""

@@ -60,6 +60,7 @@ def change_fields(change: TicketChange) -> dict[str, datetime | str | None]:
             ("resolved_at", change.resolved_at),
             ("first_response_due", change.first_response_due),
             ("resolution_due", change.resolution_due),
+            ("tier", change.tier),
         )
         if value is not None
     }

@@ -109,6 +109,7 @@ class TicketChange:
     clear_resolved_at: bool = False
     first_response_due: datetime | None = None
     resolution_due: datetime | None = None
+    tier: str | None = None
 
 
 @dataclass(frozen=True)

@@ -297,12 +297,33 @@ class FakeDiscord:
         """A member runs ``/group sub`` with ``options`` in the staff channel."""
         data = payload("interaction_command")
         data["id"] = str(next(self._ids))
-        typed = [{"name": k, "type": 4 if isinstance(v, int) else 3, "value": v} for k, v in options.items()]
+        typed = [_option(k, v) for k, v in options.items()]
         data["data"].update(name=group, options=[{"type": 1, "name": sub, "options": typed}] if sub else typed)
+        picked = [v for v in options.values() if isinstance(v, Picked)]
+        if picked:  # Discord resolves a picked member into the interaction, as users and members by id
+            shape = data["member"]["user"]
+            users = {str(p.id): {**shape, "id": str(p.id), "username": p.name, "global_name": p.name} for p in picked}
+            members = {str(p.id): {k: v for k, v in data["member"].items() if k != "user"} for p in picked}
+            data["data"]["resolved"] = {"users": users, "members": members}
         data["member"]["user"]["id"] = str(user)
         data["member"]["roles"] = [str(role) for role in roles]
         self.event("INTERACTION_CREATE", data)
         await self.settle()
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A member picked in a slash command's user option."""
+
+    id: int
+    name: str = "picked"
+
+
+def _option(name: str, value: Any) -> dict[str, Any]:
+    """One slash option as Discord sends it: an integer (4), a string (3) or a picked user (6)."""
+    if isinstance(value, Picked):
+        return {"name": name, "type": 6, "value": str(value.id)}
+    return {"name": name, "type": 4 if isinstance(value, int) else 3, "value": value}
 
 
 def _is_bot_task(task: asyncio.Task[Any]) -> bool:

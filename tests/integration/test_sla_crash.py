@@ -104,6 +104,7 @@ def _check(database: Path, deliveries: Path, count: int) -> tuple[int, int]:
     return fired, duplicates
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_sigkilled_workers_fire_every_due_action_exactly_once(tmp_path: Path) -> None:
     count = int(os.environ.get("SLA_CRASH_TICKETS", "120"))
@@ -124,6 +125,7 @@ async def test_sigkilled_workers_fire_every_due_action_exactly_once(tmp_path: Pa
             file.write(json.dumps(line) + "\n")
 
 
+@pytest.mark.slow
 @pytest.mark.asyncio
 async def test_two_workers_at_once_fire_each_action_once(tmp_path: Path) -> None:
     count = 80

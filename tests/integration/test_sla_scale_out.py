@@ -32,7 +32,7 @@ TICKETS = int(os.environ.get("SCALE_TICKETS", "10000"))
 WORKERS = 4
 FINISH_TIMEOUT = 600.0
 
-pytestmark = [pytest.mark.postgres, pytest.mark.asyncio]
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.asyncio]
 
 
 def start_worker(url: str, tiers_file: Path, log: Path, *args: str) -> subprocess.Popen[bytes]:

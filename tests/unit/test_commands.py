@@ -5,6 +5,7 @@ import pytest
 from core.commands import (
     COMMAND_USAGE,
     MAX_TICKET_NUMBER,
+    Assign,
     Claim,
     Command,
     CommandError,
@@ -18,6 +19,7 @@ from core.commands import (
     ReplyTo,
     Resolve,
     SetPriority,
+    SetTier,
     ShowTicket,
     Stats,
     help_text,
@@ -47,6 +49,13 @@ from core.tickets.records import Priority
         ("reply #3 Restart the Worker\n\n  then retry   ", ReplyTo(3, "Restart the Worker\n\n  then retry")),
         ("reply 3\nÇa marche 👍 — merci", ReplyTo(3, "Ça marche 👍 — merci")),
         ("note 4 Customer is on the EU cluster", Note(4, "Customer is on the EU cluster")),
+        ("assign 4 <@81234>", Assign(4, "81234")),
+        ("assign #4 <@!81234>", Assign(4, "81234")),
+        ("assign 4 <@U0LEE|lee>", Assign(4, "U0LEE")),
+        ("assign 4 @octo-cat", Assign(4, "octo-cat")),
+        ("Assign 4 bob", Assign(4, "bob")),
+        ("tier 4 Enterprise", SetTier(4, "enterprise")),
+        ("tier #4 white-glove", SetTier(4, "white-glove")),
         ("priority 5 critical", SetPriority(5, Priority.CRITICAL)),
         ("priority #5 High", SetPriority(5, Priority.HIGH)),
         ("priority 5 medium", SetPriority(5, Priority.MEDIUM)),
@@ -73,7 +82,7 @@ def test_commands_parse_to_their_dataclass(text: str, expected: Command) -> None
         ("", ["no command given", "Commands: tickets, ticket, claim"]),
         ("   ", ["no command given"]),
         ("/", ["no command given"]),
-        ("frobnicate 12", ['unknown command "frobnicate"', "Commands: tickets, ticket, claim, reply", "help"]),
+        ("frobnicate 12", ['unknown command "frobnicate"', "Commands: tickets, ticket, claim, assign, reply", "help"]),
         ("claim", ['"claim" needs a ticket number', "Usage: claim N"]),
         ("claim abc", ['"abc" is not a ticket number', "12 or #12", "Usage: claim N"]),
         ("claim -3", ['"-3" is not a ticket number']),
@@ -99,6 +108,13 @@ def test_commands_parse_to_their_dataclass(text: str, expected: Command) -> None
         ("priority 12 high now", ['unexpected "now"']),
         ("kb", ['"kb" needs search or add', "kb search TEXT", "kb add TITLE | BODY"]),
         ("kb find x", ['"find" is not a kb command']),
+        ("assign", ['"assign" needs a ticket number and someone to assign', "Usage: assign N WHO"]),
+        ("assign 4", ['"assign" needs someone to assign after the ticket number']),
+        ("assign 4 <#C0GENERAL>", ['"<#C0GENERAL>" is not a person', "Usage: assign N WHO"]),
+        ("assign 4 <@&900>", ['"<@&900>" is not a person']),
+        ("assign 4 bob now", ['unexpected "now" after "bob"']),
+        ("assign bob 4", ['"bob" is not a ticket number']),
+        ("tier 4", ['"tier" needs a tier after the ticket number', "Usage: tier N TIER"]),
         ("kb search   ", ['"kb search" needs something to search for']),
         ("kb add Just a title", ['needs a title and a body separated by "|"', "Usage: kb add TITLE | BODY"]),
         ("kb add  | body", ['"kb add" needs a title before the "|"']),
@@ -121,7 +137,8 @@ def test_command_errors_are_safe_to_show_and_quote_only_a_little() -> None:
 def test_help_lists_every_command_with_a_description() -> None:
     text = help_text()
     assert set(COMMAND_USAGE) == {
-        *("tickets", "ticket", "claim", "reply", "note", "priority", "escalate", "resolve", "reopen"),
+        *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "resolve"),
+        "reopen",
         *("ack", "sla", "kb search", "kb add", "stats", "help"),
     }
     for word, usage in COMMAND_USAGE.items():
@@ -133,5 +150,6 @@ def test_every_command_but_help_needs_a_moderator() -> None:
     assert not needs_moderator(parse_command("help"))
     for text in ("tickets", "ticket 1", "claim 1", "reply 1 x", "note 1 x", "priority 1 low", "escalate 1"):
         assert needs_moderator(parse_command(text))
-    for text in ("resolve 1", "reopen 1", "ack 1", "sla 1", "kb search x", "kb add a | b", "stats"):
+    assert needs_moderator(parse_command("tier 1 enterprise"))
+    for text in ("resolve 1", "reopen 1", "ack 1", "sla 1", "kb search x", "kb add a | b", "stats", "assign 1 b"):
         assert needs_moderator(parse_command(text))

@@ -60,3 +60,11 @@ def test_web_processes_listen_on_all_interfaces_on_distinct_ports_with_a_health_
         assert option(spec["command"], "--host") == "0.0.0.0"
         assert "/healthz" in " ".join(spec["healthcheck"]["test"])
     assert not any("ports" in spec for spec in services().values() if spec not in web and "build" in spec)
+
+
+def test_only_slack_or_github_needs_no_discord_token() -> None:
+    """`${VAR:?}` fails `docker compose up` for every service; the only required secret is the database's."""
+    required = {line.split("${", 1)[1].split(":?", 1)[0] for line in COMPOSE.read_text().splitlines() if ":?" in line}
+    assert required == {"POSTGRES_PASSWORD"}
+    assert services()["discord"]["profiles"] == ["discord"]  # started only with --profile discord
+    assert all("profiles" not in services()[name] for name in helpline_services() if name != "discord")

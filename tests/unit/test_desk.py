@@ -59,14 +59,6 @@ async def test_an_enterprise_outage_is_a_critical_ticket_with_a_two_hour_promise
     assert ticket.first_response_due == START + timedelta(hours=2)
 
 
-async def test_paid_tiers_raise_the_priority_one_level() -> None:
-    h = make_harness(tier="professional")
-    [reply, *_] = await h.say("the app crashes on start")
-    ticket = await h.store.tickets.get(1)
-    assert ticket is not None and ticket.priority is Priority.CRITICAL  # bug_report is high, raised
-    assert "within 24 hours" in reply.text  # professional critical, as the tier table says
-
-
 async def test_community_critical_is_acknowledged_honestly_as_best_effort() -> None:
     h = make_harness()
     [reply] = await h.say("everything is down")

@@ -60,6 +60,8 @@ def test_the_generated_options_keep_their_types_ranges_and_choices() -> None:
         ("ticket list", {"scope": "breaching"}, "tickets breaching"),
         ("ticket show", {"number": 3}, "ticket 3"),
         ("ticket claim", {"number": 12}, "claim 12"),
+        ("ticket assign", {"number": 12, "person": "81234"}, "assign 12 <@81234>"),
+        ("ticket tier", {"number": 12, "tier": "Enterprise"}, "tier 12 enterprise"),
         ("ticket reply", {"number": 12, "text": "On it.\nMore soon."}, "reply 12 On it.\nMore soon."),
         ("ticket note", {"number": 12, "text": "customer is on v2"}, "note 12 customer is on v2"),
         ("ticket priority", {"number": 12, "level": "critical"}, "priority 12 critical"),

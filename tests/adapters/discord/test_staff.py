@@ -69,7 +69,8 @@ async def test_slash_commands_are_published(world: World) -> None:
     assert sync.path == f"/applications/{BOT}/guilds/{GUILD}/commands"
     names = {c["name"]: [o["name"] for o in c.get("options", [])] for c in sync.body}
     assert names["ticket"] == [
-        *("list", "show", "claim", "reply", "note", "priority", "escalate", "ack", "sla", "resolve", "reopen")
+        *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "ack", "sla"),
+        *("resolve", "reopen"),
     ]
     assert names["kb"] == ["search", "add"] and "stats" in names
     ticket = next(c for c in sync.body if c["name"] == "ticket")
@@ -84,6 +85,8 @@ async def test_slash_commands_are_published(world: World) -> None:
             "max_value": 2**31 - 1,
         }
     ]
+    assign = next(o for o in ticket["options"] if o["name"] == "assign")
+    assert [(o["name"], o["type"]) for o in assign["options"]] == [("number", 4), ("person", 6)]  # 6: a member
     assert all(c["default_member_permissions"] == 1 << 13 for c in sync.body)  # Manage Messages
 
 

@@ -115,10 +115,12 @@ async def test_a_staff_reply_in_the_thread_is_the_first_response(world: World) -
 
 async def test_a_staff_reply_command_reaches_the_customer_thread_and_counts_as_the_response(world: World) -> None:
     thread = await outage(world)
-    await world.command(slash(STAFF, "reply 1 Fixed at 10:02 <!here>, sorry & thanks", world))
+    # Escaped, as the manifest asks Slack to: a typed @here arrives as <!here> and "&" as "&amp;".
+    await world.command(slash(STAFF, "reply 1 Fixed at 10:02 <!here>, sorry &amp; thanks", world))
     notice = world.slack.posts("C0ACMESHARED")[-1]
     assert notice["thread_ts"] == thread
-    assert notice["text"] == "Mo (support) on ticket #1: Fixed at 10:02 &lt;!here&gt;, sorry &amp; thanks"
+    # Changed with escaped command text: the customer reads "@here" as typed, never as a live mention.
+    assert notice["text"] == "Mo (support) on ticket #1: Fixed at 10:02 @here, sorry &amp; thanks"
     [sent] = world.slack.responses()
     assert sent["response_type"] == "ephemeral" and "Sent to the customer on ticket #1" in sent["text"]
     ticket = await world.store.tickets.get(1)

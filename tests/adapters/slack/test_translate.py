@@ -14,6 +14,7 @@ from bots.slack.translate import (
     button_incoming,
     channel_of,
     command_incoming,
+    command_text,
     incoming,
     read_button,
     read_command,
@@ -284,3 +285,11 @@ def test_a_settled_answer_keeps_its_text_and_blocks_and_says_who_chose_what_inst
     broken: list[dict[str, Any]] = [{"message": {"text": "x"}}, {"actions": []}, {"message": {"blocks": [], "text": 5}}]
     for change in broken:
         assert settled({**press, **change}, "Ana") is None
+
+
+def test_command_text_reads_slacks_markup_back_to_what_was_typed() -> None:
+    assert command_text("assign 3 <@U0LEE|lee>") == "assign 3 <@U0LEE>"
+    assert command_text("note 3 see <#C0GEN|general> &amp; <https://x.example/a?b=1&amp;c=2>") == (
+        "note 3 see #general & https://x.example/a?b=1&c=2"
+    )
+    assert command_text("reply 3 <!here> <!subteam^S0TEAM|@support>") == "reply 3 @here @support"

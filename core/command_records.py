@@ -1,0 +1,150 @@
+"""The typed records of the moderator commands, one frozen dataclass each; ``core.commands`` tables them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from core.tickets.priority import Priority
+
+
+@dataclass(frozen=True)
+class ListTickets:
+    """List tickets: open ones, the moderator's own, or those missing a target."""
+
+    scope: str = "open"
+
+
+@dataclass(frozen=True)
+class ShowTicket:
+    """Show one ticket and its history."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Take a ticket as its assignee."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Answer a ticket's customer."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Add an internal note the customer never sees."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SetPriority:
+    """Change a ticket's priority, and with it its deadlines."""
+
+    number: int
+    priority: Priority
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """Hand a ticket to the tier's escalation contact now."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Acknowledge:
+    """Take an escalation: its chain stops for this ticket."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ExplainSla:
+    """Show a ticket's SLA clocks: targets, deadlines, time spent, pauses and the calendar."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Resolve:
+    """Mark a ticket resolved."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Reopen:
+    """Reopen a resolved ticket."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Assign:
+    """Give a ticket to someone else; they become its assignee and are told."""
+
+    number: int
+    person: str  # the person's id on the platform the command was run on
+
+
+@dataclass(frozen=True)
+class SetTier:
+    """Move a ticket to another support tier; its SLA is planned again under that tier's promises."""
+
+    number: int
+    tier: str
+
+
+@dataclass(frozen=True)
+class KbSearch:
+    """Search the knowledge base."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class KbAdd:
+    """Add an article to the knowledge base."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Show ticket and SLA statistics."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """List the commands."""
+
+
+Command: TypeAlias = (
+    ListTickets
+    | ShowTicket
+    | Claim
+    | Assign
+    | ReplyTo
+    | Note
+    | SetPriority
+    | SetTier
+    | Escalate
+    | Acknowledge
+    | ExplainSla
+    | Resolve
+    | Reopen
+    | KbSearch
+    | KbAdd
+    | Stats
+    | Help
+)
