@@ -155,6 +155,8 @@ class Action(StrEnum):
     NOT_HELPFUL = "not_helpful"
     HUMAN = "human"
     OPEN_TICKET = "open_ticket"
+    ADD_TO_TICKET = "add_to_ticket"  # the message waiting for a choice belongs to the choice's ticket
+    NEW_QUESTION = "new_question"  # ... or it starts a new conversation
     CLAIM = "claim"
     ACKNOWLEDGE = "ack"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -37,12 +37,33 @@ OOM = Chunk(
 )
 
 
-class KeywordUnderstander:
-    """Understands messages by keywords: the first rule whose word appears decides the intent."""
+TWO_FA = Chunk(
+    "2fa#0",
+    "2fa",
+    "Two-factor authentication",
+    "Turning it on",
+    "Open Account settings, choose Security and scan the QR code with an authenticator app.",
+    "2fa.md",
+    "https://docs.example.com/2fa",
+)
 
-    def __init__(self, catalog: IntentCatalog, rules: Sequence[tuple[str, str | None, float]]) -> None:
+
+class KeywordUnderstander:
+    """Understands messages by keywords: the first rule whose word appears decides the intent.
+
+    Each rule's keyword finds its article (``articles``; the OOM article unless named), the way the
+    real index finds the article a message is about.
+    """
+
+    def __init__(
+        self,
+        catalog: IntentCatalog,
+        rules: Sequence[tuple[str, str | None, float]],
+        articles: Mapping[str, Chunk] | None = None,
+    ) -> None:
         self._catalog = catalog
-        self._rules = rules  # (keyword, intent or None for out of scope, score of the OOM article)
+        self._rules = rules  # (keyword, intent or None for out of scope, score of the keyword's article)
+        self._articles = ARTICLES if articles is None else articles
 
     def understand(self, raw: str | bytes) -> Understanding:
         """An Understanding as the real one would build it, without a model."""
@@ -54,7 +75,7 @@ class KeywordUnderstander:
                 reason = "confident" if intent else "out_of_scope"
                 prediction = IntentPrediction(intent, intent, 0.9, 0.5, reason)
                 spec = self._catalog.get(intent) if intent else None
-                hits = (SearchHit(OOM, score),) if score else ()
+                hits = (SearchHit(self._articles.get(keyword, OOM), score),) if score else ()
                 category = spec.category if spec else None
                 priority = spec.base_priority if spec else None
                 return Understanding(clean.text, clean.truncated, prediction, category, priority, hits)
@@ -65,12 +86,15 @@ class KeywordUnderstander:
 
 RULES: tuple[tuple[str, str | None, float], ...] = (
     ("hello", "greeting_or_thanks", 0.0),
+    ("2fa", "account_access", 0.8),
     ("137", "how_to_question", 0.8),
     ("invoice", "billing", 0.1),
     ("down", "service_down", 0.0),
     ("crash", "bug_report", 0.6),
     ("weather", None, 0.0),
 )
+
+ARTICLES: dict[str, Chunk] = {"2fa": TWO_FA}  # every other keyword finds the OOM article
 
 
 class RecordingNotifier:

@@ -156,6 +156,17 @@ class InMemoryConversations(MemoryPort):
         """The messages attached to a ticket, oldest first."""
         return [m for m in _by_time(self.state.messages) if m.ticket == number]
 
+    async def attach_message(self, message: ConversationMessage, number: int) -> bool:
+        """Attach a kept message that is on no ticket yet to ticket ``number``; False if it was not waiting."""
+        self.state.require(number)
+        wanted = in_utc(replace(message, ticket=None))
+        found = False
+        for n, kept in enumerate(self.state.messages):
+            same = (kept.address.platform, kept.external_id) == (message.address.platform, message.external_id)
+            if kept.ticket is None and (same if message.external_id else kept == wanted):
+                self.state.messages[n], found = replace(kept, ticket=number), True
+        return found
+
 
 class InMemoryEscalations(MemoryPort):
     """The ``Escalations`` port in memory, with the SLA worker's fired levels from the timers and outbox."""
@@ -223,9 +234,17 @@ class InMemoryDeliveries(MemoryPort):
 class InMemoryStatistics(MemoryPort):
     """The ``Statistics`` port in memory."""
 
-    async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
-        """Count a question the knowledge base answered to the customer's satisfaction."""
-        self.state.deflections.append((address, question, url, utc(at)))
+    async def record_deflection(
+        self, address: Address, question: str, url: str, at: datetime, *, answer: str | None = None
+    ) -> None:
+        """Count a question the knowledge base answered to the customer's satisfaction, once per ``answer``."""
+        if answer is not None and any(d[0] == address and d[4] == answer for d in self.state.deflections):
+            return
+        self.state.deflections.append((address, question, url, utc(at), answer))
+
+    async def withdraw_deflection(self, address: Address, answer: str) -> None:
+        """The customer's latest vote says ``answer`` did not help: it no longer counts (if it did)."""
+        self.state.deflections = [d for d in self.state.deflections if (d[0], d[4]) != (address, answer)]
 
     async def open_counts(self) -> dict[tuple[str, Priority], int]:
         """Active tickets by ``(tier, priority)``."""

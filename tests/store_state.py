@@ -76,7 +76,8 @@ class MemoryState:
     seen: set[tuple[str, str]] = field(default_factory=set)
     events: list[TicketEvent] = field(default_factory=list)
     escalations: dict[tuple[int, Deadline, int], Escalation] = field(default_factory=dict)
-    deflections: list[tuple[Address, str, str, datetime]] = field(default_factory=list)
+    # (thread, question, url, at, answer): one row per answer named, as the unique index keeps it in SQL.
+    deflections: list[tuple[Address, str, str, datetime, str | None]] = field(default_factory=list)
     deliveries: dict[tuple[str, str], datetime] = field(default_factory=dict)
     timers: dict[int, Timer] = field(default_factory=dict)
     queued: dict[int, Queued] = field(default_factory=dict)

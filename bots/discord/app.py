@@ -208,6 +208,8 @@ class HelplineBot(discord.Client):
         async with self._lock_for(address):
             replies = await self.desk.handle(message)
         await self._follow_up(interaction, replies, ephemeral=private)
+        if action is not Action.CLAIM and all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies):
+            await _settle(interaction)
 
     async def run_command(
         self, interaction: discord.Interaction, spec: CommandSpec, options: dict[str, object]
@@ -285,3 +287,13 @@ class AutoShardedHelplineBot(HelplineBot, discord.AutoShardedClient):
 def create_bot(desk: SupportDesk, options: DiscordOptions) -> HelplineBot:
     """A Discord bot on a running support desk; log it in with ``bot.start(token)`` (tests use a fake API)."""
     return (AutoShardedHelplineBot if options.auto_shard else HelplineBot)(desk, options)
+
+
+async def _settle(interaction: discord.Interaction) -> None:
+    """Take the buttons off the message once one was chosen, as Slack does, so a choice is made once."""
+    if interaction.message is None:
+        return
+    try:
+        await interaction.message.edit(view=None)
+    except discord.HTTPException as exc:  # the choice counted; only its buttons stay
+        log.warning("could not take the buttons off message %s: %s", interaction.message.id, exc)

@@ -14,7 +14,7 @@ from bots.github.translate import (
     COMMAND_USAGE,
     Commented,
     IssueChanged,
-    answer_comment,
+    acknowledgement_comment,
     command_in,
     comment_command,
     comment_message,
@@ -154,9 +154,8 @@ class GitHubBot:
             await desk.issue_reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
         elif not issue.pull_request and not self._ignored(issue.author.login, issue.author.bot):
             triage = await desk.triage_issue(issue_message(issue), issue.title)
-            steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels))]
-            if triage.answer is not None:
-                steps.append(Step(Op.COMMENT, body=answer_comment(triage.answer, triage.ticket.number)))
+            comment = acknowledgement_comment(triage.acknowledgement, triage.answer)
+            steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels)), Step(Op.COMMENT, body=comment)]
             await self.queue_actions(
                 f"{delivery}:triage", IssueActions(issue.repo.full_name, issue.number, tuple(steps))
             )

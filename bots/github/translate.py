@@ -213,19 +213,19 @@ def quiet(text: str) -> str:
     return _MENTION.sub("@\u200b", strip_bidi(text))
 
 
-def answer_comment(reply: Reply, ticket: int) -> str:
-    """The one comment on a new issue the knowledge base answers: a friendly note, the extract and the link."""
-    lines = ["Thanks for opening this! It looks like a known issue, and our docs cover it:", ""]
-    if reply.citation is not None:
-        lines.append(f"> **{quiet(reply.citation.title)}**")
-    lines += [f"> {quiet(line)}" for line in reply.text.splitlines() if line.strip()]
-    if reply.citation is not None:
-        lines += ["", f"Read more: [{quiet(reply.citation.title)}]({reply.citation.url})"]
-    lines += [
-        "",
-        "If this does not solve it, just reply here and a person from the team will pick it up "
-        f"(Helpline ticket #{ticket}).",
-    ]
+def acknowledgement_comment(acknowledgement: str, answer: Reply | None) -> str:
+    """The one comment on a new issue: its ticket and the tier's promise, then the docs' answer when there is one."""
+    lines = ["Thanks for opening this! " + quiet(acknowledgement)]
+    if answer is not None:
+        lines += ["", "It looks like a known issue, and our docs cover it:", ""]
+        if answer.citation is not None:
+            lines.append(f"> **{quiet(answer.citation.title)}**")
+        lines += [f"> {quiet(line)}" for line in answer.text.splitlines() if line.strip()]
+        if answer.citation is not None:
+            lines += ["", f"Read more: [{quiet(answer.citation.title)}]({answer.citation.url})"]
+        lines += ["", "If this does not solve it, just reply here and a person from the team will pick it up."]
+    else:
+        lines += ["", "A person from the team will read it; you can add details here at any time."]
     return "\n".join(lines)
 
 

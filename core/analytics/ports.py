@@ -13,8 +13,17 @@ if TYPE_CHECKING:
 class Statistics(Protocol):
     """Counts and timings for ``stats``, and the self-service resolutions it counts."""
 
-    async def record_deflection(self, address: Address, question: str, url: str, at: datetime) -> None:
-        """Count a question the knowledge base answered to the customer's satisfaction."""
+    async def record_deflection(
+        self, address: Address, question: str, url: str, at: datetime, *, answer: str | None = None
+    ) -> None:
+        """Count a question the knowledge base answered to the customer's satisfaction, once per ``answer``.
+
+        ``answer`` names the answer voted on within its thread; a second vote for it changes nothing.
+        """
+        ...
+
+    async def withdraw_deflection(self, address: Address, answer: str) -> None:
+        """The customer's latest vote says ``answer`` did not help: it no longer counts (if it did)."""
         ...
 
     async def open_counts(self) -> dict[tuple[str, Priority], int]:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import Desk, actor_of
 from core.desk.limits import ticket_refusal
-from core.messages import Action, Choice, ChoiceMessage, Citation, Inbound, IncomingMessage, Reply, ReplyKind
+from core.desk.topics import Topic, compare, problem_is_back
+from core.messages import (
+    Action,
+    Choice,
+    Citation,
+    Inbound,
+    IncomingMessage,
+    Reply,
+    ReplyKind,
+)
 from core.sla.deadlines import deadlines, reprioritised
 from core.tickets.records import (
     ConversationMessage,
@@ -46,30 +55,64 @@ class Conversation:
         self.desk = desk
 
     async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
-        """Answer, open a ticket, or add to the thread's open ticket."""
+        """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
         d = self.desk
         understanding = await asyncio.to_thread(d.understander.understand, message.text)
         active = await d.stores.tickets.active_ticket_for(message.address)
-        reopened = active is None and (active := await self._reopened(message)) is not None
         if active is not None:
-            return await self._follow_up(active, message, understanding, reopened=reopened)
+            topic = Topic.SAME if self._is_agent(active, message) else await self._topic(active, understanding)
+            if topic is Topic.SAME:
+                return await self._follow_up(active, message, understanding)
+            if topic is Topic.UNSURE:
+                return await self._ask(active, message, understanding)
+        elif (resolved := await self._resolved(message)) is not None:
+            if problem_is_back(understanding.text) or message.platform in d.policy.one_topic_platforms:
+                return await self._follow_up(await self.reopen(resolved, message), message, understanding, True)
+            if await self._topic(resolved, understanding, after_resolution=True) is not Topic.NEW:
+                return await self._ask(resolved, message, understanding)
         if not await d.stores.conversations.record_message(self._kept(message, understanding, Role.CUSTOMER)):
             return []  # the platform delivered this message twice
+        return await self.start(message, understanding)
+
+    async def _topic(self, ticket: Ticket, understanding: Understanding, *, after_resolution: bool = False) -> Topic:
+        """How a customer's message stands to ``ticket``; a thread about one thing (an issue) has one topic."""
+        d = self.desk
+        if ticket.address.platform in d.policy.one_topic_platforms:
+            return Topic.SAME
+        if understanding.empty:  # nothing to compare: kept on the open ticket, or asked to be typed
+            return Topic.NEW if after_resolution else Topic.SAME
+        spec = d.catalog.get(understanding.prediction.intent) if understanding.prediction.intent else None
+        if after_resolution and spec is not None and spec.handling is Handling.GREETING:
+            return Topic.NEW  # "thanks!" after a resolution is a thank-you, not a reopening
+        earlier = await asyncio.to_thread(d.understander.understand, ticket.subject)
+        return compare(ticket.intent, earlier, understanding, d.catalog, d.policy.answer_score)
+
+    async def _ask(self, ticket: Ticket, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
+        """Keep the message aside and ask whether it belongs to ``ticket`` or is a new question."""
+        d = self.desk
+        if not await d.stores.conversations.record_message(self._kept(message, understanding, Role.CUSTOMER)):
+            return []
+        n = ticket.number
+        state = "is still open" if ticket.status.active else "was resolved"
+        text = f"Ticket #{n} ({ticket.subject}) {state}. Is this about the same problem, or a new question?"
+        choices = (Choice(f"Add to ticket #{n}", Action.ADD_TO_TICKET, n), Choice("New question", Action.NEW_QUESTION))
+        replies = [Reply(ReplyKind.INFO, text, choices=choices, intent=understanding.prediction.intent, ticket=n)]
+        await d.stores.conversations.record_message(self._bot_message(message, replies[0], None))
+        return replies + _truncation_note(understanding)
+
+    async def start(self, message: Inbound, understanding: Understanding) -> list[Reply]:
+        """A new conversation from a kept message: the docs' answer, a ticket, or an offer to open one."""
+        d = self.desk
         if understanding.empty:
             return [Reply(ReplyKind.INFO, "That message had no text I could read. Please type your question.")]
         replies = await self._respond(message, understanding)
-        if understanding.truncated:
-            note = (
-                f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
-                "the whole message is kept."
-            )
-            replies.append(Reply(ReplyKind.INFO, note))
+        replies += _truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:
             await d.stores.conversations.record_message(self._bot_message(message, reply, ticket))
         return replies
 
-    async def _respond(self, message: IncomingMessage, understanding: Understanding) -> list[Reply]:
+    async def _respond(self, message: Inbound, understanding: Understanding) -> list[Reply]:
         intent = understanding.prediction.intent
         spec = self.desk.catalog.get(intent) if intent is not None else None
         if spec is None:
@@ -84,7 +127,7 @@ class Conversation:
             return [Reply(ReplyKind.INFO, text, intent=intent)]
         answer = self._answer(understanding)
         if spec.handling is Handling.TICKET:
-            replies = [await self._open(message, understanding.text, intent, spec.base_priority, spec.category)]
+            replies = [await self.open_ticket(message, understanding.text, intent, spec.base_priority, spec.category)]
             if answer is not None:  # a known problem: the docs may help while a person looks at it
                 replies.append(
                     Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
@@ -103,7 +146,7 @@ class Conversation:
         text = f"{chunk.heading}\n{extract(chunk.text, self.desk.policy.extract_chars)}"
         return text, Citation(chunk.title, chunk.link)
 
-    async def _open(
+    async def open_ticket(
         self, message: Inbound, subject: str, intent: str | None, base: Priority, category: str | None
     ) -> Reply:
         """Open a ticket for this thread (carrying its conversation so far) and word the promise.
@@ -124,16 +167,27 @@ class Conversation:
             ack += " " + served_elsewhere(member.tier, member.elsewhere)
         return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
 
+    def _is_agent(self, ticket: Ticket, message: Inbound) -> bool:
+        """A moderator writing in someone else's ticket's thread answers it."""
+        d = self.desk
+        return d.moderators.allows(message.platform, message.author) and message.author.id != ticket.requester_id
+
     async def _follow_up(
-        self, ticket: Ticket, message: IncomingMessage, understanding: Understanding, *, reopened: bool = False
+        self, ticket: Ticket, message: IncomingMessage, understanding: Understanding, reopened: bool = False
     ) -> list[Reply]:
         """A message in a thread with an open ticket joins the ticket."""
-        d = self.desk
-        agent = d.moderators.allows(message.platform, message.author) and message.author.id != ticket.requester_id
+        agent = self._is_agent(ticket, message)
         role = Role.AGENT if agent else Role.CUSTOMER
         kept = self._kept(message, understanding, role, ticket.number)
-        if not await d.stores.conversations.record_message(kept):
+        if not await self.desk.stores.conversations.record_message(kept):
             return []
+        return await self.join(ticket, message, understanding, reopened=reopened, agent=agent)
+
+    async def join(
+        self, ticket: Ticket, message: Inbound, understanding: Understanding, *, reopened: bool, agent: bool = False
+    ) -> list[Reply]:
+        """The ticket's side of a message that joined it: first response, reopening, priority, the docs' answer."""
+        d = self.desk
         now = d.clock.now()
         if agent:  # a human answered in the thread itself: that is the first response
             change = TicketChange(
@@ -157,17 +211,21 @@ class Conversation:
         if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
             replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
             await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
-        return replies
+        return replies + _truncation_note(understanding)
 
-    async def _reopened(self, message: IncomingMessage) -> Ticket | None:
-        """A customer writing in the thread of a resolved ticket reopens it, as the resolution notice promises."""
-        d = self.desk
-        latest = await d.stores.tickets.latest_ticket_for(message.address)
+    async def _resolved(self, message: Inbound) -> Ticket | None:
+        """The thread's latest ticket if it is resolved and ``message``'s author asked for it."""
+        latest = await self.desk.stores.tickets.latest_ticket_for(message.address)
         if latest is None or latest.status is not TicketStatus.RESOLVED or latest.requester_id != message.author.id:
             return None
+        return latest
+
+    async def reopen(self, ticket: Ticket, message: Inbound, why: str = "the customer wrote again") -> Ticket:
+        """Reopen a resolved ticket, as the resolution notice promises when the problem is back."""
+        d = self.desk
         change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
-        event = TicketEvent(latest.number, d.clock.now(), actor_of(message), "reopened", "the customer wrote again")
-        return await d.stores.tickets.update(latest.number, change, event)
+        event = TicketEvent(ticket.number, d.clock.now(), actor_of(message), "reopened", why)
+        return await d.stores.tickets.update(ticket.number, change, event)
 
     def _customer_change(self, ticket: Ticket, understanding: Understanding) -> tuple[TicketChange, str]:
         """Waiting tickets reopen; a more urgent follow-up raises the priority (never lowers it)."""
@@ -183,44 +241,6 @@ class Conversation:
         if raised.rank >= ticket.priority.rank:
             return TicketChange(status=status), ""
         return reprioritised(ticket, tier.targets, raised, status), f"priority {ticket.priority} → {raised}"
-
-    async def choose(self, message: ChoiceMessage) -> Sequence[Reply]:
-        """The customer picked one of a reply's choices: it was helpful, or they want a person."""
-        if message.action is Action.HELPFUL:
-            return await self._helpful(message)
-        return await self._ticket_from_thread(message, message.action)
-
-    async def _helpful(self, message: ChoiceMessage) -> list[Reply]:
-        d = self.desk
-        history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
-        answered = next((m for m in reversed(history) if m.role is Role.BOT and m.citation is not None), None)
-        question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
-        if answered is None or answered.citation is None or question is None:
-            return [Reply(ReplyKind.INFO, "There is no answer here to rate yet.")]
-        await d.stores.statistics.record_deflection(
-            message.address, question.text, answered.citation.url, d.clock.now()
-        )
-        return [Reply(ReplyKind.INFO, "Glad that helped!", intent=question.intent)]
-
-    async def _ticket_from_thread(self, message: ChoiceMessage, action: Action) -> list[Reply]:
-        """Not helpful, Talk to a human or Open a ticket: a ticket carrying the conversation so far."""
-        d = self.desk
-        active = await d.stores.tickets.active_ticket_for(message.address)
-        if active is not None:
-            return [
-                Reply(ReplyKind.INFO, f"This conversation already has ticket #{active.number}.", ticket=active.number)
-            ]
-        history = await d.stores.conversations.conversation(message.address, limit=d.policy.history_limit)
-        question = next((m for m in reversed(history) if m.role is Role.CUSTOMER and m.text), None)
-        if question is None:
-            return [Reply(ReplyKind.INFO, "Tell me what you need help with first, and I'll open a ticket for it.")]
-        spec = d.catalog.get(question.intent) if question.intent else None
-        base = spec.base_priority if spec is not None else Priority.MEDIUM
-        reply = await self._open(message, question.text, question.intent, base, spec.category if spec else None)
-        if action is Action.NOT_HELPFUL and reply.ticket is not None:
-            event = TicketEvent(reply.ticket, d.clock.now(), actor_of(message), "answer_not_helpful")
-            await d.stores.tickets.add_event(event)
-        return [reply]
 
     def _kept(
         self, message: IncomingMessage, understanding: Understanding, role: Role, ticket: int | None = None
@@ -239,7 +259,7 @@ class Conversation:
             ticket=ticket,
         )
 
-    def _bot_message(self, message: IncomingMessage, reply: Reply, ticket: int | None) -> ConversationMessage:
+    def _bot_message(self, message: Inbound, reply: Reply, ticket: int | None) -> ConversationMessage:
         return ConversationMessage(
             address=message.address,
             author_id=BOT_ID,
@@ -271,6 +291,17 @@ def ticket_draft(
         first_response_due=due.first_response,
         resolution_due=due.resolution,
     )
+
+
+def _truncation_note(understanding: Understanding) -> list[Reply]:
+    """The note that only the start of a long message was read (none for a message read whole)."""
+    if not understanding.truncated:
+        return []
+    note = (
+        f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
+        "the whole message is kept."
+    )
+    return [Reply(ReplyKind.INFO, note)]
 
 
 def _subject(text: str) -> str:

@@ -17,12 +17,13 @@ from core.desk.context import actor_of
 from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
 from core.messages import Citation, Reply, ReplyKind
 from core.tickets.records import ConversationMessage, Priority, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
-from core.wording import extract
+from core.wording import extract, promise
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
     from core.messages import Address, IncomingMessage
     from core.tickets.records import Ticket
+    from core.tiers import Tier
     from core.understanding.understander import Understanding
 
 # Categories (from intents.yaml) that describe something broken.
@@ -42,13 +43,15 @@ class IssueKind(StrEnum):
 
 @dataclass(frozen=True)
 class Triage:
-    """The outcome of triaging an issue: its ticket, kind, priority and the answer to post, if any."""
+    """The outcome of triaging an issue: its ticket, kind, priority, the acknowledgement and the answer, if any."""
 
     ticket: Ticket
     kind: IssueKind
     priority: Priority
     answer: Reply | None
     opened: bool  # False when the issue already had its ticket (a retried job)
+    # The ticket's number and the tier's promise in plain words, for the one comment every new issue gets.
+    acknowledgement: str = ""
 
 
 def kind_of(title: str, understanding: Understanding) -> IssueKind:
@@ -83,14 +86,17 @@ class IssueDesk:
         answer = self._answer(understanding)
         ticket = await d.stores.tickets.latest_ticket_for(message.address)
         if ticket is not None:
-            return Triage(ticket, kind, ticket.priority, answer, opened=False)
+            tier = d.tiers.get(ticket.tier) if ticket.tier in {t.name for t in d.tiers.tiers} else member.tier
+            ack = issue_acknowledgement(ticket, tier, understanding.category)
+            return Triage(ticket, kind, ticket.priority, answer, opened=False, acknowledgement=ack)
         await d.stores.conversations.record_message(self._kept(message, understanding))
         intent = understanding.prediction.intent
         draft = ticket_draft(message, member, priority, _subject(title), intent, d.clock.now())
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         if answer is not None:
             await d.stores.conversations.record_message(self._bot(message.address, answer, ticket.number))
-        return Triage(ticket, kind, priority, answer, opened=True)
+        ack = issue_acknowledgement(ticket, member.tier, understanding.category)
+        return Triage(ticket, kind, priority, answer, opened=True, acknowledgement=ack)
 
     async def closed(self, address: Address, actor: str, detail: str) -> Ticket | None:
         """The issue was closed: resolve its active ticket; None if it had none."""
@@ -142,6 +148,17 @@ class IssueDesk:
             address, BOT_ID, "Helpline", Role.BOT, reply.text, self.desk.clock.now(),
             intent=reply.intent, citation=reply.citation, ticket=ticket,
         )  # fmt: skip
+
+
+def issue_acknowledgement(ticket: Ticket, tier: Tier, category: str | None) -> str:
+    """The ticket's number and what its tier promises, in plain words, honest when the tier is best effort."""
+    said = promise(tier, ticket.priority, category)
+    opening = f"Helpline ticket #{ticket.number} is open for this issue, at {ticket.priority} priority."
+    if tier.targets.first_response.get(ticket.priority) is None:  # the promise already says it is best effort
+        return f"{opening} {said[0].upper()}{said[1:]}."
+    if tier.targets.resolution.get(ticket.priority) is None:
+        return f"{opening} {tier.label} support is best effort: {said}, with no promised time to resolve it."
+    return f"{opening} {said[0].upper()}{said[1:]}."
 
 
 def _subject(title: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from core.commands import BY_WORDS, CommandError
+from core.desk.choices import Choices
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.issues import IssueDesk
@@ -39,6 +40,7 @@ class SupportDesk:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._conversation = Conversation(desk)
+        self._choices = Choices(desk, self._conversation)
         self._moderation = Moderation(desk)
         self._issues = IssueDesk(desk)
 
@@ -64,7 +66,7 @@ class SupportDesk:
         spec = _COMMAND_CHOICES.get(message.action)
         if spec is not None:
             return await self._moderation.choose(message, spec)
-        return await self._conversation.choose(message)
+        return await self._choices.choose(message)
 
     # What adapters ask the desk.
 

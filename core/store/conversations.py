@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.store import rows
@@ -12,7 +12,7 @@ from core.store.base import SqlPort
 from core.store.schema import messages
 
 if TYPE_CHECKING:
-    from sqlalchemy import Executable
+    from sqlalchemy import ColumnElement, Executable
     from sqlalchemy.ext.asyncio import AsyncConnection
 
     from core.messages import Address
@@ -70,3 +70,17 @@ class SqlConversations(SqlPort):
         """The messages attached to a ticket, oldest first."""
         query = select(messages).where(messages.c.ticket_id == number).order_by(messages.c.at, messages.c.id)
         return [rows.message_from(row) for row in await self._read(query)]
+
+    async def attach_message(self, message: ConversationMessage, number: int) -> bool:
+        """Attach a kept message that is on no ticket yet to ticket ``number``; False if it was not waiting."""
+        c = messages.c
+        which: list[ColumnElement[bool]] = [c.platform == message.address.platform]
+        if message.external_id:
+            which.append(c.external_id == message.external_id)
+        else:
+            which += [rows.in_thread(messages, message.address), c.external_id.is_(None)]
+            which += [c.author_id == message.author_id, c.at == message.at, c.text == message.text]
+        async with self._write() as conn:
+            await self._require_ticket(conn, number)
+            done = await conn.execute(update(messages).where(*which, c.ticket_id.is_(None)).values(ticket_id=number))
+        return bool(done.rowcount)

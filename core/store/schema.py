@@ -155,6 +155,10 @@ deflections = Table(
     Column("question", Text, nullable=False),
     Column("url", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    # Which answer of the thread the customer found helpful: one resolution per answer, however often it is
+    # pressed. NULL for resolutions counted before answers were named; NULLs never collide, so each still counts.
+    Column("answer", String(64), nullable=True),
+    Index("ix_deflections_answer", "platform", "workspace", "channel", "thread", "answer", unique=True),
 )
 
 deliveries = Table(

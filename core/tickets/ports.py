@@ -96,6 +96,14 @@ class Conversations(Protocol):
         """The messages attached to a ticket, oldest first."""
         ...
 
+    async def attach_message(self, message: ConversationMessage, number: int) -> bool:
+        """Attach a kept message that is on no ticket yet to ticket ``number``; False if it was not waiting.
+
+        ``message`` is as ``conversation`` returned it: found by its platform id, or (without one) by its
+        thread, author, time and text.
+        """
+        ...
+
 
 class Escalations(Protocol):
     """Manual escalations, unique per ticket, deadline and level (SLA chains go through ``SlaTimers``)."""

@@ -87,6 +87,8 @@ class FakeDiscordApi:
                 return lambda _, body: (200, [self._command(c, parts) for c in body])
             case "POST", ["channels", channel, "messages"]:
                 return lambda _, body: (200, self._message(int(channel), body))
+            case "PATCH", ["channels", channel, "messages", message]:
+                return lambda _, body: (200, {**self._message(int(channel), body), "id": message})
             case "POST", ["channels", channel, "messages", message, "threads"]:
                 return lambda _, body: self._thread(int(channel), int(message), body)
             case "GET", ["channels", channel]:
@@ -137,6 +139,16 @@ class FakeDiscordApi:
             and c.path.startswith("/channels/")
             and c.path.endswith("/messages")
             and (channel is None or c.path == f"/channels/{channel}/messages")
+        ]
+
+    def edits(self, message: int | None = None) -> list[dict[str, Any]]:
+        """Bodies of edits to the bot's messages (all messages if None), oldest first."""
+        return [
+            c.body
+            for c in self.calls
+            if c.method == "PATCH"
+            and c.path.startswith("/channels/")
+            and (message is None or c.path.endswith(f"/messages/{message}"))
         ]
 
     def followups(self) -> list[dict[str, Any]]:

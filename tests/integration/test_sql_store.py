@@ -135,6 +135,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_jobs_due",
             "ix_sla_timers_pending_due",
             "ix_outbox_unsent",
+            "ix_deflections_answer",
         }
 
 

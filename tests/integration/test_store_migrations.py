@@ -20,7 +20,7 @@ from core.messages import Address
 from core.store import rows
 from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
-from core.store.schema import escalations, messages, ticket_events, tickets
+from core.store.schema import deflections, escalations, messages, ticket_events, tickets
 from core.store.sql_store import sql_stores
 from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketEvent
 
@@ -190,3 +190,22 @@ async def test_upgrading_to_0004_backfills_the_timers_of_open_tickets(engine: As
     assert version == ["0002"] and not {"sla_timers", "outbox", "store_meta"} & names
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2
+
+
+async def test_upgrading_to_0005_keeps_the_resolutions_counted_before(engine: AsyncEngine) -> None:
+    await _migrate(engine, "upgrade", "0004_sla")
+    legacy = sa.table("deflections", *(sa.column(c.name, c.type) for c in deflections.c if c.name != "answer"))
+    row = {**rows.address_values(THREAD), "question": "q", "url": "https://d/q", "at": T0}
+    async with writer(engine).begin() as conn:
+        await conn.execute(legacy.insert().values([row, row]))  # two presses, counted twice back then
+
+    await upgrade_schema(engine)
+    store = sql_stores(engine)
+    assert await store.statistics.deflection_count() == 2
+    for _ in range(2):
+        await store.statistics.record_deflection(THREAD, "q", "https://d/q", T0, answer="a1")
+    assert await store.statistics.deflection_count() == 3
+
+    await _migrate(engine, "downgrade", "0004_sla")
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("SELECT COUNT(*) FROM deflections"))).scalar() == 3

@@ -91,6 +91,23 @@ async def test_open_ticket_attaches_the_threads_earlier_messages_only(store: Sto
     assert len(await store.conversations.messages(ticket.number)) == 2
 
 
+async def test_a_waiting_message_attaches_to_a_ticket_once(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(), "helpline")  # ticket 1, before the messages below
+    await store.conversations.record_message(message("with an id", external_id="m1"))
+    await store.conversations.record_message(message("without one", at=T0 + timedelta(minutes=1)))
+    await store.conversations.record_message(message("another thread", address=OTHER))
+    with_id, without = await store.conversations.conversation(THREAD)
+
+    assert await store.conversations.attach_message(with_id, 1)
+    assert await store.conversations.attach_message(without, 1)
+    assert not await store.conversations.attach_message(without, 1)  # no longer waiting
+    assert [m.text for m in await store.conversations.messages(1)] == ["with an id", "without one"]
+    assert await store.conversations.conversation(THREAD) == []
+    assert [m.text for m in await store.conversations.conversation(OTHER)] == ["another thread"]
+    with pytest.raises(TicketNotFoundError):
+        await store.conversations.attach_message(with_id, 99)
+
+
 async def test_conversation_returns_the_latest_messages_oldest_first(store: Stores) -> None:
     for i in range(5):
         await store.conversations.record_message(message(f"m{i}", at=T0 + timedelta(seconds=i)))
@@ -269,6 +286,22 @@ async def test_statistics_inputs(store: Stores) -> None:
         FirstResponse("free", T0, None, None),
     ]
     assert await store.statistics.deflection_count() == 2
+
+
+async def test_a_resolution_counts_once_per_answer_and_a_later_no_withdraws_it(store: Stores) -> None:
+    stats = store.statistics
+    for _ in range(5):  # five presses of Helpful under one answer
+        await stats.record_deflection(THREAD, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    await stats.record_deflection(THREAD, "refunds?", "https://docs.example/refunds", T0, answer="a2")
+    await stats.record_deflection(OTHER, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    assert await stats.deflection_count() == 3  # an answer is named within its own thread
+
+    await stats.withdraw_deflection(THREAD, "a1")  # the customer then said it did not help
+    await stats.withdraw_deflection(THREAD, "a1")
+    await stats.withdraw_deflection(THREAD, "never-voted")
+    assert await stats.deflection_count() == 2
+    await stats.record_deflection(THREAD, "reset 2FA?", "https://docs.example/2fa", T0, answer="a1")
+    assert await stats.deflection_count() == 3  # and Helpful again: the last vote stands
 
 
 async def test_times_come_back_aware_in_utc(store: Stores) -> None:

@@ -68,3 +68,22 @@ async def test_closing_resolves_and_reopening_reopens_once() -> None:
     assert reopened is not None and reopened.status is TicketStatus.OPEN and reopened.resolved_at is None
     assert await issues.reopened(ISSUE, "github:ana", "again") is None
     assert await issues.closed(Address("github", "acme", "cli", "99"), "github:mo", "no ticket") is None
+
+
+async def test_the_acknowledgement_names_the_ticket_and_the_tiers_promise() -> None:
+    h = make_harness()
+    desk = IssueDesk(h.desk.desk)
+    community = await desk.triage(issue("CLI crashes on start"), "CLI crashes on start")
+    assert community.acknowledgement == (
+        "Helpline ticket #1 is open for this issue, at high priority. Community support is best effort, so there is "
+        "no guaranteed response time at high priority; the team and the community will pick it up as soon as they can."
+    )
+    h.desk.desk.tiers = h.tiers.with_customer(Customer("acme", "Acme", "enterprise", ("github:ent",)))
+    other = Address("github", "acme", "cli", "8")
+    filed = IncomingMessage(other, Author("ent", "ent"), "CLI crashes", "issue:8")
+    enterprise = await desk.triage(filed, "CLI crashes")
+    assert enterprise.acknowledgement.startswith("Helpline ticket #2 is open for this issue, at critical priority.")
+    assert "An engineer will reply within" in enterprise.acknowledgement
+    assert "best effort" not in enterprise.acknowledgement
+    retried = await desk.triage(issue("CLI crashes on start"), "CLI crashes on start")
+    assert not retried.opened and retried.acknowledgement == community.acknowledgement  # the same words again

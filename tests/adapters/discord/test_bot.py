@@ -203,3 +203,44 @@ async def test_an_auto_sharded_bot_answers_like_the_single_connection_one() -> N
         assert answer["embeds"][0]["title"] == "App killed with exit code 137"
     finally:
         await w.discord.close()
+
+
+async def test_a_choice_takes_the_buttons_off_its_message_and_counts_once(world: World) -> None:
+    question = await world.discord.message("my app keeps dying with exit code 137")
+    await world.discord.press("helpline:helpful", channel=question)
+    pressed = int(payload("interaction_component")["message"]["id"])  # the message the fake's press is under
+    [edit] = world.discord.api.edits(pressed)
+    assert edit["components"] == []  # no second vote from the same buttons
+    [thanks] = world.discord.api.followups()
+    assert thanks["content"] == "Glad that helped!"
+    assert (await world.store.statistics.deflection_count()) == 1
+
+
+async def test_a_choice_that_offers_another_keeps_the_buttons(world: World) -> None:
+    question = await world.discord.message("what's the weather like?")  # out of scope: Open a ticket
+    for n in range(3):
+        await world.discord.message(f"the site is down, attempt {n}")  # the member's ticket limit is reached
+    await world.discord.press("helpline:open_ticket", channel=question)
+    [refusal] = world.discord.api.followups()
+    assert buttons(refusal) == [("Open a ticket", "helpline:open_ticket")]
+    assert world.discord.api.edits() == []  # the refusal offers the choice again, so it stays
+
+
+async def test_a_forum_post_asks_before_a_different_problem_joins_its_ticket(world: World) -> None:
+    post = payload("thread_create")
+    post.update(id="970000000000000002", parent_id=str(FORUM), owner_id=str(ANA), name="Site down")
+    world.discord.event("THREAD_CREATE", post)
+    thread = 970000000000000002
+    await world.discord.message("the site is down", channel=thread)
+    await world.discord.message("my invoice is wrong", channel=thread)
+    asked = world.discord.api.sent(thread)[-1]
+    assert "Is this about the same problem, or a new question?" in asked["content"]
+    assert buttons(asked) == [
+        ("Add to ticket #1", "helpline:add_to_ticket:1"),
+        ("New question", "helpline:new_question"),
+    ]
+    await world.discord.press("helpline:add_to_ticket:1", channel=thread)
+    [added] = world.discord.api.followups()
+    assert added["content"] == "Added to ticket #1."
+    assert [m.text for m in await world.store.conversations.messages(1)][-1] == "my invoice is wrong"
+    assert [edit["components"] for edit in world.discord.api.edits()] == [[]]  # the choice is made once

@@ -26,7 +26,8 @@ async def test_an_opened_issue_the_knowledge_base_answers_gets_labels_and_one_co
     assert "known issue" in posted and "reply here" in posted
     assert "ran out of memory" in posted and "(https://docs.example.com/oom)" in posted
     ticket = await world.ticket()
-    assert ticket is not None and f"ticket #{ticket.number}" in posted
+    assert ticket is not None and f"Helpline ticket #{ticket.number} is open for this issue, at low priority" in posted
+    assert "reply within 1 week" in posted and "Community support is best effort" in posted
     assert (ticket.status, ticket.tier, ticket.requester_id) == (TicketStatus.NEW, "community", "Codertocat")
     assert all(call.authorization == "token ghp_test" for call in world.fake.calls)
 
@@ -34,15 +35,20 @@ async def test_an_opened_issue_the_knowledge_base_answers_gets_labels_and_one_co
     assert len(world.fake.issue(REPO, 1).comments) == 1  # once, and only once
 
 
-async def test_an_opened_issue_it_cannot_answer_gets_labels_and_a_ticket_but_no_comment(world: World) -> None:
+async def test_an_opened_issue_it_cannot_answer_gets_its_ticket_and_the_tiers_promise(world: World) -> None:
     assert (await world.deliver("issues", payload("issues.opened"))).status_code == 202
     await world.drain()
 
     issue = world.fake.issue(REPO, 1)
     assert issue.labels == ["documentation", "P2-medium", "needs-triage"]  # "Spelling error in the README file"
-    assert issue.comments == []
     ticket = await world.ticket()
     assert ticket is not None and ticket.subject == "Spelling error in the README file"
+    [posted] = issue.comments  # one acknowledgement, and no answer the docs do not have
+    assert f"Helpline ticket #{ticket.number} is open for this issue, at medium priority." in posted
+    assert "Community support is best effort: someone from the support team will reply within 72 hours" in posted
+    assert "known issue" not in posted
+    assert await world.drain() == 0
+    assert len(world.fake.issue(REPO, 1).comments) == 1
     [kept] = await world.store.conversations.messages(ticket.number)
     assert (kept.role, kept.author_id) == (Role.CUSTOMER, "Codertocat") and "two 't's" in kept.text
 
@@ -68,7 +74,7 @@ async def test_a_maintainer_comment_meets_the_first_response_target(world: World
     assert ticket.status is TicketStatus.WAITING
     roles = [m.role for m in await world.store.conversations.messages(ticket.number)]
     assert roles == [Role.CUSTOMER, Role.AGENT]
-    assert world.fake.issue(REPO, 1).comments == []  # the bot does not chatter on the issue
+    assert len(world.fake.issue(REPO, 1).comments) == 1  # the acknowledgement only: the bot does not chatter
     assert world.fake.issue(REPO, 1).labels == ["documentation", "P2-medium"]  # no longer needs triage
 
 
@@ -107,7 +113,7 @@ async def test_helpline_claim_from_a_non_collaborator_does_nothing_and_gets_a_sh
     await world.drain()
     assert await world.ticket() == before
     assert before is not None and before.assignee is None
-    [reply] = world.fake.issue(REPO, 1).comments
+    [_, reply] = world.fake.issue(REPO, 1).comments  # after the acknowledgement
     assert "triage access" in reply and "nothing was changed" in reply
 
 
@@ -124,7 +130,7 @@ async def test_helpline_commands_from_a_triager_claim_and_reprioritise_with_a_re
     ticket = await world.ticket()
     assert ticket is not None and (ticket.assignee, ticket.priority) == ("github:tri", "high")
     assert world.fake.reactions == [(11, "+1"), (12, "+1")]
-    assert world.fake.issue(REPO, 1).comments == []
+    assert len(world.fake.issue(REPO, 1).comments) == 1  # the acknowledgement only
     assert "needs-triage" not in world.fake.issue(REPO, 1).labels  # removed once; the second removal is a 404
     permission_calls = [c for c in world.fake.calls if c.path.endswith("/collaborators/tri/permission")]
     assert len(permission_calls) == 1  # cached between the two commands
@@ -136,7 +142,7 @@ async def test_an_unknown_helpline_command_gets_the_usage(world: World) -> None:
     world.fake.roles["tri"] = "triage"
     await world.deliver("issue_comment", comment("/helpline stats", login="tri"))
     await world.drain()
-    [reply] = world.fake.issue(REPO, 1).comments
+    [_, reply] = world.fake.issue(REPO, 1).comments
     assert "/helpline claim" in reply and "/helpline resolve" in reply
 
 
@@ -144,12 +150,13 @@ async def test_closing_the_issue_resolves_the_ticket_and_reopening_reopens_it(wo
     await world.deliver("issues", payload("issues.opened"))
     await world.drain()
     world.clock.advance(timedelta(hours=1))
+    before = len(world.fake.writes())
 
     await world.deliver("issues", closed())
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.resolved_at == world.clock.now()
-    assert world.fake.writes()[-1].path.endswith("/labels")  # no comment, no second close
+    assert all(w.path.endswith("/labels") for w in world.fake.writes()[before:])  # no comment, no second close
 
     await world.deliver("issues", payload("issues.reopened"))
     await world.drain()
@@ -170,7 +177,7 @@ async def test_a_ticket_resolved_in_helpline_closes_the_issue_with_a_comment(wor
     await world.drain()
     issue = world.fake.issue(REPO, 1)
     assert issue.state == "closed"
-    assert [f"Ticket #{ticket.number} is resolved" in c for c in issue.comments] == [True]
+    assert [f"Ticket #{ticket.number} is resolved" in c for c in issue.comments] == [False, True]
 
 
 async def test_helpline_resolve_in_a_comment_closes_the_issue(world: World) -> None:
@@ -192,7 +199,7 @@ async def test_a_support_reply_from_another_platform_is_posted_without_pinging_a
 
     await world.moderator(f"reply {ticket.number} Fixed in main, thanks @Codertocat and @octo-org/team")
     await world.drain()
-    [posted] = world.fake.issue(REPO, 1).comments
+    [_, posted] = world.fake.issue(REPO, 1).comments
     assert "Fixed in main" in posted
     assert "@Codertocat" not in posted and "@\u200bCodertocat" in posted and "@\u200bocto-org/team" in posted
 
@@ -203,7 +210,7 @@ async def test_a_stranger_repeating_commands_is_told_once(world: World) -> None:
     for number in range(3):
         await world.deliver("issue_comment", comment("/helpline resolve", login="stranger", comment_id=50 + number))
     await world.drain()
-    assert len(world.fake.issue(REPO, 1).comments) == 1
+    assert len(world.fake.issue(REPO, 1).comments) == 2  # the acknowledgement, then the refusal once
     ticket = await world.ticket()
     assert ticket is not None and ticket.status.active
 

@@ -11,7 +11,7 @@ from bots.github.translate import (
     IssueChanged,
     PayloadError,
     Ping,
-    answer_comment,
+    acknowledgement_comment,
     command_in,
     core_command,
     issue_message,
@@ -120,13 +120,19 @@ def test_quoted_text_cannot_mention_anyone() -> None:
     assert "\u202e" not in text
 
 
-def test_the_answer_comment_quotes_the_extract_links_the_article_and_invites_a_reply() -> None:
+def test_the_acknowledgement_quotes_the_answer_links_the_article_and_invites_a_reply() -> None:
     reply = Reply(
         ReplyKind.ANSWER, "Exit code 137 means out of memory.\nSee @ops.", Citation("OOM › Why", "https://d/oom")
     )
-    text = answer_comment(reply, 7)
+    text = acknowledgement_comment("Helpline ticket #7 is open for this issue, at low priority.", reply)
+    assert text.startswith("Thanks for opening this! Helpline ticket #7 is open")
     assert "> **OOM › Why**" in text and "> Exit code 137 means out of memory." in text and "> See @\u200bops." in text
-    assert "[OOM › Why](https://d/oom)" in text and "ticket #7" in text and "reply here" in text
+    assert "[OOM › Why](https://d/oom)" in text and "reply here" in text
+
+
+def test_the_acknowledgement_without_an_answer_still_names_the_ticket() -> None:
+    text = acknowledgement_comment("Helpline ticket #8 is open for this issue, at high priority. Ping @all.", None)
+    assert "ticket #8" in text and "@\u200ball" in text and "known issue" not in text
 
 
 def test_actions_round_trip_and_keep_only_the_steps_left() -> None:
