@@ -173,6 +173,8 @@ _HAPPENINGS = {
     "customer_message": "wrote again",
     "answer_not_helpful": "said the suggested answer did not help",
     "claimed": "claimed it",
+    "assigned": "assigned it",
+    "tier": "moved it to another tier",
     "replied": "replied to the customer",
     "note": "added an internal note",
     "priority": "changed the priority",
