@@ -21,6 +21,7 @@ from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
+from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
@@ -194,7 +195,7 @@ async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
     """The store ports on the database at the configured database URL, migrated to the current schema."""
     url = settings.database_url()
     if url.startswith("sqlite") and not settings.support.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     engine = create_engine_for(url)
     try:
         await upgrade_schema(engine)

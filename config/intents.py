@@ -60,7 +60,7 @@ def load_intents(path: Path) -> IntentCatalog:
     try:
         parsed = _IntentsFile.model_validate(data)
     except ValidationError as exc:
-        key, problem = validation_problem(exc)
+        key, problem = validation_problem(exc, _IntentsFile)
         raise ConfigError(str(path), key, problem) from None
     specs = tuple(
         IntentSpec(

@@ -26,6 +26,7 @@ ENV_PREFIX = "HELPLINE_"
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
 SlackId = Annotated[str, Field(pattern=r"^[A-Z0-9]{2,40}$")]
 SlackGroupId = Annotated[str, Field(pattern=r"^S[A-Z0-9]{1,40}$")]  # user groups' ids start with S
+DiscordId = Annotated[int, Field(ge=1, lt=2**64)]  # Discord's ids ("snowflakes") are 64-bit
 
 
 def default_data_dir() -> Path:
@@ -54,15 +55,15 @@ class KnowledgeSettings(_Section):
 
     source: Path | None = None
     index: Literal["auto", "flat", "hnsw", "numpy"] = "auto"
-    approximate_above: int = Field(20_000, ge=1)
+    approximate_above: int = Field(20_000, ge=1, le=1_000_000_000)
     hnsw_m: int = Field(32, ge=4, le=128)
-    ef_construction: int = Field(80, ge=8)
-    ef_search: int = Field(512, ge=8)
+    ef_construction: int = Field(80, ge=8, le=4096)
+    ef_search: int = Field(512, ge=8, le=65_536)
     top_k: int = Field(5, ge=1, le=100)
     # Every process checks this often whether another one built a newer version, and switches to it.
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
     # A replaced version is deleted this many seconds later (processes may still be loading it).
-    keep_replaced: float = Field(600.0, ge=0.0)
+    keep_replaced: float = Field(600.0, ge=0.0, le=86_400.0)
 
 
 class IntentSettings(_Section):
@@ -71,7 +72,7 @@ class IntentSettings(_Section):
     file: Path = DEFAULT_INTENTS_FILE
     min_confidence: float = Field(0.30, ge=0.0, le=1.0)
     min_margin: float = Field(0.03, ge=0.0, le=1.0)
-    regularisation: float = Field(10.0, gt=0.0)
+    regularisation: float = Field(10.0, gt=0.0, le=1e6)
 
 
 class SupportSettings(_Section):
@@ -128,15 +129,15 @@ class DiscordSettings(_Section):
     """The Discord bot (it runs when ``DISCORD_TOKEN`` is set)."""
 
     # Text or forum channels where every new message is a question; ids, as Discord shows them.
-    support_channels: tuple[int, ...] = ()
+    support_channels: tuple[DiscordId, ...] = ()
     # Where escalations addressed to plain "discord" in tiers.yaml are posted.
-    staff_channel: int | None = Field(None, ge=1)
+    staff_channel: DiscordId | None = None
     # The only role an escalation pings; nothing else the bot sends pings anyone.
-    on_call_role: int | None = Field(None, ge=1)
+    on_call_role: DiscordId | None = None
     # Needs Message Content Intent in the Developer Portal; without it the bot answers mentions only.
     message_content: bool = True
     # Servers to publish slash commands to at once; empty publishes globally (Discord takes up to an hour).
-    command_guilds: tuple[int, ...] = ()
+    command_guilds: tuple[DiscordId, ...] = ()
 
     @field_validator("support_channels", "command_guilds", mode="before")
     @classmethod
@@ -221,6 +222,15 @@ class Settings(_Section):
     slack: SlackSettings = SlackSettings()
     server: ServerSettings = ServerSettings()
 
+    @field_validator("data_dir")
+    @classmethod
+    def _folder(cls, value: Path) -> Path:
+        # Checked here so a file in the way is one clear line at start-up, not a traceback when first written.
+        existing = next((p for p in (value, *value.parents) if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise PydanticCustomError("data_dir", f"{existing} is a file, not a folder")
+        return value
+
     def database_url(self) -> str:
         """The configured database, or ``helpline.sqlite3`` in the data directory."""
         if self.support.database_url:
@@ -228,9 +238,10 @@ class Settings(_Section):
         return f"sqlite+aiosqlite:///{self.data_dir / 'helpline.sqlite3'}"
 
 
-def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
-    """``HELPLINE_MODEL__NAME=x`` becomes ``{"model": {"name": "x"}}``."""
+def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """``HELPLINE_MODEL__NAME=x`` becomes ``{"model": {"name": "x"}}``; also each setting's variable name."""
     tree: dict[str, Any] = {}
+    names: dict[tuple[str, ...], str] = {}
     for key, value in env.items():
         if not key.startswith(ENV_PREFIX) or key == ENV_PREFIX + "CONFIG":
             continue
@@ -241,7 +252,16 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
             if not isinstance(node, dict):
                 raise ConfigError("environment", key, "conflicts with another HELPLINE_ variable")
         node[path[-1]] = value
-    return tree
+        names[tuple(path)] = key
+    return tree, names
+
+
+def _variable(loc: tuple[int | str, ...], names: dict[tuple[str, ...], str]) -> str | None:
+    """The ``HELPLINE_…`` variable that set the value at ``loc`` (or a list holding it), if one did."""
+    parts = tuple(str(part) for part in loc)
+    setting = next((names[parts[:n]] for n in range(len(parts), 0, -1) if parts[:n] in names), None)
+    # An unknown section (HELPLINE_SUPORT__TICKET_LIMIT) is reported at the section: find its variable.
+    return setting or next((name for path, name in names.items() if path[: len(parts)] == parts), None)
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -282,11 +302,12 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     data: dict[str, Any] = {}
     if path is not None:
         data = _resolve_paths(load_yaml_mapping(path), path.resolve().parent)
-    overrides = _env_overrides(env)
+    overrides, names = _env_overrides(env)
     try:
         return Settings.model_validate(_merge(data, overrides))
     except ValidationError as exc:
-        key, problem = validation_problem(exc)
-        top = key.split(".")[0]
-        where = "environment" if top in overrides and path is None else str(path or "environment")
-        raise ConfigError(where, key, problem) from None
+        key, problem = validation_problem(exc, Settings)
+        variable = _variable(exc.errors()[0]["loc"], names)
+        if variable is not None:  # the environment overrides the file, so the variable is to blame
+            raise ConfigError("environment", f"{key} (from {variable})", problem) from None
+        raise ConfigError(str(path or "environment"), key, problem) from None

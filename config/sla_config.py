@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from core.messages import Address, Mention
+from config.addresses import check_address, check_mention
 from core.sla.calendars import WEEKDAYS, BusinessCalendar, Opening, parse_opening
 from core.sla.deadlines import WALL_CLOCK, Calendar, parse_duration
 from core.sla.oncall import OnCall, Shift
@@ -71,7 +71,7 @@ def _mention(value: object) -> str:
     if not isinstance(value, str):
         raise _problem("mention", "expected platform:user:ID, platform:group:ID or on-call")
     try:
-        return str(Mention.parse(value))
+        return str(check_mention(value))
     except ValueError as exc:
         raise _problem("mention", str(exc)) from None
 
@@ -81,7 +81,7 @@ def post_address(value: object) -> str:
     if not isinstance(value, str):
         raise _problem("address", "expected an address like console, slack:C0123ABC or discord:123456789")
     try:
-        address = Address.parse(value)
+        address = check_address(value)
     except ValueError as exc:
         raise _problem("address", str(exc)) from None
     if (address.workspace or address.thread) and not address.channel:  # e.g. "slack:T1//1.2": nowhere to post

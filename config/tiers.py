@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from config.addresses import PLATFORMS
 from config.settings import DEFAULT_TIERS_FILE as DEFAULT_TIERS_FILE  # re-exported: one source of truth
 from config.sla_config import (
     ALWAYS_OPEN,
@@ -71,11 +72,15 @@ def _identity(value: object) -> str:
     match = _IDENTITY.match(text.strip()) if isinstance(text, str) else None
     if match is None:
         raise _problem("identity", f"{text!r} is not an identity: expected platform:user-id, e.g. slack:U0123ABC")
-    return f"{match.group(1).lower()}:{match.group(2)}"
+    return f"{_known_platform(match.group(1))}:{match.group(2)}"
 
 
-def _lower(value: object) -> object:
-    return value.lower() if isinstance(value, str) else value
+def _known_platform(value: object) -> object:
+    # A rule or identity on a misspelt platform would silently never match anyone.
+    name = value.lower() if isinstance(value, str) else value
+    if isinstance(name, str) and _PLATFORM.match(name) and name not in PLATFORMS:
+        raise _problem("platform", f"unknown platform {name!r}; platforms are {', '.join(PLATFORMS)}")
+    return name
 
 
 def _empty_list(value: object) -> object:
@@ -87,7 +92,7 @@ _Duration = Annotated[timedelta | None, BeforeValidator(_duration)]
 _Id = Annotated[str, BeforeValidator(_platform_id), Field(min_length=1)]
 _Address = Annotated[str, BeforeValidator(post_address)]
 _Identity = Annotated[str, BeforeValidator(_identity)]
-_Platform = Annotated[str, BeforeValidator(_lower), Field(pattern=_PLATFORM.pattern)]
+_Platform = Annotated[str, BeforeValidator(_known_platform), Field(pattern=_PLATFORM.pattern)]
 
 
 class _Strict(BaseModel):
@@ -162,7 +167,7 @@ class _TiersFile(_Strict):
 
 
 def _pydantic_problem(exc: ValidationError) -> tuple[str, str]:
-    key, problem = validation_problem(exc)
+    key, problem = validation_problem(exc, _TiersFile)
     first = exc.errors()[0]
     hint = _MISSING_HINTS.get(str(first["loc"][-1])) if first["type"] == "missing" else None
     if hint is not None:

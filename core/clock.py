@@ -32,8 +32,12 @@ class ManualClock:
         self._now += delta
 
 
+# How far ``/wait`` may move the console's clock in all: a hundred years, far from datetime's year 9999.
+MAX_SHIFT = timedelta(days=36_500)
+
+
 class ShiftedClock:
-    """The real time plus an offset the console moves forward with ``/wait``."""
+    """The real time plus an offset the console moves forward with ``/wait``, at most ``MAX_SHIFT`` in all."""
 
     def __init__(self) -> None:
         self.offset = timedelta()
@@ -43,7 +47,10 @@ class ShiftedClock:
         return datetime.now(UTC) + self.offset
 
     def advance(self, delta: timedelta) -> None:
-        """Pretend ``delta`` has passed."""
+        """Pretend ``delta`` has passed; ``ValueError`` (the clock unmoved) past ``MAX_SHIFT`` in all."""
         if delta < timedelta():
             raise ValueError("the clock cannot go backwards")
+        if self.offset + delta > MAX_SHIFT:
+            left = (MAX_SHIFT - self.offset).days
+            raise ValueError(f"the clock can move at most {MAX_SHIFT.days}d ahead in all ({left}d left)")
         self.offset += delta

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import DataError, IndexNotBuiltError
+from core.files import private_dir, private_file
 from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
 from kb_index.ingest import article_chunks, ingest_path
@@ -72,7 +73,7 @@ class KnowledgeBase:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_file(self._db_path)
         with closing(sqlite3.connect(self._db_path, timeout=30)) as conn:
             conn.executescript(SCHEMA)
             yield conn
@@ -87,7 +88,7 @@ class KnowledgeBase:
             if self._holding_file_lock:
                 yield
                 return
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_dir(self.directory)
             with (self.directory / ".build.lock").open("a") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)
                 self._holding_file_lock = True

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.files import FOLDER_MODE, private_dir
 from core.ports import Chunk
 from kb_index.faiss_index import IndexOptions, load_index
 from kb_index.vector_index import VectorIndex
@@ -68,7 +69,9 @@ class SnapshotFolder:
         """Write a complete new version, then point ``CURRENT.json`` at it; returns its name."""
         version = new_version()
         staging = self.root / f".tmp-{version}"
-        staging.mkdir(parents=True)
+        private_dir(self.directory)
+        private_dir(self.root)
+        staging.mkdir(mode=FOLDER_MODE)
         index_name = INDEX_FILES[0] if index.kind == "numpy" else INDEX_FILES[1]
         index.save(staging / index_name)
         lines = (

@@ -98,7 +98,11 @@ class ConsoleChat:
         if isinstance(parsed, IncomingMessage | ChoiceMessage):
             self._pending = []  # a command or /wait in between leaves the last answer's choices open
         if isinstance(parsed, Wait):
-            self._clock.advance(parsed.delta)
+            try:
+                self._clock.advance(parsed.delta)
+            except ValueError as exc:
+                self.info(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h", ReplyKind.ERROR)
+                return True
             self.info(f"(time passes: it is now {self._clock.now():%Y-%m-%d %H:%M} UTC)")
         elif is_help(parsed):
             self.info(console_help(moderator=self.moderator))

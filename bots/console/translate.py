@@ -86,7 +86,8 @@ def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number
                 return BadInput(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h")
         return CommandText(identity.address, identity.author, stripped[1:], message_id)
     if stripped.isdigit() and pending:
-        index = int(stripped) - 1
+        # Only short ASCII digits are converted: "²" and a 5,000-digit number are out of range, not a crash.
+        index = int(stripped) - 1 if stripped.isascii() and len(stripped) <= 6 else -1
         if not 0 <= index < len(pending):
             return BadInput(f"choose a number from 1 to {len(pending)}, or type a message")
         picked = pending[index]

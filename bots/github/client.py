@@ -13,12 +13,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import quote
 
 from github import Auth, Github, GithubException
 from urllib3.util.retry import Retry
 
 from core.ports import Clock
+
+if TYPE_CHECKING:
+    from github.Repository import Repository
 
 log = logging.getLogger("helpline.github")
 
@@ -114,6 +118,15 @@ def make_github(auth: Auth.Auth, options: ClientOptions) -> Github:
     )
 
 
+def path_segment(value: str) -> str:
+    """``value`` as one segment of an API path: every reserved character escaped, never ``.`` or ``..``."""
+    # PyGithub puts names into its URLs as they are, and a ".." segment would be resolved away (even
+    # escaped: requests unescapes dots), sending the call to another path. GitHub never names anything so.
+    if value in ("", ".", ".."):
+        raise GitHubCallError(f"{value!r} cannot be part of a GitHub API path", permanent=True)
+    return quote(value, safe="")
+
+
 def rate_limit_end(status: int, headers: Mapping[str, str], message: str, now: datetime) -> datetime | None:
     """When a 403/429 answer lets us call again; None if it is not a rate limit."""
     if status not in (403, 429):
@@ -141,9 +154,13 @@ class GitHubApi:
         # Until GitHub's rate limit ends no call is made at all: GitHub may block integrations that keep trying.
         self.blocked_until: datetime | None = None
 
+    def _repo(self, repo: str) -> Repository:
+        """The repository ``owner/name``, each segment escaped, so no name can step out of its path."""
+        return self._github.get_repo("/".join(path_segment(part) for part in repo.split("/", 1)))
+
     async def add_labels(self, repo: str, number: int, labels: list[str]) -> None:
         """Add labels to an issue (GitHub creates missing ones)."""
-        await self._call(lambda: self._github.get_repo(repo).get_issue(number).add_to_labels(*labels))
+        await self._call(lambda: self._repo(repo).get_issue(number).add_to_labels(*labels))
 
     async def remove_label(self, repo: str, number: int, label: str) -> None:
         """Remove a label from an issue; one it does not have is not an error."""
@@ -151,30 +168,26 @@ class GitHubApi:
 
     def _remove_label_now(self, repo: str, number: int, label: str) -> None:
         try:
-            self._github.get_repo(repo).get_issue(number).remove_from_labels(label)
+            self._repo(repo).get_issue(number).remove_from_labels(label)
         except GithubException as exc:
             if exc.status != 404:  # 404: the label was not on the issue (someone took it off already)
                 raise
 
     async def comment(self, repo: str, number: int, body: str) -> int:
         """Comment on an issue; the new comment's id."""
-        return await self._call(lambda: self._github.get_repo(repo).get_issue(number).create_comment(body).id)
+        return await self._call(lambda: self._repo(repo).get_issue(number).create_comment(body).id)
 
     async def close(self, repo: str, number: int) -> None:
         """Close an issue as completed."""
-        await self._call(
-            lambda: self._github.get_repo(repo).get_issue(number).edit(state="closed", state_reason="completed")
-        )
+        await self._call(lambda: self._repo(repo).get_issue(number).edit(state="closed", state_reason="completed"))
 
     async def reopen(self, repo: str, number: int) -> None:
         """Reopen a closed issue."""
-        await self._call(lambda: self._github.get_repo(repo).get_issue(number).edit(state="open"))
+        await self._call(lambda: self._repo(repo).get_issue(number).edit(state="open"))
 
     async def react(self, repo: str, number: int, comment_id: int, content: str = "+1") -> None:
         """React to a comment on an issue, the quiet way of saying "done"."""
-        await self._call(
-            lambda: self._github.get_repo(repo).get_issue(number).get_comment(comment_id).create_reaction(content)
-        )
+        await self._call(lambda: self._repo(repo).get_issue(number).get_comment(comment_id).create_reaction(content))
 
     async def role(self, repo: str, login: str) -> str:
         """``login``'s role on ``repo`` (admin, maintain, write, triage, read or none), cached briefly."""
@@ -190,7 +203,8 @@ class GitHubApi:
 
     def _role_now(self, repo: str, login: str) -> str:
         try:
-            return self._github.get_repo(repo).get_collaborator_role_name(login) or "none"
+            # PyGithub escapes the login but keeps "/": escaped here first, a login cannot leave its segment.
+            return self._repo(repo).get_collaborator_role_name(path_segment(login)) or "none"
         except GithubException as exc:
             if exc.status == 404:  # not a user GitHub knows, or not visible to us: no rights
                 return "none"

@@ -9,13 +9,16 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias
 
+from pydantic import ValidationError
+
+from bots.github.payloads import IssueCommentPayload, IssuesPayload, PingPayload, problem
 from core.messages import GITHUB, Address, Author, CommandText, IncomingMessage, Reply, ReplyKind
 from core.text import strip_bidi
 
 if TYPE_CHECKING:
-    from bots.github.payloads import CommentPayload, EventPayload, IssuePayload, UserPayload
+    from bots.github.payloads import IssuePayload, RepositoryPayload, UserPayload
 
 SIGNATURE_PREFIX = "sha256="
 COMMAND_PREFIX = "/helpline"
@@ -140,15 +143,17 @@ def read_event(event: str, payload: object) -> GitHubEvent | None:
         raise PayloadError("the body is not a JSON object")
     if not handled(event, payload):
         return None
-    data = cast("EventPayload", payload)
-    if event == "ping":
-        return Ping(str(data.get("zen", "")))
-    issue = _issue(data)
-    if event == "issues":
-        return IssueChanged(_text(data, "action"), issue, _user(data.get("sender"), "sender"))
-    comment = cast("CommentPayload", _mapping(data.get("comment"), "comment"))
-    body = comment.get("body") or ""
-    return Commented(issue, _int(comment, "comment.id"), body, _user(comment.get("user"), "comment.user"))
+    try:
+        if event == "ping":
+            return Ping(PingPayload.model_validate(payload).zen or "")
+        if event == "issues":
+            changed = IssuesPayload.model_validate(payload)
+            return IssueChanged(changed.action, _issue(changed.repository, changed.issue), _user(changed.sender))
+        data = IssueCommentPayload.model_validate(payload)
+    except ValidationError as exc:
+        raise PayloadError(problem(exc)) from None
+    comment = data.comment
+    return Commented(_issue(data.repository, data.issue), comment.id, comment.body or "", _user(comment.user))
 
 
 def issue_address(repo: Repo, number: int) -> Address:
@@ -243,42 +248,18 @@ def reply_comment(reply: Reply) -> str:
     return text
 
 
-def _issue(data: EventPayload) -> Issue:
-    repository = _mapping(data.get("repository"), "repository")
-    owner = _mapping(repository.get("owner"), "repository.owner")
-    raw = cast("IssuePayload", _mapping(data.get("issue"), "issue"))
+def _issue(repository: RepositoryPayload, raw: IssuePayload) -> Issue:
     return Issue(
-        repo=Repo(_text(owner, "repository.owner.login"), _text(repository, "repository.name")),
-        number=_int(raw, "issue.number"),
-        id=_int(raw, "issue.id"),
-        title=raw.get("title") or "",
-        body=raw.get("body") or "",
-        author=_user(raw.get("user"), "issue.user"),
-        pull_request="pull_request" in raw,
-        closed=raw.get("state") == "closed",
+        repo=Repo(repository.owner.login, repository.name),
+        number=raw.number,
+        id=raw.id,
+        title=raw.title or "",
+        body=raw.body or "",
+        author=_user(raw.user),
+        pull_request="pull_request" in raw.model_fields_set,
+        closed=raw.state == "closed",
     )
 
 
-def _user(value: object, where: str) -> User:
-    raw = cast("UserPayload", _mapping(value, where))
-    return User(_text(raw, f"{where}.login"), raw.get("type") == "Bot")
-
-
-def _mapping(value: object, where: str) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise PayloadError(f"{where} is missing or not an object")
-    return value
-
-
-def _text(data: object, path: str) -> str:
-    value = data.get(path.rpartition(".")[2]) if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value:
-        raise PayloadError(f"{path} is missing or not a string")
-    return value
-
-
-def _int(data: object, path: str) -> int:
-    value = data.get(path.rpartition(".")[2]) if isinstance(data, dict) else None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise PayloadError(f"{path} is missing or not a number")
-    return value
+def _user(raw: UserPayload) -> User:
+    return User(raw.login, raw.type == "Bot")

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from bots.github.app import WEBHOOK, delivery_payload
 from bots.github.translate import PayloadError, Ping, read_event, verify_signature
+from bots.http.body import read_capped
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -32,18 +33,9 @@ def _refuse(status: int, why: str) -> JSONResponse:
     return JSONResponse({"error": why}, status_code=status)
 
 
-async def _body(request: Request) -> bytes | None:
-    """The request body, or None as soon as it is longer than GitHub ever sends (read no further)."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _unreadable(event: str, reason: str) -> JSONResponse:
+    log.warning("refused a signed %s delivery: %s", event, reason)
+    return _refuse(400, f"unreadable {event} delivery: {reason}")
 
 
 def webhook_route(secret: str, jobs: JobDrain) -> Route:
@@ -53,7 +45,7 @@ def webhook_route(secret: str, jobs: JobDrain) -> Route:
         """Verify, read just enough to refuse nonsense, queue, and answer 202 (200 for ping and duplicates)."""
         if not secret:
             return _refuse(401, "refused: GITHUB_WEBHOOK_SECRET is not configured")
-        body = await _body(request)
+        body = await read_capped(request, MAX_BODY)
         if body is None:
             return _refuse(413, f"a delivery is at most {MAX_BODY} bytes")
         if not verify_signature(secret, body, request.headers.get("x-hub-signature-256")):
@@ -67,9 +59,10 @@ def webhook_route(secret: str, jobs: JobDrain) -> Route:
             text = body.decode("utf-8")
             payload = json.loads(text)
             parsed = read_event(event, payload)
+        except RecursionError:  # JSON nested deeper than Python parses
+            return _unreadable(event, "the body is nested too deeply")
         except (UnicodeDecodeError, ValueError) as exc:  # PayloadError and JSONDecodeError are ValueErrors
-            reason = str(exc) if isinstance(exc, PayloadError) else "the body is not UTF-8 JSON"
-            return _refuse(400, f"unreadable {event} delivery: {reason}")
+            return _unreadable(event, str(exc) if isinstance(exc, PayloadError) else "the body is not UTF-8 JSON")
         if isinstance(parsed, Ping):
             return JSONResponse({"status": "pong"})
         if parsed is None:

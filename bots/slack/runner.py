@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
@@ -20,7 +20,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bots.adapters import AdapterContext, AdapterSpec
+from bots.http.body import read_capped
 from bots.slack.app import SlackBot, SlackOptions
+from bots.slack.envelope import MAX_BODY, SlackRequestError, read_request
 from bots.slack.names import NameBook
 from bots.slack.outbox import ChannelPacer, NoticeOptions, SlackNotifier, SlackPoster, make_client
 from bots.slack.staff import StaffDirectory
@@ -86,6 +88,10 @@ def build_app(credentials: SlackCredentials) -> AsyncApp:
         signing_secret=credentials.signing_secret or None,
         # Listeners acknowledge at once and run the slow part in tasks the bot tracks itself.
         process_before_response=True,
+        # The route checks every HTTP request's signature before bolt sees it (in constant time, before
+        # parsing), and may respell a form's body for bolt (``envelope.read_request``), which bolt's own
+        # check over the body would then refuse.
+        request_verification_enabled=False,
         logger=logging.getLogger("helpline.slack.bolt"),
     )
 
@@ -116,7 +122,6 @@ class SlackRunner:
         options = slack_options(settings)
         self.bot = SlackBot(app, desk, poster, staff, NameBook(app.client), options, drains)
         self.notifier = SlackNotifier(options.notices, poster)
-        self._http = AsyncSlackRequestHandler(app)
         secret = credentials.signing_secret
         self._verifier = SignatureVerifier(secret) if secret else None  # None: refuse every HTTP request
         self._socket: AsyncSocketModeHandler | None = None
@@ -130,14 +135,20 @@ class SlackRunner:
             return []
 
         async def slack_events(request: Request) -> Response:
-            # Checked here before bolt parses anything, so a forged body of any shape is a plain 401.
-            if not self._signed(await request.body(), request.headers):
+            """Read at most ``MAX_BODY``, check the signature, then the shape, and only then hand it to bolt."""
+            body = await read_capped(request, MAX_BODY)
+            if body is None:
+                return PlainTextResponse(f"a Slack request is at most {MAX_BODY} bytes", status_code=413)
+            # Checked before anything is parsed, so a forged body of any shape is a plain 401.
+            if not self._signed(body, request.headers):
                 return PlainTextResponse("invalid or missing Slack signature", status_code=401)
             try:
-                return await self._http.handle(request)
-            except ValueError as exc:  # signed, but not JSON, a form or UTF-8
-                log.warning("a signed Slack request could not be read: %s", exc)
-                return PlainTextResponse("the request body could not be read", status_code=400)
+                text = read_request(body, request.headers.get("content-type"))
+            except SlackRequestError as exc:
+                log.warning("refused a signed Slack request: %s", exc)
+                return PlainTextResponse(f"the request could not be read: {exc}", status_code=400)
+            bolt_request = to_async_bolt_request(request, text.encode("utf-8"))
+            return to_starlette_response(await self.bot.app.async_dispatch(bolt_request))
 
         return [Route(EVENTS_PATH, slack_events, methods=["POST"])]
 
@@ -146,7 +157,9 @@ class SlackRunner:
             return False
         try:
             return self._verifier.is_valid_request(body, dict(headers))
-        except ValueError:  # a timestamp header that is not a number
+        except ValueError:  # a timestamp that is not a number, a body that is not UTF-8
+            return False
+        except TypeError:  # a signature with non-ASCII characters, which compare_digest refuses to compare
             return False
 
     async def start(self) -> None:

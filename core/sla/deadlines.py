@@ -12,13 +12,25 @@ from core.tickets.records import Priority, Ticket, TicketChange, TicketStatus
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m)", re.IGNORECASE)
 _WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[wdhm]\s*)+$", re.IGNORECASE)
+# The longest duration anyone may give (a target, a window, a console /wait): ten years. Far beyond any
+# real SLA, and far enough from datetime's year 9999 that adding it to any date is safe.
+MAX_DURATION = timedelta(days=3650)
+_MAX_CHARS = 64  # of a refused duration, quoted back
 
 
 def parse_duration(text: str) -> timedelta:
-    """``"3h"``, ``"90m"``, ``"1w"``, ``"1h30m"`` as a timedelta; ``ValueError`` with a readable reason."""
+    """``"3h"``, ``"90m"``, ``"1w"``, ``"1h30m"`` as a timedelta; ``ValueError`` with a readable reason.
+
+    Durations are bounded by ``MAX_DURATION`` so nothing a person types can overflow a date.
+    """
+    shown = text if len(text) <= _MAX_CHARS else text[:_MAX_CHARS] + "…"
     if not _WHOLE.match(text):
-        raise ValueError(f"{text!r} is not a duration like 30m, 3h, 2d or 1w")
-    total = sum((float(amount) * _UNITS[unit.lower()] for amount, unit in _PART.findall(text)), timedelta())
+        raise ValueError(f"{shown!r} is not a duration like 30m, 3h, 2d or 1w")
+    # Summed as float seconds first: a huge amount is refused here instead of overflowing a timedelta.
+    seconds = sum(float(amount) * _UNITS[unit.lower()].total_seconds() for amount, unit in _PART.findall(text))
+    if not seconds <= MAX_DURATION.total_seconds():
+        raise ValueError(f"{shown!r} is too long: durations are at most {MAX_DURATION.days}d (ten years)")
+    total = timedelta(seconds=seconds)
     if total <= timedelta():
         raise ValueError(f"{text!r} is not a positive duration")
     return total

@@ -12,6 +12,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from core.files import private_dir, private_file
+
 # Execution option that marks a connection as one that will write; on SQLite it takes the
 # write lock up front (BEGIN IMMEDIATE) so a transaction never has to upgrade a read lock.
 WRITE_OPTION = "helpline_write"
@@ -28,9 +30,19 @@ class DatabaseUrlError(ValueError):
 
 
 def sqlite_url(path: Path) -> str:
-    """The ``sqlite+aiosqlite`` URL of a database file, creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """The ``sqlite+aiosqlite`` URL of a database file, creating its folder (private: 0700)."""
+    private_dir(path.parent)
     return f"sqlite+aiosqlite:///{path}"
+
+
+def _make_sqlite_file_private(url: str) -> None:
+    """Create a new SQLite database file with mode 0600 before SQLite does (it would use 0644).
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so they are private too.
+    """
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        private_file(Path(database).expanduser())
 
 
 def async_database_url(url: str) -> str:
@@ -59,6 +71,7 @@ def create_engine_for(url: str, *, echo: bool = False, busy_timeout_ms: int = DE
     url = async_database_url(url)
     if url.startswith("postgresql"):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    _make_sqlite_file_private(url)
     engine = create_async_engine(url, echo=echo)
     _configure_sqlite(engine.sync_engine, busy_timeout_ms)
     return engine

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from core.files import private_dir
 from core.ports import Embedder, Vectors
 from core.text import clean_message
 from core.understanding.intents import OUT_OF_SCOPE
@@ -165,7 +166,7 @@ def train_head(
     vectors = embedder.embed([clean_message(text).text for text, _ in pairs], progress=progress)
     head = SoftmaxHead.fit(vectors, [label for _, label in pairs], regularisation)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         for old in path.parent.glob("head-*"):
             old.unlink(missing_ok=True)
         head.save(path)

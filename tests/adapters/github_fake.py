@@ -31,6 +31,7 @@ class Call:
     path: str
     body: Any
     authorization: str
+    raw_path: str = ""  # as sent, still escaped (``path`` is decoded)
 
 
 @dataclass
@@ -101,7 +102,8 @@ class FakeGitHub:
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json() if request.can_read_body else None
-        self.calls.append(Call(request.method, request.path, body, request.headers.get("Authorization", "")))
+        authorization = request.headers.get("Authorization", "")
+        self.calls.append(Call(request.method, request.path, body, authorization, request.raw_path))
         for failure in self._failures:
             if failure.method == request.method and failure.path.search(request.path):
                 self._failures.remove(failure)

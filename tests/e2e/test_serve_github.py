@@ -41,6 +41,10 @@ def test_serve_takes_signed_github_deliveries_and_opens_tickets_after_answering(
         again = httpx.post(url, content=body, headers=headers, timeout=10)
         forged = httpx.post(url, content=body, headers={**headers, "X-Hub-Signature-256": sign("x", body)}, timeout=10)
         assert (first.status_code, again.json()["status"], forged.status_code) == (202, "duplicate", 401)
+        for n, malformed in enumerate([json.dumps({**data, "issue": {**data["issue"], "title": 42}}), "[" * 100_000]):
+            wrong = malformed.encode("utf-8")
+            sent = {**headers, "X-GitHub-Delivery": f"e2e-bad-{n}", "X-Hub-Signature-256": sign(SECRET, wrong)}
+            assert httpx.post(url, content=wrong, headers=sent, timeout=10).status_code == 400
         assert _subjects(tmp_path / "data" / "helpline.sqlite3") == ["App restarts with exit code 137"]
         assert served.stop() == 0
         assert "Traceback" not in served.stderr()

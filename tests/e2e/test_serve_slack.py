@@ -87,6 +87,9 @@ def test_serve_answers_a_signed_slack_question_in_its_thread_and_refuses_unsigne
     assert _signed_post(url, challenge, headers={}).status_code == 401
     verified = _signed_post(url, challenge)
     assert verified.status_code == 200 and verified.json() == {"challenge": "c-123"}
+    # Signed, but not a shape Slack sends: 400 (never a 5xx, which Slack would retry), logged without a traceback.
+    for malformed in (b"[]", b"[" * 100_000 + b"]" * 100_000, b'{"type": "event_callback", "event": "x"}'):
+        assert _signed_post(url, malformed).status_code == 400
 
     question = payload("event_message")
     question["event"]["text"] = "how can I point my own domain at my app?"

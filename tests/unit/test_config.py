@@ -108,7 +108,8 @@ def test_bad_setting_names_file_and_key(tmp_path: Path) -> None:
 
 def test_bad_environment_variable_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match=r"environment: model\.batch_size"):
+    problem = r"^environment: model\.batch_size \(from HELPLINE_MODEL__BATCH_SIZE\): .*greater than"
+    with pytest.raises(ConfigError, match=problem):
         load_settings(env={"HELPLINE_MODEL__BATCH_SIZE": "0"})
 
 
