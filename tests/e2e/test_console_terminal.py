@@ -70,6 +70,8 @@ def test_ctrl_c_at_the_prompt_leaves_at_once() -> None:
     terminal = Terminal()
     try:
         terminal.read_until("you> ")
+        terminal.type("half a line")
+        terminal.read_until("you> half a line")  # echoed: the line editor is reading keys
         terminal.type("\x03")  # Ctrl-C, with no Enter after it
         assert terminal.process.wait(timeout=PATIENCE) == 130
         assert "Traceback" not in terminal.read_until("")
