@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,16 +95,27 @@ class UnderstandingParts:
 
 
 def build_understanding(
-    settings: Settings, embedder: Embedder | None = None, *, build_kb: bool = True
+    settings: Settings,
+    embedder: Embedder | None = None,
+    *,
+    build_kb: bool = True,
+    on_first_build: Callable[[Path], None] | None = None,
 ) -> UnderstandingParts:
-    """Everything needed to understand a message; builds the knowledge index first if there is none."""
+    """Everything needed to understand a message; builds the knowledge index first if there is none.
+
+    ``on_first_build`` tells the user about that first build in its own words (the console does), and
+    then no progress bar is drawn; without it the build is logged as a warning, with a progress bar.
+    """
     embedder = embedder or build_embedder(settings)
     catalog = load_intents(settings.intents.file)
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
         source = knowledge_source(settings)
-        log.warning("no knowledge index yet: building it from %s (first run only)", source)
-        knowledge.build(source, progress=True)
+        if on_first_build is not None:
+            on_first_build(source)
+        else:
+            log.warning("no knowledge index yet: building it from %s (first run only)", source)
+        knowledge.build(source, progress=on_first_build is None)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,

@@ -264,9 +264,10 @@ def spec_of(command: Command) -> CommandSpec:
     return _BY_RECORD[type(command)]
 
 
-def help_text() -> str:
-    """Every command with its usage, one per line, for ``help`` and for refusals."""
-    return "Commands:\n" + "\n".join(f"  {usage}" for usage in COMMAND_USAGE.values())
+def help_text(*, moderator: bool = True, prefix: str = "") -> str:
+    """The commands a person may run (every one for a moderator), one per line, as typed with ``prefix``."""
+    usages = (f"{prefix}{spec.usage} — {spec.description}" for spec in COMMANDS if moderator or not spec.moderator)
+    return "Commands:\n" + "\n".join(f"  {usage}" for usage in usages)
 
 
 def needs_moderator(command: Command) -> bool:

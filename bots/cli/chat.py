@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 
-from bots.bootstrap import build_system, build_understanding
+from bots.bootstrap import System, build_system, build_understanding
 from bots.cli.common import settings_from
-from bots.console.app import ConsoleChat, ConsoleNotifier, new_identity
+from bots.console.app import ConsoleChat, ConsoleNotifier, line_reader, new_identity
+from bots.console.render import terminal, wants_colour
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import ShiftedClock
 from core.desk.context import DeskPolicy
 from core.errors import HelplineError
 from core.messages import CONSOLE, IncomingMessage
-from core.tiers import Customer
+from core.tiers import Customer, TierDirectory
 from core.understanding.understander import Understander, Understanding
 
 # Below this similarity a passage is shown as "related" rather than as the answer, and
@@ -83,10 +86,10 @@ def chat(
 ) -> None:
     """A support conversation in the terminal: answers, tickets, SLAs and escalation (Ctrl-D or 'quit' to leave)."""
     settings = settings_from(ctx)
-    asyncio.run(run_console(settings, tier=tier, user=user, moderator=moderator, json_mode=json_output))
+    run_console(settings, tier=tier, user=user, moderator=moderator, json_mode=json_output)
 
 
-async def run_console(settings: Settings, *, tier: str | None, user: str, moderator: bool, json_mode: bool) -> None:
+def run_console(settings: Settings, *, tier: str | None, user: str, moderator: bool, json_mode: bool) -> None:
     """Build the real desk on the console and hold the conversation on stdin/stdout."""
     user = user.strip() or "you"
     tiers = load_tiers(settings.support.tiers_file)
@@ -104,12 +107,37 @@ async def run_console(settings: Settings, *, tier: str | None, user: str, modera
             raise HelplineError(f"unknown tier {tier!r}; {settings.support.tiers_file} defines: {names}") from None
         customer = Customer(f"console:{user}", user, tier, (f"{CONSOLE}:{identity.author.id}",))
         tiers = tiers.with_customer(customer)
-    typer.echo("loading the model and the knowledge index…", err=True)
+    out = sys.stdout if json_mode else terminal(sys.stdout, colour=wants_colour(sys.stdout))
+    notes = terminal(sys.stderr, colour=wants_colour(sys.stderr))
+    notes.print("loading the model and the knowledge index…", style="dim")
     notifier, clock = ConsoleNotifier(), ShiftedClock()
-    parts = build_understanding(settings)
+    with asyncio.Runner() as runner:
+        system = runner.run(_start(settings, notifier, clock, tiers, notes))
+        try:
+            console = ConsoleChat(system, notifier, clock, identity, out)
+            if not json_mode:
+                who = tiers.resolve(IncomingMessage(identity.address, identity.author, "")).tier.label
+                console.info(
+                    f"Hello {user} ({who} tier). Ask a question or describe a problem; pick a choice by its "
+                    "number; /help lists the commands; quit or Ctrl-D to leave."
+                )
+            console.converse(runner, line_reader(sys.stdin, prompt="" if json_mode else "you> "))
+        finally:
+            runner.run(system.close())
+
+
+async def _start(
+    settings: Settings, notifier: ConsoleNotifier, clock: ShiftedClock, tiers: TierDirectory, notes: Console
+) -> System:
+    """Load the model and the index (building the sample one, quietly, on the first start) and the desk."""
+
+    def first_build(source: Path) -> None:
+        notes.print(f"first start: indexing the knowledge base in {source} (once; about a minute)…", style="dim")
+
+    parts = await asyncio.to_thread(build_understanding, settings, on_first_build=first_build)
     # Load the model now, so the first question is not the one that waits for it.
     await asyncio.to_thread(parts.embedder.embed, ["warm-up"])
-    system = await build_system(
+    return await build_system(
         settings,
         notifier=notifier,
         clock=clock,
@@ -118,15 +146,3 @@ async def run_console(settings: Settings, *, tier: str | None, user: str, modera
         catalog=parts.catalog,
         knowledge=parts.knowledge,
     )
-    try:
-        console = ConsoleChat(system, notifier, clock, identity, sys.stdout, json_mode=json_mode)
-        if not json_mode:
-            who = tiers.resolve(IncomingMessage(identity.address, identity.author, "")).tier.label
-            extra = " Moderator commands: /help." if moderator else ""
-            typer.echo(
-                f"Helpline console: you are {user} ({who} tier). Ask a question or describe a problem; "
-                f"pick a choice by its number; /wait 3h moves time on; quit to leave.{extra}"
-            )
-        await console.run(sys.stdin.readline)
-    finally:
-        await system.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,6 +10,8 @@ import typer
 
 from bots.bootstrap import build_knowledge_base, knowledge_source
 from bots.cli.common import echo_err, settings_from
+from core.errors import HelplineError
+from kb_index.knowledge_base import KnowledgeBase
 
 app = typer.Typer(help="Build, search and inspect the knowledge index.", no_args_is_help=True)
 
@@ -20,11 +23,16 @@ def build(
         Optional[Path],  # noqa: UP045
         typer.Argument(help="A folder of Markdown/text articles or a JSON-lines corpus (default: from settings)."),
     ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an index built from another source without asking.")
+    ] = False,
 ) -> None:
     """Index a knowledge base; unchanged passages are not embedded again."""
     settings = settings_from(ctx)
     source = source or knowledge_source(settings)
     knowledge = build_knowledge_base(settings)
+    if not replace:
+        _confirm_replacing(knowledge, source)
     report = knowledge.build(source, progress=True)
     for warning in report.warnings:
         echo_err(f"warning: {warning}")
@@ -33,6 +41,26 @@ def build(
         f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed; "
         f"{report.index_kind} index, {report.seconds:.1f} s)"
     )
+
+
+def _confirm_replacing(knowledge: KnowledgeBase, source: Path) -> None:
+    """Building from another source replaces what the chat answers from: say so, and ask (or stop) first."""
+    if len(knowledge) == 0:
+        return
+    info = knowledge.stats()
+    if info.source in ("?", str(source.resolve())):
+        return
+    what = (
+        f"The knowledge index holds {info.chunks} passages from {info.documents} documents, built from "
+        f"{info.source}. Building from {source} replaces them: the chat and the bots will answer from {source} "
+        "only (articles added in chat are kept)."
+    )
+    if sys.stdin.isatty():
+        typer.echo(what)
+        if typer.confirm("Replace the index?", default=False):
+            return
+        raise HelplineError("nothing changed; the knowledge index is as it was")
+    raise HelplineError(f"{what} Nothing changed; run again with --replace to replace it.")
 
 
 @app.command()

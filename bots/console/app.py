@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import uuid
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from datetime import datetime, timedelta
+from typing import Protocol, TextIO
+
+from rich.console import Console
 
 from bots.bootstrap import System
-from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, as_text, read_line
-from core.clock import ShiftedClock
-from core.messages import Address, Choice, Outbound, Reply, ReplyKind
+from bots.console.render import show
+from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, console_help, is_help, read_line
+from core.messages import Address, Choice, ChoiceMessage, IncomingMessage, Outbound, Reply, ReplyKind
 
 Emit = Callable[[Reply, Address | None], None]
+# Reads one typed line; None at the end of input.
+LineReader = Callable[[], str | None]
+
+
+class MovableClock(Protocol):
+    """The console's clock: ``/wait`` moves it forward (``core.clock.ShiftedClock``)."""
+
+    def now(self) -> datetime:
+        """The time it is now."""
+        ...
+
+    def advance(self, delta: timedelta) -> None:
+        """Move time on by ``delta``."""
+        ...
 
 
 class ConsoleNotifier:
@@ -40,72 +56,91 @@ class ConsoleChat:
         self,
         system: System,
         notifier: ConsoleNotifier,
-        clock: ShiftedClock,
+        clock: MovableClock,
         identity: Identity,
-        out: TextIO,
-        *,
-        json_mode: bool = False,
+        out: Console | TextIO,
     ) -> None:
+        """``out`` is a rich console for people, or a text stream for ``--json`` (one object per line)."""
         self._system = system
         self._clock = clock
         self._identity = identity
         self._out = out
-        self._json = json_mode
         self._pending: list[Choice] = []
         notifier.emit = self._emit
 
     def _emit(self, reply: Reply, to: Address | None = None) -> None:
         first = len(self._pending) + 1
         self._pending.extend(reply.choices)
-        if self._json:
-            self._out.write(json.dumps(as_json(reply, to, first), ensure_ascii=False) + "\n")
+        if isinstance(self._out, Console):
+            show(self._out, reply, to, first)
         else:
-            self._out.write(as_text(reply, to, first) + "\n")
-        self._out.flush()
+            self._out.write(json.dumps(as_json(reply, to, first), ensure_ascii=False) + "\n")
+            self._out.flush()
 
     def info(self, text: str, kind: ReplyKind = ReplyKind.INFO) -> None:
         """Print a console message that is not from the desk."""
         self._emit(Reply(kind, text))
 
+    @property
+    def moderator(self) -> bool:
+        """True if the person at the console may run moderator commands."""
+        wanted = {role.casefold() for role in self._system.desk.moderator_roles}
+        return any(role.casefold() in wanted for role in self._identity.roles)
+
     async def step(self, line: str, number: int) -> bool:
         """Handle one typed line; False when the user wants to leave."""
-        pending = tuple(self._pending)
-        parsed = read_line(line, self._identity, pending, number)
+        parsed = read_line(line, self._identity, tuple(self._pending), number)
         if isinstance(parsed, Quit):
             return False
         if isinstance(parsed, BadInput):
             self.info(parsed.problem, ReplyKind.ERROR)
             return True
+        if isinstance(parsed, IncomingMessage | ChoiceMessage):
+            self._pending = []  # a command or /wait in between leaves the last answer's choices open
         if isinstance(parsed, Wait):
             try:
                 self._clock.advance(parsed.delta)
             except ValueError as exc:
                 self.info(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h", ReplyKind.ERROR)
                 return True
-            self._pending = []
             self.info(f"(time passes: it is now {self._clock.now():%Y-%m-%d %H:%M} UTC)")
+        elif is_help(parsed):
+            self.info(console_help(moderator=self.moderator))
         else:
-            self._pending = []
             replies: Sequence[Reply] = await self._system.desk.handle(parsed)
             for reply in replies:
                 self._emit(reply)
         await self._system.worker.run_once()
         return True
 
-    async def run(self, read: Callable[[], str]) -> None:
-        """Hold the conversation until end of input or ``quit``."""
-        await self._system.worker.run_once()  # anything that fell due while nobody was watching
+    def converse(self, runner: asyncio.Runner, read: LineReader) -> None:
+        """Hold the conversation until end of input or ``quit``.
+
+        Lines are read between turns, while the event loop is idle, so Ctrl-C at the prompt ends the
+        session at once instead of waiting on a reading thread.
+        """
+        runner.run(self._system.worker.run_once())  # anything that fell due while nobody was watching
         number = 0
-        while True:
-            if not self._json and sys.stdin.isatty():
-                self._out.write("you> ")
-                self._out.flush()
-            line = await asyncio.to_thread(read)
-            if not line:
-                return
+        while (line := read()) is not None:
             number += 1
-            if line.strip() and not await self.step(line, number):
+            if line.strip() and not runner.run(self.step(line, number)):
                 return
+
+
+def line_reader(stdin: TextIO, *, prompt: str) -> LineReader:
+    """Read lines from ``stdin``: with line editing and history on a terminal, plainly from a pipe."""
+    if not stdin.isatty():
+        return lambda: stdin.readline() or None
+    import readline  # noqa: F401 - importing it gives input() line editing and history
+
+    def read() -> str | None:
+        try:
+            return input(prompt)
+        except EOFError:  # Ctrl-D
+            print()
+            return None
+
+    return read
 
 
 def new_identity(user: str, roles: frozenset[str]) -> Identity:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from core.commands import help_text
 from core.messages import CONSOLE, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage, Reply
 from core.sla.deadlines import parse_duration
 
@@ -50,6 +51,24 @@ class BadInput:
 
 ConsoleInput = IncomingMessage | CommandText | ChoiceMessage | Wait | Quit | BadInput
 
+# What only the console understands, as typed there.
+CONSOLE_COMMANDS = (
+    "/wait DURATION — let time pass, e.g. /wait 3h (SLA warnings and escalations fall due)",
+    "quit — leave (or Ctrl-D, Ctrl-C)",
+)
+
+
+def is_help(parsed: ConsoleInput) -> bool:
+    """True for ``/help``, which the console answers itself, in its own syntax."""
+    return isinstance(parsed, CommandText) and parsed.text.strip().lower() == "help"
+
+
+def console_help(*, moderator: bool) -> str:
+    """``/help``: the commands this person may run, written as they type them at the console."""
+    intro = "Ask a question or describe a problem in your own words; pick a choice by typing its number."
+    commands = help_text(moderator=moderator, prefix="/")
+    return "\n".join([intro, commands, *(f"  {usage}" for usage in CONSOLE_COMMANDS)])
+
 
 def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number: int) -> ConsoleInput:
     """What one typed line means: a message, a command, a picked choice, ``/wait`` or quitting."""
@@ -92,19 +111,3 @@ def as_json(reply: Reply, to: Address | None = None, first_choice: int = 1) -> d
         "to": str(to) if to is not None else None,
         "mentions": [str(mention) for mention in reply.mentions],
     }
-
-
-def as_text(reply: Reply, to: Address | None = None, first_choice: int = 1) -> str:
-    """How a reply reads in the terminal; choices are numbered from ``first_choice``."""
-    prefix = "error: " if reply.kind.value == "error" else ""
-    lines = [prefix + reply.text]
-    if reply.citation is not None:
-        lines.append(f"source: {reply.citation.title} <{reply.citation.url}>")
-    if reply.choices:
-        numbered = (f"[{n}] {choice.label}" for n, choice in enumerate(reply.choices, first_choice))
-        lines.append("   ".join(numbered))
-    body = "\n".join(lines).replace("\n", "\n          ")
-    # The console stands in for every platform, so it names whom a notice would notify there.
-    mentioning = f", mentioning {', '.join(str(m) for m in reply.mentions)}" if reply.mentions else ""
-    where = f"[to {to}{mentioning}] " if to is not None else ""
-    return f"helpline> {where}{body}"

@@ -11,7 +11,7 @@ from core.desk.context import actor_of
 from core.messages import Mention, Outbound, Reply, ReplyKind
 from core.sla.deadlines import describe_duration, reprioritised
 from core.tickets.records import TicketChange, TicketEvent, TicketNotFoundError, TicketStatus
-from core.wording import due_phrase
+from core.wording import due_phrase, opening_hours
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -97,7 +97,8 @@ async def move_tier(desk: Desk, message: Inbound, number: int, name: str) -> Rep
 def _moved_text(ticket: Ticket, was: str, tier: Tier, now: datetime) -> str:
     """``Ticket #3 is now Enterprise (was community): ... first response due in 1h 40m, resolution ...``."""
     target = tier.targets.first_response.get(ticket.priority)
-    counted = "" if tier.sla.calendar.always_open else f", counted in business hours ({tier.sla.calendar.name})"
+    calendar = tier.sla.calendar
+    counted = "" if calendar.always_open else f", counting only business hours ({opening_hours(calendar)})"
     promise = (
         f"{tier.label} promises a first response within {describe_duration(target)} at {ticket.priority}{counted}"
         if target is not None

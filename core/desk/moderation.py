@@ -49,7 +49,7 @@ from core.tickets.records import (
     TicketEvent,
     TicketStatus,
 )
-from core.wording import due_phrase, ticket_flags, ticket_line
+from core.wording import due_phrase, event_line, person, ticket_flags, ticket_line
 
 REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
 
@@ -90,7 +90,7 @@ class Moderation:
     async def _run(self, message: Inbound, command: Command) -> Reply:
         match command:
             case Help():
-                return _info(help_text())
+                return _info(help_text(moderator=self.desk.moderators.allows(message.platform, message.author)))
             case ListTickets(scope=scope):
                 return await self._list(message, scope)
             case ShowTicket(number=number):
@@ -168,7 +168,7 @@ class Moderation:
         lines = [
             f"Ticket #{ticket.number}: {ticket.subject}",
             f"{ticket.status} · {ticket.priority} · {ticket.tier} · customer {ticket.customer} · "
-            f"requester {ticket.requester_name} · assignee {ticket.assignee or 'nobody'}{ticket_flags(ticket)}",
+            f"requester {ticket.requester_name} · assignee {person(ticket.assignee)}{ticket_flags(ticket)}",
             f"first response {due_phrase(ticket.first_response_due, ticket.first_response_at, now)} · "
             f"resolution {due_phrase(ticket.resolution_due, ticket.resolved_at, now)}",
             "Messages:",
@@ -177,8 +177,7 @@ class Moderation:
             lines.append(f"  [{kept.at:%m-%d %H:%M}] {kept.author_name} ({kept.role}): {kept.text[:200]}")
         lines.append("History:")
         for event in await self.desk.stores.tickets.events(number):
-            detail = f": {event.detail}" if event.detail else ""
-            lines.append(f"  [{event.at:%m-%d %H:%M}] {event.actor} {event.kind}{detail}")
+            lines.append(f"  [{event.at:%m-%d %H:%M}] {event_line(event.actor, event.kind, event.detail)}")
         return Reply(ReplyKind.INFO, "\n".join(lines), ticket=number)
 
     async def _claim(self, message: Inbound, number: int) -> Reply:

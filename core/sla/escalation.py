@@ -11,7 +11,7 @@ from core.sla.deadlines import describe_duration
 from core.tickets.ports import Escalations
 from core.tickets.records import Deadline, Escalation, Ticket
 from core.tiers import Tier, TierDirectory
-from core.wording import span
+from core.wording import person, span
 
 log = logging.getLogger("helpline.escalation")
 
@@ -29,8 +29,8 @@ def notice_text(ticket: Ticket, tier: Tier, deadline: Deadline, now: datetime, b
         words = "first-response" if deadline is Deadline.FIRST_RESPONSE else "resolution"
         promised = f" of {describe_duration(target)}" if target is not None else ""
         why = f"missed its {words} target{promised}: due {due:%Y-%m-%d %H:%M} UTC, overdue by {span(now - due)}"
-    who = ticket.assignee or "nobody has claimed it"
-    return f"{head} {why}. For {tier.escalation_contact}. Assignee: {who}. Subject: {ticket.subject}"
+    who = person(ticket.assignee, "nobody has claimed it")
+    return f"{head} {why}.\nFor: {tier.escalation_contact}\nAssigned to: {who}\nSubject: {ticket.subject}"
 
 
 class Escalator:

@@ -14,7 +14,7 @@ from core.sla.plan import ON_CALL, ActionKind
 from core.sla.records import DueWork
 from core.tickets.records import Ticket, TicketChange, TicketEvent, TicketStatus
 from core.tiers import Tier
-from core.wording import span, ticket_flags
+from core.wording import person, span, ticket_flags
 
 SYSTEM = "helpline"
 _WORDS = {ClockName.FIRST_RESPONSE: "first-response", ClockName.NEXT_RESPONSE: "next-response"}
@@ -74,6 +74,11 @@ def _clock_words(work: DueWork, state: SlaState) -> tuple[str, str]:
     return words, f"{describe_duration(clock.target)}, due {clock.breach_at:%Y-%m-%d %H:%M} UTC"
 
 
+def _within(*facts: str) -> str:
+    shown = ", ".join(fact for fact in facts if fact)
+    return f" ({shown})" if shown else ""
+
+
 def _head(ticket: Ticket, tier: Tier) -> str:
     flags = ticket_flags(ticket)  # a frustrated customer, another language: the first thing staff should see
     return f"ticket #{ticket.number} ({tier.label}, {ticket.priority}{flags}) from {ticket.requester_name}"
@@ -82,10 +87,10 @@ def _head(ticket: Ticket, tier: Tier) -> str:
 def _warning(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, now: datetime) -> Firing:
     words, target = _clock_words(work, state)
     share = f"{tier.sla.warning_share:.0%}"
-    who = ticket.assignee or "unassigned"
+    who = person(ticket.assignee, "nobody yet")
     text = (
-        f"SLA warning: {_head(ticket, tier)} has used {share} of its {words} target ({target}). "
-        f"Assignee: {who}. Subject: {ticket.subject}"
+        f"SLA warning: {_head(ticket, tier)} has used {share} of its {words} time{_within(target)}.\n"
+        f"Assigned to: {who}\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.WARNING,
@@ -108,11 +113,11 @@ def _escalation(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_c
         return Firing((), TicketEvent(ticket.number, now, SYSTEM, "escalation_skipped", detail))
     level = tier.sla.chain[work.level - 1]
     words, target = _clock_words(work, state)
-    late = f", overdue by {span(now - work.due)}" if work.level == 1 and now > work.due else ""
+    late = f"overdue by {span(now - work.due)}" if work.level == 1 and now > work.due else ""
     text = (
-        f"Escalation (level {work.level}, {level.name}): {_head(ticket, tier)} missed its {words} target "
-        f"({target}{late}). For {tier.escalation_contact}. Assignee: {ticket.assignee or 'nobody has claimed it'}. "
-        f"Subject: {ticket.subject}"
+        f"Escalation (level {work.level}, {level.name}): {_head(ticket, tier)} missed its {words} time"
+        f"{_within(target, late)}.\nFor: {tier.escalation_contact}\n"
+        f"Assigned to: {person(ticket.assignee, 'nobody has claimed it')}\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.ESCALATION,
@@ -136,8 +141,8 @@ def _reminder(work: DueWork, ticket: Ticket, tier: Tier, state: SlaState, on_cal
         return Firing((), None)
     who = assignee_mention(ticket) or mentions((ON_CALL,), on_call, now)
     text = (
-        f"Status reminder: critical {_head(ticket, tier)} is still open after {span(now - ticket.created_at)}. "
-        f"Post an update for the customer (reply {ticket.number} ...). Subject: {ticket.subject}"
+        f"Status reminder: critical {_head(ticket, tier)} is still open after {span(now - ticket.created_at)}.\n"
+        f"Post an update for the customer (reply {ticket.number} ...).\nSubject: {ticket.subject}"
     )
     reply = Reply(
         ReplyKind.WARNING, text, choices=_claim(ticket), ticket=ticket.number, origin=ticket.address, mentions=who

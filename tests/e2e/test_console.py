@@ -113,7 +113,7 @@ def test_moderator_claims_replies_and_resolves(
     )
     assert "Ticket #1 resolved." in texts
     shown = out[-1]["text"]
-    assert "resolved" in shown.splitlines()[1] and "assignee console:sam" in shown
+    assert "resolved" in shown.splitlines()[1] and "assignee sam" in shown
     assert "claimed" in shown and "replied" in shown
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, as_text, read_line
+from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, read_line
 from core.messages import (
     Action,
     Address,
@@ -127,30 +127,8 @@ def test_json_line_without_citation_or_destination_has_nulls() -> None:
     assert record["to"] is None
 
 
-def test_text_shows_the_answer_its_source_and_choices_numbered_from_first_choice() -> None:
-    shown = as_text(ANSWER, first_choice=3)
-    assert shown.startswith("helpline> Exit code 137 means the container ran out of memory.")
-    assert "source: Out of memory crashes <https://docs.example/oom>" in shown
-    assert "[3] Helpful" in shown and "[4] Not helpful" in shown
-    assert "[1]" not in shown
-
-
-def test_text_shows_where_a_notice_goes_and_its_text_once() -> None:
-    notice = Reply(ReplyKind.ESCALATION, "Escalation: ticket #4", choices=(FEEDBACK[2],), ticket=4)
-    shown = as_text(notice, Address("slack", channel="C9"))
-    assert shown.startswith("helpline> [to slack:C9] Escalation: ticket #4")
-    assert shown.lower().count("escalation") == 1
-    assert "[1] Claim #4" in shown
-
-
-def test_a_notice_shows_whom_it_mentions_in_text_and_json() -> None:
+def test_json_carries_whom_a_notice_mentions() -> None:
     people = (Mention("console", "group", "emea"), Mention("slack", "user", "U0MO"))
     notice = Reply(ReplyKind.ESCALATION, "Escalation (level 1): ticket #4", ticket=4, mentions=people)
-    shown = as_text(notice, Address("console"))
-    assert shown.startswith("helpline> [to console, mentioning console:group:emea, slack:user:U0MO] Escalation")
     assert as_json(notice, Address("console"))["mentions"] == ["console:group:emea", "slack:user:U0MO"]
     assert as_json(ANSWER)["mentions"] == []
-
-
-def test_text_marks_errors() -> None:
-    assert as_text(Reply(ReplyKind.ERROR, "that did not work")) == "helpline> error: that did not work"

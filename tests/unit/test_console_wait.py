@@ -38,9 +38,7 @@ class Console:
             moderators=Moderators(frozenset({"moderator"})),
         )
         self.out = io.StringIO()
-        self.chat = ConsoleChat(
-            system, notifier, self.clock, new_identity("ana", frozenset()), self.out, json_mode=True
-        )
+        self.chat = ConsoleChat(system, notifier, self.clock, new_identity("ana", frozenset()), self.out)
         self.lines = 0
 
     async def type(self, line: str) -> list[dict[str, Any]]:

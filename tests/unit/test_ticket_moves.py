@@ -92,7 +92,8 @@ async def test_a_move_to_business_hours_says_how_the_time_is_counted() -> None:
     h = make_harness()
     await h.say("the app crashes on start")
     reply = await h.mod("tier 1 professional")
-    assert "Professional promises a first response within 8 hours at high, counted in business hours" in reply.text
+    promise = "Professional promises a first response within 8 hours at high, counting only business hours"
+    assert f"{promise} (Mon–Fri 08:00–18:00, Europe/London time" in reply.text
 
 
 async def test_assign_and_tier_through_the_console() -> None:
@@ -112,7 +113,7 @@ async def test_assign_and_tier_through_the_console() -> None:
     customer = Address(CONSOLE, "local", "terminal", "ana-1")
     await system.desk.handle(IncomingMessage(customer, Author("ana", "ana"), "the app crashes on start", "1"))
     out = io.StringIO()
-    chat = ConsoleChat(system, notifier, clock, Identity("mo", frozenset({"moderator"}), "mo-1"), out, json_mode=True)
+    chat = ConsoleChat(system, notifier, clock, Identity("mo", frozenset({"moderator"}), "mo-1"), out)
     await chat.step("/assign 1 bob", 1)
     await chat.step("/tier 1 white-glove", 2)
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
