@@ -4,9 +4,12 @@ A passage's vector mixes its heading with a hundred words of body, so a short qu
 names a section ("I forgot my password") can sit closer to a neighbouring section's text than
 to the section written for it. Each distinct heading (``Title — Section``) therefore gets a
 vector of its own at build time, and a passage scores the better of its text's and its
-heading's cosine similarity. On top of that come two bounded boosts: ``IDENTIFIER_BOOST`` for
-an error code the question quotes, and ``LEXICAL_WEIGHT`` times the passage's BM25 score for
-the question's words (scaled so the best passage has 1). A score stays a similarity in [-1, 1].
+heading's cosine similarity. On top of that come three bounded boosts: ``IDENTIFIER_BOOST`` for
+an error code the question quotes; ``LEXICAL_WEIGHT`` times the passage's BM25 score for the
+question's words (scaled so the best passage has 1); and ``HEADING_WEIGHT`` times the share of
+the section heading's words that the question uses, since a question that restates a heading
+("what's the rate limit?", "The limits") is usually asking what that section answers. Scores
+are capped at 1.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from core.ports import Chunk, SearchHit, Vectors
-from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, LexicalIndex, identifiers
+from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, LexicalIndex, identifiers, words
 from kb_index.vector_index import VectorIndex
 
 # How much a passage's BM25 score (1 for the best passage) adds to its similarity.
 LEXICAL_WEIGHT = 0.1
+# How much restating every word of a passage's section heading adds.
+HEADING_WEIGHT = 0.1
 # Passages considered per question from each of the dense, heading and lexical searches.
 CANDIDATES = 50
 HEADINGS_CONSIDERED = 20
@@ -77,13 +82,16 @@ class Ranker:
         self._index = index
         self._headings = headings
         self._lock = threading.Lock()
-        self._words: tuple[IdentifierIndex, LexicalIndex] | None = None
+        self._words: tuple[IdentifierIndex, LexicalIndex, list[frozenset[str]]] | None = None
 
-    def _word_indexes(self) -> tuple[IdentifierIndex, LexicalIndex]:
+    def _word_indexes(self) -> tuple[IdentifierIndex, LexicalIndex, list[frozenset[str]]]:
+        """Identifiers, BM25 (the section heading counts twice: it names what the passage answers) and
+        each passage's section-heading words (none for an article's opening, whose heading is the title)."""
         with self._lock:
             if self._words is None:
                 texts = [f"{c.title}\n{c.section}\n{c.section}\n{c.text}" for c in self.chunks]
-                self._words = (IdentifierIndex(texts), LexicalIndex(texts))
+                sections = [frozenset(words(c.section)) if c.section != c.title else frozenset() for c in self.chunks]
+                self._words = (IdentifierIndex(texts), LexicalIndex(texts), sections)
             return self._words
 
     def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
@@ -93,10 +101,13 @@ class Ranker:
         similarity = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
         matched: dict[int, float] = {}
         lexical: dict[int, float] = {}
+        asked: frozenset[str] = frozenset()
+        sections: list[frozenset[str]] = []
         if query_text:
-            codes, words = self._word_indexes()
+            codes, bm25, sections = self._word_indexes()
             matched = codes.matches(identifiers(query_text))
-            lexical = words.scores(query_text)
+            lexical = bm25.scores(query_text)
+            asked = frozenset(words(query_text))
         heading = self._heading_similarity(query)
         candidates = set(similarity) | set(matched) | set(sorted(lexical, key=lambda r: -lexical[r])[:CANDIDATES])
         if heading is not None:
@@ -110,6 +121,8 @@ class Ranker:
             if heading is not None and heading[1][row] >= 0:
                 dense = max(dense, float(heading[0][heading[1][row]]))
             boost = IDENTIFIER_BOOST * matched.get(row, 0.0) + LEXICAL_WEIGHT * lexical.get(row, 0.0)
+            if asked and sections[row]:
+                boost += HEADING_WEIGHT * len(sections[row] & asked) / len(sections[row])
             final[row] = min(1.0, dense + boost)
         best = sorted(final, key=lambda row: (-final[row], row))[:k]
         return [SearchHit(self.chunks[row], final[row]) for row in best]
