@@ -57,18 +57,27 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _SUFFIXES = ("ing", "ed", "es", "s")
 
 
+def _stem(word: str) -> str:
+    """A crude stem, the same for every form seen: cancelling, cancelled, cancel -> cancel; policies -> policy."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix) and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    # A doubled final consonant: install, installing -> instal; cancelling -> cancel; access stays.
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeious":
+        word = word[:-1]
+    return word
+
+
 def words(text: str) -> list[str]:
-    """The content words of ``text``, lower-cased, with a plural or verb ending taken off."""
+    """The content words of ``text``, lower-cased and stemmed (``_stem``)."""
     found = []
     for token in _WORD.findall(text.lower()):
         word = token.split("'", 1)[0]  # what's -> what, don't -> don
-        if word in _STOP_WORDS:
-            continue
-        for suffix in _SUFFIXES:
-            if len(word) > len(suffix) + 2 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-        found.append(word)
+        if word not in _STOP_WORDS:
+            found.append(_stem(word))
     return found
 
 

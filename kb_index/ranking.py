@@ -1,21 +1,26 @@
-"""Ordering the passages for a question: passage or heading similarity, then exact and lexical matches.
+"""Ordering the passages for a question: first the article, then the section within it.
 
-A passage's vector mixes its heading with a hundred words of body, so a short question that
-names a section ("I forgot my password") can sit closer to a neighbouring section's text than
-to the section written for it. Each distinct heading (``Title — Section``) therefore gets a
-vector of its own at build time, and a passage scores the better of its text's and its
-heading's cosine similarity. On top of that come three bounded boosts: ``IDENTIFIER_BOOST`` for
-an error code the question quotes; ``LEXICAL_WEIGHT`` times the passage's BM25 score for the
-question's words (scaled so the best passage has 1); and ``HEADING_WEIGHT`` times the share of
-the section heading's words that the question uses, since a question that restates a heading
-("what's the rate limit?", "The limits") is usually asking what that section answers. Scores
-are capped at 1.
+Step one finds the article. Each candidate passage scores its cosine similarity plus bounded
+boosts for the question's own words: ``IDENTIFIER_BOOST`` for an error code the question quotes;
+``LEXICAL_WEIGHT`` times its BM25 score (scaled so the best passage has 1); and
+``HEADING_WEIGHT`` times the share of its section heading's words the question uses, since a
+question that restates a heading is usually asking what that section answers.
+
+Step two picks the section. A passage's vector mixes its heading with a hundred words of body,
+so a short question that names a section ("I forgot my password") can sit closer to a
+neighbouring section's text than to the section written for it. Each distinct heading
+(``Title — Section``) therefore has a vector of its own, built with the index, and every
+passage of the best article scores the better of its text's and its heading's similarity (plus
+the same boosts). Headings only reorder sections within that article: across articles a
+heading alone ("Cancelling a paid subscription") would outvote the passage that answers a
+question about refunds. Scores stay similarities, capped at 1.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +34,8 @@ from kb_index.vector_index import VectorIndex
 LEXICAL_WEIGHT = 0.1
 # How much restating every word of a passage's section heading adds.
 HEADING_WEIGHT = 0.1
-# Passages considered per question from each of the dense, heading and lexical searches.
+# Passages considered per question from each of the vector and the word searches.
 CANDIDATES = 50
-HEADINGS_CONSIDERED = 20
 
 Rows = npt.NDArray[np.int64]
 
@@ -83,6 +87,7 @@ class Ranker:
         self._headings = headings
         self._lock = threading.Lock()
         self._words: tuple[IdentifierIndex, LexicalIndex, list[frozenset[str]]] | None = None
+        self._rows_by_article: dict[str, list[int]] | None = None
 
     def _word_indexes(self) -> tuple[IdentifierIndex, LexicalIndex, list[frozenset[str]]]:
         """Identifiers, BM25 (the section heading counts twice: it names what the passage answers) and
@@ -95,37 +100,60 @@ class Ranker:
             return self._words
 
     def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
-        """The ``k`` best passages for the question, best first."""
+        """The ``k`` best passages for the question, best first: the best article's best section leads."""
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         scores, ids = self._index.search(query.reshape(1, -1), max(k, CANDIDATES))
         similarity = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
-        matched: dict[int, float] = {}
-        lexical: dict[int, float] = {}
-        asked: frozenset[str] = frozenset()
-        sections: list[frozenset[str]] = []
+        boost: dict[int, float] = {}
         if query_text:
-            codes, bm25, sections = self._word_indexes()
-            matched = codes.matches(identifiers(query_text))
-            lexical = bm25.scores(query_text)
-            asked = frozenset(words(query_text))
+            boost = self._word_boosts(query_text)
+        candidates = set(similarity) | set(sorted(boost, key=lambda r: -boost[r])[:CANDIDATES])
+        self._add_similarity(similarity, candidates, query)
+        final = {row: min(1.0, similarity[row] + boost.get(row, 0.0)) for row in candidates}
+        if not final:
+            return []
+        # Step two: every section of the article found, each also by its heading's similarity.
+        article = self.chunks[max(final, key=lambda row: (final[row], -row))].doc_id
         heading = self._heading_similarity(query)
-        candidates = set(similarity) | set(matched) | set(sorted(lexical, key=lambda r: -lexical[r])[:CANDIDATES])
         if heading is not None:
-            candidates |= self._rows_under_best_headings(heading[0])
-        extra = sorted(candidates - set(similarity))
-        if extra:
-            similarity.update(zip(extra, map(float, self._index.reconstruct(extra) @ query), strict=True))
-        final = {}
-        for row in candidates:
-            dense = similarity[row]
-            if heading is not None and heading[1][row] >= 0:
-                dense = max(dense, float(heading[0][heading[1][row]]))
-            boost = IDENTIFIER_BOOST * matched.get(row, 0.0) + LEXICAL_WEIGHT * lexical.get(row, 0.0)
-            if asked and sections[row]:
-                boost += HEADING_WEIGHT * len(sections[row] & asked) / len(sections[row])
-            final[row] = min(1.0, dense + boost)
+            rows = self._articles()[article]
+            self._add_similarity(similarity, rows, query)
+            for row in rows:
+                dense = similarity[row]
+                if heading[1][row] >= 0:
+                    dense = max(dense, float(heading[0][heading[1][row]]))
+                final[row] = min(1.0, dense + boost.get(row, 0.0))
         best = sorted(final, key=lambda row: (-final[row], row))[:k]
         return [SearchHit(self.chunks[row], final[row]) for row in best]
+
+    def _word_boosts(self, query_text: str) -> dict[int, float]:
+        """What exact identifiers, BM25 and a restated section heading add to each passage that has any."""
+        codes, bm25, sections = self._word_indexes()
+        boost: dict[int, float] = defaultdict(float)
+        for row, share in codes.matches(identifiers(query_text)).items():
+            boost[row] += IDENTIFIER_BOOST * share
+        asked = frozenset(words(query_text))
+        for row, score in bm25.scores(query_text).items():  # a heading's words are in its passage's BM25 text
+            boost[row] += LEXICAL_WEIGHT * score
+            if sections[row]:
+                boost[row] += HEADING_WEIGHT * len(sections[row] & asked) / len(sections[row])
+        return dict(boost)
+
+    def _add_similarity(self, similarity: dict[int, float], rows: Iterable[int], query: Vectors) -> None:
+        """Fill in the cosine similarity of passages the vector search did not return."""
+        extra = sorted(set(rows) - set(similarity))
+        if extra:
+            similarity.update(zip(extra, map(float, self._index.reconstruct(extra) @ query), strict=True))
+
+    def _articles(self) -> dict[str, list[int]]:
+        """Each article's passage rows (built on first use)."""
+        with self._lock:
+            if self._rows_by_article is None:
+                grouped: dict[str, list[int]] = defaultdict(list)
+                for row, chunk in enumerate(self.chunks):
+                    grouped[chunk.doc_id].append(row)
+                self._rows_by_article = dict(grouped)
+            return self._rows_by_article
 
     def _heading_similarity(self, query: Vectors) -> tuple[Vectors, Rows] | None:
         """Each distinct heading's similarity to the question, with the passages' heading rows."""
@@ -133,9 +161,3 @@ class Ranker:
         if headings is None or not len(headings.vectors):
             return None
         return headings.vectors @ query, headings.rows
-
-    def _rows_under_best_headings(self, similarity: Vectors) -> set[int]:
-        """The passages under the headings most similar to the question."""
-        assert self._headings is not None
-        top = np.argsort(-similarity)[:HEADINGS_CONSIDERED]
-        return {int(row) for row in np.flatnonzero(np.isin(self._headings.rows, top))}

