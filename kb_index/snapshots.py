@@ -2,10 +2,10 @@
 
 A build writes a complete new version under ``snapshots/`` (passages as JSON lines, vectors as
 ``.npy`` or a FAISS file, and a manifest with each file's SHA-256), then switches the small
-pointer file ``CURRENT.json`` to it with one atomic rename. Since Helpline 0.3 a version also
-holds ``headings.npz``, one vector per distinct section heading (``kb_index.ranking``); a version
-without it still loads, and is searched on passage vectors alone. Readers poll the pointer and load a
-new version beside the one they serve. Nothing is unpickled, and a snapshot is only loaded when
+pointer file ``CURRENT.json`` to it with one atomic rename. A version also holds
+``headings.npz``, one vector per distinct section heading (``kb_index.ranking``); a version written
+before heading vectors existed still loads, and its sections are ranked on passage vectors alone.
+Readers poll the pointer and load a new version beside the one they serve. Nothing is unpickled, and a snapshot is only loaded when
 its pointer names a folder inside ``snapshots/`` and every file matches the manifest's digest.
 """
 

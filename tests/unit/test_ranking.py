@@ -76,7 +76,7 @@ def test_an_index_written_without_heading_vectors_is_still_served(tmp_path: Path
     knowledge = build(tmp_path, {"account/password.md": PASSWORD})
     folder = knowledge.directory / json.loads((knowledge.directory / POINTER).read_text())["path"]
     manifest = json.loads((folder / MANIFEST).read_text())
-    del manifest["files"][HEADINGS]  # as a build of Helpline 0.2 wrote it
+    del manifest["files"][HEADINGS]  # as builds before heading vectors wrote it
     (folder / HEADINGS).unlink()
     (folder / MANIFEST).write_text(json.dumps(manifest))
     older = KnowledgeBase(knowledge.directory, HashingEmbedder())
