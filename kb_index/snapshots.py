@@ -5,8 +5,9 @@ A build writes a complete new version under ``snapshots/`` (passages as JSON lin
 pointer file ``CURRENT.json`` to it with one atomic rename. A version also holds
 ``headings.npz``, one vector per distinct section heading (``kb_index.ranking``); a version written
 before heading vectors existed still loads, and its sections are ranked on passage vectors alone.
-Readers poll the pointer and load a new version beside the one they serve. Nothing is unpickled, and a snapshot is only loaded when
-its pointer names a folder inside ``snapshots/`` and every file matches the manifest's digest.
+Readers poll the pointer and load a new version beside the one they serve. Nothing is unpickled,
+and a snapshot is only loaded when its pointer names a folder inside ``snapshots/`` and every
+file matches the manifest's digest.
 """
 
 from __future__ import annotations
