@@ -114,14 +114,12 @@ class Ranker:
             return []
         # Step two: every section of the article found, each also by its heading's similarity.
         article = self.chunks[max(final, key=lambda row: (final[row], -row))].doc_id
-        heading = self._heading_similarity(query)
-        if heading is not None:
+        if self._headings is not None:
             rows = self._articles()[article]
             self._add_similarity(similarity, rows, query)
+            heading = self._heading_similarity(self._headings, rows, query)
             for row in rows:
-                dense = similarity[row]
-                if heading[1][row] >= 0:
-                    dense = max(dense, float(heading[0][heading[1][row]]))
+                dense = max(similarity[row], heading.get(row, -1.0))
                 final[row] = min(1.0, dense + boost.get(row, 0.0))
         best = sorted(final, key=lambda row: (-final[row], row))[:k]
         return [SearchHit(self.chunks[row], final[row]) for row in best]
@@ -155,9 +153,10 @@ class Ranker:
                 self._rows_by_article = dict(grouped)
             return self._rows_by_article
 
-    def _heading_similarity(self, query: Vectors) -> tuple[Vectors, Rows] | None:
-        """Each distinct heading's similarity to the question, with the passages' heading rows."""
-        headings = self._headings
-        if headings is None or not len(headings.vectors):
-            return None
-        return headings.vectors @ query, headings.rows
+    @staticmethod
+    def _heading_similarity(headings: HeadingVectors, rows: Sequence[int], query: Vectors) -> dict[int, float]:
+        """Passage row to its heading's similarity to the question, for the passages in ``rows`` that have one."""
+        heading_rows = headings.rows[list(rows)]
+        known = heading_rows >= 0
+        similarity = headings.vectors[heading_rows[known]] @ query
+        return dict(zip(np.asarray(rows)[known].tolist(), map(float, similarity), strict=True))
