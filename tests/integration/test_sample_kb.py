@@ -67,6 +67,7 @@ def test_unchanged_sample_kb_rebuild_embeds_nothing(sample_kb: KnowledgeBase) ->
     [
         ("I forgot my password", "account/reset-password", "Resetting your password"),
         ("install on Ubuntu", "installation/install-cli-linux", "Debian and Ubuntu (apt)"),
+        # Right before this change too; kept so heading vectors never pull a refund question elsewhere.
         ("how do I ask for a refund?", "billing/refund-policy", "How to request a refund"),
     ],
 )
