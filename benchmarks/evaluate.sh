@@ -19,3 +19,7 @@ done
 run eval intents --train "$data/clinc150/train.jsonl" --test "$data/clinc150/val.jsonl"
 run eval retrieval --corpus kb_index/sample_kb --queries benchmarks/data/sample_kb_queries.jsonl \
     --qrels benchmarks/data/sample_kb_qrels.jsonl
+# The section questions: the line before the last holds article@1 and section@1.
+echo "\$ helpline eval retrieval ... sample_kb_section_qrels.jsonl"
+"$helpline" eval retrieval --corpus kb_index/sample_kb --queries benchmarks/data/sample_kb_section_queries.jsonl \
+    --qrels benchmarks/data/sample_kb_section_qrels.jsonl 2>/dev/null | tail -n 2

@@ -27,7 +27,7 @@ from core.files import private_dir, private_file
 from core.ports import Chunk, Embedder, SearchHit, Vectors
 from kb_index.faiss_index import IndexOptions, build_index, load_index
 from kb_index.ingest import article_chunks, ingest_path
-from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, identifiers
+from kb_index.ranking import HeadingVectors, Ranker
 from kb_index.records import (
     DEFAULT_GRACE_SECONDS,
     SCHEMA,
@@ -65,7 +65,7 @@ class KnowledgeBase:
         self._build_lock = threading.RLock()
         self._current: Snapshot | None = None
         self._holding_file_lock = False
-        self._identifiers: tuple[list[Chunk], IdentifierIndex] | None = None
+        self._ranker: Ranker | None = None
 
     @property
     def _db_path(self) -> Path:
@@ -109,11 +109,14 @@ class KnowledgeBase:
             added = self._added_chunks(conn)
             chunks = [*result.chunks, *added]
             hashes = [content_hash(self._embedder.name, chunk) for chunk in chunks]
-            old_vectors = self._reusable_vectors(conn)
+            old_vectors, old_headings = self._reusable_vectors(conn)
             vectors, embedded = self._vectors_for(chunks, hashes, old_vectors, progress)
             index = build_index(vectors, vectors.shape[1], self._options)
+            headings, _ = HeadingVectors.build(
+                chunks, lambda texts: self._embedder.embed(texts, progress=progress), old_headings, index.dimension
+            )
             removed = len(set(old_vectors) - set(hashes))
-            self._commit(chunks, hashes, index, source)
+            self._commit(chunks, hashes, index, source, headings)
         return BuildReport(
             documents=result.documents + len({chunk.doc_id for chunk in added}),
             chunks=len(chunks),
@@ -162,17 +165,18 @@ class KnowledgeBase:
             for chunk in article_chunks(doc_id, title, body, source=f"added in chat by {author}")
         ]
 
-    def _reusable_vectors(self, conn: sqlite3.Connection) -> dict[str, Vectors]:
-        """Vectors of the newest build by content hash, if it used the same model."""
+    def _reusable_vectors(self, conn: sqlite3.Connection) -> tuple[dict[str, Vectors], dict[str, Vectors]]:
+        """Vectors of the newest build by content hash, and its heading vectors by text, if it used the same model."""
         try:
             previous = self._read_newest(conn)
         except (SnapshotError, OSError, ValueError) as exc:
             log.warning("the previous knowledge index cannot be reused (%s); every chunk will be embedded again", exc)
-            return {}
+            return {}, {}
         if previous is None or previous.meta.get("embedder") != self._embedder.name:
-            return {}
+            return {}, {}
         stored = previous.index.vectors()
-        return {digest: stored[row] for row, digest in enumerate(previous.hashes) if row < len(stored)}
+        headings = previous.headings.by_text(previous.chunks) if previous.headings is not None else {}
+        return {digest: stored[row] for row, digest in enumerate(previous.hashes) if row < len(stored)}, headings
 
     def _vectors_for(
         self, chunks: Sequence[Chunk], hashes: Sequence[str], old: dict[str, Vectors], progress: bool
@@ -188,7 +192,9 @@ class KnowledgeBase:
         matrix = np.stack([known[digest] for digest in hashes]).astype(np.float32)
         return matrix, len(todo)
 
-    def _commit(self, chunks: list[Chunk], hashes: list[str], index: VectorIndex, source: Path) -> None:
+    def _commit(
+        self, chunks: list[Chunk], hashes: list[str], index: VectorIndex, source: Path, headings: HeadingVectors
+    ) -> None:
         """Write a new snapshot, switch the pointer and this process to it, and prune replaced ones."""
         meta = {
             "embedder": self._embedder.name,
@@ -197,9 +203,9 @@ class KnowledgeBase:
             "source": str(source.resolve()),  # kb add rebuilds from here, from any directory
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        version = self._folder.write(chunks, hashes, index, meta)
+        version = self._folder.write(chunks, hashes, index, meta, headings)
         with self._lock:
-            self._current = Snapshot(version, chunks, hashes, index, meta)
+            self._current = Snapshot(version, chunks, hashes, index, meta, headings)
         for old in self._folder.prune(self._grace, keep={version}):
             log.info("knowledge index: removed version %s, replaced more than %.0f s ago", old, self._grace)
 
@@ -283,33 +289,17 @@ class KnowledgeBase:
         return snapshot.chunks, snapshot.index
 
     def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
-        """The ``k`` chunks most similar to ``vector``, best first.
+        """The ``k`` passages that best answer the question, best first (``kb_index.ranking`` says how).
 
-        With ``query_text``, passages containing an identifier the query quotes (an error
-        code, say) are considered too and get ``IDENTIFIER_BOOST`` on top of their similarity.
+        With ``query_text``, passages quoting an identifier of the query (an error code, say) or
+        using its words rank higher too.
         """
-        chunks, index = self._load()
-        scores, ids = index.search(vector, k)
-        found = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
-        codes = identifiers(query_text) if query_text else set()
-        matched = self._identifier_index(chunks).matches(codes) if codes else {}
-        if not matched:
-            return [SearchHit(chunks[i], s) for i, s in found.items()]
-        extra = [row for row in matched if row not in found]
-        if extra:
-            similarity = index.reconstruct(extra) @ np.asarray(vector, dtype=np.float32).reshape(-1)
-            found.update(zip(extra, map(float, similarity), strict=True))
-        boosted = {row: min(1.0, s + IDENTIFIER_BOOST * matched.get(row, 0.0)) for row, s in found.items()}
-        best = sorted(boosted, key=lambda row: -boosted[row])[:k]
-        return [SearchHit(chunks[row], boosted[row]) for row in best]
-
-    def _identifier_index(self, chunks: list[Chunk]) -> IdentifierIndex:
-        """Built on first use, per loaded chunk list."""
+        snapshot = self._snapshot()
         with self._lock:
-            if self._identifiers is None or self._identifiers[0] is not chunks:
-                texts = [f"{c.title}\n{c.section}\n{c.text}" for c in chunks]
-                self._identifiers = (chunks, IdentifierIndex(texts))
-            return self._identifiers[1]
+            ranker = self._ranker
+            if ranker is None or ranker.chunks is not snapshot.chunks:
+                ranker = self._ranker = Ranker(snapshot.chunks, snapshot.index, snapshot.headings)
+        return ranker.search(vector, k, query_text)
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         """Embed ``text`` and search with it, identifiers included."""

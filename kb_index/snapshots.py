@@ -2,9 +2,12 @@
 
 A build writes a complete new version under ``snapshots/`` (passages as JSON lines, vectors as
 ``.npy`` or a FAISS file, and a manifest with each file's SHA-256), then switches the small
-pointer file ``CURRENT.json`` to it with one atomic rename. Readers poll the pointer and load a
-new version beside the one they serve. Nothing is unpickled, and a snapshot is only loaded when
-its pointer names a folder inside ``snapshots/`` and every file matches the manifest's digest.
+pointer file ``CURRENT.json`` to it with one atomic rename. A version also holds
+``headings.npz``, one vector per distinct section heading (``kb_index.ranking``); a version written
+before heading vectors existed still loads, and its sections are ranked on passage vectors alone.
+Readers poll the pointer and load a new version beside the one they serve. Nothing is unpickled,
+and a snapshot is only loaded when its pointer names a folder inside ``snapshots/`` and every
+file matches the manifest's digest.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from core.files import FOLDER_MODE, private_dir
 from core.ports import Chunk
 from kb_index.faiss_index import IndexOptions, load_index
+from kb_index.ranking import HeadingVectors
 from kb_index.vector_index import VectorIndex
 
 SNAPSHOTS = "snapshots"
@@ -32,6 +38,7 @@ POINTER = "CURRENT.json"
 MANIFEST = "manifest.json"
 PASSAGES = "chunks.jsonl"
 INDEX_FILES = ("index.npy", "index.faiss")
+HEADINGS = "headings.npz"
 FORMAT = 1
 _VERSION = re.compile(r"v\d{8}T\d{12}-[0-9a-f]{8}")
 _CHUNK_FIELDS = ("chunk_id", "doc_id", "title", "section", "text", "source", "url")
@@ -50,6 +57,7 @@ class Snapshot:
     hashes: list[str]
     index: VectorIndex
     meta: dict[str, str] = field(default_factory=dict)
+    headings: HeadingVectors | None = None
 
 
 def new_version(now: datetime | None = None) -> str:
@@ -65,7 +73,14 @@ class SnapshotFolder:
         self.root = directory / SNAPSHOTS
         self.pointer = directory / POINTER
 
-    def write(self, chunks: list[Chunk], hashes: list[str], index: VectorIndex, meta: dict[str, str]) -> str:
+    def write(
+        self,
+        chunks: list[Chunk],
+        hashes: list[str],
+        index: VectorIndex,
+        meta: dict[str, str],
+        headings: HeadingVectors | None = None,
+    ) -> str:
         """Write a complete new version, then point ``CURRENT.json`` at it; returns its name."""
         version = new_version()
         staging = self.root / f".tmp-{version}"
@@ -74,6 +89,11 @@ class SnapshotFolder:
         staging.mkdir(mode=FOLDER_MODE)
         index_name = INDEX_FILES[0] if index.kind == "numpy" else INDEX_FILES[1]
         index.save(staging / index_name)
+        names = [PASSAGES, index_name]
+        if headings is not None:
+            with (staging / HEADINGS).open("wb") as fh:
+                np.savez(fh, vectors=headings.vectors, rows=headings.rows)
+            names.append(HEADINGS)
         lines = (
             json.dumps({**_chunk_dict(c), "hash": h}, ensure_ascii=False) for c, h in zip(chunks, hashes, strict=True)
         )
@@ -83,7 +103,7 @@ class SnapshotFolder:
             "version": version,
             "created": time.time(),
             "meta": meta,
-            "files": {name: _digest(staging / name) for name in (PASSAGES, index_name)},
+            "files": {name: _digest(staging / name) for name in names},
         }
         _write_atomically(staging / MANIFEST, json.dumps(manifest, indent=1))
         staging.rename(self.root / version)
@@ -119,20 +139,23 @@ class SnapshotFolder:
         folder = self._checked_folder(version, f"{SNAPSHOTS}/{version}")
         manifest = _manifest(folder)
         files: dict[str, str] = manifest["files"]
-        if set(files) - {PASSAGES, *INDEX_FILES} or PASSAGES not in files or len(files) != 2:
+        index_names = set(files) & set(INDEX_FILES)
+        if set(files) - {PASSAGES, HEADINGS, *INDEX_FILES} or PASSAGES not in files or len(index_names) != 1:
             raise SnapshotError(f"{folder / MANIFEST}: unexpected file list {sorted(files)}")
         for name, digest in files.items():
             if not (folder / name).is_file() or _digest(folder / name) != digest:
                 raise SnapshotError(f"{folder / name}: missing or not what this snapshot's manifest says (corrupt?)")
         chunks, hashes = _read_passages(folder / PASSAGES)
-        index_name = next(name for name in files if name != PASSAGES)
+        index_name = index_names.pop()
         try:
             index = load_index(folder / index_name, options)
         except Exception as exc:  # FAISS raises RuntimeError, NumPy ValueError: both mean "not an index"
             raise SnapshotError(f"{folder / index_name}: cannot be loaded: {exc}") from None
         if len(index) != len(chunks):
             raise SnapshotError(f"{folder}: {len(chunks)} passages but {len(index)} vectors")
-        return Snapshot(version, chunks, hashes, index, {str(k): str(v) for k, v in manifest["meta"].items()})
+        meta = {str(k): str(v) for k, v in manifest["meta"].items()}
+        headings = _read_headings(folder / HEADINGS, len(chunks), index.dimension) if HEADINGS in files else None
+        return Snapshot(version, chunks, hashes, index, meta, headings)
 
     def size_bytes(self, version: str) -> int:
         """Bytes on disk of one version."""
@@ -175,6 +198,19 @@ def _read_passages(path: Path) -> tuple[list[Chunk], list[str]]:
         except (ValueError, KeyError, TypeError):
             raise SnapshotError(f"{path}:{number}: not a passage record") from None
     return chunks, hashes
+
+
+def _read_headings(path: Path, passages: int, dimension: int) -> HeadingVectors:
+    """The heading vectors of a version, checked against its passages and vector size; never unpickles."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            vectors, rows = np.asarray(data["vectors"], dtype=np.float32), np.asarray(data["rows"], dtype=np.int64)
+    except (OSError, ValueError, KeyError) as exc:
+        raise SnapshotError(f"{path}: cannot be loaded: {exc}") from None
+    fits = vectors.ndim == 2 and vectors.shape[1] == dimension and rows.shape == (passages,)
+    if not fits or (rows.size and (rows.min() < -1 or rows.max() >= len(vectors))):
+        raise SnapshotError(f"{path}: does not match the version's {passages} passages of {dimension} dimensions")
+    return HeadingVectors(vectors, rows)
 
 
 def _manifest(folder: Path) -> dict[str, Any]:

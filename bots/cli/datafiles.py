@@ -81,3 +81,17 @@ def load_qrels(path: Path) -> dict[str, set[str]]:
     if not relevant:
         raise DataError(f"{path}: no relevance judgements")
     return relevant
+
+
+def load_section_qrels(path: Path) -> dict[str, set[tuple[str, str]]]:
+    """Query id to the ``(doc_id, section)`` pairs that answer it, from judgements that have a ``"section"``.
+
+    Judgements without one are left to ``load_qrels``; the result is empty when no line names a section.
+    """
+    expected: dict[str, set[tuple[str, str]]] = {}
+    for number, row in _json_lines(path):
+        if row.get("section") is None or float(row.get("score", 1)) <= 0:
+            continue
+        pair = (_field(path, number, row, "doc_id"), _field(path, number, row, "section"))
+        expected.setdefault(_field(path, number, row, "query_id"), set()).add(pair)
+    return expected

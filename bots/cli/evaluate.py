@@ -16,12 +16,17 @@ import typer
 
 from bots.bootstrap import build_embedder, index_options
 from bots.cli.common import settings_from
-from bots.cli.datafiles import load_labelled, load_qrels, load_queries
+from bots.cli.datafiles import load_labelled, load_qrels, load_queries, load_section_qrels
 from core.errors import DataError
 from core.ports import Embedder, Vectors
 from core.text import clean_message
 from core.understanding.classifier import IntentClassifier, SoftmaxHead
-from core.understanding.evaluation import choose_confidence_threshold, score_intents, score_retrieval
+from core.understanding.evaluation import (
+    choose_confidence_threshold,
+    score_intents,
+    score_retrieval,
+    score_sections,
+)
 from core.understanding.intents import OUT_OF_SCOPE
 from kb_index.knowledge_base import KnowledgeBase
 
@@ -155,19 +160,25 @@ def intents(
     typer.echo(scores.summary())
 
 
-def _rank_documents(knowledge: KnowledgeBase, embedder: Embedder, queries: dict[str, str]) -> dict[str, list[str]]:
-    """Top ten distinct documents per query (several chunks of one document count once)."""
+def _rank_documents(
+    knowledge: KnowledgeBase, embedder: Embedder, queries: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, str] | None]]:
+    """Top ten distinct documents per query (several chunks of one document count once), and the best passage's
+    article and section."""
     ids = list(queries)
     texts = [clean_message(queries[q]).text for q in ids]
     query_vectors = embedder.embed(texts, progress=True)
     ranked: dict[str, list[str]] = {}
+    best: dict[str, tuple[str, str] | None] = {}
     for qid, text, vector in zip(ids, texts, query_vectors, strict=True):
         docs: list[str] = []
-        for hit in knowledge.search(vector.reshape(1, -1), 50, query_text=text):
+        hits = knowledge.search(vector.reshape(1, -1), 50, query_text=text)
+        for hit in hits:
             if hit.chunk.doc_id not in docs:
                 docs.append(hit.chunk.doc_id)
         ranked[qid] = docs[:10]
-    return ranked
+        best[qid] = (hits[0].chunk.doc_id, hits[0].chunk.section) if hits else None
+    return ranked, best
 
 
 @app.command()
@@ -175,23 +186,30 @@ def retrieval(
     ctx: typer.Context,
     corpus: Annotated[Path, typer.Option(help='JSON lines {"id","title","text"}, or a folder of articles.')],
     queries: Annotated[Path, typer.Option(help='JSON lines {"id","text"}.')],
-    qrels: Annotated[Path, typer.Option(help='JSON lines {"query_id","doc_id"}.')],
+    qrels: Annotated[Path, typer.Option(help='JSON lines {"query_id","doc_id"}, optionally "section".')],
     index_dir: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(help="Keep the index here and reuse it next time (default: a temporary folder)."),
     ] = None,
 ) -> None:
-    """Index CORPUS, run every query and score the ranking against QRELS."""
+    """Index CORPUS, run every query and score the ranking against QRELS.
+
+    Judgements that also name a ``"section"`` are scored on the best passage too: is it from the
+    right article (article@1) and from the right section of it (section@1)?
+    """
     settings = settings_from(ctx)
     embedder = build_embedder(settings)
     query_texts, relevant = load_queries(queries), load_qrels(qrels)
+    sections = load_section_qrels(qrels)
     with tempfile.TemporaryDirectory(prefix="helpline-eval-") as tmp:
         knowledge = KnowledgeBase(index_dir or Path(tmp), embedder, index_options(settings))
         report = knowledge.build(corpus, progress=True)
         typer.echo(f"corpus: {report.documents} documents, {report.chunks} chunks ({report.index_kind} index)")
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
-        ranked = _rank_documents(knowledge, embedder, query_texts)
+        ranked, best = _rank_documents(knowledge, embedder, query_texts)
     scores = score_retrieval(ranked, relevant)
     typer.echo(f"queries: {scores.queries} judged of {len(query_texts)}")
+    if sections:
+        typer.echo(f"sections: {score_sections(best, sections).summary()} ({len(sections)} queries name a section)")
     typer.echo(scores.summary())

@@ -114,3 +114,37 @@ def score_retrieval(ranked: Mapping[str, Sequence[str]], relevant: Mapping[str, 
         recall_at_10=float(np.mean(recall[10])),
         queries=len(judged),
     )
+
+
+@dataclass(frozen=True)
+class SectionScores:
+    """How often the best passage is from the right article, and from the right section of it."""
+
+    article_at_1: float
+    section_at_1: float
+    queries: int
+
+    def summary(self) -> str:
+        """The line the evaluation command prints for judgements that name a section."""
+        return f"article@1={self.article_at_1:.4f} section@1={self.section_at_1:.4f}"
+
+
+def score_sections(
+    best: Mapping[str, tuple[str, str] | None], expected: Mapping[str, set[tuple[str, str]]]
+) -> SectionScores:
+    """Share of judged queries whose best ``(article, section)`` is one of the expected ones.
+
+    ``best`` maps a query to its first result's article and section (None when nothing was
+    found); ``expected`` maps a query to the ``(article, section)`` pairs that answer it.
+    """
+    judged = [qid for qid in expected if expected[qid]]
+    if not judged:
+        raise ValueError("no query has an expected section")
+    articles = sections = 0
+    for qid in judged:
+        found, wanted = best.get(qid), expected[qid]
+        if found is None:
+            continue
+        articles += found[0] in {doc for doc, _ in wanted}
+        sections += found in wanted
+    return SectionScores(articles / len(judged), sections / len(judged), len(judged))

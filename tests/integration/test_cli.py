@@ -144,3 +144,19 @@ def test_eval_intents_tunes_the_threshold_on_a_given_validation_file(
     out = capsys.readouterr().out
     assert f"tuned on the validation file ({len(rows[1::2])} rows)" in out
     assert "in_scope_accuracy=" in last_line(out)
+
+
+def test_eval_retrieval_scores_sections_when_judgements_name_them(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = REPO / "benchmarks" / "data"
+    code = run(["eval", "retrieval", "--corpus", str(REPO / "kb_index" / "sample_kb"),
+                "--queries", str(bench / "sample_kb_section_queries.jsonl"),
+                "--qrels", str(bench / "sample_kb_section_qrels.jsonl")])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("sections: "))
+    fields = dict(pair.split("=") for pair in line.removeprefix("sections: ").split(" (")[0].split())
+    assert list(fields) == ["article@1", "section@1"]
+    assert float(fields["section@1"]) >= 0.84
+    assert "mrr@10=" in last_line(out)

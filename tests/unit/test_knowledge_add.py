@@ -71,7 +71,9 @@ def test_an_added_article_is_found_first_at_once(knowledge: KnowledgeBase, embed
     added = knowledge.add_article(f"  {TITLE} ", BODY, "mo")
     assert added.title == TITLE
     assert added.chunks >= 1
-    assert len(embedder.embedded_texts) - before == added.chunks  # only the new article went through the model
+    new = embedder.embedded_texts[before:]  # only the new article went through the model: passages and heading
+    assert len(new) == added.chunks + 1
+    assert all(text.startswith(TITLE) for text in new)
     best = knowledge.search_text(QUERY, 3)[0]
     assert best.chunk.doc_id == added.doc_id
     assert best.chunk.title == TITLE
