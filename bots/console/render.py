@@ -100,9 +100,11 @@ def notice_header(to: Address, mentions: tuple[Mention, ...]) -> str:
 
 def place(address: Address) -> str:
     """Where a message goes, in words: ``the console``, ``the Slack channel C123``."""
+    if address.platform == "console":  # the console's only channel is a customer's conversation
+        return "the customer's conversation" if address.channel else "the console"
     platform = _PLATFORMS.get(address.platform, address.platform)
     if not address.channel:
-        return platform if platform.startswith("the ") else f"{platform}"
+        return platform
     where = f"the {platform} channel {address.channel}"
     return f"{where} (thread {address.thread})" if address.thread else where
 

@@ -120,3 +120,10 @@ def test_a_cut_table_keeps_its_header_and_ends_on_a_line_of_its_own() -> None:
 def test_a_long_paragraph_is_still_cut_at_a_sentence_end() -> None:
     text = extract("One two three. " * 40, 60)
     assert text == " ".join(["One two three."] * 4) + " …"
+
+
+def test_a_notice_to_the_customers_console_conversation_names_no_internal_thread() -> None:
+    reply = Reply(ReplyKind.TICKET, "Ticket #1 is resolved.", ticket=1)
+    text = shown(reply, Address("console", "local", "terminal", "you-08013ead"), width=100)
+    assert text.startswith("helpline> Notice for the customer's conversation:")
+    assert "you-08013ead" not in text and "the the" not in text
