@@ -18,6 +18,8 @@ LABEL = "helpline> "
 _PLATFORMS = {"console": "the console", "slack": "Slack", "discord": "Discord", "github": "GitHub"}
 # A line that starts a Markdown block of its own (list item, table row, fence, heading, quote).
 _BLOCK_LINE = re.compile(r"^\s*([-*+] |\d+[.)] |\||```|~~~|#|>)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_INDENTED = re.compile(r"^( {4}|\t)")
 _TRAILING_SPACE = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 _NOTICE_KINDS = frozenset({ReplyKind.WARNING, ReplyKind.ESCALATION})
 
@@ -83,10 +85,14 @@ def body(reply: Reply, to: Address | None = None, first_choice: int = 1) -> Rend
 def hard_breaks(text: str) -> str:
     """Keep the reply's own line breaks inside paragraphs (Markdown would join the lines of a paragraph)."""
     lines = text.split("\n")
-    kept = []
+    kept, fenced = [], False
     for line, following in zip(lines, [*lines[1:], ""], strict=True):
-        joins = line.strip() and following.strip() and not _BLOCK_LINE.match(line) and not _BLOCK_LINE.match(following)
-        kept.append(line + "\\" if joins else line)
+        if _FENCE.match(line):
+            fenced = not fenced
+        # Inside a code block a backslash is shown as it is, and the block keeps its lines anyway.
+        code = fenced or _FENCE.match(line) or _INDENTED.match(line) or _INDENTED.match(following)
+        plain = not _BLOCK_LINE.match(line) and not _BLOCK_LINE.match(following)
+        kept.append(line + "\\" if line.strip() and following.strip() and plain and not code else line)
     return "\n".join(kept)
 
 

@@ -127,3 +127,11 @@ def test_a_notice_to_the_customers_console_conversation_names_no_internal_thread
     text = shown(reply, Address("console", "local", "terminal", "you-08013ead"), width=100)
     assert text.startswith("helpline> Notice for the customer's conversation:")
     assert "you-08013ead" not in text and "the the" not in text
+
+
+def test_a_code_block_shows_its_lines_as_they_are() -> None:
+    text = "Limits › Rate limit headers\nEvery response says:\n\n```\nRateLimit-Limit: 5000\nRateLimit-Reset: 1312\n```\n"
+    text += "Then prose."
+    shown_text = shown(Reply(ReplyKind.ANSWER, text), width=100)
+    assert "RateLimit-Limit: 5000\n" in shown_text.replace(" \n", "\n") and "\\" not in shown_text
+    assert "RateLimit-Reset: 1312" in shown_text
