@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.messages import Address
 from core.sla.calendars import BusinessCalendar
 from core.sla.deadlines import describe_duration
 from core.tickets.records import Priority, Ticket
@@ -215,6 +216,18 @@ def person(actor: str | None, nobody: str = "nobody") -> str:
     if not ident or platform == "console":
         return ident or actor
     return f"{ident} on {_PLATFORM_NAMES.get(platform, platform)}"
+
+
+def place(address: str) -> str:
+    """Where a notice is posted, in words: ``the console``, ``Slack channel C123``, ``GitHub``."""
+    try:
+        where = Address.parse(address)
+    except ValueError:  # refused at start-up; kept as written rather than failing a reply
+        return address
+    if where.platform == "console":
+        return "the console"
+    name = _PLATFORM_NAMES.get(where.platform, where.platform)
+    return f"{name} channel {where.channel}" if where.channel else name
 
 
 def event_line(actor: str, kind: str, detail: str) -> str:

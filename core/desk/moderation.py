@@ -49,7 +49,7 @@ from core.tickets.records import (
     TicketEvent,
     TicketStatus,
 )
-from core.wording import due_phrase, event_line, person, ticket_flags, ticket_line
+from core.wording import due_phrase, event_line, person, place, ticket_flags, ticket_line
 
 REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
 
@@ -249,7 +249,8 @@ class Moderation:
         # (see "Not yet through the outbox" in docs/sla.md).
         escalator = Escalator(self.desk.stores.escalations, self.desk.tiers, self.desk.notifier)
         await escalator.escalate(ticket, Deadline.MANUAL, level, self.desk.clock.now(), by=message.author.name)
-        return _info(f"Ticket #{number} escalated to {tier.escalation_contact} ({tier.escalation_target}).", number)
+        where = place(tier.escalation_target)
+        return _info(f"Ticket #{number} escalated to {tier.escalation_contact}, posted in {where}.", number)
 
     async def _acknowledge(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)

@@ -215,7 +215,7 @@ async def test_manual_escalation_reaches_the_tier_contact() -> None:
     h = make_harness(tier="enterprise")
     await h.say("the whole API is down")
     reply = await h.mod("escalate 1")
-    assert "customer success manager" in reply.text
+    assert reply.text == "Ticket #1 escalated to the customer success manager, posted in the console."
     assert len(h.notifier.sent) == 1 and "escalated by Mo" in h.notifier.sent[0].reply.text
 
 
@@ -310,3 +310,12 @@ async def test_an_undeliverable_reply_is_kept_and_reported_and_resolving_still_w
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.first_response_at is not None
     events = [(e.kind, e.detail) for e in await h.store.tickets.events(1)]
     assert events.count(("delivery_failed", "discord unreachable")) == 2
+
+
+async def test_a_notice_place_is_said_in_words() -> None:
+    from core.wording import place
+
+    assert place("console") == "the console"
+    assert place("slack:C0TEAM") == "Slack channel C0TEAM"
+    assert place("slack:T1/C0TEAM") == "Slack channel C0TEAM"
+    assert place("discord:123") == "Discord channel 123"
