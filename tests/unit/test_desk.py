@@ -9,6 +9,7 @@ import pytest
 
 from core.messages import Action, Outbound, ReplyKind
 from core.tickets.records import Deadline, NewTicket, Priority, Role, Ticket, TicketStatus
+from core.wording import place
 from tests.desk_fakes import START, make_harness
 from tests.fakes import memory_stores
 from tests.store_fakes import InMemoryTickets
@@ -313,8 +314,6 @@ async def test_an_undeliverable_reply_is_kept_and_reported_and_resolving_still_w
 
 
 async def test_a_notice_place_is_said_in_words() -> None:
-    from core.wording import place
-
     assert place("console") == "the console"
     assert place("slack:C0TEAM") == "Slack channel C0TEAM"
     assert place("slack:T1/C0TEAM") == "Slack channel C0TEAM"
