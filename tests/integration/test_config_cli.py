@@ -36,6 +36,11 @@ def replan(tmp_path: Path, settings: str, capsys: pytest.CaptureFixture[str]) ->
     return code, capsys.readouterr().err
 
 
+# The shipped file's holiday list, wherever its comments put it: the error must name that line.
+SHIPPED_TIERS = DEFAULT_TIERS_FILE.read_text(encoding="utf-8").splitlines()
+HOLIDAYS_LINE = next(n for n, line in enumerate(SHIPPED_TIERS, 1) if "holidays: [2026-12-25" in line)
+
+
 def tiers_with(tmp_path: Path, old: str, new: str) -> str:
     text = DEFAULT_TIERS_FILE.read_text(encoding="utf-8")
     assert old in text
@@ -62,7 +67,7 @@ def test_good_settings_replan_and_exit_0(tmp_path: Path, capsys: pytest.CaptureF
         ('mention: "console:group:engineering"', 'mention: "slack:user:#general"', "nobody would be notified"),
         ("default_tier: community\n", "default_tier: community\ndefault_tier: professional\n", "duplicate key"),
         ("default_tier: community\n", "default_tier: community\nextra: " + "[" * 5000 + "\n", "levels deep"),
-        ("holidays: [2026-12-25", "holidays: [2026-13-45", "line 105: '2026-13-45' is not a date"),
+        ("holidays: [2026-12-25", "holidays: [2026-13-45", f"line {HOLIDAYS_LINE}: '2026-13-45' is not a date"),
     ],
 )
 def test_a_broken_tiers_file_is_one_error_line_and_exit_2(
