@@ -128,17 +128,6 @@ class Moderation:
     async def _ticket(self, number: int) -> Ticket:
         return await ticket_of(self.desk, number)
 
-    async def _change(
-        self,
-        message: Inbound,
-        ticket: Ticket,
-        change: TicketChange,
-        kind: str,
-        detail: str = "",
-        kept: ConversationMessage | None = None,
-    ) -> Ticket:
-        return await log_change(self.desk, message, ticket, change, kind, detail, kept)
-
     async def _deliver(self, ticket: Ticket, reply: Reply) -> str | None:
         """Send ``reply`` to the ticket's thread; on failure log a ``delivery_failed`` event and return why."""
         try:
@@ -187,7 +176,8 @@ class Moderation:
             return _info(f"You already have ticket #{number}.", number)
         status = TicketStatus.OPEN if ticket.status is TicketStatus.NEW else None
         before = f" (was {ticket.assignee})" if ticket.assignee else ""
-        await self._change(message, ticket, TicketChange(status=status, assignee=me), "claimed", before.strip(" ()"))
+        change = TicketChange(status=status, assignee=me)
+        await log_change(self.desk, message, ticket, change, "claimed", before.strip(" ()"))
         return _info(f"You claimed ticket #{number}{before}.", number)
 
     async def _reply(self, message: Inbound, number: int, text: str) -> Reply:
@@ -202,7 +192,7 @@ class Moderation:
             first_response_at=now if first else None,
             assignee=ticket.assignee or actor_of(message),
         )
-        await self._change(message, ticket, change, "replied", kept=kept)
+        await log_change(self.desk, message, ticket, change, "replied", kept=kept)
         outbound = Reply(
             ReplyKind.TICKET, f"{message.author.name} (support) on ticket #{number}: {text}", ticket=number
         )
@@ -224,7 +214,7 @@ class Moderation:
         kept = ConversationMessage(
             ticket.address, message.author.id, message.author.name, Role.NOTE, text, now, ticket=number
         )
-        await self._change(message, ticket, TicketChange(), "note", kept=kept)
+        await log_change(self.desk, message, ticket, TicketChange(), "note", kept=kept)
         return _info(f"Internal note added to ticket #{number} (the customer does not see it).", number)
 
     async def _priority(self, message: Inbound, number: int, priority: Priority) -> Reply:
@@ -232,7 +222,7 @@ class Moderation:
         if ticket.priority is priority:
             return _info(f"Ticket #{number} is already {priority}.", number)
         change = reprioritised(ticket, self.desk.tiers.get(ticket.tier).targets, priority)
-        await self._change(message, ticket, change, "priority", f"{ticket.priority} → {priority}")
+        await log_change(self.desk, message, ticket, change, "priority", f"{ticket.priority} → {priority}")
         return _info(
             f"Ticket #{number} is now {priority} (was {ticket.priority}); its deadlines moved with it.", number
         )
@@ -254,7 +244,7 @@ class Moderation:
 
     async def _acknowledge(self, message: Inbound, number: int) -> Reply:
         ticket = await self._ticket(number)
-        await self._change(message, ticket, TicketChange(), ACKNOWLEDGED, "escalation chain stopped")
+        await log_change(self.desk, message, ticket, TicketChange(), ACKNOWLEDGED, "escalation chain stopped")
         return _info(f"Ticket #{number}: escalation acknowledged; its chain stops here.", number)
 
     async def _explain(self, number: int) -> Reply:
@@ -267,7 +257,8 @@ class Moderation:
         if not ticket.status.active:
             return _info(f"Ticket #{number} is already {ticket.status}.", number)
         now = self.desk.clock.now()
-        await self._change(message, ticket, TicketChange(status=TicketStatus.RESOLVED, resolved_at=now), "resolved")
+        change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
+        await log_change(self.desk, message, ticket, change, "resolved")
         notice = Reply(
             ReplyKind.TICKET,
             f"Ticket #{number} is resolved. If the problem is back, just reply here.",
@@ -281,7 +272,7 @@ class Moderation:
         if ticket.status.active:
             return _info(f"Ticket #{number} is still {ticket.status}.", number)
         change = TicketChange(status=TicketStatus.OPEN, clear_resolved_at=True)
-        await self._change(message, ticket, change, "reopened")
+        await log_change(self.desk, message, ticket, change, "reopened")
         return _info(f"Ticket #{number} reopened.", number)
 
     async def _kb_search(self, text: str) -> Reply:
