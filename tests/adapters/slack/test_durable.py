@@ -125,20 +125,25 @@ def question_and_follow_up() -> tuple[dict[str, Any], dict[str, Any]]:
     return question, thread_reply(ANA, FOLLOW_UP, question["event"]["ts"], "C0HELPDESK", "Ev07FOLLOWUP")
 
 
-async def test_a_follow_up_after_a_restart_never_overtakes_a_question_stored_before_the_crash() -> None:
-    gated = GatedUnderstander()
-    first = await make_world(gated)
-    other = connect_message("the dashboard is down for everyone")  # another thread, cut off by the crash
-    question, follow = question_and_follow_up()
-    draining = await store_and_start(first, other, question)
+async def crash_while_handling(first: World, gated: GatedUnderstander, *envelopes: dict[str, Any]) -> World:
+    """Store ``envelopes``, kill the process while it handles the first of them, and start a new one."""
+    draining = await store_and_start(first, *envelopes)
     try:
-        await until_taken(first, other["event_id"])
+        await until_taken(first, envelopes[0]["event_id"])
         draining.cancel()
         await kill(first)
     finally:
         gated.gate.set()
         await asyncio.gather(draining, return_exceptions=True)
-    second = await restart(first)
+    return await restart(first)
+
+
+async def test_a_follow_up_after_a_restart_never_overtakes_a_question_stored_before_the_crash() -> None:
+    gated = GatedUnderstander()
+    first = await make_world(gated)
+    other = connect_message("the dashboard is down for everyone")  # another thread, cut off by the crash
+    question, follow = question_and_follow_up()
+    second = await crash_while_handling(first, gated, other, question)
     try:
         await second.event(follow)  # the customer asks again right after the restart
         [ticket] = await second.store.tickets.list_tickets()
@@ -156,15 +161,7 @@ async def test_a_follow_up_waits_for_its_question_cut_off_by_a_crash() -> None:
     gated = GatedUnderstander()
     first = await make_world(gated)
     question, follow = question_and_follow_up()
-    draining = await store_and_start(first, question)
-    try:
-        await until_taken(first, question["event_id"])
-        draining.cancel()
-        await kill(first)
-    finally:
-        gated.gate.set()
-        await asyncio.gather(draining, return_exceptions=True)
-    second = await restart(first)
+    second = await crash_while_handling(first, gated, question)
     try:
         await second.event(follow)
         assert second.slack.posts() == [] and await second.store.tickets.list_tickets() == []  # it waits its turn
