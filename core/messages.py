@@ -161,6 +161,7 @@ class Action(StrEnum):
     NEW_QUESTION = "new_question"  # ... or it starts a new conversation
     CLAIM = "claim"
     ACKNOWLEDGE = "ack"
+    RATE = "rate"  # a survey answer: ``score`` on the scale of the survey ``ticket`` names (its number)
 
 
 @dataclass(frozen=True)
@@ -178,18 +179,30 @@ class Choice:
     label: str
     action: Action
     ticket: int | None = None
+    score: int | None = None  # with ``Action.RATE``: the rating this choice gives; ``ticket`` is the survey
 
     @property
     def value(self) -> str:
-        """The action as one string, e.g. ``claim:12``, for platforms that carry a button value."""
-        return f"{self.action.value}:{self.ticket}" if self.ticket is not None else self.action.value
+        """The action as one string, e.g. ``claim:12`` or ``rate:7:5``, for platforms that carry a button value."""
+        if self.ticket is None:
+            return self.action.value
+        return f"{self.action.value}:{self.ticket}" + (f":{self.score}" if self.score is not None else "")
 
     @classmethod
     def parse_value(cls, value: str) -> tuple[Action, int | None]:
         """The action and ticket of a button value made by ``value``; ``ValueError`` if it is not one."""
-        name, _, number = value.partition(":")
+        choice = cls.parse(value)
+        return choice.action, choice.ticket
+
+    @classmethod
+    def parse(cls, value: str) -> Choice:
+        """The choice (without its label) a button value made by ``value`` stands for; ``ValueError`` if none."""
+        name, _, rest = value.partition(":")
+        number, _, score = rest.partition(":")
         action = Action(name)
-        return action, int(number) if number else None
+        if score and action is not Action.RATE:
+            raise ValueError(f"{value!r}: only a rating carries a score")
+        return cls("", action, int(number) if number else None, int(score) if score else None)
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,7 @@ class ChoiceMessage(_FromPlatform):
     ticket: int | None = None
     message_id: str = ""
     received_at: datetime | None = None
+    score: int | None = None  # with ``Action.RATE``: the rating picked (``ticket`` is then the survey's number)
 
 
 # Everything an adapter hands to the desk.

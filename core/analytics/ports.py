@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
     from core.messages import Address
     from core.tickets.records import FirstResponse, Priority
 
@@ -36,4 +38,20 @@ class Statistics(Protocol):
 
     async def deflection_count(self) -> int:
         """How many questions were resolved by self-service."""
+        ...
+
+
+class ReportSource(Protocol):
+    """The read model reports are computed from, read in batches so a large period never sits in memory twice."""
+
+    def histories(self, query: ReportQuery, *, batch: int = 1000) -> AsyncIterator[list[TicketHistory]]:
+        """The tickets that matter to the period, with their logs, in batches of at most ``batch``, by number.
+
+        That is every ticket matching the filters opened before ``query.end`` that is active now or has an
+        event at or after ``query.start`` (so tickets opened earlier but open during the period are there).
+        """
+        ...
+
+    async def answers(self, query: ReportQuery) -> list[AnswerRecord]:
+        """The bot's knowledge-base answers given in the period (only ``query.platform`` narrows them)."""
         ...

@@ -1,0 +1,37 @@
+"""The port that keeps satisfaction surveys and their answers, apart from the ticket store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from core.satisfaction.records import NewSurvey, Survey, SurveyKind
+
+
+class Surveys(Protocol):
+    """Surveys sent and answered; at most one CSAT survey per ticket, enforced by the database."""
+
+    async def send(self, survey: NewSurvey) -> Survey | None:
+        """Record a survey as sent; None (and nothing stored) if this ticket already has a CSAT survey."""
+        ...
+
+    async def get(self, survey_id: int) -> Survey | None:
+        """The survey with this number, if any."""
+        ...
+
+    async def for_ticket(self, ticket: int) -> Survey | None:
+        """The ticket's CSAT survey, if one was sent."""
+        ...
+
+    async def answer(self, survey_id: int, score: int | None, comment: str | None, at: datetime) -> Survey:
+        """Keep a score and/or comment (``None`` leaves it as it is); ``answered_at`` is set by the first score."""
+        ...
+
+    async def latest_for(self, kind: SurveyKind, platform: str, person: str) -> Survey | None:
+        """The newest survey of this kind sent to this person, answered or not."""
+        ...
+
+    async def sent_between(self, start: datetime, end: datetime) -> list[Survey]:
+        """Surveys sent in ``[start, end)``, oldest first, with their answers."""
+        ...
