@@ -125,6 +125,15 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A customer's survey answer: a score, a comment, or both; ``survey`` None means their latest survey."""
+
+    score: int | None
+    comment: str
+    survey: int | None
+
+
+@dataclass(frozen=True)
 class Help:
     """List the commands."""
 
@@ -146,5 +155,6 @@ Command: TypeAlias = (
     | KbSearch
     | KbAdd
     | Stats
+    | Rate
     | Help
 )

@@ -16,7 +16,8 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
-from bots.discord.commands import build_commands
+from bots.discord.commands import build_commands, typed_options
+from bots.discord.survey import CommentButton, ScoreSelect, comment_view, is_survey, rating, survey_view
 from bots.discord.text import thread_name
 from bots.discord.translate import (
     Outgoing,
@@ -30,6 +31,7 @@ from bots.discord.translate import (
     without_mention,
 )
 from bots.discord.views import ChoiceButton, choice_view
+from core.command_records import Rate
 from core.commands import CommandError, CommandSpec
 from core.desk.pipeline import SupportDesk
 from core.messages import (
@@ -50,6 +52,7 @@ log = logging.getLogger("helpline.discord")
 
 THREAD_EXISTS = 160004  # Discord's error code: a thread has already been started from this message
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day without messages
+EMPTY_COMMENT = "The comment was empty, so nothing was changed. Your rating is kept."
 LIMITED_MODE = (
     "the message content intent is off, so Discord withholds the text of ordinary messages: Helpline answers "
     "messages that mention it, direct messages, buttons and slash commands (staff replies in threads count only "
@@ -84,13 +87,13 @@ def mentions_for(ping_role: int | None, ping_users: tuple[int, ...] = ()) -> dis
     return discord.AllowedMentions(everyone=False, users=users, roles=roles, replied_user=False)
 
 
-def _payload(out: Outgoing) -> dict[str, Any]:
+def _payload(out: Outgoing, extra: discord.ui.View | None = None) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allowed_mentions": mentions_for(out.ping_role, out.ping_users)}
     if out.content:
         kwargs["content"] = out.content
     if out.embed is not None:
         kwargs["embed"] = out.embed
-    view = choice_view(out.choices)
+    view = (survey_view(out.choices) if is_survey(out.choices) else choice_view(out.choices)) or extra
     if view is not None:
         kwargs["view"] = view
     return kwargs
@@ -118,7 +121,7 @@ class HelplineBot(discord.Client):
 
     async def setup_hook(self) -> None:
         """Make old buttons work again and publish the slash commands."""
-        self.add_dynamic_items(ChoiceButton)
+        self.add_dynamic_items(ChoiceButton, ScoreSelect, CommentButton)
         if not self.intents.message_content:
             log.warning(LIMITED_MODE)
         if self.options.sync_commands:
@@ -193,23 +196,43 @@ class HelplineBot(discord.Client):
                 log.error("could not send a %s reply (ticket %s) to Discord: %s", reply.kind, reply.ticket, exc)
 
     async def handle_choice(self, interaction: discord.Interaction, value: str) -> None:
-        """A button was pressed: rate an answer, ask for a human, or claim a ticket."""
+        """A button was pressed or a score picked: rate an answer or a survey, ask for a human, claim a ticket."""
         try:
-            action, ticket = Choice.parse_value(value)
-        except ValueError:  # an old or forged custom id: refused, privately
+            choice: Choice | None = Choice.parse(value)
+        except ValueError:
+            choice = None
+        if choice is None or (choice.action is Action.RATE and rating(value) is None):
+            # An old or forged custom id: refused, privately.
             await interaction.response.defer(ephemeral=True, thinking=True)
             await self._follow_up(interaction, [not_offered(value)], ephemeral=True)
             return
-        private = action in (Action.CLAIM, Action.HELPFUL)
+        action = choice.action
+        private = action in (Action.CLAIM, Action.HELPFUL, Action.RATE)
         await interaction.response.defer(ephemeral=private, thinking=True)
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
-        message = ChoiceMessage(address, author, action, ticket, f"interaction-{interaction.id}")
+        interaction_id = f"interaction-{interaction.id}"
+        message = ChoiceMessage(address, author, action, choice.ticket, interaction_id, score=choice.score)
         async with self._lock_for(address):
             replies = await self.desk.handle(message)
-        await self._follow_up(interaction, replies, ephemeral=private)
-        if action is not Action.CLAIM and all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies):
+        rated = action is Action.RATE and all(r.kind is not ReplyKind.ERROR for r in replies)
+        extra = comment_view(choice.ticket) if rated and choice.ticket is not None else None
+        await self._follow_up(interaction, replies, ephemeral=private, extra=extra)
+        # A survey keeps its buttons: a rating may be changed for a while.
+        done = all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies)
+        if done and action not in (Action.CLAIM, Action.RATE):
             await _settle(interaction)
+
+    async def handle_comment(self, interaction: discord.Interaction, survey: int, text: str) -> None:
+        """A survey's comment form was submitted: the core keeps the comment with the rating."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not text.strip():
+            await self._follow_up(interaction, [Reply(ReplyKind.ERROR, EMPTY_COMMENT)], ephemeral=True)
+            return
+        address = address_of(interaction.channel, interaction.guild_id)
+        command = Rate(None, text.strip(), survey)
+        message = CommandMessage(address, author_of(interaction.user), command, f"interaction-{interaction.id}")
+        await self._follow_up(interaction, await self.desk.handle(message), ephemeral=True)
 
     async def run_command(
         self, interaction: discord.Interaction, spec: CommandSpec, options: dict[str, object]
@@ -228,11 +251,19 @@ class HelplineBot(discord.Client):
         message = CommandMessage(address, author, command, f"interaction-{interaction.id}")
         await self._follow_up(interaction, await self.desk.handle(message), ephemeral=True)
 
-    async def _follow_up(self, interaction: discord.Interaction, replies: Sequence[Reply], *, ephemeral: bool) -> None:
+    async def _follow_up(
+        self,
+        interaction: discord.Interaction,
+        replies: Sequence[Reply],
+        *,
+        ephemeral: bool,
+        extra: discord.ui.View | None = None,
+    ) -> None:
         # Only the first follow-up inherits the deferral's privacy; later pieces must ask again.
-        for reply in replies or [Reply(ReplyKind.INFO, "Done.")]:
-            for out in render(reply):
-                await interaction.followup.send(**_payload(out), ephemeral=ephemeral)
+        outs = [out for reply in replies or [Reply(ReplyKind.INFO, "Done.")] for out in render(reply)]
+        for n, out in enumerate(outs):
+            view = extra if n == len(outs) - 1 else None  # e.g. "Add a comment", under the last piece
+            await interaction.followup.send(**_payload(out, view), ephemeral=ephemeral)
 
     async def deliver(self, outbound: Outbound) -> None:
         """Post a message the core started (an escalation, a staff reply) to its channel or thread."""
@@ -252,18 +283,6 @@ class HelplineBot(discord.Client):
             return found
         # Without the gateway there is no channel cache to look in; Discord itself refuses a bad id when posting.
         return self.get_partial_messageable(channel_id) if self.post_only else await self.fetch_channel(channel_id)
-
-
-def typed_options(options: dict[str, object]) -> dict[str, int | str]:
-    """A slash command's options as the core's table takes them: a picked member (or user) becomes their id."""
-    typed: dict[str, int | str] = {}
-    for name, value in options.items():
-        ident = getattr(value, "id", None)
-        if isinstance(value, int | str):
-            typed[name] = value
-        elif isinstance(ident, int):
-            typed[name] = str(ident)
-    return typed
 
 
 class DiscordNotifier:

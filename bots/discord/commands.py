@@ -81,3 +81,15 @@ def build_commands(run: RunCommand) -> list[AppCommand]:
             built.append(group)
         group.command(name=name, description=_description(spec))(callback)
     return built
+
+
+def typed_options(options: dict[str, object]) -> dict[str, int | str]:
+    """A slash command's options as the core's table takes them: a picked member (or user) becomes their id."""
+    typed: dict[str, int | str] = {}
+    for name, value in options.items():
+        ident = getattr(value, "id", None)
+        if isinstance(value, int | str):
+            typed[name] = value
+        elif isinstance(ident, int):
+            typed[name] = str(ident)
+    return typed

@@ -14,9 +14,9 @@ import discord
 from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
 from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
 
-# Button custom ids: "helpline:" and a choice value such as "helpful" or "claim:12". Stable across
+# Button custom ids: "helpline:" and a choice value such as "helpful", "claim:12" or "rate:7:5". Stable across
 # restarts, so a button on a week-old message still works.
-CUSTOM_ID_TEMPLATE = r"helpline:(?P<value>[a-z_]{1,32}(?::[0-9]{1,10})?)"
+CUSTOM_ID_TEMPLATE = r"helpline:(?P<value>[a-z_]{1,32}(?::[0-9]{1,10}){0,2})"
 CUSTOM_ID_PREFIX = "helpline:"
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
