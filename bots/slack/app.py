@@ -47,7 +47,7 @@ from core.messages import Action, Address, ChoiceMessage, CommandText, IncomingM
 log = logging.getLogger("helpline.slack")
 
 # Choices whose answer concerns only the one who pressed: it goes to them alone, not to the thread.
-_PRIVATE_CHOICES = frozenset({Action.CLAIM, Action.HELPFUL})
+_PRIVATE_CHOICES = frozenset({Action.CLAIM, Action.HELPFUL, Action.RATE})
 _Named = TypeVar("_Named", IncomingMessage, ChoiceMessage, CommandText)
 
 
@@ -211,7 +211,8 @@ class SlackBot:
             await _answer_privately(respond, replies)
         else:
             await self._post_all(message.address, replies)
-        if action is not Action.CLAIM and all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies):
+        done = all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies)
+        if done and action not in (Action.CLAIM, Action.RATE):  # a survey keeps its buttons: ratings can change
             await _settle(respond, body, message.author.name)
 
     async def _assignee(self, number: int | None) -> str | None:

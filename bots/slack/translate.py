@@ -17,7 +17,7 @@ from bots.slack.translate_blocks import ACTION_PREFIX, CHOICES_BLOCK_ID, LABEL_L
 from bots.slack.translate_blocks import SlackMessage as SlackMessage  # re-exported for the poster
 from bots.slack.translate_blocks import render as render  # re-exported for the poster
 from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
-from core.messages import Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage
+from core.messages import Action, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage
 from core.text import strip_bidi
 
 COMMAND = "/helpline"
@@ -26,6 +26,7 @@ COMMAND = "/helpline"
 _ANSWERED_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ids end up in addresses, so no "/", ":" or spaces
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,9}")
+_SCORES = range(0, 11)  # every survey scale: CSAT 1-5 and NPS 0-10
 
 
 def unescape(text: str) -> str:
@@ -201,9 +202,11 @@ def read_button(payload: Mapping[str, Any]) -> ButtonPress | None:
     if not (team and channel and user_id and message_ts and action_ts and value and response_url):
         return None
     try:
-        Choice.parse_value(value)
+        choice = Choice.parse(value)
     except ValueError:
         return None
+    if choice.action is Action.RATE and (choice.ticket is None or choice.score not in _SCORES):
+        return None  # a rating no survey of ours offers (forged or mistyped)
     user_team = _ident(user.get("team_id")) or team
     return ButtonPress(team, channel, message_ts, thread_ts, user_id, user_team, value, response_url, action_ts)
 
@@ -224,13 +227,14 @@ def settled(payload: Mapping[str, Any], who: str) -> SlackMessage | None:
 
 def button_incoming(press: ButtonPress, staff_roles: frozenset[str]) -> ChoiceMessage:
     """The core's choice for a button press, in the conversation whose thread holds the button."""
-    action, ticket = Choice.parse_value(press.value)  # read_button let only a valid value through
+    choice = Choice.parse(press.value)  # read_button let only a valid value through
     return ChoiceMessage(
         address_of(press.team, press.channel, press.message_ts, press.thread_ts, None),
         Author(press.user, press.user, staff_roles, team=press.user_team),
-        action,
-        ticket,
+        choice.action,
+        choice.ticket,
         message_id=f"action:{press.channel}:{press.message_ts}:{press.user}:{press.action_ts}",
+        score=choice.score,  # a survey's rating
     )
 
 

@@ -1,0 +1,53 @@
+"""Surveys on Slack: Block Kit buttons (CSAT 5, NPS 11), a click reaching the core with its score, forgeries refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from bots.slack.translate_blocks import render
+from core.messages import Action, ChoiceMessage
+from tests.adapters.slack_fake import payload
+from tests.adapters.slack_world import World
+from tests.survey_desk import SurveyDesk, csat, nps
+
+pytestmark = pytest.mark.asyncio
+
+
+def _elements(blocks: list[dict[str, object]]) -> list[tuple[str, str]]:
+    actions = [b for b in blocks if b["type"] == "actions"]
+    assert len(actions) == 1
+    elements = actions[0]["elements"]
+    assert isinstance(elements, list)
+    return [(e["text"]["text"], e["value"]) for e in elements]
+
+
+async def test_csat_shows_five_buttons_and_nps_eleven_in_one_actions_block() -> None:
+    assert _elements(render(csat()).blocks) == [(str(n), f"rate:7:{n}") for n in range(1, 6)]
+    assert _elements(render(nps()).blocks) == [(str(n), f"rate:8:{n}") for n in range(11)]
+
+
+def _click(world: World, value: str) -> dict[str, object]:
+    press = payload("block_actions")
+    press["response_url"] = f"{world.slack.url}/hooks/actions/T0VENDOR/1"
+    press["actions"][0].update(action_id=f"helpline:{value}", value=value, text={"type": "plain_text", "text": "4"})
+    return press
+
+
+async def test_a_rating_click_reaches_the_core_with_its_score_and_is_thanked_privately(world: World) -> None:
+    desk = SurveyDesk(world.runner.bot.desk)
+    world.runner.bot.desk = desk
+    assert (await world.interaction(_click(world, "rate:7:4"))).status_code == 200
+    [answer] = desk.answers
+    assert isinstance(answer, ChoiceMessage)
+    assert (answer.action, answer.ticket, answer.score) == (Action.RATE, 7, 4)
+    [thanks] = world.slack.responses()
+    assert thanks["response_type"] == "ephemeral" and "you rated 4" in thanks["text"]
+    assert world.slack.posts() == []  # nothing said in the thread; the survey keeps its buttons
+
+
+@pytest.mark.parametrize("forged", ["rate:7:11", "rate:7", "helpful:7:4"])
+async def test_a_forged_rating_never_reaches_the_core(world: World, forged: str) -> None:
+    desk = SurveyDesk(world.runner.bot.desk)
+    world.runner.bot.desk = desk
+    await world.interaction(_click(world, forged))
+    assert desk.answers == []
