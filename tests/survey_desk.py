@@ -36,9 +36,11 @@ class SurveyDesk(SupportDesk):
     def __init__(self, real: SupportDesk) -> None:
         super().__init__(real.desk)
         self.answers: list[Inbound] = []
+        self.seen: list[Inbound] = []  # everything handed in, survey answers or not
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """Keep a survey answer and thank for it; hand anything else to the real desk."""
+        self.seen.append(message)
         if isinstance(message, ChoiceMessage) and message.action is Action.RATE:
             self.answers.append(message)
             return [Reply(ReplyKind.INFO, f"Thank you: you rated {message.score}.")]

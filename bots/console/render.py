@@ -12,6 +12,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from bots.console.translate import typed_scale
 from core.messages import Address, Mention, Reply, ReplyKind
 
 LABEL = "helpline> "
@@ -71,7 +72,9 @@ def body(reply: Reply, to: Address | None = None, first_choice: int = 1) -> Rend
         parts.append(Text(reply.text, style=style))
     if reply.citation is not None:
         parts.append(Text(f"source: {reply.citation.title} <{reply.citation.url}>", style="dim"))
-    if reply.choices:
+    if typed_scale(reply.choices):
+        parts.append(Text(f"type {reply.choices[0].score}–{reply.choices[-1].score}", style="bold green"))
+    elif reply.choices:
         choices = Text()
         for n, choice in enumerate(reply.choices, first_choice):
             if n > first_choice:

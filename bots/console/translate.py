@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.commands import help_text
-from core.messages import CONSOLE, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage, Reply
+from core.messages import CONSOLE, Action, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage, Reply
 from core.sla.deadlines import parse_duration
 
 
@@ -85,14 +85,30 @@ def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number
             except ValueError as exc:
                 return BadInput(f"{exc}. Usage: /wait DURATION, e.g. /wait 3h")
         return CommandText(identity.address, identity.author, stripped[1:], message_id)
+    if stripped.isdigit() and typed_scale(pending):
+        # An NPS survey: the score itself is typed (0-10), not its position.
+        by_score = {str(choice.score): choice for choice in pending}
+        if stripped not in by_score:
+            return BadInput(f"type a score from 0 to {len(pending) - 1}, or type a message")
+        picked = by_score[stripped]
+        return ChoiceMessage(
+            identity.address, identity.author, picked.action, picked.ticket, message_id, score=picked.score
+        )
     if stripped.isdigit() and pending:
         # Only short ASCII digits are converted: "²" and a 5,000-digit number are out of range, not a crash.
         index = int(stripped) - 1 if stripped.isascii() and len(stripped) <= 6 else -1
         if not 0 <= index < len(pending):
             return BadInput(f"choose a number from 1 to {len(pending)}, or type a message")
         picked = pending[index]
-        return ChoiceMessage(identity.address, identity.author, picked.action, picked.ticket, message_id)
+        return ChoiceMessage(
+            identity.address, identity.author, picked.action, picked.ticket, message_id, score=picked.score
+        )
     return IncomingMessage(identity.address, identity.author, text, message_id)
+
+
+def typed_scale(choices: tuple[Choice, ...]) -> bool:
+    """True for a survey whose scale starts at 0 (NPS): its score is typed, as "type 0-10" says."""
+    return bool(choices) and all(c.action is Action.RATE for c in choices) and choices[0].score == 0
 
 
 def as_json(reply: Reply, to: Address | None = None, first_choice: int = 1) -> dict[str, Any]:
