@@ -23,6 +23,7 @@ from bots.github.translate import (
     issue_message,
     marked,
     quiet,
+    rate_command,
     read_event,
 )
 from core.desk.issues import IssueKind
@@ -165,6 +166,10 @@ class GitHubBot:
         if issue.pull_request or from_helpline(event.body) or self._ignored(event.author.login, event.author.bot):
             return
         words = command_in(event.body)
+        rating = rate_command(event.body)
+        if rating is not None:  # a survey answer: the customer's own, no role needed
+            await self._rate(delivery, event, rating)
+            return
         if words is not None:
             await self._command(delivery, event, words)
             return
@@ -207,6 +212,17 @@ class GitHubBot:
             await self.queue_actions(f"{delivery}:reply", _on(event, Step(Op.REACT, comment_id=event.comment_id)))
         if done:  # a person has now triaged the issue
             await self.queue_actions(f"{delivery}:triaged", self._triaged(event))
+
+    async def _rate(self, delivery: str, event: Commented, text: str) -> None:
+        """``/helpline rate N [comment]``: the core's rate command; a thumbs-up when kept, else its answer."""
+        if not await self.desk.first_delivery(GITHUB, f"command:{event.comment_id}"):
+            return  # this very comment was already handled (a retried job)
+        replies = await self.desk.handle(comment_command(event, frozenset(), text))
+        errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
+        step = (
+            Step(Op.COMMENT, body=quiet("\n".join(errors))) if errors else Step(Op.REACT, comment_id=event.comment_id)
+        )
+        await self.queue_actions(f"{delivery}:reply", _on(event, step))
 
     def _triaged(self, event: Commented) -> IssueActions:
         return _on(event, Step(Op.UNLABEL, labels=(self.settings.labels.needs_triage,)))

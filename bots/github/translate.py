@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from pydantic import ValidationError
 
 from bots.github.payloads import IssueCommentPayload, IssuesPayload, PingPayload, problem
-from core.messages import GITHUB, Address, Author, CommandText, IncomingMessage, Reply, ReplyKind
+from core.messages import GITHUB, Action, Address, Author, CommandText, IncomingMessage, Reply, ReplyKind
 from core.text import strip_bidi
 
 if TYPE_CHECKING:
@@ -245,7 +245,31 @@ def reply_comment(reply: Reply) -> str:
         text = text[:COMMENT_CHARS].rstrip() + "\n\n(cut here: the whole reply is kept on the Helpline ticket)"
     if reply.citation is not None:
         text += f"\n\nSee: [{quiet(reply.citation.title)}]({reply.citation.url})"
-    return text
+    return text + survey_prompt(reply)
+
+
+def survey_prompt(reply: Reply) -> str:
+    """How to answer a survey on GitHub, which has no buttons: a reply comment with ``/helpline rate N``."""
+    scores = [choice.score for choice in reply.choices if choice.action is Action.RATE and choice.score is not None]
+    if not scores or len(scores) != len(reply.choices):
+        return ""
+    low, high = min(scores), max(scores)
+    return (
+        f"\n\nTo answer, reply with a comment `{COMMAND_PREFIX} rate N [comment]` (N = {low}–{high}), "
+        f"e.g. `{COMMAND_PREFIX} rate {high} quick and clear`."
+    )
+
+
+def rate_command(body: str) -> str | None:
+    """The core's ``rate`` command text of a ``/helpline rate N [comment]`` comment; None for anything else.
+
+    The comment may go on over several lines: all of it is the survey's comment.
+    """
+    words = command_in(body)
+    if words is None or words.split(" ", 1)[0].lower() != "rate":
+        return None
+    after = body.strip().partition(" ")[2].strip()  # everything after "/helpline", the later lines too
+    return "rate " + after.partition(" ")[2].strip() if " " in after else "rate"
 
 
 def _issue(repository: RepositoryPayload, raw: IssuePayload) -> Issue:
