@@ -21,6 +21,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
+from bots.slack.comments import Asked, CommentForms, comment_block
 from bots.slack.events import event_drain, event_job
 from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
@@ -87,6 +88,7 @@ class SlackBot:
         app.event("app_mention")(self._on_event)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
         app.command(COMMAND)(self._on_command)
+        self.comments = CommentForms(app, lambda: self.desk)  # a survey's "Add a comment" modal
 
     # Listeners: bolt passes arguments by name; each acknowledges, then hands the work to a task.
 
@@ -208,7 +210,9 @@ class SlackBot:
             if action is Action.CLAIM and number is not None:
                 await self._announce_claim(message, number, before, press.message_ts)
         if action in _PRIVATE_CHOICES:
-            await _answer_privately(respond, replies)
+            rated = action is Action.RATE and all(r.kind is not ReplyKind.ERROR for r in replies)
+            extra = [comment_block(Asked(number, message.address))] if rated and number is not None else []
+            await _answer_privately(respond, replies, extra)
         else:
             await self._post_all(message.address, replies)
         done = all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies)
@@ -250,8 +254,11 @@ async def _settle(respond: AsyncRespond, body: dict[str, Any], who: str) -> None
         await respond(text=again.text, blocks=again.blocks, replace_original=True)
 
 
-async def _answer_privately(respond: AsyncRespond, replies: Sequence[Reply]) -> None:
-    """Replies only the requester sees (``response_url``, valid for 30 minutes)."""
-    for reply in replies or [Reply(ReplyKind.INFO, "Done.")]:
-        message = render(reply)
-        await respond(text=message.text, blocks=message.blocks, response_type="ephemeral", replace_original=False)
+async def _answer_privately(
+    respond: AsyncRespond, replies: Sequence[Reply], extra: list[dict[str, Any]] | None = None
+) -> None:
+    """Replies only the requester sees (``response_url``, valid for 30 minutes); ``extra`` blocks go under the last."""
+    shown = [render(reply) for reply in replies or [Reply(ReplyKind.INFO, "Done.")]]
+    for n, message in enumerate(shown):
+        blocks = [*message.blocks, *(extra or [])] if n == len(shown) - 1 else message.blocks
+        await respond(text=message.text, blocks=blocks, response_type="ephemeral", replace_original=False)

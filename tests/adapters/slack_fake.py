@@ -160,6 +160,8 @@ class FakeSlack:
             return {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": list(self.staff)}
+        if method in ("views.open", "chat.postEphemeral"):  # a survey's comment modal, and its thanks
+            return {"ok": True}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         return {"ok": False, "error": "unknown_method"}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from bots.slack.translate_blocks import render
-from core.messages import Action, ChoiceMessage
+from core.command_records import Rate
+from core.messages import Action, ChoiceMessage, CommandMessage
 from tests.adapters.slack_fake import payload
 from tests.adapters.slack_world import World
 from tests.survey_desk import SurveyDesk, csat, nps
@@ -26,7 +30,7 @@ async def test_csat_shows_five_buttons_and_nps_eleven_in_one_actions_block() -> 
     assert _elements(render(nps()).blocks) == [(str(n), f"rate:8:{n}") for n in range(11)]
 
 
-def _click(world: World, value: str) -> dict[str, object]:
+def _click(world: World, value: str) -> dict[str, Any]:
     press = payload("block_actions")
     press["response_url"] = f"{world.slack.url}/hooks/actions/T0VENDOR/1"
     press["actions"][0].update(action_id=f"helpline:{value}", value=value, text={"type": "plain_text", "text": "4"})
@@ -51,3 +55,51 @@ async def test_a_forged_rating_never_reaches_the_core(world: World, forged: str)
     world.runner.bot.desk = desk
     await world.interaction(_click(world, forged))
     assert desk.answers == []
+
+
+async def test_add_a_comment_opens_a_modal_whose_submission_reaches_the_core_as_rate(world: World) -> None:
+    desk = SurveyDesk(world.runner.bot.desk)
+    world.runner.bot.desk = desk
+    await world.interaction(_click(world, "rate:7:2"))
+    [thanks] = world.slack.responses()
+    [button] = [e for b in thanks["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert button["text"]["text"] == "Add a comment"
+    press = _click(world, "x")
+    press["actions"][0].update(action_id=button["action_id"], value=button["value"])
+    await world.interaction(press)
+    [opened] = world.slack.method_calls("views.open")
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert opened.args["trigger_id"] == press["trigger_id"] and view["title"]["text"] == "Tell us more"
+    await world.interaction(_submission(press, view, "  The first answer missed the point.  "))
+    rating, comment = desk.answers
+    assert isinstance(comment, CommandMessage) and comment.command == Rate(
+        None, "The first answer missed the point.", 7
+    )
+    assert comment.address == rating.address and comment.author.id == rating.author.id
+    [told] = world.slack.method_calls("chat.postEphemeral")
+    assert told.args["user"] == rating.author.id and "comment is kept" in told.args["text"]
+
+
+async def test_a_modal_with_forged_metadata_reaches_nobody(world: World) -> None:
+    desk = SurveyDesk(world.runner.bot.desk)
+    world.runner.bot.desk = desk
+    forged = {"callback_id": "helpline-comment", "private_metadata": "7|discord:1/2/3"}
+    await world.interaction(_submission(_click(world, "x"), forged, "hello"))
+    assert desk.answers == []
+
+
+def _submission(press: dict[str, Any], view: dict[str, Any], text: str) -> dict[str, Any]:
+    """Slack's view_submission for the comment modal, as the presser typed ``text`` in it."""
+    state = {"values": {"comment": {"comment": {"type": "plain_text_input", "value": text}}}}
+    shown = {"id": "V0COMMENT", "type": "modal", "team_id": press["team"]["id"], "app_id": press["api_app_id"]}
+    keep = ("callback_id", "private_metadata")
+    return {
+        "type": "view_submission",
+        "team": press["team"],
+        "user": press["user"],
+        "api_app_id": press["api_app_id"],
+        "token": press["token"],
+        "trigger_id": press["trigger_id"],
+        "view": {**shown, **{k: view[k] for k in keep}, "state": state},
+    }
