@@ -15,9 +15,11 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
+from bots.latency import TimedIndex, TimedUnderstander
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
+from core.analytics.ports import MetricsSource
 from core.clock import SystemClock
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
@@ -27,6 +29,7 @@ from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for
+from core.store.metrics import SqlMetricsSource
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
@@ -91,7 +94,7 @@ class UnderstandingParts:
     embedder: Embedder
     catalog: IntentCatalog
     knowledge: KnowledgeBase
-    understander: Understander
+    understander: MessageUnderstander
 
 
 def build_understanding(
@@ -121,12 +124,12 @@ def build_understanding(
         embedder,
         classifier,
         catalog,
-        knowledge,
+        TimedIndex(knowledge),
         top_k=settings.knowledge.top_k,
         max_chars=settings.model.max_chars,
         language=LangidDetector(),
     )
-    return UnderstandingParts(embedder, catalog, knowledge, understander)
+    return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
 
 
 def build_moderators(settings: Settings) -> Moderators:
@@ -144,6 +147,7 @@ class System:
     clock: Clock
     engine: AsyncEngine | None = None
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
+    metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -228,7 +232,7 @@ async def build_system(
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
-    return compose_system(
+    system = compose_system(
         settings,
         understander=understander,
         catalog=catalog,
@@ -239,3 +243,5 @@ async def build_system(
         knowledge=knowledge,
         engine=engine,
     )
+    system.metrics = SqlMetricsSource(engine) if engine is not None else None
+    return system

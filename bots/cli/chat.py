@@ -17,11 +17,11 @@ from bots.console.render import terminal, wants_colour
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import ShiftedClock
-from core.desk.context import DeskPolicy
+from core.desk.context import DeskPolicy, MessageUnderstander
 from core.errors import HelplineError
 from core.messages import CONSOLE, IncomingMessage
 from core.tiers import Customer, TierDirectory
-from core.understanding.understander import Understander, Understanding
+from core.understanding.understander import Understanding
 
 # Below this similarity a passage is shown as "related" rather than as the answer, and
 # below the second one it is not shown at all.
@@ -61,7 +61,7 @@ def render(result: Understanding) -> str:
     return "\n".join(lines)
 
 
-def _understander(ctx: typer.Context) -> Understander:
+def _understander(ctx: typer.Context) -> MessageUnderstander:
     settings = settings_from(ctx)
     typer.echo("loading the model and the knowledge index…", err=True)
     return build_understanding(settings).understander

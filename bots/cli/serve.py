@@ -32,6 +32,7 @@ from bots.cli.roles import (
     without_model,
 )
 from bots.http.app import create_app
+from bots.http.metrics import TOKEN_ENV
 from bots.registry import ADAPTERS
 from config.settings import Settings
 from core.clock import SystemClock
@@ -90,7 +91,17 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         await adapter.start()
     interval = settings.support.escalation_interval
     routes = [route for adapter in adapters for route in adapter.routes()]
-    app = create_app(system.worker if plan.worker else None, clock, statuses, interval=interval, routes=routes)
+    token = os.environ.get(TOKEN_ENV) or None
+    log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")
+    app = create_app(
+        system.worker if plan.worker else None,
+        clock,
+        statuses,
+        interval=interval,
+        routes=routes,
+        metrics=system.metrics,
+        metrics_token=token,
+    )
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop)) if plan.worker else None

@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from bots.adapters import AdapterStatus
+from bots.http.metrics import metrics_route
+from core.analytics.ports import MetricsSource
 from core.ports import Clock
 from core.sla.worker import EscalationWorker
 
@@ -23,8 +25,13 @@ def create_app(
     *,
     interval: float,
     routes: Sequence[BaseRoute] = (),
+    metrics: MetricsSource | None = None,
+    metrics_token: str | None = None,
 ) -> Starlette:
-    """The web application: ``/healthz`` plus any adapter routes; ``worker`` is None in a web-only process."""
+    """The web application: ``/healthz``, ``/metrics`` (given a source) and any adapter routes.
+
+    ``worker`` is None in a web-only process.
+    """
 
     async def healthz(request: Request) -> JSONResponse:
         """200 while this process's escalation worker (if it runs one) keeps up; 503 when it failed or stalled."""
@@ -36,7 +43,8 @@ def create_app(
         }
         return JSONResponse(body, status_code=200 if healthy else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *routes])
+    extra = [metrics_route(metrics, clock, metrics_token)] if metrics is not None else []
+    return Starlette(routes=[Route("/healthz", healthz, methods=["GET"]), *extra, *routes])
 
 
 def _worker_health(worker: EscalationWorker | None, now: datetime, interval: float) -> tuple[bool, dict[str, Any]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from core.analytics.gauges import MetricsSnapshot
     from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
     from core.messages import Address
     from core.tickets.records import FirstResponse, Priority
@@ -54,4 +55,12 @@ class ReportSource(Protocol):
 
     async def answers(self, query: ReportQuery) -> list[AnswerRecord]:
         """The bot's knowledge-base answers given in the period (only ``query.platform`` narrows them)."""
+        ...
+
+
+class MetricsSource(Protocol):
+    """The database's figures for ``/metrics``, read with a few aggregate queries at scrape time."""
+
+    async def snapshot(self, now: datetime) -> MetricsSnapshot:
+        """Counts as of ``now`` (a deadline before ``now`` that was not met is a breach)."""
         ...
