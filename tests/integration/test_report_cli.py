@@ -16,6 +16,7 @@ from bots.cli import run
 from config.settings import load_settings
 from core.messages import Address
 from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
+from tests.report_schema import schema_problems
 
 
 @pytest.fixture
@@ -44,6 +45,7 @@ def test_report_writes_each_format(home: Path, capsys: pytest.CaptureFixture[str
     asyncio.run(_seed())
     assert run(["report", "--since", "7d", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
+    assert schema_problems(doc) == []
     assert doc["schema_version"] == 1 and doc["tickets"]["opened"] == 1
     assert doc["first_response"]["count"] == 1 and doc["first_response"]["p50_seconds"] == 3600.0
     assert run(["report", "--format", "csv", "--out", "tickets.csv"]) == 0

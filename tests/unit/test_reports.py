@@ -18,6 +18,7 @@ from bots.reports.html import html_page
 from bots.reports.output import ReportFormat, render, write_whole
 from bots.reports.text import write_text
 from core.errors import HelplineError
+from tests.report_schema import schema_problems
 
 SAMPLE = Path(__file__).parent.parent / "data" / "report_sample.json"
 HOSTILE = '<script>alert("x")</script> https://evil.example/?a=1&b=2'
@@ -39,6 +40,14 @@ def _empty(doc: dict[str, Any]) -> dict[str, Any]:
     empty["csat"]["by_day"] = {}
     empty["fcr"], empty["fcr_rate"] = {"tickets": 0, "first_contact": 0}, None
     return empty
+
+
+def test_the_sample_follows_the_schema(doc: dict[str, Any]) -> None:
+    assert schema_problems(doc) == []
+    broken = copy.deepcopy(doc)
+    del broken["sla"]["by_tier"]["enterprise"]["resolution"]["pending"]
+    problems = schema_problems(broken)
+    assert len(problems) == 1 and problems[0].startswith("sla.by_tier.enterprise.resolution: keys")
 
 
 def test_text_shows_each_figure_with_its_count_and_missing_ones_as_nothing_to_measure(doc: dict[str, Any]) -> None:
