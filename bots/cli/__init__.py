@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import TyperException
 
-from bots.cli import chat, evaluate, kb, serve, sla
+from bots.cli import chat, evaluate, kb, report, serve, sla
 from core.errors import HelplineError
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ app.add_typer(sla.app, name="sla")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
 app.command("serve")(serve.serve)
+app.command("report")(report.report)
 
 
 @app.callback()

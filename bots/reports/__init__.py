@@ -1,0 +1,1 @@
+"""The support lead's report, drawn from the metrics module's JSON document: text, CSV, HTML and charts."""
