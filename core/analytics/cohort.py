@@ -174,7 +174,8 @@ def facts_of(history: TicketHistory, ctx: FactContext) -> TicketFacts | None:
     calendar = ctx.calendar(ticket)
     start, stop, bot = _first_response(events)
     first = seconds_between(start, stop, calendar) if start is not None and stop is not None else None
-    first_pending = start is not None and stop is None and (not bot or status == ACTIVE)
+    # Bot answered and no hand-off yet: not measured, but still owed a first response while active.
+    first_pending = stop is None and (start is not None or (bot and status == ACTIVE))
     opened = next((e.at for e in events if e.kind == "opened"), None)
     resolution = None
     if status == RESOLVED and opened is not None and last_resolved is not None:
