@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from core.analytics.metrics import ReportPolicy, compute_report, headline_text, report_dict, ticket_rows
+import pytest
+
+from core.analytics.metrics import ReportPolicy, build_report, compute_report, headline_text, report_dict, ticket_rows
 from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
 from core.analytics.timing import nearest_rank
 from core.messages import Address
@@ -194,3 +198,37 @@ def test_filters_narrow_the_cohort_and_self_service_keeps_only_the_platform_filt
     assert service["deflection_rate"] == 2 / 3
     only_slack = compute_report([], answers, [], TIERS, ReportQuery(START, END, platform="slack"), POLICY, END)
     assert report_dict(only_slack)["self_service"]["answers"] == 3
+
+
+class _Source:
+    """A read model handing out histories in batches, as the SQL one does."""
+
+    def __init__(self, histories: list[TicketHistory]) -> None:
+        self.items = histories
+
+    async def histories(self, query: ReportQuery, *, batch: int = 1000) -> AsyncIterator[list[TicketHistory]]:
+        for first in range(0, len(self.items), 2):  # batches of two, whatever is asked, to cross a boundary
+            yield self.items[first : first + 2]
+
+    async def answers(self, query: ReportQuery) -> list[AnswerRecord]:
+        return []
+
+
+class _Surveys:
+    async def sent_between(self, start: datetime, end: datetime) -> list[Survey]:
+        return [_survey(1, SurveyKind.CSAT, 5)]
+
+
+@dataclass(frozen=True)
+class _Stores:
+    reports: _Source
+    surveys: _Surveys
+
+
+@pytest.mark.asyncio
+async def test_build_report_reads_every_batch_and_the_surveys() -> None:
+    tickets = [history(n, [(at(30, 9), "opened"), (at(30, 10), "replied")]) for n in range(1, 6)]
+    built = await build_report(_Stores(_Source(tickets), _Surveys()), TIERS, ReportQuery(START, END), POLICY, END)  # type: ignore[arg-type]
+    # Five tickets over three batches, each answered after an hour; one CSAT rating of 5.
+    assert (built.tickets.opened, built.first_response.count, built.first_response.p50_seconds) == (5, 5, 3600.0)
+    assert (built.csat.responses, built.csat.overall.average) == (1, 5.0)
