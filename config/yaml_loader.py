@@ -52,7 +52,6 @@ class _ConfigLoader(yaml.SafeLoader):
                 None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
             ) from None
 
-
     def construct_yaml_int(self, node: ScalarNode) -> Any:
         """An integer, or a YAML error at its line when it is longer than any setting needs."""
         if len(node.value) > _MAX_NUMBER_CHARS:  # Python would not even print an integer of 5,000 digits

@@ -95,6 +95,9 @@ class IssueDesk:
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
         if answer is not None:
             await d.stores.conversations.record_message(self._bot(message.address, answer, ticket.number))
+            # First response is timed from the hand-off (the customer writing again), not from this answer.
+            link = answer.citation.url if answer.citation is not None else ""
+            await d.stores.tickets.add_event(TicketEvent(ticket.number, d.clock.now(), BOT_ID, "bot_answered", link))
         ack = issue_acknowledgement(ticket, member.tier, understanding.category)
         return Triage(ticket, kind, priority, answer, opened=True, acknowledgement=ack)
 

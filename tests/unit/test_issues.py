@@ -87,3 +87,14 @@ async def test_the_acknowledgement_names_the_ticket_and_the_tiers_promise() -> N
     assert "best effort" not in enterprise.acknowledgement
     retried = await desk.triage(issue("CLI crashes on start"), "CLI crashes on start")
     assert not retried.opened and retried.acknowledgement == community.acknowledgement  # the same words again
+
+
+async def test_an_issue_answered_by_the_bot_logs_the_hand_off_point_and_the_sla_clocks_ignore_it() -> None:
+    from core.sla.events import clock_events
+
+    h = make_harness()
+    triage = await IssueDesk(h.desk.desk).triage(issue("Exit code 137 on deploy"), "Exit code 137 on deploy")
+    events = await h.store.tickets.events(triage.ticket.number)
+    assert [e.kind for e in events] == ["opened", "bot_answered"]
+    assert events[1].detail == "https://docs.example.com/oom"
+    assert [c.happening.value for c in clock_events(events)] == ["opened"]  # no SLA clock moves
