@@ -102,18 +102,13 @@ async def _compute(
     settings: Settings, tiers: TierDirectory, query: ReportQuery, now: datetime, *, business_hours: bool
 ) -> tuple[dict[str, Any], list[dict[str, object]], tuple[str, ...]]:
     """The report's JSON document, its ticket rows and their columns, from the configured database."""
-    # The metrics module is its own piece of work (core.analytics.metrics); imported here, where it is used.
-    from core.analytics.metrics import (  # type: ignore[import-not-found,unused-ignore]
-        TICKET_COLUMNS,
-        ReportPolicy,
-        build_report,
-        report_dict,
-        ticket_rows,
-    )
+    from core.analytics.metrics import TICKET_COLUMNS, build_report, report_dict, ticket_rows
 
     stores, engine = await open_stores(settings)
     try:
-        built = await build_report(stores, tiers, query, ReportPolicy(), now, business_hours=business_hours)
+        built = await build_report(
+            stores, tiers, query, settings.analytics.policy(), now, business_hours=business_hours
+        )
     finally:
         await engine.dispose()
     return report_dict(built), ticket_rows(built), tuple(TICKET_COLUMNS)
