@@ -151,14 +151,18 @@ def _credited(ticket: Ticket, events: list[TicketEvent], status: str, last_resol
     return agent
 
 
+_TO_WAITING = frozenset({"waiting", "replied"})
+_FROM_WAITING = frozenset({"resumed", "customer_message", "reopened"})
+
+
 def _backlog_flags(ticket: Ticket, events: list[TicketEvent], ctx: FactContext) -> tuple[bool, bool]:
     """Waiting on the customer and unassigned at the end (as stored now when the end is not in the past)."""
     if ctx.query.end >= ctx.now:
         return ticket.status.value == "waiting_on_customer", ticket.assignee is None
     waiting, assignee = False, None
-    for event in events:
-        if event.kind in ("waiting", "resumed"):
-            waiting = event.kind == "waiting"
+    for event in events:  # a human's reply is what puts a ticket to waiting; the customer's word resumes it
+        if event.kind in _TO_WAITING or event.kind in _FROM_WAITING:
+            waiting = event.kind in _TO_WAITING
         elif event.kind in ("assigned", "claimed"):
             assignee = assignee_after(event)
     return waiting, assignee is None
