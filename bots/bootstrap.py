@@ -18,6 +18,9 @@ import kb_index
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
+from core.analytics.digest import DigestPoster
+from core.analytics.ports import ChartImages
+from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
@@ -167,6 +170,7 @@ def compose_system(
     knowledge: KnowledgeEditor | None = None,
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
+    charts: ChartImages | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -192,6 +196,10 @@ def compose_system(
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    schedule = settings.digest.schedule()
+    if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
+        digest = DigestPoster(stores, schedule, WeekReport(stores, tiers), charts, clock, worker.owner)
+        worker.passes = (digest.run_once,)
     return System(SupportDesk(desk), worker, stores, clock, engine, knowledge)
 
 
