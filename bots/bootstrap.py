@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,7 +20,9 @@ from bots.latency import TimedIndex, TimedUnderstander
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
-from core.analytics.ports import MetricsSource
+from core.analytics.digest import DigestPoster
+from core.analytics.ports import ChartImages, MetricsSource
+from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
@@ -171,6 +174,7 @@ def compose_system(
     knowledge: KnowledgeEditor | None = None,
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
+    charts: ChartImages | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -196,6 +200,11 @@ def compose_system(
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    schedule = settings.digest.schedule()
+    if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
+        numbers = WeekReport(stores, tiers, settings.analytics.policy())
+        digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
+        worker.passes = (digest.run_once,)
     return System(SupportDesk(desk), worker, stores, clock, engine, knowledge)
 
 
@@ -242,6 +251,17 @@ async def build_system(
         clock=clock or SystemClock(),
         knowledge=knowledge,
         engine=engine,
+        charts=_DigestCharts(),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     return system
+
+
+class _DigestCharts:
+    """The digest's chart drawn by the report's chart module (altair and vl-convert load only when it is drawn)."""
+
+    def digest_png(self, doc: dict[str, Any]) -> bytes:
+        """A PNG of the week's volume and first-response times."""
+        from bots.reports.charts import digest_png
+
+        return digest_png(doc)

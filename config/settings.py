@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from config.analytics_config import AnalyticsSettings
+from config.digest_config import DigestSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla.deadlines import parse_duration
@@ -241,6 +242,7 @@ class Settings(_Section):
     slack: SlackSettings = SlackSettings()
     server: ServerSettings = ServerSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
+    digest: DigestSettings = DigestSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -95,7 +95,8 @@ def _many(value: object) -> object:
 
 Duration = Annotated[timedelta | None, BeforeValidator(_duration)]
 Share = Annotated[float, BeforeValidator(_share)]
-_Zone = Annotated[str, BeforeValidator(_zone)]
+Zone = Annotated[str, BeforeValidator(_zone)]
+_Zone = Zone
 _Openings = Annotated[tuple[Opening, ...], BeforeValidator(_openings)]
 _Mentions = Annotated[list[Annotated[str, BeforeValidator(_mention)]], BeforeValidator(_many)]
 _Address = Annotated[str, BeforeValidator(post_address)]

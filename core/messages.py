@@ -7,7 +7,7 @@ platform's form; the core never sees an SDK type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeAlias
@@ -252,8 +252,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (the weekly digest's chart): its file name, media type and bytes."""
+
+    name: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Reply:
-    """Something the core says: text, maybe a citation and choices, and where it goes."""
+    """Something the core says: text, maybe a citation, choices and files, and where it goes."""
 
     kind: ReplyKind
     text: str
@@ -266,6 +275,8 @@ class Reply:
     origin: Address | None = None
     # Whom a core-initiated notice must notify (an escalation level's people, the on-call shift, an assignee).
     mentions: tuple[Mention, ...] = ()
+    # Files to deliver with the text; a platform that cannot upload says so in the text instead.
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

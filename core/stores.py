@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.analytics.ports import Statistics
+    from core.analytics.ports import DigestRuns, Statistics
     from core.jobs import JobQueue
     from core.ports import Deliveries
     from core.sla.ports import Outbox, SlaTimers
@@ -25,3 +25,4 @@ class Stores:
     timers: SlaTimers
     outbox: Outbox
     jobs: JobQueue
+    digests: DigestRuns

@@ -11,6 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.store_fakes import (
@@ -79,4 +80,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         timers=InMemorySlaTimers(state),
         outbox=InMemoryOutbox(state),
         jobs=InMemoryJobQueue(),
+        digests=InMemoryDigestRuns(state),
     )

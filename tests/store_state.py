@@ -81,6 +81,7 @@ class MemoryState:
     deliveries: dict[tuple[str, str], datetime] = field(default_factory=dict)
     timers: dict[int, Timer] = field(default_factory=dict)
     queued: dict[int, Queued] = field(default_factory=dict)
+    digest_runs: dict[str, str] = field(default_factory=dict)  # period key -> the worker that claimed it
     fingerprint: str | None = None
 
     def require(self, number: int) -> Ticket:

@@ -110,7 +110,7 @@ def run_console(settings: Settings, *, tier: str | None, user: str, moderator: b
     out = sys.stdout if json_mode else terminal(sys.stdout, colour=wants_colour(sys.stdout))
     notes = terminal(sys.stderr, colour=wants_colour(sys.stderr))
     notes.print("loading the model and the knowledge index…", style="dim")
-    notifier, clock = ConsoleNotifier(), ShiftedClock()
+    notifier, clock = ConsoleNotifier(settings.data_dir / "attachments"), ShiftedClock()
     with asyncio.Runner() as runner:
         system = runner.run(_start(settings, notifier, clock, tiers, notes))
         try:

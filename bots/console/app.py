@@ -6,7 +6,9 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from rich.console import Console
@@ -14,7 +16,8 @@ from rich.console import Console
 from bots.bootstrap import System
 from bots.console.render import show
 from bots.console.translate import BadInput, Identity, Quit, Wait, as_json, console_help, is_help, read_line
-from core.messages import Address, Choice, ChoiceMessage, IncomingMessage, Outbound, Reply, ReplyKind
+from core.files import private_file
+from core.messages import Address, Attachment, Choice, ChoiceMessage, IncomingMessage, Outbound, Reply, ReplyKind
 
 Emit = Callable[[Reply, Address | None], None]
 # Reads one typed line; None at the end of input.
@@ -39,14 +42,27 @@ class ConsoleNotifier:
     The console stands in for every platform, so a notice for ``slack:C123`` is shown too.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, files: Path | None = None) -> None:
         self.emit: Emit | None = None
+        self.files = files  # where attachments (the digest's chart) are saved, private to the user
 
     async def send(self, outbound: Outbound) -> None:
-        """Show the message, labelled with its address."""
+        """Show the message, labelled with its address; its files are saved and their paths shown."""
         if self.emit is None:
             raise RuntimeError("the console is not running")
-        self.emit(outbound.reply, outbound.address)
+        reply = outbound.reply
+        if reply.attachments:
+            reply = replace(reply, text="\n".join([reply.text, *map(self._save, reply.attachments)]), attachments=())
+        self.emit(reply, outbound.address)
+
+    def _save(self, attachment: Attachment) -> str:
+        if self.files is None:
+            return f"({attachment.name} not saved: the console has no data folder)"
+        # A fresh name each time: a later digest never overwrites an earlier one, and no name from the
+        # notice can point outside the folder.
+        path = private_file(self.files / f"{uuid.uuid4().hex[:12]}-{Path(attachment.name).name or 'file'}")
+        path.write_bytes(attachment.data)
+        return f"({attachment.media_type} saved to {path})"
 
 
 class ConsoleChat:

@@ -7,6 +7,7 @@ as non-blocking I/O, so the gateway heartbeat is never held up by a question.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import weakref
 from collections.abc import Sequence
@@ -276,6 +277,9 @@ class HelplineBot(discord.Client):
             raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
         for out in render(outbound.reply, ping_role=self.options.on_call_role):
             await channel.send(**_payload(out))
+        if outbound.reply.attachments:  # after the text, as one message of files (the digest's chart)
+            files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in outbound.reply.attachments]
+            await channel.send(files=files)
 
     async def _channel(self, channel_id: int) -> Any:
         found = self.get_channel(channel_id)

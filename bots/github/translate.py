@@ -245,6 +245,9 @@ def reply_comment(reply: Reply) -> str:
         text = text[:COMMENT_CHARS].rstrip() + "\n\n(cut here: the whole reply is kept on the Helpline ticket)"
     if reply.citation is not None:
         text += f"\n\nSee: [{quiet(reply.citation.title)}]({reply.citation.url})"
+    if reply.attachments:  # the REST API has no upload for comments: say what is missing instead of dropping it
+        names = ", ".join(quiet(a.name) for a in reply.attachments)
+        text += f"\n\n(Not attached: {names}. GitHub comments cannot carry files; see the digest on another platform.)"
     return text + survey_prompt(reply)
 
 

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.translate import SLACK, SlackMessage, channel_of, render, thread_ts_of
-from core.messages import Outbound, ReplyKind
+from core.messages import Attachment, Outbound, ReplyKind
 from core.notify import UndeliverableError
 
 log = logging.getLogger("helpline.slack")
@@ -86,6 +86,12 @@ class SlackPoster:
         ts = response.get("ts")
         return ts if isinstance(ts, str) else None
 
+    async def upload(self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None) -> None:
+        """Upload ``files`` into the channel (or thread), as one share (``files.uploadV2``)."""
+        uploads = [{"content": a.data, "filename": a.name, "title": a.name} for a in files]
+        async with self._pacer.turn(channel):
+            await self.client.files_upload_v2(channel=channel, file_uploads=uploads, thread_ts=thread_ts)
+
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None if Slack will not give one (the link is a convenience)."""
         try:
@@ -135,5 +141,7 @@ class SlackNotifier:
         message = render(reply, mention_group=self.options.staff_group, origin_link=link)
         try:
             await poster.post(channel, message, thread_ts_of(outbound.address))
+            if reply.attachments:
+                await poster.upload(channel, reply.attachments, thread_ts_of(outbound.address))
         except SlackApiError as exc:
             raise UndeliverableError(f"Slack refused the message to {channel}: {exc.response.get('error')}") from None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from core.analytics.gauges import MetricsSnapshot
     from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
-    from core.messages import Address
+    from core.messages import Address, Outbound
     from core.tickets.records import FirstResponse, Priority
 
 
@@ -63,4 +63,28 @@ class MetricsSource(Protocol):
 
     async def snapshot(self, now: datetime) -> MetricsSnapshot:
         """Counts as of ``now`` (a deadline before ``now`` that was not met is a breach)."""
+        ...
+
+
+class DigestRuns(Protocol):
+    """Which digest periods were posted: one claim per period across every worker, with its notices."""
+
+    async def claimed(self, period_key: str) -> bool:
+        """Whether some worker already claimed the period (a cheap check before building its report)."""
+        ...
+
+    async def claim(self, period_key: str, owner: str, now: datetime, notices: Sequence[Outbound] = ()) -> bool:
+        """Claim the period and queue ``notices`` in the outbox, in one transaction; False if already claimed.
+
+        A unique key on the period makes a second claim fail, so two workers never both post it; the notices
+        are committed with the claim, so a crash after it leaves them for the outbox drain to send.
+        """
+        ...
+
+
+class ChartImages(Protocol):
+    """Draws the digest's chart (``bots.reports.charts.digest_png``) from the report's JSON document."""
+
+    def digest_png(self, doc: dict[str, Any]) -> bytes:
+        """A PNG of the week's volume and first-response times."""
         ...

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from core.ports import Clock, Notifier
@@ -42,8 +43,11 @@ class EscalationWorker:
         lease: timedelta = timedelta(minutes=2),
         retry: timedelta = timedelta(seconds=30),
         pruner: DeliveryPruner | None = None,
+        passes: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
         self._stores = stores
+        # Periodic work that queues its notices in the outbox (the weekly digest), run before each drain.
+        self.passes = tuple(passes)
         self.pruner = pruner
         self._tiers = tiers
         self._notifier = notifier
@@ -88,6 +92,7 @@ class EscalationWorker:
                     sent.append(escalation)
             # No early stop on a short batch: firing plans what comes next (the latest reminder after a pause),
             # and what is already due goes out in this pass, after what fell due before it.
+        await self._run_passes()
         await self.drain(self._clock.now())
         await self._prune()
         self.last_pass, self.last_error = now, None
@@ -96,6 +101,13 @@ class EscalationWorker:
     def _holds(self, lease_until: datetime) -> bool:
         """Whether a lease still has a safe margin (a quarter of its length) left on this host's clock."""
         return self._clock.now() < lease_until - self._lease / 4
+
+    async def _run_passes(self) -> None:
+        for run in self.passes:
+            try:
+                await run()
+            except Exception:  # like housekeeping: logged, tried again next pass, never holds up escalations
+                log.exception("a periodic pass failed; trying again on the next pass")
 
     async def _prune(self) -> None:
         # Housekeeping: a failure is logged and tried again next pass, and never holds up escalations.

@@ -246,6 +246,15 @@ outbox = Table(
     ),
 )
 
+# One row per digest period posted: the primary key is what makes a second worker's claim fail.
+digest_runs = Table(
+    "digest_runs",
+    metadata,
+    Column("period_key", String(64), primary_key=True),
+    Column("owner", String(128), nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False),
+)
+
 store_meta = Table(
     "store_meta",
     metadata,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.store.conversations import SqlConversations
 from core.store.deliveries import SqlDeliveries
+from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
@@ -37,4 +38,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         timers=SqlSlaTimers(engine, planning),
         outbox=SqlOutbox(engine, planning),
         jobs=SqlJobQueue(engine),
+        digests=SqlDigestRuns(engine, planning),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from core.messages import Action, Address, Choice, Mention, Outbound, Reply, ReplyKind
+from core.messages import Action, Address, Attachment, Choice, Mention, Outbound, Reply, ReplyKind
 from core.sla.clocks import ClockEvent, Happening
 from core.sla.events import clock_events
 from core.store.outbox_json import outbound_from, outbound_values
@@ -48,3 +48,26 @@ def test_a_notice_round_trips_through_the_outbox() -> None:
     outbound = Outbound(Address("discord", "", "999", ""), reply)
     values = outbound_values(outbound)
     assert outbound_from(values["address"], values["payload"]) == outbound
+
+
+# The smallest valid PNG (1x1, transparent), as a chart stand-in with bytes no text encoding survives.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def test_a_notice_with_a_chart_round_trips_through_the_outbox_bytes_intact() -> None:
+    chart = Attachment("digest.png", "image/png", TINY_PNG + b"\x00\xff")
+    outbound = Outbound(Address("slack", "", "C9", ""), Reply(ReplyKind.INFO, "Weekly digest", attachments=(chart,)))
+    values = outbound_values(outbound)
+    assert "\\u0000" not in values["payload"]  # base64 text in the JSON, not raw bytes
+    back = outbound_from(values["address"], values["payload"])
+    assert back == outbound and back.reply.attachments[0].data == TINY_PNG + b"\x00\xff"
+
+
+def test_an_outbox_row_written_before_attachments_reads_back_with_none() -> None:
+    values = outbound_values(Outbound(Address("console"), Reply(ReplyKind.INFO, "hello")))
+    old = values["payload"].replace(', "attachments": []', "").replace('"attachments": [], ', "")
+    assert "attachments" not in old
+    assert outbound_from(values["address"], old).reply.attachments == ()

@@ -195,3 +195,13 @@ def test_credentials_name_what_is_wrong_with_a_half_configured_app(caplog: pytes
     [record] = caplog.records
     assert "GITHUB_APP_INSTALLATION_ID" in record.getMessage() and "GITHUB_APP_PRIVATE_KEY" in record.getMessage()
     assert "GITHUB_APP_ID," not in record.getMessage()
+
+
+def test_a_comment_says_which_files_it_could_not_carry() -> None:
+    from bots.github.translate import reply_comment
+    from core.messages import Attachment
+
+    chart = Attachment("digest.png", "image/png", b"\x89PNG")
+    text = reply_comment(Reply(ReplyKind.INFO, "Weekly support digest", attachments=(chart,)))
+    assert text.startswith("Weekly support digest") and "Not attached: digest.png" in text
+    assert "PNG" not in text.replace("digest.png", "")  # no bytes in the comment
