@@ -196,6 +196,7 @@ def compose_system(
             ticket_window=settings.support.ticket_window_duration(),
             languages=settings.model.languages,
             clear_out_of_scope=settings.intents.clear_out_of_scope,
+            report=settings.analytics.policy(),
         ),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())

@@ -147,7 +147,10 @@ def headline_text(report: Report) -> str:
     """The few lines ``/stats`` shows: every number with its count, and plainly when there is nothing to measure."""
     t, first, csat, service = report.tickets, report.first_response, report.csat, report.self_service
     q = report.query
-    lines = [f"{q.start:%Y-%m-%d} to {q.end:%Y-%m-%d} (UTC): {t.opened} ticket(s) opened, {t.resolved} resolved"]
+    lines = [
+        f"{q.start:%Y-%m-%d} to {q.end:%Y-%m-%d} (UTC): {t.opened} ticket(s) opened, {t.resolved} resolved, "
+        f"{t.open_now} open now"
+    ]
     if first.p50_seconds is not None:
         lines.append(f"First response (median): {_seconds(first.p50_seconds)} over {first.count} ticket(s)")
     else:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from core.analytics.policy import ReportPolicy
 from core.messages import Author, Inbound
 
 if TYPE_CHECKING:
@@ -82,6 +83,8 @@ class DeskPolicy:
     languages: tuple[str, ...] = ("en",)
     # The out-of-scope class must be this sure to turn down a passage above ``answer_score``.
     clear_out_of_scope: float = 0.75
+    # The thresholds and windows of the support lead's numbers (``stats``).
+    report: ReportPolicy = field(default_factory=ReportPolicy)
 
 
 @dataclass

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 
-from core.analytics.statistics import stats_text
+from core.analytics.metrics import build_report, headline_text
+from core.analytics.records import ReportQuery
 from core.commands import (
     Acknowledge,
     Assign,
@@ -51,6 +53,7 @@ from core.tickets.records import (
 )
 from core.wording import due_phrase, event_line, person, place, ticket_flags, ticket_line
 
+STATS_PERIOD = timedelta(days=7)
 REFUSAL = "Only moderators can run that command. Ask a team member with a moderator role."
 
 
@@ -122,7 +125,7 @@ class Moderation:
             case KbAdd(title=title, body=body):
                 return await self._kb_add(message, title, body)
             case Stats():
-                return _info(await stats_text(self.desk.stores.statistics, self.desk.tiers, self.desk.clock.now()))
+                return _info(await self._stats())
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:
@@ -246,6 +249,12 @@ class Moderation:
         ticket = await self._ticket(number)
         await log_change(self.desk, message, ticket, TicketChange(), ACKNOWLEDGED, "escalation chain stopped")
         return _info(f"Ticket #{number}: escalation acknowledged; its chain stops here.", number)
+
+    async def _stats(self) -> str:
+        """The last seven days' headline numbers, each with its count, and what to do about any shortfall."""
+        d, now = self.desk, self.desk.clock.now()
+        report = await build_report(d.stores, d.tiers, ReportQuery(now - STATS_PERIOD, now), d.policy.report, now)
+        return "Last 7 days: " + headline_text(report)
 
     async def _explain(self, number: int) -> Reply:
         ticket = await self._ticket(number)
