@@ -125,6 +125,18 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class Rate:
+    """A customer's answer to a satisfaction survey: a rating, a comment, or both.
+
+    ``survey`` names the survey (a form or button knows it); None means the newest one asked in the thread.
+    """
+
+    score: int | None
+    comment: str = ""
+    survey: int | None = None
+
+
+@dataclass(frozen=True)
 class Help:
     """List the commands."""
 
@@ -146,5 +158,6 @@ Command: TypeAlias = (
     | KbSearch
     | KbAdd
     | Stats
+    | Rate
     | Help
 )

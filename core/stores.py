@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import Statistics
     from core.jobs import JobQueue
     from core.ports import Deliveries
+    from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.tickets.ports import Conversations, Escalations, Tickets
 
@@ -25,3 +26,4 @@ class Stores:
     timers: SlaTimers
     outbox: Outbox
     jobs: JobQueue
+    surveys: Surveys

@@ -12,6 +12,7 @@ from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.job_fakes import InMemoryJobQueue
+from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.store_fakes import (
     InMemoryConversations,
@@ -79,4 +80,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         timers=InMemorySlaTimers(state),
         outbox=InMemoryOutbox(state),
         jobs=InMemoryJobQueue(),
+        surveys=InMemorySurveys(),
     )

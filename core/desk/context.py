@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.messages import Author, Inbound
+from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
     from core.ports import Clock, Notifier, SearchHit
@@ -97,6 +98,7 @@ class Desk:
     knowledge: KnowledgeEditor | None = None
     moderators: Moderators = field(default_factory=Moderators)
     policy: DeskPolicy = field(default_factory=DeskPolicy)
+    satisfaction: SatisfactionPolicy = field(default_factory=SatisfactionPolicy)
 
 
 def actor_of(message: Inbound) -> str:
