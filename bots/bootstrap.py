@@ -10,6 +10,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,6 +26,7 @@ from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
+from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for
 from core.store.migrate import upgrade_schema
@@ -42,6 +44,9 @@ from kb_index.knowledge_base import KnowledgeBase
 log = logging.getLogger("helpline")
 
 SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
+
+# How often the worker looks for people due an NPS question.
+NPS_EVERY = timedelta(hours=1)
 
 
 @functools.cache
@@ -189,9 +194,11 @@ def compose_system(
             languages=settings.model.languages,
             clear_out_of_scope=settings.intents.clear_out_of_scope,
         ),
+        satisfaction=settings.satisfaction.policy(),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    nps = NpsRound(stores, notifier, clock, desk.satisfaction, every=NPS_EVERY)
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     return System(SupportDesk(desk), worker, stores, clock, engine, knowledge)
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from config.satisfaction_config import SatisfactionSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla.deadlines import parse_duration
@@ -239,6 +240,7 @@ class Settings(_Section):
     github: GitHubSettings = GitHubSettings()
     slack: SlackSettings = SlackSettings()
     server: ServerSettings = ServerSettings()
+    satisfaction: SatisfactionSettings = SatisfactionSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from core.ports import Clock, Notifier
 from core.retention import DeliveryPruner
+from core.satisfaction.nps import NpsRound
 from core.sla.notices import fire
 from core.sla.plan import ActionKind
 from core.sla.planner import TierPlanner
@@ -42,9 +43,11 @@ class EscalationWorker:
         lease: timedelta = timedelta(minutes=2),
         retry: timedelta = timedelta(seconds=30),
         pruner: DeliveryPruner | None = None,
+        nps: NpsRound | None = None,
     ) -> None:
         self._stores = stores
         self.pruner = pruner
+        self.nps = nps
         self._tiers = tiers
         self._notifier = notifier
         self._clock = clock
@@ -90,12 +93,22 @@ class EscalationWorker:
             # and what is already due goes out in this pass, after what fell due before it.
         await self.drain(self._clock.now())
         await self._prune()
+        await self._nps()
         self.last_pass, self.last_error = now, None
         return sent
 
     def _holds(self, lease_until: datetime) -> bool:
         """Whether a lease still has a safe margin (a quarter of its length) left on this host's clock."""
         return self._clock.now() < lease_until - self._lease / 4
+
+    async def _nps(self) -> None:
+        # Asking NPS never holds up escalations either; a failed round is tried again on the next pass.
+        if self.nps is None:
+            return
+        try:
+            await self.nps.run_once()
+        except Exception:
+            log.exception("the NPS round failed; trying again on the next pass")
 
     async def _prune(self) -> None:
         # Housekeeping: a failure is logged and tried again next pass, and never holds up escalations.
