@@ -10,6 +10,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
+from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for
 from core.store.metrics import SqlMetricsSource
@@ -48,6 +50,9 @@ from kb_index.knowledge_base import KnowledgeBase
 log = logging.getLogger("helpline")
 
 SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
+
+# How often the worker looks for people due an NPS question.
+NPS_EVERY = timedelta(hours=1)
 
 
 @functools.cache
@@ -198,9 +203,11 @@ def compose_system(
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
         ),
+        satisfaction=settings.satisfaction.policy(),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner)
+    nps = NpsRound(stores, notifier, clock, desk.satisfaction, every=NPS_EVERY)
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
         numbers = WeekReport(stores, tiers, settings.analytics.policy())

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
+from config.satisfaction_config import SatisfactionSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla.deadlines import parse_duration
@@ -243,6 +244,7 @@ class Settings(_Section):
     server: ServerSettings = ServerSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
     digest: DigestSettings = DigestSettings()
+    satisfaction: SatisfactionSettings = SatisfactionSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -126,11 +126,14 @@ class Stats:
 
 @dataclass(frozen=True)
 class Rate:
-    """A customer's survey answer: a score, a comment, or both; ``survey`` None means their latest survey."""
+    """A customer's answer to a satisfaction survey: a rating, a comment, or both.
+
+    ``survey`` names the survey (a form or button knows it); None means the newest one asked in the thread.
+    """
 
     score: int | None
-    comment: str
-    survey: int | None
+    comment: str = ""
+    survey: int | None = None
 
 
 @dataclass(frozen=True)

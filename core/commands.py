@@ -47,6 +47,9 @@ from core.command_records import (
     Note as Note,
 )
 from core.command_records import (
+    Rate as Rate,
+)
+from core.command_records import (
     Reopen as Reopen,
 )
 from core.command_records import (
@@ -71,6 +74,7 @@ from core.errors import HelplineError
 from core.tickets.priority import Priority
 
 MAX_TICKET_NUMBER = 2**31 - 1
+MAX_SCORE = 10  # the widest survey scale (NPS, 0-10)
 TICKET_SCOPES = ("open", "mine", "breaching")
 _QUOTE_LIMIT = 40
 
@@ -88,6 +92,7 @@ class ParamKind(StrEnum):
     TICKET = "ticket"  # a ticket number, 1 to MAX_TICKET_NUMBER
     TEXT = "text"  # free text, trimmed, never empty
     CHOICE = "choice"  # one of fixed values, compared ignoring case
+    SCORE = "score"  # a rating, a whole number 0 to 10 (each survey checks its own scale)
     PERSON = "person"  # someone on the command's platform: a mention (<@123>, <@U123|ana>), @login or a name
 
 
@@ -147,12 +152,21 @@ class Param:
             if value > MAX_TICKET_NUMBER:
                 raise spec.error(f"{quoted(str(value))} is too large to be a ticket number")
             return value
+        if self.kind is ParamKind.SCORE:
+            return _score(spec, value)
         text = str(value).strip()
         if self.kind is ParamKind.PERSON:
             return person_id(spec, text)
         if self.kind is ParamKind.CHOICE and text.lower() not in self.values:
             raise spec.error(f"{quoted(text)} is not {self.noun}; use {either(self.values)}")
         return text.lower() if self.kind is ParamKind.CHOICE else text
+
+
+def _score(spec: CommandSpec, value: int | str) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_SCORE:
+        raise spec.error(f"{quoted(text)} is not a rating; give a whole number from 0 to {MAX_SCORE}")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -248,6 +262,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ("kb", "add"),
     ),
     CommandSpec("stats", "stats", "ticket and SLA statistics", Stats, lambda o: Stats(), slash=("stats",)),
+    CommandSpec(
+        "rate", "rate SCORE [comment]", "rate the help you got, in the survey's thread", Rate,
+        lambda o: Rate(int(o["score"]), str(o["comment"])),
+        (
+            Param("score", ParamKind.SCORE, "Your rating, on the survey's scale", "a rating"),
+            Param("comment", ParamKind.TEXT, "What you would like us to know (optional)", "a comment", ""),
+        ),
+        moderator=False,
+    ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
@@ -271,5 +294,5 @@ def help_text(*, moderator: bool = True, prefix: str = "") -> str:
 
 
 def needs_moderator(command: Command) -> bool:
-    """True for every command but ``help``."""
+    """True for every command but ``help`` and ``rate``."""
     return spec_of(command).moderator

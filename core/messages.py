@@ -148,6 +148,7 @@ class ReplyKind(StrEnum):
     WARNING = "warning"  # an SLA warning or status reminder to the team: may mention, never the customer
     INFO = "info"
     ERROR = "error"
+    SURVEY = "survey"  # a satisfaction question (CSAT or NPS) with its rating choices
 
 
 class Action(StrEnum):

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, Statistics
     from core.jobs import JobQueue
     from core.ports import Deliveries
+    from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.tickets.ports import Conversations, Escalations, Tickets
 
@@ -26,3 +27,4 @@ class Stores:
     outbox: Outbox
     jobs: JobQueue
     digests: DigestRuns
+    surveys: Surveys

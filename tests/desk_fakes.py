@@ -143,8 +143,8 @@ class Harness:
         number = message_id if message_id is not None else f"m{self.counter[0]}"
         message: Inbound
         if choice is not None:
-            action, ticket = Choice.parse_value(choice)
-            message = ChoiceMessage(address, author, action, ticket, number)
+            picked = Choice.parse(choice)
+            message = ChoiceMessage(address, author, picked.action, picked.ticket, number, score=picked.score)
         elif command:
             message = CommandText(address, author, text.decode() if isinstance(text, bytes) else text, number)
         else:

@@ -29,7 +29,9 @@ class GitHubNotifier:
         if not self._bot.can_act:
             raise HelplineError("neither GITHUB_TOKEN nor a GitHub App is set, so nothing can be posted on GitHub")
         steps = [Step(Op.COMMENT, body=reply_comment(outbound.reply))]
-        if self._bot.settings.close_on_resolve and await self._bot.resolved(outbound.reply.ticket):
+        # A survey follows a resolution (maybe the issue's own close): it never closes, nor re-closes, the issue.
+        survey = outbound.reply.kind is ReplyKind.SURVEY
+        if self._bot.settings.close_on_resolve and not survey and await self._bot.resolved(outbound.reply.ticket):
             steps.append(Step(Op.CLOSE))
         await self._bot.queue_actions(f"out:{uuid.uuid4().hex}", IssueActions(*target, tuple(steps)))
 

@@ -130,6 +130,15 @@ def _two_texts(spec: CommandSpec, rest: str) -> Options:
     return {first.name: head, second.name: tail}
 
 
+def _score_and_text(spec: CommandSpec, rest: str) -> Options:
+    """``rate 4 quick and kind``: the first word is the rating, the rest (maybe nothing) the comment."""
+    score, comment = spec.params
+    token, more = _split(rest)
+    if not token:
+        raise spec.error(f'"{spec.words}" needs {score.noun}')
+    return {score.name: token, comment.name: more}
+
+
 _TICKET, _TEXT, _CHOICE, _PERSON = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE, ParamKind.PERSON
 # How text is read into options, by the kinds of a command's parameters.
 _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
@@ -141,6 +150,7 @@ _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (_TICKET, _PERSON): _ticket_and_person,
     (_TEXT,): _text,
     (_TEXT, _TEXT): _two_texts,
+    (ParamKind.SCORE, _TEXT): _score_and_text,
 }
 
 
@@ -160,6 +170,13 @@ def _spec(word: str, rest: str) -> tuple[CommandSpec, str]:
     subs = tuple(s.words.split(maxsplit=1)[1] for s in members)
     what = f"{quoted(sub)} is not a {name} command" if sub else f'"{name}" needs {either(subs)}'
     raise CommandError(f"{what}. Usage: {' or '.join(s.usage for s in members)}")
+
+
+def names_public_command(text: str) -> bool:
+    """True when ``text`` starts with a command anyone may run (``rate``, ``help``), however it goes on."""
+    word, _ = _split(text.strip().lstrip("/!"))
+    spec = BY_WORDS.get(word.lower())
+    return spec is not None and not spec.moderator
 
 
 def parse_command(text: str) -> Command:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
 from core.messages import Author, Inbound
+from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
     from core.ports import Clock, Notifier, SearchHit
@@ -100,6 +101,7 @@ class Desk:
     knowledge: KnowledgeEditor | None = None
     moderators: Moderators = field(default_factory=Moderators)
     policy: DeskPolicy = field(default_factory=DeskPolicy)
+    satisfaction: SatisfactionPolicy = field(default_factory=SatisfactionPolicy)
 
 
 def actor_of(message: Inbound) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import actor_of
 from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
+from core.desk.surveys import SurveyDesk
 from core.messages import Citation, Reply, ReplyKind
 from core.tickets.records import ConversationMessage, Priority, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
 from core.wording import extract, promise
@@ -71,6 +72,7 @@ class IssueDesk:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
+        self._surveys = SurveyDesk(desk)
 
     async def triage(self, message: IncomingMessage, title: str) -> Triage:
         """Understand the issue, open its ticket (once) and find a confident answer.
@@ -109,9 +111,11 @@ class IssueDesk:
             return None
         now = d.clock.now()
         change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
-        return await d.stores.tickets.update(
+        resolved = await d.stores.tickets.update(
             ticket.number, change, TicketEvent(ticket.number, now, actor, "resolved", detail)
         )
+        await self._surveys.ask_csat(resolved)
+        return resolved
 
     async def reopened(self, address: Address, actor: str, detail: str) -> Ticket | None:
         """The issue was reopened: reopen its latest ticket if resolved; None if there was nothing to reopen."""

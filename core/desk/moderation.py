@@ -22,6 +22,7 @@ from core.commands import (
     KbSearch,
     ListTickets,
     Note,
+    Rate,
     Reopen,
     ReplyTo,
     Resolve,
@@ -33,8 +34,9 @@ from core.commands import (
     needs_moderator,
 )
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
-from core.desk.commands import parse_command
+from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
 from core.messages import Author, ChoiceMessage, CommandText, Inbound, Outbound, Reply, ReplyKind
 from core.sla.deadlines import reprioritised
@@ -62,10 +64,12 @@ class Moderation:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
+        self.surveys = SurveyDesk(desk)
 
     async def handle(self, message: CommandText) -> list[Reply]:
         """Parse the command typed in ``message`` and run it."""
-        return await self._checked(message, lambda: parse_command(message.text))
+        public = names_public_command(message.text)  # its mistakes are shown to anyone, not only moderators
+        return await self._checked(message, lambda: parse_command(message.text), public=public)
 
     async def choose(self, message: ChoiceMessage, spec: CommandSpec) -> list[Reply]:
         """A choice that is a command on its ticket (Claim, Acknowledge): run ``spec`` on it."""
@@ -83,11 +87,13 @@ class Moderation:
         allowed = self.desk.moderators.allows(platform, author)
         return Reply(ReplyKind.ERROR, str(error) if allowed else REFUSAL)
 
-    async def _checked(self, message: Inbound, read: Callable[[], Command]) -> list[Reply]:
+    async def _checked(self, message: Inbound, read: Callable[[], Command], *, public: bool = False) -> list[Reply]:
         try:
             command = read()
         except CommandError as exc:
-            return [self.mistyped(message.platform, message.author, exc)]
+            return [
+                Reply(ReplyKind.ERROR, str(exc)) if public else self.mistyped(message.platform, message.author, exc)
+            ]
         return await self.run(message, command)
 
     async def _run(self, message: Inbound, command: Command) -> Reply:
@@ -124,6 +130,8 @@ class Moderation:
                 return await self._kb_search(text)
             case KbAdd(title=title, body=body):
                 return await self._kb_add(message, title, body)
+            case Rate():
+                return await self.surveys.command(message, command)
             case Stats():
                 return _info(await self._stats())
         raise HelplineError(f"unsupported command: {command!r}")
@@ -267,13 +275,14 @@ class Moderation:
             return _info(f"Ticket #{number} is already {ticket.status}.", number)
         now = self.desk.clock.now()
         change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
-        await log_change(self.desk, message, ticket, change, "resolved")
+        resolved = await log_change(self.desk, message, ticket, change, "resolved")
         notice = Reply(
             ReplyKind.TICKET,
             f"Ticket #{number} is resolved. If the problem is back, just reply here.",
             ticket=number,
         )
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
+        await self.surveys.ask_csat(resolved)
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: Inbound, number: int) -> Reply:

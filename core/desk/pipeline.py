@@ -16,12 +16,22 @@ from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.issues import IssueDesk
 from core.desk.moderation import Moderation
+from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
-from core.messages import Action, ChoiceMessage, CommandMessage, CommandText, Inbound, Reply, ReplyKind
+from core.messages import (
+    Action,
+    ChoiceMessage,
+    CommandMessage,
+    CommandText,
+    Inbound,
+    IncomingMessage,
+    Reply,
+    ReplyKind,
+)
 
 if TYPE_CHECKING:
     from core.desk.issues import Triage
-    from core.messages import Address, Author, IncomingMessage
+    from core.messages import Address, Author
     from core.tickets.records import Ticket
 
 log = logging.getLogger("helpline.desk")
@@ -43,6 +53,7 @@ class SupportDesk:
         self._choices = Choices(desk, self._conversation)
         self._moderation = Moderation(desk)
         self._issues = IssueDesk(desk)
+        self._surveys = SurveyDesk(desk)
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
@@ -54,8 +65,9 @@ class SupportDesk:
                     return await self._moderation.run(message, message.command)
                 case ChoiceMessage():
                     return await self._choose(message)
-                case _:
-                    return await self._conversation.handle(message)
+                case IncomingMessage():
+                    comment = await self._surveys.comment(message)
+                    return comment if comment is not None else await self._conversation.handle(message)
         except HelplineError as exc:
             return [Reply(ReplyKind.ERROR, str(exc))]
         except Exception:
@@ -63,6 +75,8 @@ class SupportDesk:
             return [Reply(ReplyKind.ERROR, APOLOGY)]
 
     async def _choose(self, message: ChoiceMessage) -> Sequence[Reply]:
+        if message.action is Action.RATE:
+            return await self._surveys.choose(message)
         spec = _COMMAND_CHOICES.get(message.action)
         if spec is not None:
             return await self._moderation.choose(message, spec)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from core.ports import Clock, Notifier
 from core.retention import DeliveryPruner
+from core.satisfaction.nps import NpsRound
 from core.sla.notices import fire
 from core.sla.plan import ActionKind
 from core.sla.planner import TierPlanner
@@ -44,11 +45,13 @@ class EscalationWorker:
         retry: timedelta = timedelta(seconds=30),
         pruner: DeliveryPruner | None = None,
         passes: Sequence[Callable[[], Awaitable[object]]] = (),
+        nps: NpsRound | None = None,
     ) -> None:
         self._stores = stores
         # Periodic work that queues its notices in the outbox (the weekly digest), run before each drain.
         self.passes = tuple(passes)
         self.pruner = pruner
+        self.nps = nps
         self._tiers = tiers
         self._notifier = notifier
         self._clock = clock
@@ -95,6 +98,7 @@ class EscalationWorker:
         await self._run_passes()
         await self.drain(self._clock.now())
         await self._prune()
+        await self._nps()
         self.last_pass, self.last_error = now, None
         return sent
 
@@ -108,6 +112,15 @@ class EscalationWorker:
                 await run()
             except Exception:  # like housekeeping: logged, tried again next pass, never holds up escalations
                 log.exception("a periodic pass failed; trying again on the next pass")
+
+    async def _nps(self) -> None:
+        # Asking NPS never holds up escalations either; a failed round is tried again on the next pass.
+        if self.nps is None:
+            return
+        try:
+            await self.nps.run_once()
+        except Exception:
+            log.exception("the NPS round failed; trying again on the next pass")
 
     async def _prune(self) -> None:
         # Housekeeping: a failure is logged and tried again next pass, and never holds up escalations.

@@ -15,6 +15,7 @@ from core.commands import (
     KbSearch,
     ListTickets,
     Note,
+    Rate,
     Reopen,
     ReplyTo,
     Resolve,
@@ -68,6 +69,8 @@ from core.tickets.records import Priority
         ("kb add Rolling back | Run `tideline rollback`.", KbAdd("Rolling back", "Run `tideline rollback`.")),
         ("kb add  A | B | C\nD ", KbAdd("A", "B | C\nD")),
         ("stats", Stats()),
+        ("rate 4", Rate(4, "")),
+        ("/rate 5  quick, and Kind ", Rate(5, "quick, and Kind")),
         ("help", Help()),
         ("/HELP", Help()),
     ],
@@ -96,6 +99,9 @@ def test_commands_parse_to_their_dataclass(text: str, expected: Command) -> None
         ("resolve 1 2", ['unexpected "2"', "Usage: resolve N"]),
         ("stats now", ['unexpected "now"', "Usage: stats"]),
         ("help me", ['unexpected "me"', "Usage: help"]),
+        ("rate", ['"rate" needs a rating', "Usage: rate SCORE [comment]"]),
+        ("rate five", ['"five" is not a rating; give a whole number from 0 to 10']),
+        ("rate 11 wow", ['"11" is not a rating']),
         ("tickets closed", ['"closed" is not a ticket list', "open, mine or breaching"]),
         ("tickets open now", ['unexpected "now"', "Usage: tickets [open|mine|breaching]"]),
         ("reply", ['"reply" needs a ticket number and a message', "Usage: reply N TEXT"]),
@@ -139,15 +145,16 @@ def test_help_lists_every_command_with_a_description() -> None:
     assert set(COMMAND_USAGE) == {
         *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "resolve"),
         "reopen",
-        *("ack", "sla", "kb search", "kb add", "stats", "help"),
+        *("ack", "sla", "kb search", "kb add", "stats", "rate", "help"),
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage
         assert usage in text
 
 
-def test_every_command_but_help_needs_a_moderator() -> None:
+def test_every_command_but_help_and_rate_needs_a_moderator() -> None:
     assert not needs_moderator(parse_command("help"))
+    assert not needs_moderator(parse_command("rate 4 kind and quick"))
     for text in ("tickets", "ticket 1", "claim 1", "reply 1 x", "note 1 x", "priority 1 low", "escalate 1"):
         assert needs_moderator(parse_command(text))
     assert needs_moderator(parse_command("tier 1 enterprise"))

@@ -156,7 +156,10 @@ async def test_closing_the_issue_resolves_the_ticket_and_reopening_reopens_it(wo
     await world.drain()
     ticket = await world.ticket()
     assert ticket is not None and ticket.status is TicketStatus.RESOLVED and ticket.resolved_at == world.clock.now()
-    assert all(w.path.endswith("/labels") for w in world.fake.writes()[before:])  # no comment, no second close
+    # No resolution comment and no second close: only labels, and the satisfaction survey's one comment.
+    comments = [w for w in world.fake.writes()[before:] if not w.path.endswith("/labels")]
+    assert len(comments) == 1 and comments[0].path.endswith("/comments")
+    assert any("How did we do with ticket #" in c for c in world.fake.issue(REPO, 1).comments)
 
     await world.deliver("issues", payload("issues.reopened"))
     await world.drain()
@@ -177,7 +180,8 @@ async def test_a_ticket_resolved_in_helpline_closes_the_issue_with_a_comment(wor
     await world.drain()
     issue = world.fake.issue(REPO, 1)
     assert issue.state == "closed"
-    assert [f"Ticket #{ticket.number} is resolved" in c for c in issue.comments] == [False, True]
+    assert [f"Ticket #{ticket.number} is resolved" in c for c in issue.comments] == [False, True, False]
+    assert f"How did we do with ticket #{ticket.number}?" in issue.comments[2]  # the satisfaction survey, once
 
 
 async def test_helpline_resolve_in_a_comment_closes_the_issue(world: World) -> None:
