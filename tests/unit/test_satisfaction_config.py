@@ -14,7 +14,7 @@ from core.errors import ConfigError
 def test_defaults_ask_csat_everywhere_and_nps_of_paying_tiers() -> None:
     policy = load_settings(None, env={}).satisfaction.policy()
     assert policy.csat and policy.csat_for("community", "discord", "help")
-    assert policy.nps_tiers == frozenset({"professional", "enterprise"})
+    assert policy.nps_tiers == frozenset({"professional", "enterprise", "white-glove"})
     assert (policy.change_window, policy.nps_interval) == (timedelta(days=7), timedelta(days=90))
 
 
