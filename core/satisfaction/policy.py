@@ -25,7 +25,8 @@ class SatisfactionPolicy:
     nps: bool = True
     nps_interval: timedelta = timedelta(days=90)
     nps_recent: timedelta = timedelta(days=30)  # asked only of people with a ticket resolved this recently
-    nps_tiers: frozenset[str] = frozenset({"professional", "enterprise", "white-glove"})  # the paying tiers of the shipped tiers.yaml
+    # The paying tiers of the shipped tiers.yaml.
+    nps_tiers: frozenset[str] = frozenset({"professional", "enterprise", "white-glove"})
     product_name: str = "our product"
     # Platforms that can open a direct message to a person; NPS goes there, else to the ticket's thread.
     direct_platforms: frozenset[str] = frozenset({"discord", "slack"})
