@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.analytics.ports import Statistics
+    from core.analytics.ports import ReportSource, Statistics
     from core.jobs import JobQueue
     from core.ports import Deliveries
+    from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.tickets.ports import Conversations, Escalations, Tickets
 
@@ -25,3 +26,5 @@ class Stores:
     timers: SlaTimers
     outbox: Outbox
     jobs: JobQueue
+    surveys: Surveys
+    reports: ReportSource
