@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from core.analytics.records import ReportQuery, TicketHistory
 from core.desk.feedback import answer_key
@@ -158,3 +159,37 @@ async def test_answers_with_their_standing_votes_and_next_tickets(store: Stores)
     ]
     assert (found[0].url, found[0].intent, found[0].at) == ("https://docs.example/billing", "billing", given)
     assert await store.reports.answers(ReportQuery(WEEK.start, WEEK.end, platform="discord")) == []
+
+
+async def _plans(store: Stores, query: ReportQuery) -> list[str]:
+    """The query plans of every SELECT the read model runs for ``query`` (SQL stores only)."""
+    engine = store.reports._engine  # type: ignore[attr-defined]
+    seen: list[tuple[str, object]] = []
+
+    def remember(_conn: object, _cursor: object, statement: str, parameters: object, *_args: object) -> None:
+        if statement.lstrip().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", remember)
+    try:
+        [part async for part in store.reports.histories(query)]
+        await store.reports.answers(query)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", remember)
+    plans = []
+    async with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows make a scan cheapest
+        explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
+        for statement, parameters in seen:
+            plans.append(str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all()))  # type: ignore[arg-type]
+    return plans
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+async def test_the_read_model_queries_use_the_report_indexes(store: Stores) -> None:
+    await store.tickets.open_ticket(draft(1, T0 + 8 * DAY), "helpline")
+    await store.conversations.record_message(answer(1, T0 + 8 * DAY))
+    plans = " ".join(await _plans(store, WEEK))
+    for index in ("ix_ticket_events_ticket_at", "ix_messages_cited_at", "ix_tickets_thread_created"):
+        assert index in plans, plans
