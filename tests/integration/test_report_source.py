@@ -44,8 +44,8 @@ def draft(n: int, created: datetime, **fields: object) -> NewTicket:
         f"U{n}",
         "Ada",
         "help",
-        values["intent"],  # type: ignore[arg-type]
-        values["priority"],  # type: ignore[arg-type]
+        values["intent"],
+        values["priority"],
         created,
         None,
         None,
@@ -97,7 +97,7 @@ async def test_filters_narrow_the_tickets(store: Stores) -> None:
     await store.tickets.update(5, TicketChange(assignee="carol"), TicketEvent(5, start, "carol", "claimed"))
 
     def only(**filters: object) -> ReportQuery:
-        return ReportQuery(WEEK.start, WEEK.end, **filters)  # type: ignore[arg-type]
+        return ReportQuery(WEEK.start, WEEK.end, **filters)
 
     assert await numbers(store, only(tier="enterprise")) == [[1]]
     assert await numbers(store, only(priority=Priority.HIGH)) == [[2]]
@@ -182,7 +182,7 @@ async def _plans(store: Stores, query: ReportQuery) -> list[str]:
             await conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows make a scan cheapest
         explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
         for statement, parameters in seen:
-            plans.append(str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all()))  # type: ignore[arg-type]
+            plans.append(str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all()))
     return plans
 
 
