@@ -44,8 +44,8 @@ def draft(n: int, created: datetime, **fields: object) -> NewTicket:
         f"U{n}",
         "Ada",
         "help",
-        values["intent"],
-        values["priority"],
+        values["intent"],  # type: ignore[arg-type]
+        values["priority"],  # type: ignore[arg-type]
         created,
         None,
         None,
@@ -97,7 +97,7 @@ async def test_filters_narrow_the_tickets(store: Stores) -> None:
     await store.tickets.update(5, TicketChange(assignee="carol"), TicketEvent(5, start, "carol", "claimed"))
 
     def only(**filters: object) -> ReportQuery:
-        return ReportQuery(WEEK.start, WEEK.end, **filters)
+        return ReportQuery(WEEK.start, WEEK.end, **filters)  # type: ignore[arg-type]
 
     assert await numbers(store, only(tier="enterprise")) == [[1]]
     assert await numbers(store, only(priority=Priority.HIGH)) == [[2]]
