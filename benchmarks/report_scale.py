@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import importlib.util
 import os
 import resource
@@ -27,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from config.tiers import load_tiers
 from core.analytics.records import ReportQuery
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.migrate import upgrade_schema
@@ -123,10 +125,9 @@ async def _read(url: str) -> dict[str, float]:
 
 
 async def _report(stores: Any, query: ReportQuery) -> float:
-    from core.analytics import metrics  # only on a branch that has it
-
+    metrics: Any = importlib.import_module("core.analytics.metrics")  # only once the metrics branch is merged
+    tiers = load_tiers(Path(__file__).resolve().parents[1] / "config" / "tiers.yaml")
     started = time.perf_counter()
-    tiers = getattr(metrics, "bench_tiers", None)
     await metrics.build_report(stores, tiers, query, metrics.ReportPolicy(), query.end)
     return time.perf_counter() - started
 
