@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.analytics.ports import DigestRuns, Statistics
+    from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.jobs import JobQueue
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
@@ -28,3 +28,4 @@ class Stores:
     jobs: JobQueue
     digests: DigestRuns
     surveys: Surveys
+    reports: ReportSource

@@ -13,6 +13,7 @@ from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
+from tests.report_fakes import InMemoryReportSource
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.store_fakes import (
@@ -83,4 +84,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         jobs=InMemoryJobQueue(),
         digests=InMemoryDigestRuns(state),
         surveys=InMemorySurveys(),
+        reports=InMemoryReportSource(state),
     )

@@ -98,6 +98,8 @@ tickets = Table(
     Column("frustrated", Boolean, nullable=False, server_default=false()),
     Index("ix_tickets_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_tickets_status", "status"),
+    # Reports: the first ticket of a thread opened at or after an answer.
+    Index("ix_tickets_thread_created", "platform", "workspace", "channel", "thread", "created_at"),
     # Serves the per-member ticket limit (``tickets_opened_by``): equality on the first two, a range on the third.
     Index("ix_tickets_requester", "platform", "requester_id", "created_at"),
     # Ticket numbers are shown to customers; AUTOINCREMENT keeps SQLite from ever reusing one.
@@ -114,6 +116,8 @@ ticket_events = Table(
     Column("kind", String(64), nullable=False),
     Column("detail", Text, nullable=False),
     Index("ix_ticket_events_ticket_id", "ticket_id"),
+    # Reports: "has this ticket an event since the period's start?" and a batch's logs by time.
+    Index("ix_ticket_events_ticket_at", "ticket_id", "at"),
 )
 
 messages = Table(
@@ -136,6 +140,13 @@ messages = Table(
     UniqueConstraint("platform", "external_id"),
     Index("ix_messages_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_messages_ticket_id", "ticket_id"),
+    # Reports: the bot's answers of a period; partial, so other messages cost it nothing.
+    Index(
+        "ix_messages_cited_at",
+        "at",
+        sqlite_where=text("citation_url IS NOT NULL"),
+        postgresql_where=text("citation_url IS NOT NULL"),
+    ),
 )
 
 escalations = Table(
@@ -260,4 +271,43 @@ store_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),
+    Column("ticket_id", Integer, nullable=True),
+    *_address_columns(),  # where it was asked; ``platform`` is also the person's platform
+    Column("person", String(255), nullable=False),
+    Column("tier", String(64), nullable=False),
+    Column("agent", String(255), nullable=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+    Column("sent_day", String(10), nullable=False),  # the UTC date of sent_at, YYYY-MM-DD, for the NPS rule
+    Column("score", Integer, nullable=True),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=True),
+    # The database, not the sender, guarantees one CSAT survey per ticket and one NPS question per person a day,
+    # so two workers running the same round cannot both ask.
+    Index(
+        "ix_surveys_csat_ticket",
+        "ticket_id",
+        unique=True,
+        sqlite_where=text("kind = 'csat'"),
+        postgresql_where=text("kind = 'csat'"),
+    ),
+    Index(
+        "ix_surveys_nps_day",
+        "platform",
+        "person",
+        "sent_day",
+        unique=True,
+        sqlite_where=text("kind = 'nps'"),
+        postgresql_where=text("kind = 'nps'"),
+    ),
+    Index("ix_surveys_sent_at", "sent_at"),
+    Index("ix_surveys_person", "kind", "platform", "person", "sent_at"),
+    sqlite_autoincrement=True,
 )

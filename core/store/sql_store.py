@@ -11,7 +11,9 @@ from core.store.escalations import SqlEscalations
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
+from core.store.reports import SqlReportSource
 from core.store.statistics import SqlStatistics
+from core.store.surveys import SqlSurveys
 from core.store.tickets import SqlTickets
 from core.store.timers import SqlSlaTimers
 from core.stores import Stores
@@ -39,4 +41,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         outbox=SqlOutbox(engine, planning),
         jobs=SqlJobQueue(engine),
         digests=SqlDigestRuns(engine, planning),
+        surveys=SqlSurveys(engine),
+        reports=SqlReportSource(engine),
     )

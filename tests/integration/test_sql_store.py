@@ -137,6 +137,13 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_sla_timers_pending_due",
             "ix_outbox_unsent",
             "ix_deflections_answer",
+            "ix_ticket_events_ticket_at",
+            "ix_messages_cited_at",
+            "ix_tickets_thread_created",
+            "ix_surveys_csat_ticket",
+            "ix_surveys_nps_day",
+            "ix_surveys_sent_at",
+            "ix_surveys_person",
         }
 
 
