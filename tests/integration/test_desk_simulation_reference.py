@@ -1,0 +1,29 @@
+"""The desk, driven through a simulated stretch, and the brute-force reference agree on what it can see directly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from core.analytics.records import ReportQuery
+from core.stores import Stores
+from tests.analytics_reference import reference_report
+from tests.desk_fakes import START, make_harness
+from tests.simulation_month import month_histories, simulate
+
+
+@pytest.mark.slow
+@pytest.mark.asyncio
+async def test_the_reference_counts_what_the_desk_did(store: Stores) -> None:
+    harness = make_harness(tier="enterprise", store=store)
+    numbers = await simulate(harness, 120)
+    histories = await month_histories(harness, numbers)
+    end = harness.clock.now() + timedelta(seconds=1)
+    doc = reference_report(histories, harness.tiers, ReportQuery(START, end))
+    active = [h for h in histories if h.ticket.status.active]
+    assert doc["tickets"]["opened"] == len(numbers) > 50
+    assert doc["tickets"]["open_now"] == len(active)
+    resolved_now = [h for h in histories if h.ticket.resolved_at is not None]
+    assert doc["resolution"]["count"] == len(resolved_now) > 0
+    assert doc["first_response"]["count"] == sum(h.ticket.first_response_at is not None for h in histories) > 0
