@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from core.analytics.metrics import ReportPolicy, build_report, report_dict
 
+from core.analytics.metrics import ReportPolicy, build_report, report_dict
 from core.analytics.records import ReportQuery
 from core.stores import Stores
 from tests.analytics_reference import reference_report
