@@ -112,16 +112,18 @@ def _first_response(events: list[TicketEvent]) -> tuple[datetime | None, datetim
 
 
 def _next_responses(events: list[TicketEvent]) -> tuple[list[tuple[datetime, datetime]], int]:
-    done, pending, replied, waiting_from = [], 0, False, None
+    # While resolved or closed nothing is measured; a reopened ticket's follow-ups are measured again.
+    done, pending, replied, waiting_from, settled = [], 0, False, None, False
     for e in events:
         if e.kind in _DONE:
-            waiting_from, replied = None, False
-            break
-        if e.kind == "replied":
+            waiting_from, settled = None, True
+        elif e.kind == "reopened":
+            settled = False
+        elif e.kind == "replied":
             if waiting_from is not None:
                 done.append((waiting_from, e.at))
             waiting_from, replied = None, True
-        elif e.kind == "customer_message" and replied and waiting_from is None:
+        elif e.kind == "customer_message" and replied and not settled and waiting_from is None:
             waiting_from = e.at
     if waiting_from is not None:
         pending += 1

@@ -46,10 +46,11 @@ async def answer_surveys(harness: Harness) -> None:
     """Hook: once the surveys flow lands, customers answer their CSAT surveys here (not done yet)."""
 
 
-async def month_histories(harness: Harness, numbers: list[int]) -> list[TicketHistory]:
-    """Every simulated ticket as it is now, with its whole log and escalations."""
+async def month_histories(harness: Harness) -> list[TicketHistory]:
+    """Every ticket in the store as it is now (the simulated ones and any their follow-ups opened), with its log."""
     found = []
-    for number in numbers:
+    every = await harness.store.tickets.list_tickets(active_only=False, limit=1_000_000)
+    for number in sorted(ticket.number for ticket in every):
         ticket = await harness.store.tickets.get(number)
         assert ticket is not None
         events = tuple(await harness.store.tickets.events(number))

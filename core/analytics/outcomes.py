@@ -27,12 +27,17 @@ class Judgement:
     met_at: datetime | None
 
 
-def judge(clock: Clock) -> Judgement:
-    """Met at or before its deadline, missed (met late, or its time used up), else still pending."""
+def judge(clock: Clock, *, resolved: bool = False) -> Judgement:
+    """Met at or before its deadline, missed (met late, or its time used up), else still pending.
+
+    A ticket resolved while it waited on the customer leaves its resolution clock paused, with no ``met_at``:
+    resolved within its target, that promise was kept.
+    """
     if clock.met_at is not None:
         late = clock.breach_at is not None and clock.breach_at < clock.met_at
         return Judgement(clock.name, MISSED if late else MET, clock.deadline, clock.met_at)
-    outcome = MISSED if clock.spent >= clock.target else PENDING
+    kept = resolved and clock.name is ClockName.RESOLUTION
+    outcome = MISSED if clock.spent >= clock.target else MET if kept else PENDING
     return Judgement(clock.name, outcome, clock.breach_at, None)
 
 
@@ -45,7 +50,7 @@ def judgements(planner: TierPlanner, ticket: Ticket, events: list[TicketEvent], 
     for name in JUDGED_CLOCKS:
         clock = state.clock(name)
         if clock is not None:
-            found.append(judge(clock))
+            found.append(judge(clock, resolved=state.status == "resolved"))
     return tuple(found)
 
 

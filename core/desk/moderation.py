@@ -261,7 +261,8 @@ class Moderation:
     async def _stats(self) -> str:
         """The last seven days' headline numbers, each with its count, and what to do about any shortfall."""
         d, now = self.desk, self.desk.clock.now()
-        report = await build_report(d.stores, d.tiers, ReportQuery(now - STATS_PERIOD, now), d.policy.report, now)
+        end = now + timedelta(seconds=1)  # the period ends after this moment: what just happened counts
+        report = await build_report(d.stores, d.tiers, ReportQuery(end - STATS_PERIOD, end), d.policy.report, now)
         return "Last 7 days: " + headline_text(report)
 
     async def _explain(self, number: int) -> Reply:

@@ -70,6 +70,6 @@ def mutated(draw: st.DrawFn, base: dict[str, Any], focus: tuple[tuple[str | int,
         container, key = draw(st.sampled_from(slots))
         if isinstance(container, dict) and draw(st.integers(0, 3)) == 0:
             container.pop(key, None)
-        elif isinstance(container, dict) or key < len(container):
+        elif isinstance(container, dict) or (isinstance(key, int) and key < len(container)):
             container[key] = draw(json_values)
     return data

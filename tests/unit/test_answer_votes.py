@@ -18,11 +18,11 @@ async def test_helpful_pressed_five_times_is_one_self_service_resolution() -> No
     for _ in range(5):
         [reply] = await h.say("", choice="helpful")
         assert "helped" in reply.text
-    assert "Self-service resolutions: 1" in (await h.mod("stats")).text
+    assert "Self-service deflection: 100% (1 of 1 answers)" in (await h.mod("stats")).text
     h.clock.advance(timedelta(minutes=5))
     await h.say("and exit code 137 on the worker?")  # a second answer in the same thread counts on its own
     await h.say("", choice="helpful")
-    assert "Self-service resolutions: 2" in (await h.mod("stats")).text
+    assert "Self-service deflection: 100% (2 of 2 answers)" in (await h.mod("stats")).text
 
 
 @pytest.mark.parametrize("instead", ["not_helpful", "human"])
@@ -32,4 +32,4 @@ async def test_helpful_then_asking_for_more_no_longer_counts_as_resolved(instead
     await h.say("", choice="helpful")
     [reply] = await h.say("", choice=instead)
     assert reply.kind is ReplyKind.TICKET and reply.ticket == 1
-    assert "Self-service resolutions: 0" in (await h.mod("stats")).text
+    assert "Self-service deflection: 0% (0 of 1 answers)" in (await h.mod("stats")).text
