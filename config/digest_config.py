@@ -29,7 +29,7 @@ def _time(value: object) -> dt.time:
 
 
 def _bad(value: object) -> dt.time:
-    raise PydanticCustomError("time", f"{value!r} is not a time like \"09:00\" (quote it)")
+    raise PydanticCustomError("time", f'{value!r} is not a time like "09:00" (quote it)')
 
 
 class DigestSettings(BaseModel):

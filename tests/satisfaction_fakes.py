@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from core.satisfaction.records import NewSurvey, Survey, SurveyKind
+from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind
 
 
 class InMemorySurveys:
@@ -41,7 +41,12 @@ class InMemorySurveys:
 
     async def answer(self, survey_id: int, score: int | None, comment: str | None, at: datetime) -> Survey:
         """Keep a score and/or a comment; the first score sets ``answered_at``."""
+        if survey_id not in self.surveys:
+            raise LookupError(f"there is no survey #{survey_id}")
         kept = self.surveys[survey_id]
+        if score is not None and score not in SCALES[kept.kind]:
+            scale = SCALES[kept.kind]
+            raise ValueError(f"a {kept.kind.value.upper()} score is a whole number from {scale[0]} to {scale[-1]}, not {score}")
         changed = replace(
             kept,
             score=kept.score if score is None else score,

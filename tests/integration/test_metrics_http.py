@@ -18,7 +18,8 @@ from core.analytics.ports import MetricsSource
 from core.clock import ManualClock
 from core.jobs import NewJob
 from core.messages import Address
-from core.store.engine import create_engine_for, sqlite_url, writer
+from core.satisfaction.records import NewSurvey, SurveyKind
+from core.store.engine import create_engine_for, sqlite_url
 from core.store.metrics import SqlMetricsSource
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
@@ -171,23 +172,25 @@ async def test_refusals_are_logged_with_the_client(source: MetricsSource, caplog
     assert not any("nope" in line or "t0ken" in line for line in lines)  # no secret in the log
 
 
-async def test_csat_responses_are_counted_once_the_survey_table_exists(tmp_path: Path) -> None:
+async def test_csat_responses_are_the_csat_surveys_answered(tmp_path: Path) -> None:
     engine = create_engine_for(sqlite_url(tmp_path / "helpline.db"))
     try:
         await upgrade_schema(engine)
-        before = await _get(SqlMetricsSource(engine))
-        if "helpline_csat_responses" in before.text:
-            pytest.skip("migration 0008 has landed: count surveys sent through the real Surveys port instead")
-        assert "helpline_csat_responses" not in before.text  # older schema: absent, not a false zero
-        # The shape migration 0008 gives the table, as far as /metrics reads it.
-        async with writer(engine).begin() as conn:
-            await conn.exec_driver_sql(
-                "CREATE TABLE IF NOT EXISTS surveys (id INTEGER PRIMARY KEY, kind TEXT, score INTEGER)"
+        surveys = sql_stores(engine).surveys
+        at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        for number, score in [(1, 5), (2, 2), (3, None)]:
+            address = Address("slack", "T1", "C1", f"17000000{number}.1")
+            sent = await surveys.send(
+                NewSurvey(SurveyKind.CSAT, number, "slack", f"U{number}", address, "enterprise", None, at)
             )
-            await conn.exec_driver_sql(
-                "INSERT INTO surveys (kind, score) VALUES ('csat', 5), ('csat', 2), ('csat', NULL), ('nps', 9)"
-            )
+            assert sent is not None
+            if score is not None:
+                await surveys.answer(sent.id, score, None, at)
+        nps = NewSurvey(SurveyKind.NPS, None, "slack", "U9", Address("slack", "T1", "D9"), "enterprise", None, at)
+        asked = await surveys.send(nps)
+        assert asked is not None
+        await surveys.answer(asked.id, 9, None, at)
         _, samples = _samples((await _get(SqlMetricsSource(engine))).text)
-        assert _value(samples, "helpline_csat_responses_total") == 2
+        assert _value(samples, "helpline_csat_responses_total") == 2  # answered CSAT only: not the unanswered, not NPS
     finally:
         await engine.dispose()

@@ -15,6 +15,7 @@ from bots.bootstrap import open_stores
 from bots.cli import run
 from config.settings import load_settings
 from core.messages import Address
+from core.satisfaction.records import NewSurvey, SurveyKind
 from core.tickets.records import NewTicket, Priority, TicketChange, TicketEvent, TicketStatus
 from tests.report_schema import schema_problems
 
@@ -28,7 +29,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def _seed() -> None:
-    """One enterprise ticket opened three hours ago and answered an hour later."""
+    """One enterprise ticket opened three hours ago, answered an hour later, resolved and rated 4."""
     stores, engine = await open_stores(load_settings(None))
     try:
         opened = datetime.now(UTC) - timedelta(hours=3)
@@ -37,6 +38,13 @@ async def _seed() -> None:
         ticket = await stores.tickets.open_ticket(draft, "slack:U1")
         replied = TicketEvent(ticket.number, opened + timedelta(hours=1), "slack:UMO", "replied")
         await stores.tickets.update(ticket.number, TicketChange(status=TicketStatus.WAITING), replied)
+        at = opened + timedelta(hours=2)
+        resolved = TicketEvent(ticket.number, at, "slack:UMO", "resolved")
+        await stores.tickets.update(ticket.number, TicketChange(status=TicketStatus.RESOLVED, resolved_at=at), resolved)
+        survey = NewSurvey(SurveyKind.CSAT, ticket.number, "slack", "U1", address, "enterprise", "slack:UMO", at)
+        sent = await stores.surveys.send(survey)
+        assert sent is not None
+        await stores.surveys.answer(sent.id, 4, "quick", at + timedelta(minutes=5))
     finally:
         await engine.dispose()
 
@@ -48,6 +56,7 @@ def test_report_writes_each_format(home: Path, capsys: pytest.CaptureFixture[str
     assert schema_problems(doc) == []
     assert doc["schema_version"] == 1 and doc["tickets"]["opened"] == 1
     assert doc["first_response"]["count"] == 1 and doc["first_response"]["p50_seconds"] == 3600.0
+    assert doc["csat"]["responses"] == 1 and doc["csat"]["average"] == 4.0 and doc["csat"]["satisfied_share"] == 1.0
     assert run(["report", "--format", "csv", "--out", "tickets.csv"]) == 0
     rows = list(csv.DictReader(io.StringIO((home / "tickets.csv").read_text())))
     assert len(rows) == 1 and rows[0]["tier"] == "enterprise"

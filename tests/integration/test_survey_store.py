@@ -12,11 +12,7 @@ from core.messages import Address
 from core.satisfaction.records import NewSurvey, SurveyKind
 from core.stores import Stores
 
-# The ``store`` fixture's SQL kinds only, until the in-memory ``Surveys`` fake is merged (then drop the parametrize).
-pytestmark = [
-    pytest.mark.asyncio,
-    pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True),
-]
+pytestmark = pytest.mark.asyncio
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 THREAD = Address("slack", "T1", "C1", "1700000000.1")
