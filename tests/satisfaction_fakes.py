@@ -46,7 +46,9 @@ class InMemorySurveys:
         kept = self.surveys[survey_id]
         if score is not None and score not in SCALES[kept.kind]:
             scale = SCALES[kept.kind]
-            raise ValueError(f"a {kept.kind.value.upper()} score is a whole number from {scale[0]} to {scale[-1]}, not {score}")
+            raise ValueError(
+                f"a {kept.kind.value.upper()} score is a whole number from {scale[0]} to {scale[-1]}, not {score}"
+            )
         changed = replace(
             kept,
             score=kept.score if score is None else score,
