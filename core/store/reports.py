@@ -13,7 +13,7 @@ from core.desk.feedback import answer_key
 from core.store import rows
 from core.store.base import ACTIVE, SqlPort
 from core.store.schema import deflections, escalations, messages, outbox, sla_timers, ticket_events, tickets
-from core.tickets.records import Deadline, Escalation, Role
+from core.tickets.records import Escalation, Role
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, RowMapping
@@ -125,7 +125,7 @@ def _escalations_of(numbers: list[int]) -> Any:
 def _escalation_from(row: Any) -> Escalation:
     if row["fired"]:
         return rows.fired_escalation(row["ticket_id"], row["deadline"], row["level"], row["target"], row["at"])
-    return Escalation(row["ticket_id"], Deadline(row["deadline"]), row["level"], row["target"], row["at"])
+    return rows.escalation_from(row)
 
 
 def _cited(query: ReportQuery) -> Any:

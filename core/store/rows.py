@@ -85,7 +85,8 @@ def in_thread(table: Table, address: Address) -> ColumnElement[bool]:
     return and_(*(table.c[name] == value for name, value in address_values(address).items()))
 
 
-def _address(row: RowMapping) -> Address:
+def address_from(row: RowMapping | dict[str, Any]) -> Address:
+    """The thread address kept in a row's address columns."""
     return Address(row["platform"], row["workspace"], row["channel"], row["thread"])
 
 
@@ -119,7 +120,7 @@ def ticket_from(row: RowMapping) -> Ticket:
         number=row["id"],
         customer=row["customer"],
         tier=row["tier"],
-        address=_address(row),
+        address=address_from(row),
         requester_id=row["requester_id"],
         requester_name=row["requester_name"],
         subject=row["subject"],
@@ -162,7 +163,7 @@ def message_from(row: RowMapping) -> ConversationMessage:
     """A kept message read back from its row."""
     title, url = row["citation_title"], row["citation_url"]
     return ConversationMessage(
-        address=_address(row),
+        address=address_from(row),
         author_id=row["author_id"],
         author_name=row["author_name"],
         role=Role(row["role"]),

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.messages import Address
 from core.satisfaction.records import SCALES, Survey, SurveyKind
 from core.store import rows
 from core.store.base import SqlPort
@@ -146,7 +145,7 @@ def survey_from(row: RowMapping | dict[str, Any]) -> Survey:
         ticket=row["ticket_id"],
         platform=row["platform"],
         person=row["person"],
-        address=Address(row["platform"], row["workspace"], row["channel"], row["thread"]),
+        address=rows.address_from(row),
         tier=row["tier"],
         agent=row["agent"],
         sent_at=row["sent_at"],
