@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
 
+from config.durations import checked_duration
 from core.analytics.policy import ReportPolicy
 from core.sla.deadlines import parse_duration
 
@@ -30,11 +30,7 @@ class AnalyticsSettings(BaseModel):
     @field_validator("deflection_window")
     @classmethod
     def _duration(cls, value: str) -> str:
-        try:
-            parse_duration(value)
-        except ValueError as exc:
-            raise PydanticCustomError("duration", str(exc)) from None
-        return value
+        return checked_duration(value)
 
     def policy(self) -> ReportPolicy:
         """The report policy these settings describe."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
 
+from config.durations import checked_duration
 from core.satisfaction.policy import SatisfactionPolicy
 from core.sla.deadlines import parse_duration
 
@@ -54,11 +54,7 @@ class SatisfactionSettings(BaseModel):
     @field_validator(*_DURATIONS)
     @classmethod
     def _duration(cls, value: str) -> str:
-        try:
-            parse_duration(value)
-        except ValueError as exc:
-            raise PydanticCustomError("duration", str(exc)) from None
-        return value
+        return checked_duration(value)
 
     def policy(self) -> SatisfactionPolicy:
         """The settings as the core's policy."""

@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
+from config.durations import checked_duration
 from config.satisfaction_config import SatisfactionSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
@@ -116,12 +117,7 @@ class SupportSettings(_Section):
     @field_validator("ticket_window", "delivery_retention")
     @classmethod
     def _duration(cls, value: str) -> str:
-        try:
-            parse_duration(value)
-        except ValueError as exc:
-            # A custom error keeps pydantic's "Value error, " prefix out of the message the operator reads.
-            raise PydanticCustomError("duration", str(exc)) from None
-        return value
+        return checked_duration(value)
 
     @field_validator("database_url")
     @classmethod
