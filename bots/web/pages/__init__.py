@@ -1,0 +1,1 @@
+"""The dashboard's pages, one module each; every one exposes ``routes(deps)``."""

@@ -1,0 +1,1 @@
+"""Staff who work in the dashboard: their accounts, one-time sign-in links and sessions."""
