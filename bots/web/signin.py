@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -56,7 +56,8 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
 
 def safe_next(value: str | None) -> str:
     """Where to go after signing in: only ever a path under ``/dashboard`` on this site, else the home page."""
-    if not value or any(c in value for c in "\\\r\n\t") or ".." in value:
+    decoded = unquote(value or "")  # a browser resolves %2e%2e and %5c as it would the plain characters
+    if not value or ".." in decoded or "\\" in decoded or not decoded.isprintable():
         return HOME
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/dashboard"):
