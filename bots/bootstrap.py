@@ -20,6 +20,7 @@ import kb_index
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard, off_routes
+from bots.web.sessions import dashboard_secret
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -303,7 +304,8 @@ def mount_for(
 ) -> DashboardMount:
     """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET`` and the staff ports, else its off page."""
     if ports is None:
-        reason = "staff accounts need the staff store, which this build does not have yet"
+        secret = dashboard_secret(environ)
+        reason = secret.reason if secret.secret is None else "staff accounts need a staff store (not built yet)"
         return DashboardMount(off_routes(reason), False, f"dashboard off: {reason}")
     staff, sessions = ports
     return mount_dashboard(
