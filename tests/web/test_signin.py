@@ -38,6 +38,13 @@ def test_a_link_only_account_cannot_sign_in_with_a_password() -> None:
     assert world.sign_in("slack:U0MO", "no account has this password").status_code == 400
 
 
+def test_a_password_longer_than_any_account_can_have_is_wrong_whatever_it_starts_with() -> None:
+    world = gate_world()
+    world.add_account("ana", password="p" * 1024)
+    assert world.sign_in("ana", "p" * 1025).status_code == 400
+    assert world.sign_in("ana", "p" * 1024).status_code == 303
+
+
 def test_a_disabled_account_is_refused_even_with_its_password() -> None:
     world = gate_world()
     world.add_account("ana", disabled=True)
