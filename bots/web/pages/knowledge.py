@@ -28,6 +28,7 @@ from core.ports import SearchHit
 VOTES_OVER = timedelta(days=90)  # the answers whose votes are counted
 MAX_QUERY = 200
 PASSAGES = 20
+_NOW_INCLUDED = timedelta(seconds=1)  # a period ends before its end; an answer given this second counts
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
     async def knowledge(request: Request, viewer: Viewer) -> Response:
         query = request.query_params.get("q", "").strip()[:MAX_QUERY]
         now = deps.clock.now()
-        answers = await deps.stores.reports.answers(ReportQuery(now - VOTES_OVER, now))
+        answers = await deps.stores.reports.answers(ReportQuery(now - VOTES_OVER, now + _NOW_INCLUDED))
         votes = tally(answers, deps.report_policy.deflection_window)
         error: str | None = None
         found: list[Article] = []

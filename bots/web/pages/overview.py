@@ -76,7 +76,11 @@ async def build_overview(deps: DashboardDeps, ask: ReportAsk, now: datetime) -> 
     previous = report_dict(await report_for(deps, ask.previous(), ask.business_hours, now))
     charts = await asyncio.to_thread(report_charts, current)
     return Overview(
-        current, previous, tuple(headlines(current, previous)), tuple(_trusted(c) for c in charts), tuple(advice(current))
+        current,
+        previous,
+        tuple(headlines(current, previous)),
+        tuple(_trusted(c) for c in charts),
+        tuple(advice(current)),
     )
 
 

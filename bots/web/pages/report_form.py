@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from bots.cli import report_options as options
+from bots.web.deps import DashboardDeps
 from core.analytics.metrics import Report, build_report
 from core.analytics.records import ReportQuery
 from core.tiers import TierDirectory
-from bots.web.deps import DashboardDeps
 
 PERIODS = ("7d", "30d", "90d")  # what the period menus offer; any duration the CLI takes is accepted
 FIELDS = ("since", "from", "to", "tier", "priority", "platform", "agent", "business_hours")

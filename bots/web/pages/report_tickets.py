@@ -42,7 +42,7 @@ def _missed(clock: str) -> Callable[[Row], bool]:
 FIGURES: dict[str, Figure] = {
     "opened": Figure("Tickets opened in the period", lambda row: True),
     "first_response": Figure("Tickets with a first response", lambda row: row["first_response_seconds"] is not None),
-    "resolution": Figure("Resolved tickets with their resolution time", lambda row: row["resolution_seconds"] is not None),
+    "resolution": Figure("Resolved tickets with a resolution time", lambda row: row["resolution_seconds"] is not None),
     "sla_first_response": Figure("Tickets judged on their first-response target", _judged("first_response")),
     "sla_resolution": Figure("Tickets judged on their resolution target", _judged("resolution")),
     "sla_first_response_missed": Figure("Tickets that missed their first-response target", _missed("first_response")),
