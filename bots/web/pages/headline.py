@@ -111,7 +111,8 @@ def headline(spec: Spec, current: Doc, previous: Doc) -> Headline:
     """One figure, its count and its change."""
     now, before = spec.value(current), spec.value(previous)
     arrow, change, tone = _change(spec, now, before)
-    return Headline(spec.key, spec.label, _shown(spec.kind, now), spec.count(current), arrow, change, tone, spec.figure)
+    figure = spec.figure if now is not None else None  # "—" has no tickets behind it to list
+    return Headline(spec.key, spec.label, _shown(spec.kind, now), spec.count(current), arrow, change, tone, figure)
 
 
 def _shown(kind: str, value: float | None) -> str:
