@@ -77,3 +77,17 @@ def test_a_lead_reads_the_numbers_and_manages_staff(
     account = dashboard.call(dashboard.staff.get("bo"))
     assert account is not None and account.disabled
     screenshot(driver, "staff")
+
+
+def test_the_numbers_pages_fit_a_phone_screen(
+    dashboard: Dashboard,
+    driver: webdriver.Chrome,
+    signed_in: Callable[[webdriver.Chrome, StaffRole], StaffAccount],
+) -> None:
+    _busy(dashboard)
+    signed_in(driver, StaffRole.LEAD)
+    driver.set_window_size(390, 844)
+    for path in ("overview", "reports", "reports/tickets?figure=opened", "knowledge", "staff"):
+        driver.get(f"{dashboard.url}/dashboard/{path}")
+        page_width, screen = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert page_width <= screen, path  # wide tables and charts scroll inside their own box

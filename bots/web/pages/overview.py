@@ -110,7 +110,6 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         return page(
             request, viewer, "overview.html.j2", title="Overview", error=None, form=ask.values, periods=PERIODS,
             shown=shown, period=f.period(shown.doc), previous=f.period(shown.previous), links=links,
-            selected=ask.values.get("since", DEFAULT_SINCE if not {"from", "to"} & set(ask.values) else ""),
         )  # fmt: skip
 
     return [Route("/overview", guarded(deps, overview, lead=True), methods=["GET"])]
