@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,7 +14,7 @@ from bots.reports import figures as f
 from core.analytics.metrics import ReportPolicy, build_report, report_dict, ticket_rows
 from core.analytics.records import ReportQuery
 from core.staff.records import StaffRole
-from tests.desk_fakes import Harness
+from tests.desk_fakes import Harness, make_harness
 from tests.web.numbers_world import FROM, PERIOD, TO, busy_harness, card, ticket_numbers, words
 from tests.web_fakes import dashboard_client, viewer
 
@@ -26,6 +27,12 @@ def harness() -> Harness:
 def _doc(harness: Harness, query: ReportQuery) -> dict:  # type: ignore[type-arg]
     report = asyncio.run(build_report(harness.store, harness.tiers, query, ReportPolicy(), harness.clock.now()))
     return report_dict(report)
+
+
+def _link(markup: str) -> str:
+    found = re.search(r'href="([^"]+)"', markup)
+    assert found is not None, markup
+    return html.unescape(found.group(1))
 
 
 def _signed(delta: float, shown: str) -> str:
@@ -74,7 +81,7 @@ def test_each_number_links_the_tickets_behind_it(harness: Harness) -> None:
     }
     assert all(expected.values())  # every list has tickets to check
     for key, numbers in expected.items():
-        link = html.unescape(re.search(r'href="([^"]+)"', card(page, key)).group(1))  # type: ignore[union-attr]
+        link = _link(card(page, key))
         asked = parse_qs(urlsplit(link).query)
         assert asked["from"] == [FROM.isoformat()] and asked["to"] == [TO.isoformat()]
         listed = client.get(link)
@@ -125,3 +132,26 @@ def test_a_bad_period_is_answered_in_words(harness: Harness) -> None:
     assert response.status_code == 400
     assert "“since”: 'fortnight' is not a duration" in words(response.text)
     assert "Traceback" not in response.text
+
+
+def test_the_csat_numbers_link_the_rated_tickets() -> None:
+    harness = make_harness(tier="enterprise")
+
+    async def rated() -> None:
+        for thread, score in (("t1", 5), ("t2", 2)):
+            [*_, opened] = await harness.say("the whole API is down", thread=thread)
+            number = opened.ticket
+            await harness.mod(f"claim {number}")
+            await harness.mod(f"resolve {number}")
+            await harness.say("", choice=f"rate:{number}:{score}", thread=thread)
+
+    asyncio.run(rated())
+    harness.clock.advance(timedelta(minutes=1))  # a period ends before its end: "now" moves on
+    client = dashboard_client(harness, viewer(StaffRole.LEAD))
+    page = client.get("/dashboard/overview?since=1d").text
+    assert "3.5" in words(card(page, "csat")) and "2 responses" in words(card(page, "csat"))
+    links = {key: _link(card(page, key)) for key in ("csat", "satisfied")}
+    assert ticket_numbers(client.get(links["csat"]).text) == [1, 2]
+    satisfied = client.get(links["satisfied"])
+    assert ticket_numbers(satisfied.text) == [1]
+    assert "Tickets rated 4 or 5 in their CSAT survey" in satisfied.text

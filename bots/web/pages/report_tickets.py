@@ -18,6 +18,8 @@ from bots.web.guard import Handler
 from bots.web.pages.report_form import FormError, read_ask, report_for
 from bots.web.render import page
 from core.analytics.metrics import ticket_rows
+from core.analytics.records import ReportQuery
+from core.analytics.satisfaction_figures import csat_matches, score_at
 
 Row = Mapping[str, object]
 MET, MISSED = "met", "missed"
@@ -55,6 +57,37 @@ FIGURES: dict[str, Figure] = {
     "escalated": Figure("Tickets that were escalated", lambda row: row["escalated"] is True),
     "open": Figure("Tickets opened in the period and still open at its end", lambda row: row["status"] == "active"),
 }  # fmt: skip
+
+
+RATINGS: dict[str, tuple[str, int]] = {
+    "csat": ("Tickets rated in their CSAT survey", 1),
+    "satisfied": ("Tickets rated 4 or 5 in their CSAT survey", 4),
+}  # the CSAT figures count surveys sent in the period (about tickets opened earlier too), not the cohort's rows
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A CSAT survey's rating as the tickets page lists it."""
+
+    ticket: int
+    tier: str
+    agent: str
+    sent_at: str
+    score: int
+
+
+async def ratings_for(deps: DashboardDeps, figure: str, query: ReportQuery) -> list[Rating]:
+    """The CSAT ratings the figure counts (as ``csat_figures`` counts them), by ticket."""
+    lowest = RATINGS[figure][1]
+    found = []
+    for survey in await deps.stores.surveys.sent_between(query.start, query.end):
+        score = score_at(survey, query.end)
+        if survey.ticket is None or score is None or score < lowest or not csat_matches(survey, query):
+            continue
+        found.append(
+            Rating(survey.ticket, survey.tier, survey.agent or f.MISSING, f.when(survey.sent_at.isoformat()), score)
+        )
+    return sorted(found, key=lambda r: r.ticket)
 
 
 def rows_for(figure: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -95,23 +128,28 @@ def tickets_handler(deps: DashboardDeps) -> Handler:
     async def handler(request: Request, viewer: Viewer) -> Response:
         params = dict(request.query_params)
         figure = params.get("figure", "")
-        known = ", ".join(sorted(FIGURES))
+        known = ", ".join(sorted([*FIGURES, *RATINGS]))
         try:
-            if figure not in FIGURES:
+            if figure not in FIGURES and figure not in RATINGS:
                 raise FormError(f"“figure” {figure[:40]!r} is not one of the figures: {known}.")
             ask = read_ask(params, deps.tiers, deps.clock.now())
         except FormError as exc:
             return page(request, viewer, "report_tickets.html.j2", status=400, title="Tickets", error=str(exc),
-                        heading="Tickets behind a figure", rows=[], period="", back="")  # fmt: skip
+                        heading="Tickets behind a figure", rows=[], period="", back="", ratings=None)  # fmt: skip
+        span = f"{f.when(ask.query.start.isoformat())} – {f.when(ask.query.end.isoformat())}"
+        back = f"/dashboard/reports?{ask.period_query()}"
+        if figure in RATINGS:
+            title = RATINGS[figure][0]
+            ratings = await ratings_for(deps, figure, ask.query)
+            return page(request, viewer, "report_tickets.html.j2", title=title, error=None, heading=title, rows=[],
+                        period=span, back=back, ratings=ratings)  # fmt: skip
         now = deps.clock.now()
         report = await report_for(deps, ask.query, ask.business_hours, now)
         found = rows_for(figure, ticket_rows(report))
         listed = [(int(str(row["ticket"])), cells(row)) for row in found]
-        span = f"{f.when(ask.query.start.isoformat())} – {f.when(ask.query.end.isoformat())}"
         return page(
             request, viewer, "report_tickets.html.j2", title=FIGURES[figure].title, error=None,
-            heading=FIGURES[figure].title, rows=listed, period=span,
-            back=f"/dashboard/reports?{ask.period_query()}",
+            heading=FIGURES[figure].title, rows=listed, period=span, back=back, ratings=None,
         )  # fmt: skip
 
     return handler
