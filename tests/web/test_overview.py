@@ -155,3 +155,18 @@ def test_the_csat_numbers_link_the_rated_tickets() -> None:
     satisfied = client.get(links["satisfied"])
     assert ticket_numbers(satisfied.text) == [1]
     assert "Tickets rated 4 or 5 in their CSAT survey" in satisfied.text
+
+
+def test_the_overview_is_kept_for_the_minute_and_then_counts_again() -> None:
+    harness = make_harness(tier="enterprise")
+    asyncio.run(harness.say("the whole API is down", thread="t1"))
+    harness.clock.advance(timedelta(seconds=1))
+    client = dashboard_client(harness, viewer(StaffRole.LEAD))
+    first = words(card(client.get("/dashboard/overview?since=1d").text, "opened"))
+    assert first.startswith("Tickets opened 1 ")
+
+    asyncio.run(harness.say("the whole API is down again", thread="t2"))
+    harness.clock.advance(timedelta(seconds=1))  # the same minute: the same figures, drawn once
+    assert words(card(client.get("/dashboard/overview?since=1d").text, "opened")) == first
+    harness.clock.advance(timedelta(minutes=1))
+    assert words(card(client.get("/dashboard/overview?since=1d").text, "opened")).startswith("Tickets opened 2 ")

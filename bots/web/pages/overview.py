@@ -66,8 +66,8 @@ class MinuteCache:
 
 
 def cache_key(ask: ReportAsk, now: datetime) -> tuple[object, ...]:
-    """A period asked with ``since`` moves with the clock; the minute keeps it from being drawn every request."""
-    return (ask.query, ask.business_hours, now.replace(second=0, microsecond=0))
+    """What was asked (``since=7d`` moves with the clock, so the words, not the instant) and the minute."""
+    return (tuple(sorted(ask.values.items())), ask.business_hours, now.replace(second=0, microsecond=0))
 
 
 async def build_overview(deps: DashboardDeps, ask: ReportAsk, now: datetime) -> Overview:
