@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import kb_index
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
+from bots.web.mount import DashboardMount, mount_dashboard, off_routes
+from bots.web.sessions import dashboard_secret
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -289,6 +291,29 @@ def dashboard_deps(
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
         moderator_roles=frozenset(settings.support.moderator_roles),
+    )
+
+
+def mount_for(
+    system: System,
+    settings: Settings,
+    environ: Mapping[str, str],
+    *,
+    public_url: str,
+    ports: tuple[StaffAccounts, StaffSessions] | None,
+) -> DashboardMount:
+    """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET`` and the staff ports, else its off page."""
+    if ports is None:
+        secret = dashboard_secret(environ)
+        reason = secret.reason if secret.secret is None else "staff accounts need a staff store (not built yet)"
+        return DashboardMount(off_routes(reason), False, f"dashboard off: {reason}")
+    staff, sessions = ports
+    return mount_dashboard(
+        lambda gate: dashboard_deps(system, settings, gate, staff=staff, sessions=sessions, public_url=public_url),
+        environ,
+        sessions=sessions,
+        clock=system.clock,
+        public_url=public_url,
     )
 
 

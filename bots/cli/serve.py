@@ -13,7 +13,7 @@ import typer
 import uvicorn
 
 from bots.adapters import Adapter, AdapterContext, adapter_status, build_adapters
-from bots.bootstrap import System, build_system
+from bots.bootstrap import System, build_system, mount_for
 from bots.cli.common import settings_from
 from bots.cli.roles import (
     ALL,
@@ -38,6 +38,7 @@ from config.settings import Settings
 from core.clock import SystemClock
 from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
+from core.staff.ports import StaffAccounts, StaffSessions
 
 log = logging.getLogger("helpline.serve")
 
@@ -90,7 +91,11 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     for adapter in adapters:
         await adapter.start()
     interval = settings.support.escalation_interval
-    routes = [route for adapter in adapters for route in adapter.routes()]
+    # TODO(staff): public_url=settings.server.base_url() once ServerSettings has public_url.
+    dashboard = mount_for(system, settings, os.environ, public_url=f"http://{host}:{port}", ports=_staff_ports(system))
+    if plan.web:
+        log.info("%s", dashboard.status)
+    routes = [route for adapter in adapters for route in adapter.routes()] + dashboard.routes
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")
     app = create_app(
@@ -126,6 +131,12 @@ async def _close(tasks: list[asyncio.Task[None] | None], adapters: Sequence[Adap
     for adapter in adapters:
         await adapter.close()
     await system.close()
+
+
+def _staff_ports(system: System) -> tuple[StaffAccounts, StaffSessions] | None:
+    """The staff ports of the system's stores."""
+    # TODO(staff): return system.stores.staff, system.stores.sessions once Stores has those fields.
+    return None
 
 
 def _safe_url(url: str) -> str:

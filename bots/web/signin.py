@@ -8,9 +8,9 @@ has passed. An unknown name and a wrong password get the same answer, after the 
 from __future__ import annotations
 
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,7 +31,7 @@ ACCOUNT_LIMIT = 5  # failed sign-ins per account per window
 ADDRESS_LIMIT = 20  # failed sign-ins per address per window
 WINDOW = timedelta(minutes=15)
 MAX_NAME = 200
-MAX_PASSWORD = 1024  # argon2 hashes any length; a cap keeps a huge form from costing more than a normal one
+MAX_PASSWORD = 1024  # longer is never right (nobody can set one); only this much of it is ever hashed
 
 WRONG = "That user name and password do not match an account."
 LIMITED = "Too many failed sign-ins for this account or from this address. Wait 15 minutes, then try again."
@@ -56,7 +56,8 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
 
 def safe_next(value: str | None) -> str:
     """Where to go after signing in: only ever a path under ``/dashboard`` on this site, else the home page."""
-    if not value or any(c in value for c in "\\\r\n\t") or ".." in value:
+    decoded = unquote(value or "")  # a browser resolves %2e%2e and %5c as it would the plain characters
+    if not value or ".." in decoded or "\\" in decoded or not decoded.isprintable():
         return HOME
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/dashboard"):
@@ -90,7 +91,8 @@ class SignIn:
         if await self._limited(keys, now):
             return self._form_page(request, 429, next=target, name=name, error=LIMITED)
         account = await self._deps.staff.get(name) if name else None
-        if not _password_matches(account.password_hash if account else None, password[:MAX_PASSWORD]):
+        stored = account.password_hash if account is not None and len(password) <= MAX_PASSWORD else None
+        if not _password_matches(stored, password[:MAX_PASSWORD]):
             await self._deps.sessions.record_failure(keys, now)
             return self._form_page(request, 400, next=target, name=name, error=WRONG)
         assert account is not None  # a password matched its hash
@@ -150,7 +152,7 @@ class SignIn:
             return found
         return made
 
-    async def _limited(self, keys: list[str], now: Any) -> bool:
+    async def _limited(self, keys: list[str], now: datetime) -> bool:
         since = now - WINDOW
         account, address = keys
         sessions = self._deps.sessions
@@ -185,7 +187,7 @@ _EXPIRED = (410, "This sign-in link has expired (links last 10 minutes). Ask for
 _UNKNOWN = (400, "This is not a sign-in link we know. Ask for a new one in chat (`login`), and copy it whole.")
 
 
-def _link_problem(link: SignInLink | None, now: Any) -> tuple[int, str] | None:
+def _link_problem(link: SignInLink | None, now: datetime) -> tuple[int, str] | None:
     if link is None:
         return _UNKNOWN
     if link.used_at is not None:

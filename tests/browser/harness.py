@@ -25,12 +25,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from bots.adapters import AdapterContext, AdapterStatus
-from bots.bootstrap import dashboard_deps
+from bots.bootstrap import mount_for
 from bots.cli.roles import ALL
 from bots.http.app import create_app
 from bots.slack import runner as slack_adapter
 from bots.slack.runner import SlackRunner
-from bots.web.mount import mount_dashboard
 from config.settings import Settings
 from core.clock import ManualClock
 from core.desk.context import Moderators
@@ -116,13 +115,9 @@ class Dashboard:
         notifier.add(runner.name, runner.notifier)
         await runner.start()
 
-        def build(gate: Any) -> Any:
-            return dashboard_deps(
-                system, config, gate, staff=self.staff, sessions=self.sessions, public_url=self.public_url
-            )
-
         environ = {"HELPLINE_DASHBOARD_SECRET": SECRET}
-        mount = mount_dashboard(build, environ, sessions=self.sessions, clock=self.clock, public_url=self.public_url)
+        ports = (self.staff, self.sessions)
+        mount = mount_for(system, config, environ, public_url=self.public_url, ports=ports)  # as ``serve`` does
         assert mount.on, mount.status
         app = create_app(
             system.worker,

@@ -134,6 +134,7 @@ def test_serve_reports_health_and_why_each_adapter_is_off_then_stops_cleanly(ser
     assert "discord adapter: off (DISCORD_TOKEN not set)" in log
     assert "slack adapter: off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET not set)" in log
     assert "github adapter: off (GITHUB_WEBHOOK_SECRET not set; GITHUB_TOKEN not set" in log
+    assert "dashboard off: set HELPLINE_DASHBOARD_SECRET" in log
     assert "building it from" in log  # first run: the index was built from the configured folder
 
     assert served.stop() == 0
