@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from bots.cli import report_options as options
 from bots.web.deps import DashboardDeps
 from core.analytics.metrics import Report, build_report
 from core.analytics.records import ReportQuery
@@ -61,6 +60,9 @@ def read_ask(
     params: Mapping[str, str], tiers: TierDirectory, now: datetime, *, default_since: str = "30d"
 ) -> ReportAsk:
     """The report the query string asks for; ``FormError`` names the first field that cannot be used."""
+    # Imported here: ``bots.cli``'s package imports the composition root, which mounts these pages.
+    from bots.cli import report_options as options
+
     values = form_values(params)
     since = values.get("since")
     if since is None and "from" not in values and "to" not in values:

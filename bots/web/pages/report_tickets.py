@@ -127,7 +127,7 @@ def tickets_handler(deps: DashboardDeps) -> Handler:
 
     async def handler(request: Request, viewer: Viewer) -> Response:
         params = dict(request.query_params)
-        figure = params.get("figure", "")
+        figure = params.get("figure") or "opened"  # without one: every ticket of the period
         known = ", ".join(sorted([*FIGURES, *RATINGS]))
         try:
             if figure not in FIGURES and figure not in RATINGS:
