@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from core.analytics.policy import ReportPolicy
+    from core.desk.context import KnowledgeEditor
     from core.desk.pipeline import SupportDesk
     from core.ports import Clock
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -72,6 +73,7 @@ class DashboardDeps:
     report_policy: ReportPolicy
     public_url: str  # e.g. "https://help.example.com": links, and Secure cookies when https
     moderator_roles: frozenset[str] = frozenset({"moderator"})  # what a password account acts with
+    knowledge: KnowledgeEditor | None = None  # the desk's knowledge base (``System.knowledge``), searched by the page
 
     @property
     def secure_cookies(self) -> bool:

@@ -1,12 +1,124 @@
-"""The dashboard's knowledge page (to be built)."""
+"""The knowledge page (agents and leads): search the articles and passages, with each article's votes.
+
+``GET /dashboard/knowledge?q=…`` searches the desk's knowledge base (``DashboardDeps.knowledge``, the one
+``kb search`` uses) and groups the passages found by article. Without a query it lists the articles the bot
+answered with lately. Votes come from the answers' read model (``ReportSource.answers``): helpful is the
+customer's standing vote; not helpful is an answer the customer went past to a person (a ticket in the same
+thread within the deflection window), as the report's self-service figures count it.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
 
-from bots.web.deps import DashboardDeps
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bots.web.deps import DashboardDeps, Viewer
+from bots.web.guard import guarded
+from bots.web.render import page
+from core.analytics.records import AnswerRecord, ReportQuery
+from core.errors import HelplineError
+from core.ports import SearchHit
+
+VOTES_OVER = timedelta(days=90)  # the answers whose votes are counted
+MAX_QUERY = 200
+PASSAGES = 20
+_NOW_INCLUDED = timedelta(seconds=1)  # a period ends before its end; an answer given this second counts
+
+
+@dataclass(frozen=True)
+class Votes:
+    """How the bot's answers citing one article turned out."""
+
+    answers: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage found, with its section and how close it is to the query."""
+
+    section: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article: its title, where it is read, its votes and the passages found in it."""
+
+    title: str
+    link: str
+    votes: Votes
+    passages: tuple[Passage, ...] = ()
+
+    @property
+    def href(self) -> str | None:
+        """The link to follow, only when it is a web address (a ``javascript:`` or file path is shown as text)."""
+        return self.link if self.link.lower().startswith(("https://", "http://")) else None
+
+
+def tally(answers: list[AnswerRecord], window: timedelta) -> dict[str, Votes]:
+    """Votes per cited URL: answers given, helpful (the standing vote), not helpful (handed to a person)."""
+    given: Counter[str] = Counter()
+    helpful: Counter[str] = Counter()
+    unhelpful: Counter[str] = Counter()
+    for answer in answers:
+        given[answer.url] += 1
+        if answer.helpful:
+            helpful[answer.url] += 1
+        elif answer.next_ticket_at is not None and answer.at <= answer.next_ticket_at < answer.at + window:
+            unhelpful[answer.url] += 1
+    return {url: Votes(given[url], helpful[url], unhelpful[url]) for url in given}
+
+
+def articles_of(hits: list[SearchHit], votes: dict[str, Votes]) -> list[Article]:
+    """The hits grouped by article, best article first, passages best first."""
+    grouped: dict[str, list[SearchHit]] = {}
+    for hit in sorted(hits, key=lambda h: -h.score):
+        grouped.setdefault(hit.chunk.doc_id, []).append(hit)
+    found = []
+    for group in grouped.values():
+        first = group[0].chunk
+        passages = tuple(Passage(h.chunk.section or h.chunk.title, h.chunk.text, h.score) for h in group)
+        found.append(Article(first.title, first.link, votes.get(first.link, Votes()), passages))
+    return found
+
+
+def cited(votes: dict[str, Votes]) -> list[Article]:
+    """The articles the bot answered with, most used first (titled by their address: answers keep no title)."""
+    ranked = sorted(votes.items(), key=lambda item: (-item[1].answers, item[0]))
+    return [Article(url or "(no address)", url, counts) for url, counts in ranked]
 
 
 def routes(deps: DashboardDeps) -> list[BaseRoute]:
-    """This page's routes."""
-    return []
+    """``/dashboard/knowledge``, for agents and leads."""
+
+    async def knowledge(request: Request, viewer: Viewer) -> Response:
+        query = request.query_params.get("q", "").strip()[:MAX_QUERY]
+        now = deps.clock.now()
+        answers = await deps.stores.reports.answers(ReportQuery(now - VOTES_OVER, now + _NOW_INCLUDED))
+        votes = tally(answers, deps.report_policy.deflection_window)
+        error: str | None = None
+        found: list[Article] = []
+        if query and deps.knowledge is None:
+            error = "The knowledge base is not loaded in this process, so it cannot be searched here."
+        elif query and deps.knowledge is not None:
+            try:
+                hits = await asyncio.to_thread(deps.knowledge.search_text, query, PASSAGES)
+            except HelplineError as exc:
+                error = f"The knowledge base could not be searched: {exc}"
+            else:
+                found = articles_of(hits, votes)
+        return page(
+            request, viewer, "knowledge.html.j2", title="Knowledge", query=query, error=error, found=found,
+            cited=cited(votes), days=VOTES_OVER.days, searchable=deps.knowledge is not None,
+        )  # fmt: skip
+
+    return [Route("/knowledge", guarded(deps, knowledge), methods=["GET"])]
