@@ -57,9 +57,7 @@ class Filters:
 
     def encoded(self, *, page: int | None = None) -> str:
         """The query string that asks for these filters again (on ``page`` if given), without empty fields."""
-        values: dict[str, str] = {
-            name: str(getattr(self, name)) for name in _FIELDS[:-1] if getattr(self, name)
-        }
+        values: dict[str, str] = {name: str(getattr(self, name)) for name in _FIELDS[:-1] if getattr(self, name)}
         if self.soon:
             values["soon"] = "1"
         number = self.page if page is None else page

@@ -74,8 +74,16 @@ def message_views(messages: Sequence[ConversationMessage]) -> list[MessageView]:
         title = m.citation.title if m.citation else ""
         url = m.citation.url if m.citation and m.citation.url.lower().startswith(("https://", "http://")) else ""
         found.append(
-            MessageView(m.author_name, ROLE_NAMES.get(m.role, str(m.role)), m.role is Role.NOTE, m.at, where(m),
-                        m.text, title, url)
+            MessageView(
+                m.author_name,
+                ROLE_NAMES.get(m.role, str(m.role)),
+                m.role is Role.NOTE,
+                m.at,
+                where(m),
+                m.text,
+                title,
+                url,
+            )
         )
     return found
 
