@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
 from bots.latency import TimedIndex, TimedUnderstander
+from bots.web.deps import DashboardDeps, Gate
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -33,6 +34,7 @@ from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
+from core.staff.ports import StaffAccounts, StaffSessions
 from core.store.engine import create_engine_for
 from core.store.metrics import SqlMetricsSource
 from core.store.migrate import upgrade_schema
@@ -156,6 +158,7 @@ class System:
     engine: AsyncEngine | None = None
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
+    tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -213,7 +216,7 @@ def compose_system(
         numbers = WeekReport(stores, tiers, settings.analytics.policy())
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge)
+    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers)
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
@@ -263,6 +266,30 @@ async def build_system(
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     return system
+
+
+def dashboard_deps(
+    system: System,
+    settings: Settings,
+    gate: Gate,
+    *,
+    staff: StaffAccounts,
+    sessions: StaffSessions,
+    public_url: str,
+) -> DashboardDeps:
+    """What the dashboard's pages are given, from the running system (its desk, stores, clock and tiers)."""
+    return DashboardDeps(
+        desk=system.desk,
+        stores=system.stores,
+        staff=staff,
+        sessions=sessions,
+        clock=system.clock,
+        tiers=system.tiers or load_tiers(settings.support.tiers_file),
+        gate=gate,
+        report_policy=settings.analytics.policy(),
+        public_url=public_url.rstrip("/"),
+        moderator_roles=frozenset(settings.support.moderator_roles),
+    )
 
 
 class _DigestCharts:

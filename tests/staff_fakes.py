@@ -57,6 +57,10 @@ class InMemoryStaffAccounts:
         """Keep a link."""
         self.links[link.token_hash] = link
 
+    async def link(self, token_hash: str) -> SignInLink | None:
+        """The link, used or not."""
+        return self.links.get(token_hash)
+
     async def redeem_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Use a link once, if unused and unexpired."""
         link = self.links.get(token_hash)

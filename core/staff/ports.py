@@ -52,6 +52,10 @@ class StaffAccounts(Protocol):
         """Keep a new sign-in link."""
         ...
 
+    async def link(self, token_hash: str) -> SignInLink | None:
+        """The link with this hash, used or not, without using it (what its sign-in page shows)."""
+        ...
+
     async def redeem_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Use a link once: it comes back (marked used) only if it exists, is unused and unexpired at ``now``.
 
