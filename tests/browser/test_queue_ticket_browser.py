@@ -60,3 +60,21 @@ def test_sign_in_filter_the_queue_open_a_ticket_claim_it_and_reply_to_the_custom
     assert "claimed" in log and "replied to the customer" in log
     assert answer in driver.find_element(By.CSS_SELECTOR, "section.conversation").text
     screenshot(driver, "ticket")
+
+
+def test_the_queue_shows_a_new_ticket_without_a_reload_and_keeps_what_was_ticked(
+    dashboard: Dashboard,
+    driver: webdriver.Chrome,
+    signed_in: Callable[[webdriver.Chrome, StaffRole], StaffAccount],
+) -> None:
+    dashboard.customer_says("the app crashes at boot")
+    signed_in(driver, StaffRole.AGENT)
+    wait_for(driver, lambda: driver.current_url.endswith("/dashboard/queue"))
+    assert row_numbers(driver) == ["1"]
+    driver.find_element(By.ID, "pick-1").click()
+    driver.execute_script("window.helplineStayed = true")  # gone if the page reloads
+    dashboard.customer_says("the whole API is down for us")
+    wait_for(driver, lambda: len(row_numbers(driver)) == 2, timeout=25)  # polled every 15 s
+    assert driver.execute_script("return window.helplineStayed") is True
+    assert driver.find_element(By.ID, "pick-1").is_selected()
+    assert "2 tickets" in driver.find_element(By.ID, "queue-count").text

@@ -140,7 +140,8 @@ async def test_bulk_assign_hands_the_tickets_to_someone_else() -> None:
 
 async def test_a_bulk_action_without_tickets_or_by_someone_without_the_role_changes_nothing() -> None:
     h = await three_tickets()
-    nothing = dashboard_client(h, viewer()).post("/dashboard/queue/bulk", data={"csrf_token": CSRF, "action": "claim"})
+    form = {"csrf_token": CSRF, "action": "claim", "ticket": ["x", "99999999999999999999"]}
+    nothing = dashboard_client(h, viewer()).post("/dashboard/queue/bulk", data=form)
     page = parse(dashboard_client(h, viewer()).get(nothing.headers["location"]).text)
     assert "Tick at least one ticket first." in page.text and page.find("p", class_="notice error")
     # Signed in, but their platform identity has no moderator role: the desk refuses, as it would in chat.

@@ -37,7 +37,12 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
     """The queue page, its rows for polling, and the bulk actions."""
     tier_names = tuple(t.name for t in deps.tiers.tiers)
 
-    async def rows_context(request: Request, viewer: Viewer, filters: Filters) -> dict[str, Any]:
+    async def shown(request: Request, viewer: Viewer) -> dict[str, Any] | Response:
+        """The rows the query string's filters ask for, or the page saying which filter it cannot use."""
+        try:
+            filters = read_filters(request.query_params, tier_names)
+        except FilterError as error:
+            return refusal(request, viewer, 400, f"The queue cannot show that: {error}.")
         now = deps.clock.now()
         found = await deps.stores.queue.page(filters.query(viewer), now)
         return {
@@ -48,11 +53,10 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         }
 
     async def queue_page(request: Request, viewer: Viewer) -> Response:
-        try:
-            filters = read_filters(request.query_params, tier_names)
-        except FilterError as error:
-            return refusal(request, viewer, 400, f"The queue cannot show that: {error}.")
-        context = await rows_context(request, viewer, filters)
+        context = await shown(request, viewer)
+        if isinstance(context, Response):
+            return context
+        filters: Filters = context["filters"]
         first = (filters.page - 1) * PAGE_SIZE
         return page(
             request,
@@ -60,7 +64,7 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
             "queue.html.j2",
             title="Queue",
             said=read_flash(request.query_params, viewer),
-            statuses=[s for s in TicketStatus],
+            statuses=list(TicketStatus),
             priorities=list(Priority),
             tiers=deps.tiers.tiers,
             platforms=PLATFORMS,
@@ -72,11 +76,9 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         )
 
     async def queue_rows(request: Request, viewer: Viewer) -> Response:
-        try:
-            filters = read_filters(request.query_params, tier_names)
-        except FilterError as error:
-            return refusal(request, viewer, 400, f"The queue cannot show that: {error}.")
-        context = await rows_context(request, viewer, filters)
+        context = await shown(request, viewer)
+        if isinstance(context, Response):
+            return context
         response = fragment("queue_rows.html.j2", **context)
         response.headers["X-Queue-Total"] = str(context["total"])
         return response
@@ -102,7 +104,7 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
 
 async def _bulk(deps: DashboardDeps, viewer: Viewer, action: str, person: str, picked: list[str]) -> list[Said]:
     """Each picked ticket through the desk's Claim or Assign, as the viewer; what the desk said to each."""
-    numbers = sorted({int(v) for v in picked if v.isdigit()})[:_MAX_BULK]
+    numbers = sorted({int(v) for v in picked if v.isdigit() and 0 < int(v) < 2**31})[:_MAX_BULK]
     if not numbers:
         return [Said("Tick at least one ticket first.", error=True)]
     if action == "assign" and not person:
