@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.tickets.ports import Conversations, Escalations, Tickets
+    from core.tickets.queue import TicketQueue
 
 
 @dataclass(frozen=True)
@@ -29,3 +30,4 @@ class Stores:
     digests: DigestRuns
     surveys: Surveys
     reports: ReportSource
+    queue: TicketQueue  # the dashboard's queue: filtered, next SLA deadline first

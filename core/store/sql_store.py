@@ -11,6 +11,7 @@ from core.store.escalations import SqlEscalations
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
+from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -43,4 +44,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         digests=SqlDigestRuns(engine, planning),
         surveys=SqlSurveys(engine),
         reports=SqlReportSource(engine),
+        queue=SqlTicketQueue(engine),
     )
