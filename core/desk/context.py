@@ -11,7 +11,7 @@ from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
-    from core.ports import Clock, Notifier, SearchHit
+    from core.ports import Chunk, Clock, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
     from core.understanding.intents import IntentCatalog
@@ -49,6 +49,10 @@ class KnowledgeEditor(Protocol):
 
     def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
         """Add an article and make it searchable at once."""
+        ...
+
+    def passages(self) -> list[Chunk]:
+        """Every passage of the version served now (raises ``IndexNotBuiltError`` when nothing is built)."""
         ...
 
 
