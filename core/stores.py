@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
+    from core.staff.ports import StaffAccounts, StaffSessions
     from core.tickets.ports import Conversations, Escalations, Tickets
 
 
@@ -29,3 +30,5 @@ class Stores:
     digests: DigestRuns
     surveys: Surveys
     reports: ReportSource
+    staff: StaffAccounts
+    sessions: StaffSessions

@@ -16,6 +16,7 @@ from tests.job_fakes import InMemoryJobQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
+from tests.staff_fakes import staff_fakes
 from tests.store_fakes import (
     InMemoryConversations,
     InMemoryDeliveries,
@@ -71,6 +72,7 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
     ``dataclasses.replace(stores, tickets=BrokenTickets(state))``.
     """
     state = state if state is not None else MemoryState()
+    staff, sessions = staff_fakes()
     if planner is not None:
         state.planner = planner
     return Stores(
@@ -85,4 +87,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         digests=InMemoryDigestRuns(state),
         surveys=InMemorySurveys(),
         reports=InMemoryReportSource(state),
+        staff=staff,
+        sessions=sessions,
     )

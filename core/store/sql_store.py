@@ -12,6 +12,7 @@ from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.reports import SqlReportSource
+from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
 from core.store.tickets import SqlTickets
@@ -43,4 +44,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         digests=SqlDigestRuns(engine, planning),
         surveys=SqlSurveys(engine),
         reports=SqlReportSource(engine),
+        staff=SqlStaffAccounts(engine),
+        sessions=SqlStaffSessions(engine),
     )
