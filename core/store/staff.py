@@ -33,17 +33,9 @@ class SqlStaffAccounts(SqlPort):
 
     async def add(self, account: StaffAccount) -> None:
         """Keep a new account; ``StaffExistsError`` when its name or its identity is taken (the table's keys say)."""
-        values = {
-            "name": account.name,
-            "role": account.role.value,
-            **identity_values(account.identity),
-            "password_hash": account.password_hash,
-            "disabled": account.disabled,
-            "created_at": account.created_at,
-        }
         try:
             async with self._write() as conn:
-                await conn.execute(insert(staff_accounts).values(values))
+                await conn.execute(insert(staff_accounts).values(account_values(account)))
         except IntegrityError:
             raise StaffExistsError(
                 f"a staff account named {account.name!r} or acting as {account.identity.actor} exists already"
@@ -80,15 +72,9 @@ class SqlStaffAccounts(SqlPort):
 
     async def issue_link(self, link: SignInLink) -> None:
         """Keep a new sign-in link (by its token's hash only)."""
-        values = {
-            "token_hash": link.token_hash,
-            **identity_values(link.identity),
-            "created_at": link.created_at,
-            "expires_at": link.expires_at,
-            "used_at": link.used_at,
-        }
+        values = _token_values(link.token_hash, link.identity, link.created_at, link.expires_at)
         async with self._write() as conn:
-            await conn.execute(insert(staff_sign_in_links).values(values))
+            await conn.execute(insert(staff_sign_in_links).values({**values, "used_at": link.used_at}))
 
     async def redeem_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Mark the link used if it is unused and unexpired at ``now``, then read it: it comes back once only."""
@@ -112,18 +98,10 @@ class SqlStaffSessions(SqlPort):
 
     async def start(self, session: StaffSession) -> None:
         """Keep a new session (by its token's hash only)."""
-        values = {
-            "token_hash": session.token_hash,
-            "account": session.account,
-            "role": session.role.value,
-            **identity_values(session.identity),
-            "csrf_token": session.csrf_token,
-            "created_at": session.created_at,
-            "expires_at": session.expires_at,
-            "revoked_at": session.revoked_at,
-        }
+        values = _token_values(session.token_hash, session.identity, session.created_at, session.expires_at)
+        mine = {"account": session.account, "role": session.role.value, "csrf_token": session.csrf_token}
         async with self._write() as conn:
-            await conn.execute(insert(staff_sessions).values(values))
+            await conn.execute(insert(staff_sessions).values({**values, **mine, "revoked_at": session.revoked_at}))
 
     async def get(self, token_hash: str, now: datetime) -> StaffSession | None:
         """The session if it is unrevoked and unexpired at ``now`` and its account exists and is enabled."""
@@ -197,6 +175,23 @@ def identity_values(identity: Identity) -> dict[str, str]:
         "display_name": identity.name[:DISPLAY_NAME_LENGTH],
         "roles": json.dumps(sorted(identity.roles), ensure_ascii=False),
     }
+
+
+def account_values(account: StaffAccount) -> dict[str, Any]:
+    """An account's row."""
+    return {
+        "name": account.name,
+        "role": account.role.value,
+        **identity_values(account.identity),
+        "password_hash": account.password_hash,
+        "disabled": account.disabled,
+        "created_at": account.created_at,
+    }
+
+
+def _token_values(hashed: str, identity: Identity, created_at: datetime, expires_at: datetime) -> dict[str, Any]:
+    """What a link's and a session's rows share: the token's hash, the identity, and when it starts and ends."""
+    return {"token_hash": hashed, **identity_values(identity), "created_at": created_at, "expires_at": expires_at}
 
 
 def identity_from(row: RowMapping) -> Identity:
