@@ -207,6 +207,7 @@ def compose_system(
             languages=settings.model.languages,
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
+            public_url=settings.server.base_url(),
         ),
         satisfaction=settings.satisfaction.policy(),
     )

@@ -18,6 +18,7 @@ from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.satisfaction_config import SatisfactionSettings
+from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla.deadlines import parse_duration
@@ -217,13 +218,6 @@ class SlackSettings(_Section):
     def _id_list(cls, value: object) -> object:
         # Environment variables carry lists as "C0123,C0456".
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
-
-
-class ServerSettings(_Section):
-    """The HTTP server of ``helpline serve``."""
-
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
 
 
 class Settings(_Section):
