@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import kb_index
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
-from bots.web.mount import DashboardMount, mount_dashboard, off_routes
-from bots.web.sessions import dashboard_secret
+from bots.web.mount import DashboardMount, mount_dashboard
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -291,6 +290,7 @@ def dashboard_deps(
         gate=gate,
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
+        knowledge=system.knowledge,
         moderator_roles=frozenset(settings.support.moderator_roles),
     )
 
@@ -301,14 +301,9 @@ def mount_for(
     environ: Mapping[str, str],
     *,
     public_url: str,
-    ports: tuple[StaffAccounts, StaffSessions] | None,
 ) -> DashboardMount:
-    """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET`` and the staff ports, else its off page."""
-    if ports is None:
-        secret = dashboard_secret(environ)
-        reason = secret.reason if secret.secret is None else "staff accounts need a staff store (not built yet)"
-        return DashboardMount(off_routes(reason), False, f"dashboard off: {reason}")
-    staff, sessions = ports
+    """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET``, else its off page saying so."""
+    staff, sessions = system.stores.staff, system.stores.sessions
     return mount_dashboard(
         lambda gate: dashboard_deps(system, settings, gate, staff=staff, sessions=sessions, public_url=public_url),
         environ,

@@ -76,6 +76,14 @@ class SqlStaffAccounts(SqlPort):
         async with self._write() as conn:
             await conn.execute(insert(staff_sign_in_links).values({**values, "used_at": link.used_at}))
 
+    async def link(self, token_hash: str) -> SignInLink | None:
+        """The link with this hash, used or not, without using it."""
+        rows = await self._read(select(staff_sign_in_links).where(staff_sign_in_links.c.token_hash == token_hash))
+        if not rows:
+            return None
+        row = rows[0]
+        return SignInLink(row["token_hash"], identity_from(row), row["created_at"], row["expires_at"], row["used_at"])
+
     async def redeem_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Mark the link used if it is unused and unexpired at ``now``, then read it: it comes back once only."""
         c = staff_sign_in_links.c

@@ -156,3 +156,13 @@ async def test_failed_sign_ins_are_counted_per_key_since_a_moment_and_cleared(st
     assert await store.sessions.failures_since("account:ana", T0) == 0
     assert await store.sessions.failures_since("address:192.0.2.7", T0) == 3
     assert await store.sessions.failures_since("account:nobody", T0) == 0
+
+
+async def test_a_sign_in_link_can_be_read_without_using_it(store: Stores) -> None:
+    token = new_token()
+    await store.staff.issue_link(_link(token))
+    assert await store.staff.link(token_hash(token)) == _link(token)
+    assert await store.staff.link(token_hash(token)) == _link(token)  # reading it twice leaves it unused
+    await store.staff.redeem_link(token_hash(token), T0 + timedelta(minutes=1))
+    assert await store.staff.link(token_hash(token)) == replace(_link(token), used_at=T0 + timedelta(minutes=1))
+    assert await store.staff.link(token_hash(new_token())) is None
