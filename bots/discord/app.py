@@ -275,11 +275,15 @@ class HelplineBot(discord.Client):
         channel = await self._channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
-        for out in render(outbound.reply, ping_role=self.options.on_call_role):
-            await channel.send(**_payload(out))
-        if outbound.reply.attachments:  # after the text, as one message of files (the digest's chart)
+        outs = render(outbound.reply, ping_role=self.options.on_call_role)
+        for n, out in enumerate(outs):
+            if n < len(outs) - 1 or not outbound.reply.attachments:
+                await channel.send(**_payload(out))
+                continue
+            # The files go with the last piece (the digest with its chart): one message, so a refused
+            # upload is retried without the text having been posted alone.
             files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in outbound.reply.attachments]
-            await channel.send(files=files)
+            await channel.send(**_payload(out), files=files)
 
     async def _channel(self, channel_id: int) -> Any:
         found = self.get_channel(channel_id)

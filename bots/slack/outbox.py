@@ -86,11 +86,15 @@ class SlackPoster:
         ts = response.get("ts")
         return ts if isinstance(ts, str) else None
 
-    async def upload(self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None) -> None:
-        """Upload ``files`` into the channel (or thread), as one share (``files.uploadV2``)."""
+    async def upload(
+        self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None, comment: str | None = None
+    ) -> None:
+        """Upload ``files`` into the channel (or thread) as one share (``files.uploadV2``), ``comment`` its text."""
         uploads = [{"content": a.data, "filename": a.name, "title": a.name} for a in files]
         async with self._pacer.turn(channel):
-            await self.client.files_upload_v2(channel=channel, file_uploads=uploads, thread_ts=thread_ts)
+            await self.client.files_upload_v2(
+                channel=channel, file_uploads=uploads, thread_ts=thread_ts, initial_comment=comment
+            )
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None if Slack will not give one (the link is a convenience)."""
@@ -139,9 +143,14 @@ class SlackNotifier:
             link = await poster.permalink(origin.channel, origin.thread)
         # render mentions the group only on an escalation that names no Slack user or group itself.
         message = render(reply, mention_group=self.options.staff_group, origin_link=link)
+        thread_ts = thread_ts_of(outbound.address)
         try:
-            await poster.post(channel, message, thread_ts_of(outbound.address))
-            if reply.attachments:
-                await poster.upload(channel, reply.attachments, thread_ts_of(outbound.address))
+            if reply.attachments and not reply.choices:
+                # One share, text and files together: a refused upload is retried whole, never posting the text twice.
+                await poster.upload(channel, reply.attachments, thread_ts, comment=message.text)
+                return
+            await poster.post(channel, message, thread_ts)
+            if reply.attachments:  # buttons need a message of blocks, so its files follow it
+                await poster.upload(channel, reply.attachments, thread_ts)
         except SlackApiError as exc:
             raise UndeliverableError(f"Slack refused the message to {channel}: {exc.response.get('error')}") from None

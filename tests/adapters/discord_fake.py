@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import discord
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from aiohttp.test_utils import TestServer
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "discord"
@@ -41,13 +41,24 @@ def payload(name: str) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file the bot sent with a message: the multipart part's field, file name, content type and bytes."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Call:
-    """One REST request the bot made."""
+    """One REST request the bot made; a multipart request's JSON is its ``payload_json`` part."""
 
     method: str
     path: str
     body: Any
+    files: tuple[SentFile, ...] = ()
 
 
 @dataclass
@@ -58,6 +69,7 @@ class FakeDiscordApi:
     calls: list[Call] = field(default_factory=list)
     threads: dict[int, dict[str, Any]] = field(default_factory=dict)
     fail_threads: bool = False
+    refuse_files: int = 0  # how many of the next messages with files are refused (403 Missing Permissions)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(950000000000000001))
 
     def app(self) -> web.Application:
@@ -67,14 +79,25 @@ class FakeDiscordApi:
         return app
 
     async def _handle(self, request: web.Request) -> web.Response:
-        body = await request.json() if request.can_read_body else None
+        files: tuple[SentFile, ...] = ()
+        if request.content_type == "multipart/form-data":
+            body, files = await _multipart(request)
+        else:
+            body = await request.json() if request.can_read_body else None
         path = "/" + request.match_info["path"]
-        self.calls.append(Call(request.method, path, body))
+        self.calls.append(Call(request.method, path, body, files))
         parts = path.strip("/").split("/")
         handler = self._route(request.method, parts)
         if handler is None:
             return _json({"message": "404: Not Found", "code": 0}, 404)
+        if files and not _files_match(body or {}, files):
+            return _json({"message": "Invalid Form Body", "code": 50035}, 400)
+        if files and self.refuse_files:
+            self.refuse_files -= 1
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
         status, data = handler(parts, body or {})
+        if files and isinstance(data, dict):  # the created message lists its attachments, as Discord's does
+            data["attachments"] = [_attachment(next(self._ids), f) for f in files]
         return _json(data, status)
 
     def _route(self, method: str, parts: list[str]) -> Callable[[list[str], Any], tuple[int, Any]] | None:
@@ -130,6 +153,14 @@ class FakeDiscordApi:
             self.on_gateway("THREAD_CREATE", thread)
         return 201, thread
 
+    def files(self, channel: int | None = None) -> list[tuple[dict[str, Any], tuple[SentFile, ...]]]:
+        """Each message with files posted to a channel (all channels if None): its body and its files."""
+        return [
+            (c.body, c.files)
+            for c in self.calls
+            if c.files and c.method == "POST" and (channel is None or c.path == f"/channels/{channel}/messages")
+        ]
+
     def sent(self, channel: int | None = None) -> list[dict[str, Any]]:
         """Bodies of messages posted to a channel or thread (all channels if None), oldest first."""
         return [
@@ -158,6 +189,41 @@ class FakeDiscordApi:
     def deferrals(self) -> list[dict[str, Any]]:
         """Bodies of interaction callbacks (the bot's acknowledgements), oldest first."""
         return [c.body for c in self.calls if c.path.startswith("/interactions/")]
+
+
+async def _multipart(request: web.Request) -> tuple[Any, tuple[SentFile, ...]]:
+    """A message with files as discord.py sends it: a ``payload_json`` part, then ``files[n]`` parts."""
+    body: Any = None
+    files: list[SentFile] = []
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            continue
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        else:
+            data = bytes(await part.read())
+            kind = part.headers.get("Content-Type", "application/octet-stream")
+            files.append(SentFile(part.name or "", part.filename or "", kind, data))
+    return body, tuple(files)
+
+
+def _files_match(body: dict[str, Any], files: tuple[SentFile, ...]) -> bool:
+    """Whether every ``files[n]`` part is named in the payload's ``attachments`` (Discord refuses the rest)."""
+    named = {f"files[{a.get('id')}]": a.get("filename") for a in body.get("attachments", [])}
+    return all(named.get(f.field) == f.filename for f in files)
+
+
+def _attachment(attachment_id: int, sent: SentFile) -> dict[str, Any]:
+    url = f"https://cdn.discordapp.com/attachments/{attachment_id}/{sent.filename}"
+    return {
+        "id": str(attachment_id),
+        "filename": sent.filename,
+        "size": len(sent.data),
+        "url": url,
+        "proxy_url": url,
+        "content_type": sent.content_type,
+    }
 
 
 def _json(data: Any, status: int) -> web.Response:
