@@ -83,6 +83,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         outbox=InMemoryOutbox(state),
         jobs=InMemoryJobQueue(),
         digests=InMemoryDigestRuns(state),
-        surveys=InMemorySurveys(),
+        surveys=InMemorySurveys(state),
         reports=InMemoryReportSource(state),
     )

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind
+from tests.store_state import MemoryState, Queued
+
+if TYPE_CHECKING:
+    from core.messages import Outbound
 
 
 class InMemorySurveys:
-    """Surveys in a dict: one CSAT survey per ticket, one NPS survey per (platform, person, UTC day)."""
+    """Surveys in a dict: one CSAT survey per ticket, one NPS survey per (platform, person, UTC day).
 
-    def __init__(self) -> None:
+    Questions are queued in ``state``'s outbox, the one the in-memory outbox drains.
+    """
+
+    def __init__(self, state: MemoryState | None = None) -> None:
         self.surveys: dict[int, Survey] = {}
+        self._state = state if state is not None else MemoryState()
 
-    async def send(self, survey: NewSurvey) -> Survey | None:
-        """Keep ``survey`` unless its ticket (CSAT) or its person's day (NPS) already has one."""
+    async def send(self, survey: NewSurvey, question: Callable[[Survey], Outbound] | None = None) -> Survey | None:
+        """Keep ``survey`` (and queue its question) unless its ticket (CSAT) or its person's day (NPS) has one."""
         for kept in self.surveys.values():
             if kept.kind is not survey.kind:
                 continue
@@ -28,7 +38,12 @@ class InMemorySurveys:
         number = len(self.surveys) + 1
         stored = Survey(number, survey.kind, survey.ticket, survey.platform, survey.person, survey.address,
                         survey.tier, survey.agent, survey.sent_at)  # fmt: skip
+        notice = question(stored) if question is not None else None  # built first: a failure stores nothing
         self.surveys[number] = stored
+        if notice is not None:
+            queued = self._state.queued
+            row = max(queued, default=0) + 1
+            queued[row] = Queued(row, None, None, notice)
         return stored
 
     async def get(self, survey_id: int) -> Survey | None:

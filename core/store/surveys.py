@@ -11,13 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from core.satisfaction.records import SCALES, Survey, SurveyKind
 from core.store import rows
 from core.store.base import SqlPort
-from core.store.schema import surveys
+from core.store.outbox_json import outbound_values
+from core.store.schema import outbox, surveys
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from sqlalchemy import RowMapping
 
+    from core.messages import Outbound
     from core.satisfaction.records import NewSurvey
 
 
@@ -32,16 +35,22 @@ class SurveyNotFoundError(LookupError):
 class SqlSurveys(SqlPort):
     """The ``Surveys`` port in a SQL database."""
 
-    async def send(self, survey: NewSurvey) -> Survey | None:
-        """Record a survey as sent; None (and nothing stored) if the unique indexes say it was already asked."""
+    async def send(self, survey: NewSurvey, question: Callable[[Survey], Outbound] | None = None) -> Survey | None:
+        """Record a survey as sent, and queue ``question``'s notice with it; None (nothing stored) if already asked."""
         values = survey_values(survey)
-        try:  # two workers asking at once: the unique index decides, the loser stores nothing
+        try:  # two workers asking at once: the unique index decides, the loser stores and queues nothing
             async with self._write() as conn:
                 inserted = await conn.execute(insert(surveys).values(values).returning(surveys.c.id))
                 number = int(inserted.scalar_one())
+                stored = survey_from(
+                    (await conn.execute(select(surveys).where(surveys.c.id == number))).mappings().one()
+                )
+                if question is not None:
+                    row = outbound_values(question(stored))
+                    await conn.execute(insert(outbox).values(**row, created_at=survey.sent_at, attempts=0))
         except IntegrityError:
             return None
-        return await self.get(number)
+        return stored
 
     async def get(self, survey_id: int) -> Survey | None:
         """The survey with this number, if any."""
