@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind
+from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind, SurveyNotFoundError
 from tests.store_state import MemoryState, Queued
 
 if TYPE_CHECKING:
-    from core.messages import Outbound
+    from core.messages import Address, Outbound
 
 
 class InMemorySurveys:
@@ -57,7 +57,7 @@ class InMemorySurveys:
     async def answer(self, survey_id: int, score: int | None, comment: str | None, at: datetime) -> Survey:
         """Keep a score and/or a comment; the first score sets ``answered_at``."""
         if survey_id not in self.surveys:
-            raise LookupError(f"there is no survey #{survey_id}")
+            raise SurveyNotFoundError(survey_id)
         kept = self.surveys[survey_id]
         if score is not None and score not in SCALES[kept.kind]:
             scale = SCALES[kept.kind]
@@ -77,6 +77,11 @@ class InMemorySurveys:
     async def latest_for(self, kind: SurveyKind, platform: str, person: str) -> Survey | None:
         """The newest survey of ``kind`` sent to this person."""
         mine = [s for s in self.surveys.values() if (s.kind, s.platform, s.person) == (kind, platform, person)]
+        return max(mine, key=lambda s: (s.sent_at, s.id), default=None)
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        """The newest survey of any kind sent to this person at ``address``."""
+        mine = [s for s in self.surveys.values() if (s.address, s.person) == (address, person)]
         return max(mine, key=lambda s: (s.sent_at, s.id), default=None)
 
     async def sent_between(self, start: datetime, end: datetime) -> list[Survey]:

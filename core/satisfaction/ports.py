@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from core.messages import Outbound
+    from core.messages import Address, Outbound
     from core.satisfaction.records import NewSurvey, Survey, SurveyKind
 
 
@@ -31,11 +31,18 @@ class Surveys(Protocol):
         ...
 
     async def answer(self, survey_id: int, score: int | None, comment: str | None, at: datetime) -> Survey:
-        """Keep a score and/or comment (``None`` leaves it as it is); ``answered_at`` is set by the first score."""
+        """Keep a score and/or comment (``None`` leaves it as it is); ``answered_at`` is set by the first score.
+
+        An unknown survey raises ``SurveyNotFoundError``; a score off the survey's scale ``ValueError``.
+        """
         ...
 
     async def latest_for(self, kind: SurveyKind, platform: str, person: str) -> Survey | None:
         """The newest survey of this kind sent to this person, answered or not."""
+        ...
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        """The newest survey of any kind sent to this person in the conversation at ``address``."""
         ...
 
     async def sent_between(self, start: datetime, end: datetime) -> list[Survey]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.satisfaction.records import SCALES, Survey, SurveyKind
+from core.satisfaction.records import SCALES, Survey, SurveyKind, SurveyNotFoundError
 from core.store import rows
 from core.store.base import SqlPort
 from core.store.outbox_json import outbound_values
@@ -20,16 +20,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy import RowMapping
 
-    from core.messages import Outbound
+    from core.messages import Address, Outbound
     from core.satisfaction.records import NewSurvey
-
-
-class SurveyNotFoundError(LookupError):
-    """No survey has this number."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(f"there is no survey #{number}")
-        self.number = number
 
 
 class SqlSurveys(SqlPort):
@@ -86,6 +78,17 @@ class SqlSurveys(SqlPort):
         query = (
             select(surveys)
             .where(surveys.c.kind == kind.value, surveys.c.platform == platform, surveys.c.person == person)
+            .order_by(surveys.c.sent_at.desc(), surveys.c.id.desc())
+            .limit(1)
+        )
+        found = await self._read(query)
+        return survey_from(found[0]) if found else None
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        """The newest survey of any kind sent to this person in the conversation at ``address``."""
+        query = (
+            select(surveys)
+            .where(rows.in_thread(surveys, address), surveys.c.person == person)
             .order_by(surveys.c.sent_at.desc(), surveys.c.id.desc())
             .limit(1)
         )
