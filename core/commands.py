@@ -269,7 +269,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
             Param("score", ParamKind.SCORE, "Your rating, on the survey's scale", "a rating"),
             Param("comment", ParamKind.TEXT, "What you would like us to know (optional)", "a comment", ""),
         ),
-        moderator=False,
+        ("rate",), moderator=False,
     ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip

@@ -370,11 +370,23 @@ class FakeDiscord:
         raise AssertionError(f"the bot never posted a button {custom_id!r}")
 
     async def slash(
-        self, group: str, sub: str | None, options: dict[str, Any], *, user: int = MO, roles: tuple[int, ...] = ()
+        self,
+        group: str,
+        sub: str | None,
+        options: dict[str, Any],
+        *,
+        user: int = MO,
+        roles: tuple[int, ...] = (),
+        thread: int | None = None,
     ) -> None:
-        """A member runs ``/group sub`` with ``options`` in the staff channel."""
+        """A member runs ``/group sub`` with ``options`` in the staff channel (or in a thread the bot opened)."""
         data = payload("interaction_command")
         data["id"] = str(next(self._ids))
+        if thread is not None:  # as Discord describes a thread in an interaction
+            data.update(channel_id=str(thread))
+            data["channel"] = {**self.api.threads[thread], "id": str(thread), "permissions": "1071698660929"}
+            for gateway_only in ("newly_created", "member"):
+                data["channel"].pop(gateway_only, None)
         typed = [_option(k, v) for k, v in options.items()]
         data["data"].update(name=group, options=[{"type": 1, "name": sub, "options": typed}] if sub else typed)
         picked = [v for v in options.values() if isinstance(v, Picked)]
