@@ -70,6 +70,9 @@ def drawn_chart() -> bytes:
     """The real digest chart (vl-convert) of a small week, drawn once per session: a PNG of some kilobytes."""
     from bots.reports.charts import digest_png
 
-    timing = {"count": 3, "mean_seconds": 900.0, "p50_seconds": 600.0, "p90_seconds": 1800.0, "p99_seconds": 1800.0}
+    timing: dict[str, Any] = {"count": 3, "mean_seconds": 900.0, "p50_seconds": 600.0, "p90_seconds": 1800.0}
+    timing["p99_seconds"] = 1800.0
+    bounds = (300.0, 900.0, 3600.0, 14400.0, 86400.0, None)
+    timing["histogram"] = [{"le_seconds": le, "count": n} for le, n in zip(bounds, (0, 2, 1, 0, 0, 0), strict=True)]
     week = {"volume": {"by_day": {"2026-11-30": 2, "2026-12-01": 1}}, "first_response": timing, "clock": "wall"}
     return digest_png(week)
