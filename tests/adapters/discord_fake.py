@@ -16,8 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import discord
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 from aiohttp.test_utils import TestServer
+
+from tests.adapters.discord_rest import (
+    EPHEMERAL as EPHEMERAL,
+)
+from tests.adapters.discord_rest import (
+    SentFile,
+    application,
+    attachment,
+    callback,
+    files_match,
+    read_multipart,
+    user_object,
+)
 
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "discord"
 GUILD = 900000000000000001
@@ -31,7 +44,6 @@ MO = 900000000000000401
 MODERATOR_ROLE = 900000000000000201
 ENTERPRISE_ROLE = 900000000000000202
 ON_CALL_ROLE = 900000000000000203
-EPHEMERAL = 1 << 6
 TOKEN = "fake-token"
 
 
@@ -39,16 +51,6 @@ def payload(name: str) -> dict[str, Any]:
     """A fresh copy of a recorded-format payload."""
     data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
     return data
-
-
-@dataclass(frozen=True)
-class SentFile:
-    """A file the bot sent with a message: the multipart part's field, file name, content type and bytes."""
-
-    field: str
-    filename: str
-    content_type: str
-    data: bytes
 
 
 @dataclass
@@ -81,7 +83,7 @@ class FakeDiscordApi:
     async def _handle(self, request: web.Request) -> web.Response:
         files: tuple[SentFile, ...] = ()
         if request.content_type == "multipart/form-data":
-            body, files = await _multipart(request)
+            body, files = await read_multipart(request)
         else:
             body = await request.json() if request.can_read_body else None
         path = "/" + request.match_info["path"]
@@ -90,22 +92,22 @@ class FakeDiscordApi:
         handler = self._route(request.method, parts)
         if handler is None:
             return _json({"message": "404: Not Found", "code": 0}, 404)
-        if files and not _files_match(body or {}, files):
+        if files and not files_match(body or {}, files):
             return _json({"message": "Invalid Form Body", "code": 50035}, 400)
         if files and self.refuse_files:
             self.refuse_files -= 1
             return _json({"message": "Missing Permissions", "code": 50013}, 403)
         status, data = handler(parts, body or {})
         if files and isinstance(data, dict):  # the created message lists its attachments, as Discord's does
-            data["attachments"] = [_attachment(next(self._ids), f) for f in files]
+            data["attachments"] = [attachment(next(self._ids), f) for f in files]
         return _json(data, status)
 
     def _route(self, method: str, parts: list[str]) -> Callable[[list[str], Any], tuple[int, Any]] | None:
         match method, parts:
             case "GET", ["users", "@me"]:
-                return lambda *_: (200, _user(BOT, "helpline", bot=True))
+                return lambda *_: (200, user_object(BOT, "helpline", bot=True))
             case "GET", ["oauth2", "applications", "@me"]:
-                return lambda *_: (200, _application())
+                return lambda *_: (200, application(BOT))
             case "PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]:
                 return lambda _, body: (200, [self._command(c, parts) for c in body])
             case "POST", ["channels", channel, "messages"]:
@@ -118,7 +120,7 @@ class FakeDiscordApi:
                 found = self.threads.get(int(channel))
                 return lambda *_: (200, found) if found else (404, {"message": "Unknown Channel", "code": 10003})
             case "POST", ["interactions", interaction, _, "callback"]:
-                return lambda _, body: (200, _callback(int(interaction), body))
+                return lambda _, body: (200, callback(int(interaction), body))
             case "POST", ["webhooks", _, _]:
                 return lambda _, body: (200, self._message(0, body))
         return None
@@ -135,7 +137,7 @@ class FakeDiscordApi:
             content=body.get("content", ""),
             embeds=body.get("embeds", []),
             components=body.get("components", []),
-            author=_user(BOT, "helpline", bot=True),
+            author=user_object(BOT, "helpline", bot=True),
             flags=body.get("flags", 0),
         )
         sent.pop("member", None)
@@ -191,89 +193,9 @@ class FakeDiscordApi:
         return [c.body for c in self.calls if c.path.startswith("/interactions/")]
 
 
-async def _multipart(request: web.Request) -> tuple[Any, tuple[SentFile, ...]]:
-    """A message with files as discord.py sends it: a ``payload_json`` part, then ``files[n]`` parts."""
-    body: Any = None
-    files: list[SentFile] = []
-    reader = await request.multipart()
-    async for part in reader:
-        if not isinstance(part, BodyPartReader):
-            continue
-        if part.name == "payload_json":
-            body = json.loads(await part.text())
-        else:
-            data = bytes(await part.read())
-            kind = part.headers.get("Content-Type", "application/octet-stream")
-            files.append(SentFile(part.name or "", part.filename or "", kind, data))
-    return body, tuple(files)
-
-
-def _files_match(body: dict[str, Any], files: tuple[SentFile, ...]) -> bool:
-    """Whether every ``files[n]`` part is named in the payload's ``attachments`` (Discord refuses the rest)."""
-    named = {f"files[{a.get('id')}]": a.get("filename") for a in body.get("attachments", [])}
-    return all(named.get(f.field) == f.filename for f in files)
-
-
-def _attachment(attachment_id: int, sent: SentFile) -> dict[str, Any]:
-    url = f"https://cdn.discordapp.com/attachments/{attachment_id}/{sent.filename}"
-    return {
-        "id": str(attachment_id),
-        "filename": sent.filename,
-        "size": len(sent.data),
-        "url": url,
-        "proxy_url": url,
-        "content_type": sent.content_type,
-    }
-
-
 def _json(data: Any, status: int) -> web.Response:
     # discord.py reads a body as JSON only when the content type is exactly application/json.
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
-
-
-def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "global_name": name.title(),
-        "discriminator": "0",
-        "avatar": None,
-        "bot": bot,
-        "public_flags": 0,
-        "flags": 0,
-        "mfa_enabled": True,
-        "verified": True,
-    }
-
-
-def _application() -> dict[str, Any]:
-    return {
-        "id": str(BOT),
-        "name": "Helpline",
-        "icon": None,
-        "description": "Support desk",
-        "bot_public": False,
-        "bot_require_code_grant": False,
-        "verify_key": "0" * 64,
-        "flags": 0,
-        "owner": _user(900000000000000500, "owner"),
-        "team": None,
-        "summary": "",
-        "rpc_origins": [],
-        "interactions_endpoint_url": None,
-    }
-
-
-def _callback(interaction: int, body: dict[str, Any]) -> dict[str, Any]:
-    flags = (body.get("data") or {}).get("flags", 0)
-    return {
-        "interaction": {
-            "id": str(interaction),
-            "type": body.get("type", 5),
-            "response_message_loading": body.get("type") == 5,
-            "response_message_ephemeral": bool(flags & EPHEMERAL),
-        }
-    }
 
 
 class FakeDiscord:
@@ -330,7 +252,7 @@ class FakeDiscord:
         data["author"]["bot"] = bot_author
         data["member"]["roles"] = [str(role) for role in roles]
         if mentions_bot:
-            data["mentions"] = [_user(BOT, "helpline", bot=True)]
+            data["mentions"] = [user_object(BOT, "helpline", bot=True)]
         self.event("MESSAGE_CREATE", data)
         await self.settle()
         return message_id
