@@ -70,6 +70,7 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # channel -> the error chat.postMessage answers
     refused_uploads: list[str] = field(default_factory=list)  # errors the next files.completeUploadExternal answer
+    scopes: set[str] = field(default_factory=lambda: {"chat:write", "files:write"})  # the bot token's file scopes
     _runner: web.AppRunner | None = None
     _port: int = 0
     _ts: int = 0
@@ -183,6 +184,8 @@ class FakeSlack:
             return {"ok": True, "users": list(self.staff)}
         if method in ("views.open", "chat.postEphemeral"):  # a survey's comment modal, and its thanks
             return {"ok": True}
+        if method.startswith("files.") and "files:write" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "files:write", "provided": ",".join(self.scopes)}
         if method == "files.getUploadURLExternal":
             return self._upload_url(args)
         if method == "files.completeUploadExternal":

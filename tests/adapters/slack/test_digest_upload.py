@@ -47,3 +47,20 @@ async def test_a_refused_upload_is_retried_without_posting_the_digest_text_twice
     digests = [p for p in world.slack.posts(STAFF_ROOM) if p["text"].startswith("Weekly support digest")]
     shared = [u.initial_comment or "" for u in world.slack.uploads(STAFF_ROOM)]
     assert len(digests) + sum(text.startswith("Weekly support digest") for text in shared) == 1
+
+
+async def test_without_the_files_scope_the_digest_text_goes_alone_and_says_the_chart_is_missing(world: World) -> None:
+    world.slack.scopes.discard("files:write")
+    await _post_digest(world, Address("slack", channel=STAFF_ROOM))
+    assert world.slack.uploads(STAFF_ROOM) == []
+    (post,) = world.slack.posts(STAFF_ROOM)
+    assert post["text"].startswith("Weekly support digest") and "needs the files:write scope" in post["text"]
+    world.clock.advance(timedelta(minutes=10))
+    await world.worker.drain(world.clock.now())
+    assert len(world.slack.posts(STAFF_ROOM)) == 1  # delivered, so not sent again
+
+
+async def test_a_digest_addressed_to_a_thread_shares_its_chart_in_that_thread(world: World) -> None:
+    await _post_digest(world, Address("slack", "", STAFF_ROOM, "1732350000.000100"))
+    (upload,) = world.slack.uploads(STAFF_ROOM)
+    assert upload.thread_ts == "1732350000.000100" and upload.data == drawn_chart()
