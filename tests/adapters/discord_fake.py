@@ -71,7 +71,8 @@ class FakeDiscordApi:
     calls: list[Call] = field(default_factory=list)
     threads: dict[int, dict[str, Any]] = field(default_factory=dict)
     fail_threads: bool = False
-    refuse_files: int = 0  # how many of the next messages with files are refused (403 Missing Permissions)
+    # The answers (status, Discord error code) to the next messages with files: 403/50013 is Missing Permissions.
+    refuse_files: list[tuple[int, int]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(950000000000000001))
 
     def app(self) -> web.Application:
@@ -95,8 +96,8 @@ class FakeDiscordApi:
         if files and not files_match(body or {}, files):
             return _json({"message": "Invalid Form Body", "code": 50035}, 400)
         if files and self.refuse_files:
-            self.refuse_files -= 1
-            return _json({"message": "Missing Permissions", "code": 50013}, 403)
+            status, code = self.refuse_files.pop(0)
+            return _json({"message": "Refused", "code": code}, status)
         status, data = handler(parts, body or {})
         if files and isinstance(data, dict):  # the created message lists its attachments, as Discord's does
             data["attachments"] = [attachment(next(self._ids), f) for f in files]

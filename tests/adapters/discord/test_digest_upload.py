@@ -45,7 +45,7 @@ async def test_the_digest_chart_arrives_in_the_staff_channel_with_the_digest_tex
 
 
 async def test_a_refused_file_is_retried_without_posting_the_digest_text_twice(world: World) -> None:
-    world.discord.api.refuse_files = 1
+    world.discord.api.refuse_files.append((400, 50035))  # Invalid Form Body, once
     await _post_digest(world)
     world.clock.advance(timedelta(minutes=10))
     await world.worker.drain(world.clock.now())
@@ -53,3 +53,14 @@ async def test_a_refused_file_is_retried_without_posting_the_digest_text_twice(w
     tries = world.discord.api.files(STAFF)  # the refused one and the retry, each the text with its chart
     assert [body["content"] for body, _ in tries] == [digest["content"] for digest in digests]
     assert len(tries) == 2 and [f.data for _, files in tries for f in files] == [drawn_chart()] * 2
+
+
+async def test_without_attach_files_the_digest_text_goes_alone_and_says_the_chart_is_missing(world: World) -> None:
+    world.discord.api.refuse_files.append((403, 50013))  # Missing Permissions
+    await _post_digest(world)
+    world.clock.advance(timedelta(minutes=10))
+    await world.worker.drain(world.clock.now())
+    *_, text, note = world.discord.api.sent(STAFF)
+    assert text["content"].startswith("Weekly support digest") and "attachments" not in text
+    assert "needs the Attach Files permission" in note["content"]
+    assert len(world.discord.api.files(STAFF)) == 1  # the refused try only: delivered, so not retried
