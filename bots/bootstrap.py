@@ -211,7 +211,7 @@ def compose_system(
         satisfaction=settings.satisfaction.policy(),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    nps = NpsRound(stores, notifier, clock, desk.satisfaction, every=NPS_EVERY)
+    nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain

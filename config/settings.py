@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
-from config.satisfaction_config import SatisfactionSettings
+from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
@@ -318,10 +318,12 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         data = _resolve_paths(load_yaml_mapping(path), path.resolve().parent)
     overrides, names = _env_overrides(env)
     try:
-        return Settings.model_validate(_merge(data, overrides))
+        settings = Settings.model_validate(_merge(data, overrides))
     except ValidationError as exc:
         key, problem = validation_problem(exc, Settings)
         variable = _variable(exc.errors()[0]["loc"], names)
         if variable is not None:  # the environment overrides the file, so the variable is to blame
             raise ConfigError("environment", f"{key} (from {variable})", problem) from None
         raise ConfigError(str(path or "environment"), key, problem) from None
+    check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
+    return settings

@@ -272,7 +272,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
             Param("score", ParamKind.SCORE, "Your rating, on the survey's scale", "a rating"),
             Param("comment", ParamKind.TEXT, "What you would like us to know (optional)", "a comment", ""),
         ),
-        moderator=False,
+        ("rate",), moderator=False,
     ),
     CommandSpec(
         "login", "login", "a link that signs you in to the dashboard (once, within 10 minutes; only you see it)",
