@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.jobs import JobQueue
+    from core.knowledge.ports import AnswerFeedback
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
@@ -29,3 +30,4 @@ class Stores:
     digests: DigestRuns
     surveys: Surveys
     reports: ReportSource
+    feedback: AnswerFeedback

@@ -13,6 +13,7 @@ from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
+from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.report_fakes import InMemoryReportSource
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
@@ -85,4 +86,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         digests=InMemoryDigestRuns(state),
         surveys=InMemorySurveys(),
         reports=InMemoryReportSource(state),
+        feedback=InMemoryAnswerFeedback(state),
     )

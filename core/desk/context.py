@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
 
@@ -86,6 +87,8 @@ class DeskPolicy:
     clear_out_of_scope: float = 0.75
     # The thresholds and windows of the support lead's numbers (``stats``).
     report: ReportPolicy = field(default_factory=ReportPolicy)
+    # How far customers' votes re-rank the passages found (core/knowledge/ranking.py).
+    boosts: Boosts = DEFAULT_BOOSTS
 
 
 @dataclass

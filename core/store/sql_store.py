@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.store.answer_feedback import SqlAnswerFeedback
 from core.store.conversations import SqlConversations
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
@@ -43,4 +44,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         digests=SqlDigestRuns(engine, planning),
         surveys=SqlSurveys(engine),
         reports=SqlReportSource(engine),
+        feedback=SqlAnswerFeedback(engine, planning),
     )

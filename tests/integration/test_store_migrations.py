@@ -79,6 +79,14 @@ async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
     return number
 
 
+async def _keep_before_passages(engine: AsyncEngine, message: ConversationMessage) -> None:
+    """Keep a message the way the store did before 0013_answer_feedback added ``messages.citation_passage``."""
+    legacy = sa.table("messages", *(sa.column(c.name, c.type) for c in messages.c if c.name != "citation_passage"))
+    values = {key: value for key, value in rows.message_values(message, None).items() if key != "citation_passage"}
+    async with writer(engine).begin() as conn:
+        await conn.execute(legacy.insert().values(values))
+
+
 def head() -> str:
     """The newest shipped revision (branches being merged re-number theirs)."""
     return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
@@ -93,9 +101,8 @@ async def test_upgrading_from_0001_keeps_tickets_and_messages(engine: AsyncEngin
     await _migrate(engine, "upgrade", "0001")
     version, names = await _state(engine)
     assert (version, "deliveries" in names, "ix_tickets_requester" in names) == (["0001"], False, False)
-    old = sql_stores(engine)
-    await old.conversations.record_message(
-        ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1")
+    await _keep_before_passages(
+        engine, ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1")
     )
     number = await _open_before_sla(engine, draft())
 
