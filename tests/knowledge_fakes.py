@@ -49,6 +49,11 @@ class InMemoryAnswerFeedback:
             scores[vote.passage] = score
         return scores
 
+    async def votes_on(self, passages: Iterable[str]) -> list[PassageVote]:
+        """Every standing vote on any of ``passages``."""
+        wanted = set(passages)
+        return sorted((v for v in self.state.answer_votes.values() if v.passage in wanted), key=lambda v: v.at)
+
     async def votes_since(self, since: datetime) -> list[PassageVote]:
         """Every standing vote cast at or after ``since``, oldest first."""
         return sorted((v for v in self.state.answer_votes.values() if v.at >= since), key=lambda v: v.at)

@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from core.knowledge.ranking import rerank
+from core.knowledge.ranking import rerank, scores_for_question
 from core.knowledge.records import PassageVote, Vote, Voted
 from core.messages import Reply, ReplyKind
 from core.tickets.records import Role
@@ -85,10 +85,12 @@ async def reranked(desk: Desk, understanding: Understanding) -> Understanding:
     """``understanding`` with its passages re-ranked by their votes (unchanged when none has any)."""
     if not understanding.hits:
         return understanding
-    scores = await desk.stores.feedback.scores_for(hit.chunk.chunk_id for hit in understanding.hits)
+    boosts = desk.policy.boosts
+    votes = await desk.stores.feedback.votes_on(hit.chunk.chunk_id for hit in understanding.hits[: boosts.top])
+    scores = scores_for_question(votes, understanding.text, boosts)
     if not scores:
         return understanding
-    hits = rerank(understanding.hits, scores, desk.clock.now(), desk.policy.boosts)
+    hits = rerank(understanding.hits, scores, desk.clock.now(), boosts)
     return replace(understanding, hits=hits)
 
 

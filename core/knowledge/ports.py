@@ -22,6 +22,10 @@ class AnswerFeedback(Protocol):
         """The standing votes on each of ``passages`` that has any (others are left out)."""
         ...
 
+    async def votes_on(self, passages: Iterable[str]) -> list[PassageVote]:
+        """Every standing vote on any of ``passages`` (the re-rank weighs them by the question they were cast on)."""
+        ...
+
     async def votes_since(self, since: datetime) -> list[PassageVote]:
         """Every standing vote cast at or after ``since``, oldest first."""
         ...

@@ -10,14 +10,17 @@ customers keep rejecting falls below the next best one or below the answer thres
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from core.knowledge.records import PassageScore, Vote
+
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
     from datetime import datetime
 
-    from core.knowledge.records import PassageScore
+    from core.knowledge.records import PassageVote
     from core.ports import SearchHit
 
 
@@ -33,10 +36,45 @@ class Boosts:
     recency_days: float = 30.0
     max_lift: float = 0.05  # the most a boost adds to a cosine score
     top: int = 10  # only the first ``top`` hits are re-ranked
+    # A vote counts for a question sharing at least this share of its words with the question voted on
+    # (Jaccard over words of three letters or more and numbers): votes are about a passage *for a question*.
+    min_overlap: float = 0.3
 
 
 DEFAULT_BOOSTS = Boosts()
 NO_BOOSTS = Boosts(rating=1.0, popularity=1.0, recency=1.0)
+
+
+_WORD = re.compile(r"[^\W_]{3,}|\d+")
+
+
+def words(text: str) -> frozenset[str]:
+    """The words two phrasings of a question are compared by."""
+    return frozenset(_WORD.findall(text.casefold()))
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Jaccard similarity of two word sets (0 when both are empty)."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def scores_for_question(
+    votes: Iterable[PassageVote], question: str, boosts: Boosts = DEFAULT_BOOSTS
+) -> dict[str, PassageScore]:
+    """The votes on each passage cast on questions like ``question``; the others say nothing about it."""
+    asked = words(question)
+    scores: dict[str, PassageScore] = {}
+    for vote in votes:
+        if overlap(asked, words(vote.question)) < boosts.min_overlap:
+            continue
+        score = scores.get(vote.passage, PassageScore(vote.passage))
+        if vote.vote is Vote.HELPFUL:
+            last = vote.at if score.last_helpful is None else max(score.last_helpful, vote.at)
+            score = replace(score, helpful=score.helpful + 1, last_helpful=last)
+        else:
+            score = replace(score, not_helpful=score.not_helpful + 1)
+        scores[vote.passage] = score
+    return scores
 
 
 def feedback_factor(score: PassageScore | None, now: datetime, boosts: Boosts = DEFAULT_BOOSTS) -> float:

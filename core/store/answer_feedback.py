@@ -67,6 +67,15 @@ class SqlAnswerFeedback(SqlPort):
             for row in await self._read(query)
         }
 
+    async def votes_on(self, passages: Iterable[str]) -> list[PassageVote]:
+        """Every standing vote on any of ``passages``."""
+        wanted = sorted(set(passages))
+        if not wanted:
+            return []
+        c = answer_feedback.c
+        found = await self._read(select(answer_feedback).where(c.passage.in_(wanted)).order_by(c.at, c.id))
+        return [_vote_from(row) for row in found]
+
     async def votes_since(self, since: datetime) -> list[PassageVote]:
         """Every standing vote cast at or after ``since``, oldest first."""
         c = answer_feedback.c
