@@ -62,7 +62,8 @@ async def test_not_helpful_opens_a_ticket_in_the_thread(world: World) -> None:
     [deferral] = world.discord.api.deferrals()
     assert deferral["type"] == 5 and not deferral.get("data", {}).get("flags")  # public: the thread sees it
     [ack] = world.discord.api.followups()
-    assert ack["content"] == "Marked not helpful. Ticket #1, low: someone from the support team will reply within 1 week."
+    said = "Marked not helpful. Ticket #1, low: someone from the support team will reply within 1 week."
+    assert ack["content"] == said
     ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.requester_id == str(ANA)
     assert ticket.address.thread == str(question)
