@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from core.knowledge.records import AnswerThenTicket, PassageScore, PassageVote, Vote, Voted
+from core.knowledge.ranking import tally
+from core.knowledge.records import AnswerThenTicket, PassageScore, PassageVote, Voted
 from core.tickets.records import Role
 
 if TYPE_CHECKING:
@@ -35,19 +36,7 @@ class InMemoryAnswerFeedback:
 
     async def scores_for(self, passages: Iterable[str]) -> dict[str, PassageScore]:
         """The standing votes on each of ``passages`` that has any."""
-        wanted = set(passages)
-        scores: dict[str, PassageScore] = {}
-        for vote in self.state.answer_votes.values():
-            if vote.passage not in wanted:
-                continue
-            score = scores.get(vote.passage, PassageScore(vote.passage))
-            if vote.vote is Vote.HELPFUL:
-                last = max(score.last_helpful or vote.at, vote.at)
-                score = replace(score, helpful=score.helpful + 1, last_helpful=last)
-            else:
-                score = replace(score, not_helpful=score.not_helpful + 1)
-            scores[vote.passage] = score
-        return scores
+        return tally(await self.votes_on(passages))
 
     async def votes_on(self, passages: Iterable[str]) -> list[PassageVote]:
         """Every standing vote on any of ``passages``."""

@@ -58,15 +58,10 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def scores_for_question(
-    votes: Iterable[PassageVote], question: str, boosts: Boosts = DEFAULT_BOOSTS
-) -> dict[str, PassageScore]:
-    """The votes on each passage cast on questions like ``question``; the others say nothing about it."""
-    asked = words(question)
+def tally(votes: Iterable[PassageVote]) -> dict[str, PassageScore]:
+    """Each passage's helpful and not-helpful votes among ``votes``, and its latest helpful one."""
     scores: dict[str, PassageScore] = {}
     for vote in votes:
-        if overlap(asked, words(vote.question)) < boosts.min_overlap:
-            continue
         score = scores.get(vote.passage, PassageScore(vote.passage))
         if vote.vote is Vote.HELPFUL:
             last = vote.at if score.last_helpful is None else max(score.last_helpful, vote.at)
@@ -75,6 +70,14 @@ def scores_for_question(
             score = replace(score, not_helpful=score.not_helpful + 1)
         scores[vote.passage] = score
     return scores
+
+
+def scores_for_question(
+    votes: Iterable[PassageVote], question: str, boosts: Boosts = DEFAULT_BOOSTS
+) -> dict[str, PassageScore]:
+    """The votes on each passage cast on questions like ``question``; the others say nothing about it."""
+    asked = words(question)
+    return tally(vote for vote in votes if overlap(asked, words(vote.question)) >= boosts.min_overlap)
 
 
 def feedback_factor(score: PassageScore | None, now: datetime, boosts: Boosts = DEFAULT_BOOSTS) -> float:
