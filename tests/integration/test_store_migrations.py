@@ -237,3 +237,17 @@ async def test_upgrading_to_0006_keeps_old_tickets_and_stores_the_language(engin
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2
+
+
+async def test_downgrading_0013_drops_the_votes_and_keeps_the_answers(engine: AsyncEngine) -> None:
+    await upgrade_schema(engine)
+    answer = ConversationMessage(THREAD, "helpline", "Helpline", Role.BOT, "Raise the limit", T0, external_id="b1")
+    await sql_stores(engine).conversations.record_message(answer)
+    await _migrate(engine, "downgrade", "0011_staff")
+    version, names = await _state(engine)
+    assert version == ["0011_staff"] and "answer_feedback" not in names and "ix_answer_feedback_at" not in names
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT text FROM messages"))).scalars().all()
+    assert kept == ["Raise the limit"]
+    await upgrade_schema(engine)
+    assert (await _state(engine))[0] == [head()]
