@@ -171,6 +171,7 @@ class Citation:
 
     title: str
     url: str
+    passage: str | None = None  # the chunk id of the passage quoted, for the votes on it
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.jobs import JobQueue
+    from core.knowledge.ports import AnswerFeedback
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
@@ -34,3 +35,4 @@ class Stores:
     queue: TicketQueue  # the dashboard's queue: filtered, next SLA deadline first
     staff: StaffAccounts
     sessions: StaffSessions
+    feedback: AnswerFeedback

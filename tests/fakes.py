@@ -13,6 +13,7 @@ from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
+from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.satisfaction_fakes import InMemorySurveys
@@ -91,4 +92,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         queue=InMemoryTicketQueue(state),
         staff=staff,
         sessions=sessions,
+        feedback=InMemoryAnswerFeedback(state),
     )

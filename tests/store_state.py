@@ -18,6 +18,7 @@ from core.tickets.records import (
 )
 
 if TYPE_CHECKING:
+    from core.knowledge.records import PassageVote
     from core.messages import Address, Outbound
     from core.sla.plan import ActionKey
     from core.sla.ports import SlaPlanner
@@ -83,6 +84,8 @@ class MemoryState:
     queued: dict[int, Queued] = field(default_factory=dict)
     digest_runs: dict[str, str] = field(default_factory=dict)  # period key -> the worker that claimed it
     fingerprint: str | None = None
+    # (thread, passage) -> the thread's standing vote on it, as the unique constraint keeps it in SQL.
+    answer_votes: dict[tuple[Address, str], PassageVote] = field(default_factory=dict)
 
     def require(self, number: int) -> Ticket:
         """The ticket with this number; ``TicketNotFoundError`` if there is none."""

@@ -17,8 +17,9 @@ import typer
 from bots.bootstrap import build_embedder, index_options
 from bots.cli.common import settings_from
 from bots.cli.datafiles import load_labelled, load_qrels, load_queries, load_section_qrels
+from bots.cli.feedback_eval import documents, feedback_lines
 from core.errors import DataError
-from core.ports import Embedder, Vectors
+from core.ports import Embedder, SearchHit, Vectors
 from core.text import clean_message
 from core.understanding.classifier import IntentClassifier, SoftmaxHead
 from core.understanding.evaluation import (
@@ -160,25 +161,15 @@ def intents(
     typer.echo(scores.summary())
 
 
-def _rank_documents(
-    knowledge: KnowledgeBase, embedder: Embedder, queries: dict[str, str]
-) -> tuple[dict[str, list[str]], dict[str, tuple[str, str] | None]]:
-    """Top ten distinct documents per query (several chunks of one document count once), and the best passage's
-    article and section."""
+def _search_all(knowledge: KnowledgeBase, embedder: Embedder, queries: dict[str, str]) -> dict[str, list[SearchHit]]:
+    """The top 50 passages per query."""
     ids = list(queries)
     texts = [clean_message(queries[q]).text for q in ids]
     query_vectors = embedder.embed(texts, progress=True)
-    ranked: dict[str, list[str]] = {}
-    best: dict[str, tuple[str, str] | None] = {}
-    for qid, text, vector in zip(ids, texts, query_vectors, strict=True):
-        docs: list[str] = []
-        hits = knowledge.search(vector.reshape(1, -1), 50, query_text=text)
-        for hit in hits:
-            if hit.chunk.doc_id not in docs:
-                docs.append(hit.chunk.doc_id)
-        ranked[qid] = docs[:10]
-        best[qid] = (hits[0].chunk.doc_id, hits[0].chunk.section) if hits else None
-    return ranked, best
+    return {
+        qid: knowledge.search(vector.reshape(1, -1), 50, query_text=text)
+        for qid, text, vector in zip(ids, texts, query_vectors, strict=True)
+    }
 
 
 @app.command()
@@ -191,6 +182,9 @@ def retrieval(
         Optional[Path],  # noqa: UP045
         typer.Option(help="Keep the index here and reuse it next time (default: a temporary folder)."),
     ] = None,
+    feedback: Annotated[
+        bool, typer.Option(help="Also let half the queries vote and score the re-rank on the other half.")
+    ] = False,
 ) -> None:
     """Index CORPUS, run every query and score the ranking against QRELS.
 
@@ -207,9 +201,14 @@ def retrieval(
         typer.echo(f"corpus: {report.documents} documents, {report.chunks} chunks ({report.index_kind} index)")
         for warning in report.warnings:
             typer.echo(f"warning: {warning}", err=True)
-        ranked, best = _rank_documents(knowledge, embedder, query_texts)
+        hits = _search_all(knowledge, embedder, query_texts)
+    ranked = {qid: documents(found) for qid, found in hits.items()}
+    best = {qid: (found[0].chunk.doc_id, found[0].chunk.section) if found else None for qid, found in hits.items()}
     scores = score_retrieval(ranked, relevant)
     typer.echo(f"queries: {scores.queries} judged of {len(query_texts)}")
     if sections:
         typer.echo(f"sections: {score_sections(best, sections).summary()} ({len(sections)} queries name a section)")
     typer.echo(scores.summary())
+    if feedback:
+        for line in feedback_lines(hits, relevant, query_texts):
+            typer.echo(line)

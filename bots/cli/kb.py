@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -12,6 +13,10 @@ from bots.bootstrap import build_knowledge_base, knowledge_source
 from bots.cli.common import echo_err, settings_from
 from core.errors import HelplineError
 from kb_index.knowledge_base import KnowledgeBase
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.knowledge.records import ArticleReview, NeedsUpdateRule
 
 app = typer.Typer(help="Build, search and inspect the knowledge index.", no_args_is_help=True)
 
@@ -100,3 +105,67 @@ def stats(ctx: typer.Context) -> None:
     typer.echo(f"built at:   {info.built_at}")
     typer.echo(f"version:    {info.version}")
     typer.echo(f"directory:  {info.directory} ({info.size_bytes / 1024:.0f} KiB)")
+
+
+@app.command("needs-update")
+def needs_update(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="How far back votes and tickets count: 30d, 12h, 2w.")] = "30d",
+    output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    min_not_helpful: Annotated[int, typer.Option(help="Not-helpful votes an article needs to be listed.")] = 3,
+    min_share: Annotated[float, typer.Option(help="…that make at least this share of its votes (0-1).")] = 0.4,
+    min_tickets: Annotated[int, typer.Option(help="Or tickets opened after its answers (same thread, 24 h).")] = 3,
+) -> None:
+    """Articles whose answers customers mark not helpful, or after which they still open tickets."""
+    import asyncio
+    import json
+
+    from core.knowledge.records import NeedsUpdateRule
+    from core.sla.deadlines import parse_duration
+
+    if output not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json", param_hint="--format")
+    try:
+        window = parse_duration(since.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    if not 0.0 <= min_share <= 1.0:
+        raise typer.BadParameter("must be between 0 and 1", param_hint="--min-share")
+    rule = NeedsUpdateRule(window, min_not_helpful, min_share, min_tickets)
+    reviews = asyncio.run(_needs_update(settings_from(ctx), rule))
+    if output == "json":
+        typer.echo(json.dumps([_review_dict(r) for r in reviews], indent=2, ensure_ascii=False))
+        return
+    if not reviews:
+        typer.echo(f"No article needs an update (last {since}).")
+    for review in reviews:
+        typer.echo(
+            f"{review.title} <{review.url}>: {review.not_helpful} not helpful of "
+            f"{review.helpful + review.not_helpful} votes, {review.tickets_after} tickets after its answers"
+        )
+        for question in review.failed_questions:
+            typer.echo(f"  - {question}")
+
+
+async def _needs_update(settings: Settings, rule: NeedsUpdateRule) -> list[ArticleReview]:
+    """The list from the configured database."""
+    from bots.bootstrap import open_stores
+    from core.knowledge.review import needs_update
+
+    stores, engine = await open_stores(settings)
+    try:
+        return await needs_update(stores.feedback, datetime.now(UTC), rule)
+    finally:
+        await engine.dispose()
+
+
+def _review_dict(review: ArticleReview) -> dict[str, object]:
+    return {
+        "url": review.url,
+        "title": review.title,
+        "helpful": review.helpful,
+        "not_helpful": review.not_helpful,
+        "not_helpful_share": round(review.not_helpful_share, 4),
+        "tickets_after": review.tickets_after,
+        "failed_questions": list(review.failed_questions),
+    }

@@ -34,9 +34,10 @@ class Choices:
             return await self._add_waiting(message)
         if message.action is Action.NEW_QUESTION:
             return await self._new_question(message)
+        voted = None
         if message.action in (Action.NOT_HELPFUL, Action.HUMAN):
-            await feedback.unhelpful(self.desk, message.address)
-        return await self._ticket_from_thread(message, message.action)
+            voted = await feedback.unhelpful(self.desk, message.address, vote=message.action is Action.NOT_HELPFUL)
+        return feedback.noted(await self._ticket_from_thread(message, message.action), voted)
 
     async def _waiting(self, message: ChoiceMessage) -> tuple[ConversationMessage, Understanding] | None:
         """The chooser's latest message still on no ticket (the one the choice is about), understood again."""
@@ -46,7 +47,7 @@ class Choices:
         if not mine:
             return None
         understanding = await asyncio.to_thread(d.understander.understand, mine[-1].raw or mine[-1].text)
-        return mine[-1], understanding
+        return mine[-1], await feedback.reranked(d, understanding)
 
     async def _add_waiting(self, message: ChoiceMessage) -> list[Reply]:
         """ "Add to ticket #N": the waiting message joins ticket N, reopening it if it was resolved."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
 
@@ -95,6 +96,8 @@ class DeskPolicy:
     # Platforms where a command's answer is seen by the asker alone (slash commands, the local console): the
     # only ones a sign-in link is given on. A GitHub comment's answer is public.
     private_answer_platforms: frozenset[str] = frozenset({"console", "discord", "slack"})
+    # How far customers' votes re-rank the passages found (core/knowledge/ranking.py).
+    boosts: Boosts = DEFAULT_BOOSTS
 
 
 @dataclass

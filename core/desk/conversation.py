@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.desk.context import Desk, DeskPolicy, actor_of
+from core.desk.feedback import reranked
 from core.desk.limits import ticket_refusal
 from core.desk.topics import Topic, compare, problem_is_back
 from core.messages import (
@@ -62,7 +63,7 @@ class Conversation:
     async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
         """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
         d = self.desk
-        understanding = await asyncio.to_thread(d.understander.understand, message.text)
+        understanding = await reranked(d, await asyncio.to_thread(d.understander.understand, message.text))
         active = await d.stores.tickets.active_ticket_for(message.address)
         if active is not None:
             topic = Topic.SAME if self._is_agent(active, message) else await self._topic(active, understanding)
@@ -148,7 +149,7 @@ class Conversation:
             return None
         chunk = understanding.hits[0].chunk
         text = f"{chunk.heading}\n{extract(chunk.text, self.desk.policy.extract_chars)}"
-        return text, Citation(chunk.title, chunk.link)
+        return text, Citation(chunk.title, chunk.link, chunk.chunk_id)
 
     async def open_ticket(
         self,

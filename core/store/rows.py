@@ -154,6 +154,7 @@ def message_values(message: ConversationMessage, ticket: int | None) -> dict[str
         "intent": message.intent,
         "citation_title": citation.title if citation else None,
         "citation_url": citation.url if citation else None,
+        "citation_passage": citation.passage if citation else None,
         "external_id": message.external_id or None,
         "at": message.at,
     }
@@ -171,7 +172,7 @@ def message_from(row: RowMapping) -> ConversationMessage:
         at=row["at"],
         raw=bytes(row["raw"]),
         intent=row["intent"],
-        citation=Citation(title, url) if title is not None and url is not None else None,
+        citation=Citation(title, url, row["citation_passage"]) if title is not None and url is not None else None,
         external_id=row["external_id"] or "",
         ticket=row["ticket_id"],
     )

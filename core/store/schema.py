@@ -94,6 +94,7 @@ messages = Table(
     Column("intent", String(128), nullable=True),
     Column("citation_title", Text, nullable=True),
     Column("citation_url", Text, nullable=True),
+    Column("citation_passage", String(255), nullable=True),  # the chunk id an answer quoted
     # NULL when the platform gave no id: NULLs never collide, so id-less messages are all kept.
     Column("external_id", String(255), nullable=True),
     Column("at", UTCDateTime, nullable=False),
@@ -272,5 +273,6 @@ surveys = Table(
     sqlite_autoincrement=True,
 )
 
-# The staff tables join the same metadata; imported last, since they build on what is above.
+# The staff and knowledge tables join the same metadata; imported last, since they build on what is above.
+from core.store import schema_knowledge as _knowledge_tables  # noqa: E402,F401
 from core.store import schema_staff as _staff_tables  # noqa: E402,F401

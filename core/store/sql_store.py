@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.store.answer_feedback import SqlAnswerFeedback
 from core.store.conversations import SqlConversations
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
@@ -48,4 +49,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         queue=SqlTicketQueue(engine),
         staff=SqlStaffAccounts(engine),
         sessions=SqlStaffSessions(engine),
+        feedback=SqlAnswerFeedback(engine, planning),
     )

@@ -65,7 +65,7 @@ def test_not_helpful_opens_a_ticket(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     answer, ticket = converse(["how can I point my own domain at my app?", "2"], monkeypatch=monkeypatch, capsys=capsys)
     assert answer["kind"] == "answer"
     assert ticket["kind"] == "ticket" and ticket["ticket"] == 1
-    assert ticket["text"].startswith("Ticket #1, low:")  # community how-to: low, 1 week
+    assert ticket["text"].startswith("Marked not helpful. Ticket #1, low:")  # community how-to: low, 1 week
     assert "within 1 week" in ticket["text"]
 
 

@@ -119,7 +119,7 @@ def test_first_chat_builds_the_index_and_answers_in_plain_text(
     assert "[1] Helpful   [2] Not helpful   [3] Talk to a human" in out
     assert "no text I could read" in out
     # The blank-looking line cleared the pending choices, so "1" was just text, not "Helpful".
-    assert "Glad that helped" not in out
+    assert "glad that helped" not in out
     assert (data_dir / "helpline.sqlite3").is_file()
 
 

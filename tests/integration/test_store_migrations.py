@@ -80,6 +80,14 @@ async def _open_before_sla(engine: AsyncEngine, new: NewTicket) -> int:
     return number
 
 
+async def _keep_before_passages(engine: AsyncEngine, message: ConversationMessage) -> None:
+    """Keep a message the way the store did before 0013_answer_feedback added ``messages.citation_passage``."""
+    legacy = sa.table("messages", *(sa.column(c.name, c.type) for c in messages.c if c.name != "citation_passage"))
+    values = {key: value for key, value in rows.message_values(message, None).items() if key != "citation_passage"}
+    async with writer(engine).begin() as conn:
+        await conn.execute(legacy.insert().values(values))
+
+
 def head() -> str:
     """The newest shipped revision (branches being merged re-number theirs)."""
     return str(ScriptDirectory.from_config(alembic_config()).get_current_head())
@@ -94,9 +102,8 @@ async def test_upgrading_from_0001_keeps_tickets_and_messages(engine: AsyncEngin
     await _migrate(engine, "upgrade", "0001")
     version, names = await _state(engine)
     assert (version, "deliveries" in names, "ix_tickets_requester" in names) == (["0001"], False, False)
-    old = sql_stores(engine)
-    await old.conversations.record_message(
-        ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1")
+    await _keep_before_passages(
+        engine, ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0, external_id="m1")
     )
     number = await _open_before_sla(engine, draft())
 
@@ -231,3 +238,17 @@ async def test_upgrading_to_0006_keeps_old_tickets_and_stores_the_language(engin
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2
+
+
+async def test_downgrading_0013_drops_the_votes_and_keeps_the_answers(engine: AsyncEngine) -> None:
+    await upgrade_schema(engine)
+    answer = ConversationMessage(THREAD, "helpline", "Helpline", Role.BOT, "Raise the limit", T0, external_id="b1")
+    await sql_stores(engine).conversations.record_message(answer)
+    await _migrate(engine, "downgrade", "0011_staff")
+    version, names = await _state(engine)
+    assert version == ["0011_staff"] and "answer_feedback" not in names and "ix_answer_feedback_at" not in names
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT text FROM messages"))).scalars().all()
+    assert kept == ["Raise the limit"]
+    await upgrade_schema(engine)
+    assert (await _state(engine))[0] == [head()]

@@ -63,7 +63,8 @@ async def test_not_helpful_opens_a_ticket_in_the_thread(world: World) -> None:
     [deferral] = world.discord.api.deferrals()
     assert deferral["type"] == 5 and not deferral.get("data", {}).get("flags")  # public: the thread sees it
     [ack] = world.discord.api.followups()
-    assert ack["content"] == "Ticket #1, low: someone from the support team will reply within 1 week."
+    said = "Marked not helpful. Ticket #1, low: someone from the support team will reply within 1 week."
+    assert ack["content"] == said
     ticket = await world.store.tickets.get(1)
     assert ticket is not None and ticket.requester_id == str(ANA)
     assert ticket.address.thread == str(question)
@@ -213,7 +214,7 @@ async def test_a_choice_takes_the_buttons_off_its_message_and_counts_once(world:
     [edit] = world.discord.api.edits(pressed)
     assert edit["components"] == []  # no second vote from the same buttons
     [thanks] = world.discord.api.followups()
-    assert thanks["content"] == "Glad that helped!"
+    assert thanks["content"] == "Marked helpful — thanks, glad that helped!"
     assert await helpful_answers(world.store, world.clock.now()) == 1
 
 
