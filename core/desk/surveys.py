@@ -78,6 +78,8 @@ class SurveyDesk:
         d = self.desk
         if message.platform not in d.satisfaction.comment_platforms or not isinstance(message.text, str):
             return None
+        if message.files:  # a comment keeps words only: a message with files goes to the conversation
+            return None
         survey = await self._in_thread(message)
         text = message.text.strip()
         if survey is None or not ready(survey, d.clock.now(), d.satisfaction):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import event, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.messages import Address
+from core.messages import Address, FileRef
 from core.store import rows
 from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
@@ -230,3 +231,28 @@ async def test_upgrading_to_0006_keeps_old_tickets_and_stores_the_language(engin
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:
         assert (await conn.execute(text("SELECT COUNT(*) FROM tickets"))).scalar() == 2
+
+
+async def test_upgrading_to_0012_keeps_old_messages_and_stores_files_as_json(engine: AsyncEngine) -> None:
+    await _migrate(engine, "upgrade", "0011_staff")
+    old = sql_stores(engine)
+    await old.conversations.record_message(ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0))
+
+    await upgrade_schema(engine)
+    store = sql_stores(engine)
+    shot = FileRef("crash.png", "https://files.example.com/F1/crash.png", "image/png", 48213)
+    later = T0 + timedelta(minutes=1)
+    await store.conversations.record_message(
+        ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "", later, files=(shot,))
+    )
+    assert [m.files for m in await store.conversations.conversation(THREAD)] == [(), (shot,)]
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT files FROM messages ORDER BY id"))).scalars().all()
+    assert stored[0] is None
+    assert json.loads(stored[1]) == [{"name": "crash.png", "url": shot.url, "media_type": "image/png", "size": 48213}]
+
+    await _migrate(engine, "downgrade", "0011_staff")
+    version, _ = await _state(engine)
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT text FROM messages ORDER BY id"))).scalars().all()
+    assert (version, kept) == (["0011_staff"], ["help", ""])
