@@ -19,8 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import kb_index
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
-from bots.web.mount import DashboardMount, mount_dashboard, off_routes
-from bots.web.sessions import dashboard_secret
+from bots.web.mount import DashboardMount, mount_dashboard
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -207,11 +206,12 @@ def compose_system(
             languages=settings.model.languages,
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
+            public_url=settings.server.base_url(),
         ),
         satisfaction=settings.satisfaction.policy(),
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    nps = NpsRound(stores, notifier, clock, desk.satisfaction, every=NPS_EVERY)
+    nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
@@ -290,6 +290,7 @@ def dashboard_deps(
         gate=gate,
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
+        knowledge=system.knowledge,
         moderator_roles=frozenset(settings.support.moderator_roles),
     )
 
@@ -300,14 +301,9 @@ def mount_for(
     environ: Mapping[str, str],
     *,
     public_url: str,
-    ports: tuple[StaffAccounts, StaffSessions] | None,
 ) -> DashboardMount:
-    """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET`` and the staff ports, else its off page."""
-    if ports is None:
-        secret = dashboard_secret(environ)
-        reason = secret.reason if secret.secret is None else "staff accounts need a staff store (not built yet)"
-        return DashboardMount(off_routes(reason), False, f"dashboard off: {reason}")
-    staff, sessions = ports
+    """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET``, else its off page saying so."""
+    staff, sessions = system.stores.staff, system.stores.sessions
     return mount_dashboard(
         lambda gate: dashboard_deps(system, settings, gate, staff=staff, sessions=sessions, public_url=public_url),
         environ,

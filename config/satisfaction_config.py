@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.durations import checked_duration
+from config.yaml_loader import load_yaml_mapping
+from core.errors import ConfigError
 from core.satisfaction.policy import SatisfactionPolicy
 from core.sla.deadlines import parse_duration
 
@@ -56,6 +61,12 @@ class SatisfactionSettings(BaseModel):
     def _duration(cls, value: str) -> str:
         return checked_duration(value)
 
+    def tier_references(self) -> list[tuple[str, str]]:
+        """The tier names given in the config (not the defaults), as ``(key, name)`` pairs to check."""
+        given = [("csat.off_tiers", self.csat.off_tiers)] if "off_tiers" in self.csat.model_fields_set else []
+        given += [("nps.tiers", self.nps.tiers)] if "tiers" in self.nps.model_fields_set else []
+        return [(f"satisfaction.{key}[{n}]", name) for key, names in given for n, name in enumerate(names)]
+
     def policy(self) -> SatisfactionPolicy:
         """The settings as the core's policy."""
         return SatisfactionPolicy(
@@ -71,3 +82,19 @@ class SatisfactionSettings(BaseModel):
             nps_tiers=frozenset(self.nps.tiers),
             product_name=self.product_name,
         )
+
+
+def check_tier_names(settings: SatisfactionSettings, tiers_file: Path, source: str) -> None:
+    """Refuse a configured tier name that ``tiers_file`` does not define, naming ``source`` and the key.
+
+    The tiers file is read only when the config names tiers; the defaults (the shipped paying tiers) are not
+    checked, so a tiers file of one's own without them still loads.
+    """
+    references = settings.tier_references()
+    if not references:
+        return
+    tiers = load_yaml_mapping(tiers_file).get("tiers")
+    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
+    for key, name in references:
+        if name not in known:
+            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")

@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
-from config.satisfaction_config import SatisfactionSettings
+from config.satisfaction_config import SatisfactionSettings, check_tier_names
+from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
 from core.sla.deadlines import parse_duration
@@ -219,13 +220,6 @@ class SlackSettings(_Section):
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class ServerSettings(_Section):
-    """The HTTP server of ``helpline serve``."""
-
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=1, le=65535)
-
-
 class Settings(_Section):
     """Everything Helpline reads at start-up."""
 
@@ -324,10 +318,12 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         data = _resolve_paths(load_yaml_mapping(path), path.resolve().parent)
     overrides, names = _env_overrides(env)
     try:
-        return Settings.model_validate(_merge(data, overrides))
+        settings = Settings.model_validate(_merge(data, overrides))
     except ValidationError as exc:
         key, problem = validation_problem(exc, Settings)
         variable = _variable(exc.errors()[0]["loc"], names)
         if variable is not None:  # the environment overrides the file, so the variable is to blame
             raise ConfigError("environment", f"{key} (from {variable})", problem) from None
         raise ConfigError(str(path or "environment"), key, problem) from None
+    check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
+    return settings

@@ -137,6 +137,11 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Login:
+    """Ask for a one-time link that signs the moderator in to the dashboard as themselves."""
+
+
+@dataclass(frozen=True)
 class Help:
     """List the commands."""
 
@@ -159,5 +164,6 @@ Command: TypeAlias = (
     | KbAdd
     | Stats
     | Rate
+    | Login
     | Help
 )

@@ -44,6 +44,9 @@ from core.command_records import (
     ListTickets as ListTickets,
 )
 from core.command_records import (
+    Login as Login,
+)
+from core.command_records import (
     Note as Note,
 )
 from core.command_records import (
@@ -269,13 +272,21 @@ COMMANDS: tuple[CommandSpec, ...] = (
             Param("score", ParamKind.SCORE, "Your rating, on the survey's scale", "a rating"),
             Param("comment", ParamKind.TEXT, "What you would like us to know (optional)", "a comment", ""),
         ),
-        moderator=False,
+        ("rate",), moderator=False,
+    ),
+    CommandSpec(
+        "login", "login", "a link that signs you in to the dashboard (once, within 10 minutes; only you see it)",
+        Login, lambda o: Login(), slash=("helpline", "login"),
     ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
 # What the groups of grouped platforms (Discord's /ticket and /kb) say about themselves.
-GROUPS: Mapping[str, str] = {"ticket": "Work on support tickets", "kb": "Search and grow the knowledge base"}
+GROUPS: Mapping[str, str] = {
+    "ticket": "Work on support tickets",
+    "kb": "Search and grow the knowledge base",
+    "helpline": "Your Helpline: sign in to the dashboard",
+}
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}
 BY_WORDS: Mapping[str, CommandSpec] = {spec.words: spec for spec in COMMANDS}

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
+    from core.staff.ports import StaffAccounts, StaffSessions
     from core.tickets.ports import Conversations, Escalations, Tickets
     from core.tickets.queue import TicketQueue
 
@@ -31,3 +32,5 @@ class Stores:
     surveys: Surveys
     reports: ReportSource
     queue: TicketQueue  # the dashboard's queue: filtered, next SLA deadline first
+    staff: StaffAccounts
+    sessions: StaffSessions

@@ -306,6 +306,10 @@ class KnowledgeBase:
         self._load()  # fail fast, before paying for the model, when nothing is built
         return self.search(self._embedder.embed([text]), k, query_text=text)
 
+    def passages(self) -> list[Chunk]:
+        """Every passage of the version served now, in the snapshot's order."""
+        return list(self._load()[0])
+
     def stats(self) -> KbStats:
         """Counts and provenance of the version served now."""
         snapshot = self._snapshot()

@@ -73,6 +73,21 @@ def timing(values: list[float], pending: int) -> dict[str, Any]:
     }
 
 
+# The documented bins of the first-response histogram: up to 5 min, 15 min, 1 h, 4 h, 24 h, and longer.
+_BOUNDS = (5 * 60, 15 * 60, 60 * 60, 4 * 3600, 24 * 3600)
+
+
+def with_histogram(figures: dict[str, Any], values: list[float]) -> dict[str, Any]:
+    """``figures`` with the first-response histogram, counted bin by bin from the raw values."""
+    lows = (float("-inf"), *_BOUNDS)
+    highs = (*_BOUNDS, float("inf"))
+    bins = [
+        {"le_seconds": None if high == float("inf") else float(high), "count": sum(low < v <= high for v in values)}
+        for low, high in zip(lows, highs, strict=True)
+    ]
+    return {**figures, "histogram": bins}
+
+
 def _matches(history: TicketHistory, query: ReportQuery) -> bool:
     t = history.ticket
     return (
@@ -229,7 +244,7 @@ def reference_report(
             "closed_stale": sum(in_period(h, "closed") for h in matching),
             "open_now": len(open_now),
         },
-        "first_response": timing(first, first_pending),
+        "first_response": with_histogram(timing(first, first_pending), first),
         "next_response": timing(nxt, nxt_pending),
         "resolution": timing(resolution, res_pending),
         "sla": {

@@ -17,6 +17,7 @@ from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
+from tests.staff_fakes import staff_fakes
 from tests.store_fakes import (
     InMemoryConversations,
     InMemoryDeliveries,
@@ -72,6 +73,7 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
     ``dataclasses.replace(stores, tickets=BrokenTickets(state))``.
     """
     state = state if state is not None else MemoryState()
+    staff, sessions = staff_fakes()
     if planner is not None:
         state.planner = planner
     return Stores(
@@ -84,7 +86,9 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         outbox=InMemoryOutbox(state),
         jobs=InMemoryJobQueue(),
         digests=InMemoryDigestRuns(state),
-        surveys=InMemorySurveys(),
+        surveys=InMemorySurveys(state),
         reports=InMemoryReportSource(state),
         queue=InMemoryTicketQueue(state),
+        staff=staff,
+        sessions=sessions,
     )

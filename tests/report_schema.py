@@ -37,7 +37,14 @@ def schema_problems(doc: Mapping[str, Any]) -> list[str]:
     _keys("filters", doc["filters"], {"tier", "priority", "platform", "intent", "agent", "customer"}, problems)
     _keys("tickets", doc["tickets"], {"opened", "resolved", "reopened", "closed_stale", "open_now"}, problems)
     for key in ("first_response", "next_response", "resolution"):
-        _keys(key, doc[key], TIMING, problems)
+        _keys(key, doc[key], TIMING | ({"histogram"} if key == "first_response" else set()), problems)
+    bins = doc["first_response"].get("histogram", [])
+    for i, item in enumerate(bins):
+        _keys(f"first_response.histogram[{i}]", item, {"le_seconds", "count"}, problems)
+    if sum(int(b.get("count", 0)) for b in bins) != doc["first_response"].get("count"):
+        problems.append("first_response.histogram: the bins do not add up to count")
+    if not bins or bins[-1].get("le_seconds") is not None:
+        problems.append("first_response.histogram: the last bin must have no upper bound (null)")
     sla = doc["sla"]
     _keys("sla", sla, {"first_response", "resolution", "by_tier", "breaches"}, problems)
     _outcomes("sla", sla, problems)

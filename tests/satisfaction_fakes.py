@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind
+from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind, SurveyNotFoundError
+from tests.store_state import MemoryState, Queued
+
+if TYPE_CHECKING:
+    from core.messages import Address, Outbound
 
 
 class InMemorySurveys:
-    """Surveys in a dict: one CSAT survey per ticket, one NPS survey per (platform, person, UTC day)."""
+    """Surveys in a dict: one CSAT survey per ticket, one NPS survey per (platform, person, UTC day).
 
-    def __init__(self) -> None:
+    Questions are queued in ``state``'s outbox, the one the in-memory outbox drains.
+    """
+
+    def __init__(self, state: MemoryState | None = None) -> None:
         self.surveys: dict[int, Survey] = {}
+        self._state = state if state is not None else MemoryState()
 
-    async def send(self, survey: NewSurvey) -> Survey | None:
-        """Keep ``survey`` unless its ticket (CSAT) or its person's day (NPS) already has one."""
+    async def send(self, survey: NewSurvey, question: Callable[[Survey], Outbound] | None = None) -> Survey | None:
+        """Keep ``survey`` (and queue its question) unless its ticket (CSAT) or its person's day (NPS) has one."""
         for kept in self.surveys.values():
             if kept.kind is not survey.kind:
                 continue
@@ -28,7 +38,12 @@ class InMemorySurveys:
         number = len(self.surveys) + 1
         stored = Survey(number, survey.kind, survey.ticket, survey.platform, survey.person, survey.address,
                         survey.tier, survey.agent, survey.sent_at)  # fmt: skip
+        notice = question(stored) if question is not None else None  # built first: a failure stores nothing
         self.surveys[number] = stored
+        if notice is not None:
+            queued = self._state.queued
+            row = max(queued, default=0) + 1
+            queued[row] = Queued(row, None, None, notice)
         return stored
 
     async def get(self, survey_id: int) -> Survey | None:
@@ -42,7 +57,7 @@ class InMemorySurveys:
     async def answer(self, survey_id: int, score: int | None, comment: str | None, at: datetime) -> Survey:
         """Keep a score and/or a comment; the first score sets ``answered_at``."""
         if survey_id not in self.surveys:
-            raise LookupError(f"there is no survey #{survey_id}")
+            raise SurveyNotFoundError(survey_id)
         kept = self.surveys[survey_id]
         if score is not None and score not in SCALES[kept.kind]:
             scale = SCALES[kept.kind]
@@ -62,6 +77,11 @@ class InMemorySurveys:
     async def latest_for(self, kind: SurveyKind, platform: str, person: str) -> Survey | None:
         """The newest survey of ``kind`` sent to this person."""
         mine = [s for s in self.surveys.values() if (s.kind, s.platform, s.person) == (kind, platform, person)]
+        return max(mine, key=lambda s: (s.sent_at, s.id), default=None)
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        """The newest survey of any kind sent to this person at ``address``."""
+        mine = [s for s in self.surveys.values() if (s.address, s.person) == (address, person)]
         return max(mine, key=lambda s: (s.sent_at, s.id), default=None)
 
     async def sent_between(self, start: datetime, end: datetime) -> list[Survey]:

@@ -23,7 +23,9 @@ class InMemoryStaffAccounts:
         identity = (account.identity.platform, account.identity.user_id)
         taken = any((a.identity.platform, a.identity.user_id) == identity for a in self.by_name.values())
         if account.name in self.by_name or taken:
-            raise StaffExistsError(f"a staff account named {account.name!r} or acting as that identity exists")
+            raise StaffExistsError(
+                f"a staff account named {account.name!r} or acting as {account.identity.actor} exists already"
+            )
         self.by_name[account.name] = account
 
     async def get(self, name: str) -> StaffAccount | None:

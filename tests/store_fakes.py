@@ -6,7 +6,6 @@ Each has the SQL implementation's semantics (the same contract tests check both)
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,7 @@ from core.tickets.records import (
     ConversationMessage,
     Deadline,
     Escalation,
-    FirstResponse,
     NewTicket,
-    Priority,
     Ticket,
     TicketChange,
     TicketEvent,
@@ -245,21 +242,6 @@ class InMemoryStatistics(MemoryPort):
     async def withdraw_deflection(self, address: Address, answer: str) -> None:
         """The customer's latest vote says ``answer`` did not help: it no longer counts (if it did)."""
         self.state.deflections = [d for d in self.state.deflections if (d[0], d[4]) != (address, answer)]
-
-    async def open_counts(self) -> dict[tuple[str, Priority], int]:
-        """Active tickets by ``(tier, priority)``."""
-        return dict(Counter((t.tier, t.priority) for t in self.state.tickets.values() if t.status.active))
-
-    async def first_responses(self) -> list[FirstResponse]:
-        """Every ticket's opening time, first-response deadline and first response, for statistics."""
-        return [
-            FirstResponse(t.tier, t.created_at, t.first_response_due, t.first_response_at)
-            for _, t in sorted(self.state.tickets.items())
-        ]
-
-    async def deflection_count(self) -> int:
-        """How many questions were resolved by self-service."""
-        return len(self.state.deflections)
 
 
 def _by_time(messages: list[ConversationMessage]) -> list[ConversationMessage]:

@@ -38,7 +38,6 @@ from config.settings import Settings
 from core.clock import SystemClock
 from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
-from core.staff.ports import StaffAccounts, StaffSessions
 
 log = logging.getLogger("helpline.serve")
 
@@ -91,8 +90,9 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     for adapter in adapters:
         await adapter.start()
     interval = settings.support.escalation_interval
-    # TODO(staff): public_url=settings.server.base_url() once ServerSettings has public_url.
-    dashboard = mount_for(system, settings, os.environ, public_url=f"http://{host}:{port}", ports=_staff_ports(system))
+    # Links and cookie flags follow server.public_url; without it, the address this process listens on.
+    served = settings.server.model_copy(update={"host": host, "port": port})
+    dashboard = mount_for(system, settings, os.environ, public_url=served.base_url())
     if plan.web:
         log.info("%s", dashboard.status)
     routes = [route for adapter in adapters for route in adapter.routes()] + dashboard.routes
@@ -131,12 +131,6 @@ async def _close(tasks: list[asyncio.Task[None] | None], adapters: Sequence[Adap
     for adapter in adapters:
         await adapter.close()
     await system.close()
-
-
-def _staff_ports(system: System) -> tuple[StaffAccounts, StaffSessions] | None:
-    """The staff ports of the system's stores."""
-    # TODO(staff): return system.stores.staff, system.stores.sessions once Stores has those fields.
-    return None
 
 
 def _safe_url(url: str) -> str:

@@ -50,6 +50,10 @@ from core.messages import (
 from core.notify import UndeliverableError
 
 log = logging.getLogger("helpline.discord")
+MISSING_PERMISSIONS = 50013  # Discord's error code for a permission the bot lacks in the channel
+NO_FILES_PERMISSION = (
+    "(The chart is not attached: the bot needs the Attach Files permission here; see docs/discord.md.)"
+)
 
 THREAD_EXISTS = 160004  # Discord's error code: a thread has already been started from this message
 THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day without messages
@@ -275,11 +279,23 @@ class HelplineBot(discord.Client):
         channel = await self._channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
-        for out in render(outbound.reply, ping_role=self.options.on_call_role):
-            await channel.send(**_payload(out))
-        if outbound.reply.attachments:  # after the text, as one message of files (the digest's chart)
+        outs = render(outbound.reply, ping_role=self.options.on_call_role)
+        for n, out in enumerate(outs):
+            if n < len(outs) - 1 or not outbound.reply.attachments:
+                await channel.send(**_payload(out))
+                continue
+            # The files go with the last piece (the digest with its chart): one message, so a refused
+            # upload is retried without the text having been posted alone.
             files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in outbound.reply.attachments]
-            await channel.send(files=files)
+            try:
+                await channel.send(**_payload(out), files=files)
+            except discord.Forbidden as exc:
+                if exc.code != MISSING_PERMISSIONS:
+                    raise
+                # No Attach Files here: retrying would never work, so the text goes alone and says so.
+                log.warning("no Attach Files permission in Discord channel %s; posting without the files", channel_id)
+                await channel.send(**_payload(out))
+                await channel.send(content=NO_FILES_PERMISSION, allowed_mentions=discord.AllowedMentions.none())
 
     async def _channel(self, channel_id: int) -> Any:
         found = self.get_channel(channel_id)

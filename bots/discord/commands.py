@@ -1,9 +1,9 @@
-"""The slash commands (``/ticket ...``, ``/kb ...``, ``/stats``), generated from the core's command table.
+"""The slash commands (``/ticket ...``, ``/kb ...``, ``/stats``, ``/rate``), generated from the core's command table.
 
 Each table entry with a slash path becomes a command whose options are its typed parameters; the
 callback hands the entry and the options Discord already parsed to the bot, which builds the typed
-command record. Discord's default permissions only hide the commands from members; who may run them
-is decided by the core against the configured moderator roles, on every call.
+command record. Discord's default permissions only hide the moderator commands from members (``/rate``
+is everyone's); who may run them is decided by the core against the configured moderator roles, on every call.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Concatenate, Literal, cast
 import discord
 from discord import app_commands
 
-from core.commands import COMMANDS, GROUPS, MAX_TICKET_NUMBER, CommandSpec, Param, ParamKind
+from core.commands import COMMANDS, GROUPS, MAX_SCORE, MAX_TICKET_NUMBER, CommandSpec, Param, ParamKind
 
 RunCommand = Callable[[discord.Interaction, CommandSpec, dict[str, object]], Awaitable[None]]
 AppCommand = app_commands.Command[Any, ..., None] | app_commands.Group
@@ -31,6 +31,8 @@ def annotation(param: Param) -> Any:
         return discord.User  # Discord's member picker; the bot passes on the picked id
     if param.kind is ParamKind.TICKET:
         return app_commands.Range[int, 1, MAX_TICKET_NUMBER]
+    if param.kind is ParamKind.SCORE:  # the widest scale; the survey checks its own (CSAT 1-5)
+        return app_commands.Range[int, 0, MAX_SCORE]
     if param.kind is ParamKind.CHOICE:
         return cast(Any, Literal)[param.values]
     return app_commands.Range[str, 1, param.max_chars]
@@ -69,7 +71,9 @@ def build_commands(run: RunCommand) -> list[AppCommand]:
     for path, spec in SLASH_COMMANDS.items():
         callback = _callback(spec, run)
         if len(path) == 1:
-            callback = app_commands.default_permissions(manage_messages=True)(app_commands.guild_only()(callback))
+            callback = app_commands.guild_only()(callback)
+            if spec.moderator:  # a member's command (/rate) is shown to everyone
+                callback = app_commands.default_permissions(manage_messages=True)(callback)
             built.append(app_commands.command(name=path[0], description=_description(spec))(callback))
             continue
         group_name, name = path

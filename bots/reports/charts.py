@@ -48,7 +48,7 @@ def svg(chart: alt.TopLevelMixin) -> str:
 
 
 def digest_png(doc: Doc) -> bytes:
-    """A PNG of the period's volume per day above its first-response percentiles, for the weekly digest."""
+    """A PNG of the period's volume per day above its first-response distribution, for the weekly digest."""
     top = _volume(doc) or _note("No tickets were opened in this period.")
     bottom = _first_response(doc) or _note("No first response to measure.")
     chart = alt.vconcat(
@@ -86,28 +86,51 @@ def _volume(doc: Doc) -> alt.Chart | None:
 
 def _first_response_title(doc: Doc) -> str:
     count = doc["first_response"]["count"]
-    return f"First response, {'business hours' if doc['clock'] == 'business' else 'wall-clock'} ({count} tickets)"
+    clock = "business hours" if doc["clock"] == "business" else "wall-clock"
+    return f"First response distribution, {clock} ({count} tickets)"
 
 
-def _first_response(doc: Doc) -> alt.Chart | None:
+def _first_response(doc: Doc) -> alt.Chart | alt.LayerChart | None:
+    """A bar per bin of the document's first-response histogram, each with its count written on it."""
     timing = doc["first_response"]
     if not timing["count"]:
         return None
-    marks = (("mean", "mean_seconds"), ("p50", "p50_seconds"), ("p90", "p90_seconds"), ("p99", "p99_seconds"))
-    longest = max(float(timing[key] or 0) for _, key in marks)
-    unit, size = ("hours", 3600.0) if longest >= 2 * 3600 else ("minutes", 60.0)
-    values = [
-        {"figure": label, unit: round(float(timing[key]) / size, 2)} for label, key in marks if timing[key] is not None
-    ]
-    chart: alt.Chart = (
+    order: list[str] = []
+    counts: list[int] = []
+    lower = 0.0
+    for part in timing["histogram"]:
+        upper = part["le_seconds"]
+        order.append(bin_label(lower, None if upper is None else float(upper)))
+        counts.append(int(part["count"]))
+        lower = float(upper) if upper is not None else lower
+    values = [{"bin": label, "tickets": n} for label, n in zip(order, counts, strict=True)]
+    bars = (
         _base(values)
         .mark_bar(color="#5a9e6f")
         .encode(
-            x=alt.X("figure:N", sort=[label for label, _ in marks], title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y(f"{unit}:Q", title=unit),
+            x=alt.X("bin:N", sort=order, title="time to first response", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("tickets:Q", title="tickets", axis=alt.Axis(tickMinStep=1)),
         )
     )
-    return chart
+    written = bars.mark_text(dy=-6, color="#333").encode(text="tickets:Q")
+    return alt.LayerChart(layer=[bars, written])
+
+
+def bin_label(lower: float, upper: float | None) -> str:
+    """A bin's span as people say it: "under 5 min", "15–60 min", "1–4 h", "over 24 h"."""
+    if upper is None:
+        return f"over {_span(lower)}"
+    if lower <= 0:
+        return f"under {_span(upper)}"
+    if upper <= 3600:
+        return f"{lower / 60:g}–{upper / 60:g} min"
+    if lower >= 3600:
+        return f"{lower / 3600:g}–{upper / 3600:g} h"
+    return f"{_span(lower)}–{_span(upper)}"
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds / 60:g} min" if seconds < 3600 else f"{seconds / 3600:g} h"
 
 
 def _sla(doc: Doc) -> alt.Chart | None:

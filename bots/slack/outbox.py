@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.translate import SLACK, SlackMessage, channel_of, render, thread_ts_of
-from core.messages import Attachment, Outbound, ReplyKind
+from core.messages import Attachment, Outbound, Reply, ReplyKind
 from core.notify import UndeliverableError
 
 log = logging.getLogger("helpline.slack")
@@ -27,6 +27,7 @@ DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 5
 # Notices to the team that link to the customer's thread.
 _LINKED = frozenset({ReplyKind.ESCALATION, ReplyKind.WARNING})
+NO_FILES_SCOPE = "(The chart is not attached: the Slack app needs the files:write scope; see docs/slack.md.)"
 
 
 def make_client(token: str, api_url: str | None = None) -> AsyncWebClient:
@@ -86,11 +87,15 @@ class SlackPoster:
         ts = response.get("ts")
         return ts if isinstance(ts, str) else None
 
-    async def upload(self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None) -> None:
-        """Upload ``files`` into the channel (or thread), as one share (``files.uploadV2``)."""
+    async def upload(
+        self, channel: str, files: Sequence[Attachment], thread_ts: str | None = None, comment: str | None = None
+    ) -> None:
+        """Upload ``files`` into the channel (or thread) as one share (``files.uploadV2``), ``comment`` its text."""
         uploads = [{"content": a.data, "filename": a.name, "title": a.name} for a in files]
         async with self._pacer.turn(channel):
-            await self.client.files_upload_v2(channel=channel, file_uploads=uploads, thread_ts=thread_ts)
+            await self.client.files_upload_v2(
+                channel=channel, file_uploads=uploads, thread_ts=thread_ts, initial_comment=comment
+            )
 
     async def permalink(self, channel: str, ts: str) -> str | None:
         """A link to a message, or None if Slack will not give one (the link is a convenience)."""
@@ -139,9 +144,28 @@ class SlackNotifier:
             link = await poster.permalink(origin.channel, origin.thread)
         # render mentions the group only on an escalation that names no Slack user or group itself.
         message = render(reply, mention_group=self.options.staff_group, origin_link=link)
+        thread_ts = thread_ts_of(outbound.address)
         try:
-            await poster.post(channel, message, thread_ts_of(outbound.address))
-            if reply.attachments:
-                await poster.upload(channel, reply.attachments, thread_ts_of(outbound.address))
+            if reply.attachments and not reply.choices:
+                # One share, text and files together: a refused upload is retried whole, never posting the text twice.
+                if await self._share(poster, channel, reply, message.text, thread_ts):
+                    return
+                reply = replace(reply, text=f"{reply.text}\n{NO_FILES_SCOPE}", attachments=())
+                message = render(reply, mention_group=self.options.staff_group, origin_link=link)
+            await poster.post(channel, message, thread_ts)
+            if reply.attachments:  # buttons need a message of blocks, so its files follow it
+                await poster.upload(channel, reply.attachments, thread_ts)
         except SlackApiError as exc:
             raise UndeliverableError(f"Slack refused the message to {channel}: {exc.response.get('error')}") from None
+
+    async def _share(self, poster: SlackPoster, channel: str, reply: Reply, text: str, thread_ts: str | None) -> bool:
+        """Upload the files with ``text``; False if the app may not upload (then the text goes alone)."""
+        try:
+            await poster.upload(channel, reply.attachments, thread_ts, comment=text)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "missing_scope":
+                raise
+            # Nothing was shared: the first step was refused. Retrying would never work, so the text goes alone.
+            log.warning("the Slack app lacks the files:write scope; posting to %s without its files", channel)
+            return False
+        return True

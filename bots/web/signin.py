@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bots.web.deps import DashboardDeps, Viewer
 from bots.web.guard import LOGIN_PATH, guarded
+from bots.web.passwords import Passwords
 from bots.web.render import page
 from bots.web.sessions import SessionGate
 from core.staff.ports import StaffExistsError
@@ -207,20 +206,16 @@ def _address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-# TODO(staff): use bots/web/passwords.py's verify once helper "staff" lands it; this is the same argon2 check.
 @functools.cache
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+def _passwords() -> Passwords:
+    return Passwords()
 
 
 @functools.cache
 def _stand_in_hash() -> str:
     """A hash to check unknown names against, so they cost as much as a wrong password."""
-    return _hasher().hash("no account has this password")
+    return _passwords().hash("no account has this password")
 
 
 def _password_matches(stored: str | None, password: str) -> bool:
-    try:
-        return _hasher().verify(stored or _stand_in_hash(), password) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
+    return _passwords().verify(stored or _stand_in_hash(), password) and stored is not None

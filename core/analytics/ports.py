@@ -10,11 +10,10 @@ if TYPE_CHECKING:
     from core.analytics.gauges import MetricsSnapshot
     from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
     from core.messages import Address, Outbound
-    from core.tickets.records import FirstResponse, Priority
 
 
 class Statistics(Protocol):
-    """Counts and timings for ``stats``, and the self-service resolutions it counts."""
+    """The self-service resolutions: the standing helpful votes the report's self-service figures read."""
 
     async def record_deflection(
         self, address: Address, question: str, url: str, at: datetime, *, answer: str | None = None
@@ -27,18 +26,6 @@ class Statistics(Protocol):
 
     async def withdraw_deflection(self, address: Address, answer: str) -> None:
         """The customer's latest vote says ``answer`` did not help: it no longer counts (if it did)."""
-        ...
-
-    async def open_counts(self) -> dict[tuple[str, Priority], int]:
-        """Active tickets by ``(tier, priority)``."""
-        ...
-
-    async def first_responses(self) -> list[FirstResponse]:
-        """Every ticket's opening time, first-response deadline and first response, for statistics."""
-        ...
-
-    async def deflection_count(self) -> int:
-        """How many questions were resolved by self-service."""
         ...
 
 

@@ -15,7 +15,7 @@ from core.analytics.recommendations import Recommendation, recommendations
 from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
 from core.analytics.satisfaction_figures import CsatFigures, NpsFigures, csat_figures, nps_figures
 from core.analytics.self_service import SelfService, self_service
-from core.analytics.timing import Timing, nearest_rank, share, timing
+from core.analytics.timing import FIRST_RESPONSE_BINS, Timing, nearest_rank, share, timing
 from core.satisfaction.records import Survey
 from core.sla.planner import TierPlanner
 from core.tiers import TierDirectory
@@ -162,6 +162,7 @@ def assemble(
         first_response=timing(
             (f.first_response for f in cohort if f.first_response is not None),
             sum(f.first_response_pending for f in cohort),
+            bins=FIRST_RESPONSE_BINS,
         ),
         next_response=timing((s for f in cohort for s in f.next_responses), sum(f.next_pending for f in cohort)),
         resolution=timing(

@@ -11,7 +11,7 @@ from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
-    from core.ports import Clock, Notifier, SearchHit
+    from core.ports import Chunk, Clock, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
     from core.understanding.intents import IntentCatalog
@@ -51,6 +51,10 @@ class KnowledgeEditor(Protocol):
         """Add an article and make it searchable at once."""
         ...
 
+    def passages(self) -> list[Chunk]:
+        """Every passage of the version served now (raises ``IndexNotBuiltError`` when nothing is built)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Moderators:
@@ -86,6 +90,11 @@ class DeskPolicy:
     clear_out_of_scope: float = 0.75
     # The thresholds and windows of the support lead's numbers (``stats``).
     report: ReportPolicy = field(default_factory=ReportPolicy)
+    # Where the dashboard is reached (``server.public_url``, else http://HOST:PORT): sign-in links start with it.
+    public_url: str = "http://127.0.0.1:8080"
+    # Platforms where a command's answer is seen by the asker alone (slash commands, the local console): the
+    # only ones a sign-in link is given on. A GitHub comment's answer is public.
+    private_answer_platforms: frozenset[str] = frozenset({"console", "discord", "slack"})
 
 
 @dataclass

@@ -21,6 +21,7 @@ from core.commands import (
     KbAdd,
     KbSearch,
     ListTickets,
+    Login,
     Note,
     Rate,
     Reopen,
@@ -36,6 +37,7 @@ from core.commands import (
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
 from core.messages import Author, ChoiceMessage, CommandText, Inbound, Outbound, Reply, ReplyKind
@@ -65,6 +67,7 @@ class Moderation:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.surveys = SurveyDesk(desk)
+        self.signin = SignIn(desk)
 
     async def handle(self, message: CommandText) -> list[Reply]:
         """Parse the command typed in ``message`` and run it."""
@@ -134,6 +137,8 @@ class Moderation:
                 return await self.surveys.command(message, command)
             case Stats():
                 return _info(await self._stats())
+            case Login():
+                return await self.signin.link(message)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:

@@ -80,25 +80,18 @@ class SurveyDesk:
             return None
         if message.files:  # a comment keeps words only: a message with files goes to the conversation
             return None
-        survey = await self._in_thread(message)
         text = message.text.strip()
-        if survey is None or not ready(survey, d.clock.now(), d.satisfaction):
+        if not looks_like_comment(text) or problem_is_back(text):  # the text alone rules most messages out
             return None
-        if not looks_like_comment(text) or problem_is_back(text):
+        survey = await self._in_thread(message)
+        if survey is None or not ready(survey, d.clock.now(), d.satisfaction):
             return None
         kept = await d.stores.surveys.answer(survey.id, None, text, d.clock.now())
         return [_comment_kept(kept)]
 
     async def _in_thread(self, message: Inbound) -> Survey | None:
         """The newest survey sent to ``message``'s author in this conversation."""
-        found = [
-            survey
-            for kind in SurveyKind
-            if (survey := await self.desk.stores.surveys.latest_for(kind, message.platform, message.author.id))
-            is not None
-            and survey.address == message.address
-        ]
-        return max(found, key=lambda s: s.sent_at, default=None)
+        return await self.desk.stores.surveys.latest_in(message.address, message.author.id)
 
     async def _answer(self, message: Inbound, survey: Survey | None, score: int | None, comment: str) -> Reply:
         d = self.desk

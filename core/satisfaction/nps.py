@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -13,22 +12,23 @@ from core.satisfaction.records import NewSurvey, Survey, SurveyKind
 from core.tickets.records import Ticket, TicketStatus
 
 if TYPE_CHECKING:
-    from core.ports import Clock, Notifier
+    from core.ports import Clock
     from core.satisfaction.policy import SatisfactionPolicy
     from core.stores import Stores
 
-log = logging.getLogger("helpline.satisfaction")
 # How many recently closed tickets one round looks through (newest resolutions are what count).
 SCAN_LIMIT = 10_000
 
 
 class NpsRound:
-    """Asks NPS of whoever is due, at most once per ``every``; the store keeps two workers from both asking."""
+    """Asks NPS of whoever is due, at most once per ``every``; the store keeps two workers from both asking.
 
-    def __init__(
-        self, stores: Stores, notifier: Notifier, clock: Clock, policy: SatisfactionPolicy, *, every: timedelta
-    ) -> None:
-        self._stores, self._notifier, self._clock, self.policy = stores, notifier, clock, policy
+    The question is queued in the outbox with the survey row, in one transaction, and the escalation worker's
+    drain sends it: two workers never both ask, and a crash before the send does not lose the question.
+    """
+
+    def __init__(self, stores: Stores, clock: Clock, policy: SatisfactionPolicy, *, every: timedelta) -> None:
+        self._stores, self._clock, self.policy = stores, clock, policy
         self._every = every
         self._last: datetime | None = None
 
@@ -68,16 +68,13 @@ class NpsRound:
         if earlier is not None and now < earlier.sent_at + self.policy.nps_interval:
             return None
         draft = NewSurvey(SurveyKind.NPS, None, platform, person, ticket.address, ticket.tier, None, now)
-        survey = await self._stores.surveys.send(draft)
-        if survey is None:  # another worker asked them today
-            return None
+        return await self._stores.surveys.send(draft, lambda survey: self._question(survey, ticket))
+
+    def _question(self, survey: Survey, ticket: Ticket) -> Outbound:
+        platform, person = survey.platform, survey.person
         direct = platform in self.policy.direct_platforms
         destination = Destination.DIRECT if direct else Destination.THREAD
         # A direct message goes to the person its mention names; the ticket's thread is where it would go otherwise.
         whom = (Mention(platform, "user", person),) if direct else ()
         reply = replace(nps_question(survey, self.policy.product_name, destination), mentions=whom)
-        try:
-            await self._notifier.send(Outbound(ticket.address, reply))
-        except Exception:  # asked once only: the survey stays sent, unanswered
-            log.exception("the NPS question to %s:%s could not be delivered", platform, person)
-        return survey
+        return Outbound(ticket.address, reply)

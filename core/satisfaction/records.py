@@ -9,6 +9,14 @@ from enum import StrEnum
 from core.messages import Address
 
 
+class SurveyNotFoundError(LookupError):
+    """No survey has this number (raised by every ``Surveys`` implementation)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(f"there is no survey #{number}")
+        self.number = number
+
+
 class SurveyKind(StrEnum):
     """Which question a survey asks."""
 

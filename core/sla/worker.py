@@ -96,9 +96,9 @@ class EscalationWorker:
             # No early stop on a short batch: firing plans what comes next (the latest reminder after a pause),
             # and what is already due goes out in this pass, after what fell due before it.
         await self._run_passes()
+        await self._nps()  # queues its questions in the outbox, so the drain below sends them
         await self.drain(self._clock.now())
         await self._prune()
-        await self._nps()
         self.last_pass, self.last_error = now, None
         return sent
 

@@ -27,7 +27,7 @@ def reply_json(reply: Reply) -> str:
         "kind": reply.kind.value,
         "text": reply.text,
         "citation": [reply.citation.title, reply.citation.url] if reply.citation else None,
-        "choices": [[c.label, c.action.value, c.ticket] for c in reply.choices],
+        "choices": [[c.label, c.action.value, c.ticket, c.score] for c in reply.choices],
         "destination": reply.destination.value,
         "intent": reply.intent,
         "ticket": reply.ticket,
@@ -47,7 +47,7 @@ def reply_from(payload: str) -> Reply:
         ReplyKind(data["kind"]),
         data["text"],
         Citation(*citation) if citation else None,
-        tuple(Choice(label, Action(action), ticket) for label, action, ticket in data["choices"]),
+        tuple(_choice(*item) for item in data["choices"]),
         Destination(data["destination"]),
         data["intent"],
         data["ticket"],
@@ -55,6 +55,11 @@ def reply_from(payload: str) -> Reply:
         tuple(Mention.parse(m) for m in data["mentions"]),
         tuple(_attachment(*item) for item in data.get("attachments", ())),  # rows written before files had none
     )
+
+
+def _choice(label: str, action: str, ticket: int | None, score: int | None = None) -> Choice:
+    # Rows written before ratings went through the outbox have no score.
+    return Choice(label, Action(action), ticket, score)
 
 
 def _attachment(name: str, media_type: str, encoded: str) -> Attachment:

@@ -17,7 +17,7 @@ staff_accounts = Table(
     Column("platform", String(PLATFORM_LENGTH), nullable=False),
     Column("user_id", String(255), nullable=False),
     Column("display_name", String(255), nullable=False),
-    Column("roles", Text, nullable=False),  # the identity's moderator roles, comma-separated
+    Column("roles", Text, nullable=False),  # the identity's roles, a sorted JSON list (a role name may hold a comma)
     Column("password_hash", Text, nullable=True),
     Column("disabled", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False),

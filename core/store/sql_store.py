@@ -13,6 +13,7 @@ from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
 from core.store.tickets import SqlTickets
@@ -45,4 +46,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         surveys=SqlSurveys(engine),
         reports=SqlReportSource(engine),
         queue=SqlTicketQueue(engine),
+        staff=SqlStaffAccounts(engine),
+        sessions=SqlStaffSessions(engine),
     )

@@ -1,16 +1,15 @@
-"""The read model behind the support lead's numbers, in SQL, and the self-service resolutions it counts."""
+"""The self-service resolutions in SQL: one standing helpful vote per answer, read by the report."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.store import rows
-from core.store.base import ACTIVE, SqlPort
-from core.store.schema import deflections, tickets
-from core.tickets.records import FirstResponse, Priority
+from core.store.base import SqlPort
+from core.store.schema import deflections
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,29 +43,6 @@ class SqlStatistics(SqlPort):
             await conn.execute(
                 delete(deflections).where(rows.in_thread(deflections, address), deflections.c.answer == answer)
             )
-
-    async def open_counts(self) -> dict[tuple[str, Priority], int]:
-        """Active tickets by ``(tier, priority)``."""
-        query = (
-            select(tickets.c.tier, tickets.c.priority, func.count().label("count"))
-            .where(ACTIVE)
-            .group_by(tickets.c.tier, tickets.c.priority)
-        )
-        return {(row["tier"], Priority(row["priority"])): row["count"] for row in await self._read(query)}
-
-    async def first_responses(self) -> list[FirstResponse]:
-        """Every ticket's opening time, first-response deadline and first response, for statistics."""
-        columns = tickets.c.tier, tickets.c.created_at, tickets.c.first_response_due, tickets.c.first_response_at
-        found = await self._read(select(*columns).order_by(tickets.c.id))
-        return [
-            FirstResponse(row["tier"], row["created_at"], row["first_response_due"], row["first_response_at"])
-            for row in found
-        ]
-
-    async def deflection_count(self) -> int:
-        """How many questions were resolved by self-service."""
-        found = await self._read(select(func.count().label("count")).select_from(deflections))
-        return int(found[0]["count"])
 
 
 def _voted(address: Address, answer: str) -> Select[tuple[int]]:

@@ -8,40 +8,41 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.satisfaction.records import SCALES, Survey, SurveyKind
+from core.satisfaction.records import SCALES, Survey, SurveyKind, SurveyNotFoundError
 from core.store import rows
 from core.store.base import SqlPort
-from core.store.schema import surveys
+from core.store.outbox_json import outbound_values
+from core.store.schema import outbox, surveys
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from sqlalchemy import RowMapping
 
+    from core.messages import Address, Outbound
     from core.satisfaction.records import NewSurvey
-
-
-class SurveyNotFoundError(LookupError):
-    """No survey has this number."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(f"there is no survey #{number}")
-        self.number = number
 
 
 class SqlSurveys(SqlPort):
     """The ``Surveys`` port in a SQL database."""
 
-    async def send(self, survey: NewSurvey) -> Survey | None:
-        """Record a survey as sent; None (and nothing stored) if the unique indexes say it was already asked."""
+    async def send(self, survey: NewSurvey, question: Callable[[Survey], Outbound] | None = None) -> Survey | None:
+        """Record a survey as sent, and queue ``question``'s notice with it; None (nothing stored) if already asked."""
         values = survey_values(survey)
-        try:  # two workers asking at once: the unique index decides, the loser stores nothing
+        try:  # two workers asking at once: the unique index decides, the loser stores and queues nothing
             async with self._write() as conn:
                 inserted = await conn.execute(insert(surveys).values(values).returning(surveys.c.id))
                 number = int(inserted.scalar_one())
+                stored = survey_from(
+                    (await conn.execute(select(surveys).where(surveys.c.id == number))).mappings().one()
+                )
+                if question is not None:
+                    row = outbound_values(question(stored))
+                    await conn.execute(insert(outbox).values(**row, created_at=survey.sent_at, attempts=0))
         except IntegrityError:
             return None
-        return await self.get(number)
+        return stored
 
     async def get(self, survey_id: int) -> Survey | None:
         """The survey with this number, if any."""
@@ -77,6 +78,17 @@ class SqlSurveys(SqlPort):
         query = (
             select(surveys)
             .where(surveys.c.kind == kind.value, surveys.c.platform == platform, surveys.c.person == person)
+            .order_by(surveys.c.sent_at.desc(), surveys.c.id.desc())
+            .limit(1)
+        )
+        found = await self._read(query)
+        return survey_from(found[0]) if found else None
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        """The newest survey of any kind sent to this person in the conversation at ``address``."""
+        query = (
+            select(surveys)
+            .where(rows.in_thread(surveys, address), surveys.c.person == person)
             .order_by(surveys.c.sent_at.desc(), surveys.c.id.desc())
             .limit(1)
         )

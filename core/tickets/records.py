@@ -163,16 +163,6 @@ class Escalation:
     at: datetime
 
 
-@dataclass(frozen=True)
-class FirstResponse:
-    """When a ticket was opened, when it was due a first human reply, and when (if) it got one."""
-
-    tier: str
-    created_at: datetime
-    due: datetime | None
-    responded_at: datetime | None
-
-
 def raw_bytes(text: str | bytes) -> bytes:
     """The exact bytes of a message as received, for keeping alongside its cleaned text."""
     if isinstance(text, bytes):

@@ -19,6 +19,19 @@ import discord
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.adapters.discord_rest import (
+    EPHEMERAL as EPHEMERAL,
+)
+from tests.adapters.discord_rest import (
+    SentFile,
+    application,
+    attachment,
+    callback,
+    files_match,
+    read_multipart,
+    user_object,
+)
+
 PAYLOADS = Path(__file__).resolve().parent / "payloads" / "discord"
 GUILD = 900000000000000001
 HELP = 900000000000000101
@@ -31,7 +44,6 @@ MO = 900000000000000401
 MODERATOR_ROLE = 900000000000000201
 ENTERPRISE_ROLE = 900000000000000202
 ON_CALL_ROLE = 900000000000000203
-EPHEMERAL = 1 << 6
 TOKEN = "fake-token"
 
 
@@ -43,11 +55,12 @@ def payload(name: str) -> dict[str, Any]:
 
 @dataclass
 class Call:
-    """One REST request the bot made."""
+    """One REST request the bot made; a multipart request's JSON is its ``payload_json`` part."""
 
     method: str
     path: str
     body: Any
+    files: tuple[SentFile, ...] = ()
 
 
 @dataclass
@@ -58,6 +71,8 @@ class FakeDiscordApi:
     calls: list[Call] = field(default_factory=list)
     threads: dict[int, dict[str, Any]] = field(default_factory=dict)
     fail_threads: bool = False
+    # The answers (status, Discord error code) to the next messages with files: 403/50013 is Missing Permissions.
+    refuse_files: list[tuple[int, int]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(950000000000000001))
 
     def app(self) -> web.Application:
@@ -67,22 +82,33 @@ class FakeDiscordApi:
         return app
 
     async def _handle(self, request: web.Request) -> web.Response:
-        body = await request.json() if request.can_read_body else None
+        files: tuple[SentFile, ...] = ()
+        if request.content_type == "multipart/form-data":
+            body, files = await read_multipart(request)
+        else:
+            body = await request.json() if request.can_read_body else None
         path = "/" + request.match_info["path"]
-        self.calls.append(Call(request.method, path, body))
+        self.calls.append(Call(request.method, path, body, files))
         parts = path.strip("/").split("/")
         handler = self._route(request.method, parts)
         if handler is None:
             return _json({"message": "404: Not Found", "code": 0}, 404)
+        if files and not files_match(body or {}, files):
+            return _json({"message": "Invalid Form Body", "code": 50035}, 400)
+        if files and self.refuse_files:
+            status, code = self.refuse_files.pop(0)
+            return _json({"message": "Refused", "code": code}, status)
         status, data = handler(parts, body or {})
+        if files and isinstance(data, dict):  # the created message lists its attachments, as Discord's does
+            data["attachments"] = [attachment(next(self._ids), f) for f in files]
         return _json(data, status)
 
     def _route(self, method: str, parts: list[str]) -> Callable[[list[str], Any], tuple[int, Any]] | None:
         match method, parts:
             case "GET", ["users", "@me"]:
-                return lambda *_: (200, _user(BOT, "helpline", bot=True))
+                return lambda *_: (200, user_object(BOT, "helpline", bot=True))
             case "GET", ["oauth2", "applications", "@me"]:
-                return lambda *_: (200, _application())
+                return lambda *_: (200, application(BOT))
             case "PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]:
                 return lambda _, body: (200, [self._command(c, parts) for c in body])
             case "POST", ["channels", channel, "messages"]:
@@ -95,7 +121,7 @@ class FakeDiscordApi:
                 found = self.threads.get(int(channel))
                 return lambda *_: (200, found) if found else (404, {"message": "Unknown Channel", "code": 10003})
             case "POST", ["interactions", interaction, _, "callback"]:
-                return lambda _, body: (200, _callback(int(interaction), body))
+                return lambda _, body: (200, callback(int(interaction), body))
             case "POST", ["webhooks", _, _]:
                 return lambda _, body: (200, self._message(0, body))
         return None
@@ -112,7 +138,7 @@ class FakeDiscordApi:
             content=body.get("content", ""),
             embeds=body.get("embeds", []),
             components=body.get("components", []),
-            author=_user(BOT, "helpline", bot=True),
+            author=user_object(BOT, "helpline", bot=True),
             flags=body.get("flags", 0),
         )
         sent.pop("member", None)
@@ -129,6 +155,14 @@ class FakeDiscordApi:
         if self.on_gateway is not None:  # Discord announces the new thread on the gateway too
             self.on_gateway("THREAD_CREATE", thread)
         return 201, thread
+
+    def files(self, channel: int | None = None) -> list[tuple[dict[str, Any], tuple[SentFile, ...]]]:
+        """Each message with files posted to a channel (all channels if None): its body and its files."""
+        return [
+            (c.body, c.files)
+            for c in self.calls
+            if c.files and c.method == "POST" and (channel is None or c.path == f"/channels/{channel}/messages")
+        ]
 
     def sent(self, channel: int | None = None) -> list[dict[str, Any]]:
         """Bodies of messages posted to a channel or thread (all channels if None), oldest first."""
@@ -163,51 +197,6 @@ class FakeDiscordApi:
 def _json(data: Any, status: int) -> web.Response:
     # discord.py reads a body as JSON only when the content type is exactly application/json.
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
-
-
-def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
-    return {
-        "id": str(user_id),
-        "username": name,
-        "global_name": name.title(),
-        "discriminator": "0",
-        "avatar": None,
-        "bot": bot,
-        "public_flags": 0,
-        "flags": 0,
-        "mfa_enabled": True,
-        "verified": True,
-    }
-
-
-def _application() -> dict[str, Any]:
-    return {
-        "id": str(BOT),
-        "name": "Helpline",
-        "icon": None,
-        "description": "Support desk",
-        "bot_public": False,
-        "bot_require_code_grant": False,
-        "verify_key": "0" * 64,
-        "flags": 0,
-        "owner": _user(900000000000000500, "owner"),
-        "team": None,
-        "summary": "",
-        "rpc_origins": [],
-        "interactions_endpoint_url": None,
-    }
-
-
-def _callback(interaction: int, body: dict[str, Any]) -> dict[str, Any]:
-    flags = (body.get("data") or {}).get("flags", 0)
-    return {
-        "interaction": {
-            "id": str(interaction),
-            "type": body.get("type", 5),
-            "response_message_loading": body.get("type") == 5,
-            "response_message_ephemeral": bool(flags & EPHEMERAL),
-        }
-    }
 
 
 class FakeDiscord:
@@ -265,7 +254,7 @@ class FakeDiscord:
         data["author"]["bot"] = bot_author
         data["member"]["roles"] = [str(role) for role in roles]
         if mentions_bot:
-            data["mentions"] = [_user(BOT, "helpline", bot=True)]
+            data["mentions"] = [user_object(BOT, "helpline", bot=True)]
         self.event("MESSAGE_CREATE", data)
         await self.settle()
         return message_id
@@ -305,11 +294,23 @@ class FakeDiscord:
         raise AssertionError(f"the bot never posted a button {custom_id!r}")
 
     async def slash(
-        self, group: str, sub: str | None, options: dict[str, Any], *, user: int = MO, roles: tuple[int, ...] = ()
+        self,
+        group: str,
+        sub: str | None,
+        options: dict[str, Any],
+        *,
+        user: int = MO,
+        roles: tuple[int, ...] = (),
+        thread: int | None = None,
     ) -> None:
-        """A member runs ``/group sub`` with ``options`` in the staff channel."""
+        """A member runs ``/group sub`` with ``options`` in the staff channel (or in a thread the bot opened)."""
         data = payload("interaction_command")
         data["id"] = str(next(self._ids))
+        if thread is not None:  # as Discord describes a thread in an interaction
+            data.update(channel_id=str(thread))
+            data["channel"] = {**self.api.threads[thread], "id": str(thread), "permissions": "1071698660929"}
+            for gateway_only in ("newly_created", "member"):
+                data["channel"].pop(gateway_only, None)
         typed = [_option(k, v) for k, v in options.items()]
         data["data"].update(name=group, options=[{"type": 1, "name": sub, "options": typed}] if sub else typed)
         picked = [v for v in options.values() if isinstance(v, Picked)]

@@ -46,6 +46,20 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file sent through files.uploadV2's three steps; ``channel`` is empty until the upload is completed."""
+
+    file_id: str
+    filename: str
+    length: int
+    data: bytes = b""
+    title: str = ""
+    channel: str = ""
+    thread_ts: str | None = None
+    initial_comment: str | None = None
+
+
+@dataclass
 class FakeSlack:
     """Slack's Web API on 127.0.0.1; ``staff`` are the members of every user group."""
 
@@ -55,9 +69,12 @@ class FakeSlack:
     limited: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After of the next 429s
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)  # channel -> the error chat.postMessage answers
+    refused_uploads: list[str] = field(default_factory=list)  # errors the next files.completeUploadExternal answer
+    scopes: set[str] = field(default_factory=lambda: {"chat:write", "files:write"})  # the bot token's file scopes
     _runner: web.AppRunner | None = None
     _port: int = 0
     _ts: int = 0
+    _files: dict[str, Upload] = field(default_factory=dict)  # file id -> its upload, in the order asked for
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -77,6 +94,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/hooks/{rest:.*}", self._hook)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -108,6 +126,10 @@ class FakeSlack:
     def responses(self) -> list[dict[str, Any]]:
         """What was sent to response URLs (ephemeral answers)."""
         return [c.args for c in self.calls if c.method == "response_url"]
+
+    def uploads(self, channel: str | None = None) -> list[Upload]:
+        """Files shared by files.completeUploadExternal (into ``channel``), oldest first."""
+        return [f for f in self._files.values() if f.channel and channel in (None, f.channel)]
 
     def method_calls(self, method: str) -> list[Call]:
         """Every call of one Web API method."""
@@ -162,9 +184,51 @@ class FakeSlack:
             return {"ok": True, "users": list(self.staff)}
         if method in ("views.open", "chat.postEphemeral"):  # a survey's comment modal, and its thanks
             return {"ok": True}
+        if method.startswith("files.") and "files:write" not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": "files:write", "provided": ",".join(self.scopes)}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(args)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(args)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        # Slack wants the name and the exact length up front; the bytes go to the URL it answers with.
+        filename, length = str(args.get("filename", "")), str(args.get("length", ""))
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F0{len(self._files) + 1:08d}"
+        self._files[file_id] = Upload(file_id, filename, int(length))
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self._files.get(request.match_info["file_id"])
+        data = await request.read()
+        self.calls.append(Call("upload", {"bytes": len(data)}, time.monotonic(), request.path))
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        if len(data) != upload.length:  # Slack refuses a body of another length than the one announced
+            return web.Response(status=400, text="length mismatch")
+        upload.data = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.refused_uploads:
+            return {"ok": False, "error": self.refused_uploads.pop(0)}
+        channel = str(args.get("channel_id") or "")
+        files = json.loads(str(args.get("files", "[]")))
+        found = [self._files.get(str(f.get("id"))) for f in files]
+        if not channel or not found or any(f is None or f.length != len(f.data) for f in found):
+            return {"ok": False, "error": "invalid_arguments" if not channel else "file_not_found"}
+        shared: list[dict[str, Any]] = []
+        for upload, given in zip(found, files, strict=True):
+            assert upload is not None
+            upload.title, upload.channel = str(given.get("title") or upload.filename), channel
+            upload.thread_ts, upload.initial_comment = args.get("thread_ts"), args.get("initial_comment")
+            shared.append({"id": upload.file_id, "name": upload.filename, "title": upload.title, "size": upload.length})
+        return {"ok": True, "files": shared}
 
     async def _hook(self, request: web.Request) -> web.Response:
         self.calls.append(Call("response_url", await request.json(), time.monotonic(), request.path))

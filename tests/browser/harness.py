@@ -42,7 +42,7 @@ from tests.adapters.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, sign
 from tests.adapters.slack_world import ANA, STAFF, connect_message, settings, tiers
 from tests.desk_fakes import START, fake_system
 from tests.fakes import memory_stores
-from tests.staff_fakes import InMemoryStaffAccounts, InMemoryStaffSessions, staff_fakes
+from tests.staff_fakes import InMemoryStaffAccounts, InMemoryStaffSessions
 
 T = TypeVar("T")
 
@@ -69,10 +69,10 @@ class Dashboard:
         self.public_url = public_url or self.url
         self.clock = ManualClock(START)
         self.store: Stores = memory_stores()
-        # TODO(staff): use the Stores fields ``staff``/``sessions`` once they exist, so chat ``login`` links land here.
-        self.staff: InMemoryStaffAccounts
-        self.sessions: InMemoryStaffSessions
-        self.staff, self.sessions = staff_fakes()
+        # The chat ``login`` command issues its links into these same fakes.
+        assert isinstance(self.store.staff, InMemoryStaffAccounts)
+        assert isinstance(self.store.sessions, InMemoryStaffSessions)
+        self.staff, self.sessions = self.store.staff, self.store.sessions
         self.slack = FakeSlack(staff=[STAFF], names={STAFF: "Mo", ANA: "Ana", "U0ACMEBOB": "Bob Stone"})
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="dashboard", daemon=True)
@@ -116,8 +116,7 @@ class Dashboard:
         await runner.start()
 
         environ = {"HELPLINE_DASHBOARD_SECRET": SECRET}
-        ports = (self.staff, self.sessions)
-        mount = mount_for(system, config, environ, public_url=self.public_url, ports=ports)  # as ``serve`` does
+        mount = mount_for(system, config, environ, public_url=self.public_url)  # as ``serve`` does
         assert mount.on, mount.status
         app = create_app(
             system.worker,

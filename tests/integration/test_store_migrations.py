@@ -24,6 +24,7 @@ from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import deflections, escalations, messages, ticket_events, tickets
 from core.store.sql_store import sql_stores
 from core.tickets.records import ConversationMessage, NewTicket, Priority, Role, TicketChange, TicketEvent
+from tests.deflections import counted_deflections
 
 pytestmark = pytest.mark.asyncio
 
@@ -204,10 +205,10 @@ async def test_upgrading_to_0005_keeps_the_resolutions_counted_before(engine: As
 
     await upgrade_schema(engine)
     store = sql_stores(engine)
-    assert await store.statistics.deflection_count() == 2
+    assert await counted_deflections(store) == 2
     for _ in range(2):
         await store.statistics.record_deflection(THREAD, "q", "https://d/q", T0, answer="a1")
-    assert await store.statistics.deflection_count() == 3
+    assert await counted_deflections(store) == 3
 
     await _migrate(engine, "downgrade", "0004_sla")
     async with engine.connect() as conn:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.messages import Address
-from core.satisfaction.records import NewSurvey, SurveyKind
+from core.satisfaction.records import NewSurvey, SurveyKind, SurveyNotFoundError
 from core.stores import Stores
 
 pytestmark = pytest.mark.asyncio
@@ -78,3 +78,19 @@ async def test_surveys_sent_in_a_period_oldest_first(store: Stores) -> None:
         await store.surveys.send(replace(CSAT, ticket=day, sent_at=T0 + timedelta(days=day)))
     found = await store.surveys.sent_between(T0, T0 + timedelta(days=2))
     assert [s.ticket for s in found] == [0, 1]
+
+
+async def test_the_latest_survey_in_a_conversation_is_of_any_kind_and_only_that_persons(store: Stores) -> None:
+    csat = await store.surveys.send(CSAT)
+    assert await store.surveys.latest_in(THREAD, "U1") == csat
+    nps = await store.surveys.send(replace(NPS, address=THREAD, sent_at=T0 + timedelta(hours=1)))
+    assert nps is not None and await store.surveys.latest_in(THREAD, "U1") == nps
+    assert await store.surveys.latest_in(THREAD, "U2") is None
+    assert await store.surveys.latest_in(replace(THREAD, thread="1700000000.2"), "U1") is None
+    assert await store.surveys.latest_in(DM, "U1") is None
+
+
+async def test_answering_a_survey_that_does_not_exist_names_it(store: Stores) -> None:
+    with pytest.raises(SurveyNotFoundError, match="there is no survey #99") as caught:
+        await store.surveys.answer(99, 4, None, T0)
+    assert caught.value.number == 99

@@ -55,6 +55,10 @@ def test_the_tiny_history_gives_the_hand_counted_wall_clock_figures() -> None:
     assert doc["first_response"] == {
         "count": 2, "pending": 1, "mean_seconds": 117000.0, "p50_seconds": 3600.0, "p90_seconds": 230400.0,
         "p99_seconds": 230400.0,
+        "histogram": [  # an hour is "up to 1 h"; 64 hours is over a day
+            {"le_seconds": 300.0, "count": 0}, {"le_seconds": 900.0, "count": 0}, {"le_seconds": 3600.0, "count": 1},
+            {"le_seconds": 14400.0, "count": 0}, {"le_seconds": 86400.0, "count": 0}, {"le_seconds": None, "count": 1},
+        ],
     }  # fmt: skip
     assert doc["next_response"]["count"] == 1 and doc["next_response"]["p50_seconds"] == 1800.0
     assert doc["resolution"] == {

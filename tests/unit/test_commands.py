@@ -145,7 +145,7 @@ def test_help_lists_every_command_with_a_description() -> None:
     assert set(COMMAND_USAGE) == {
         *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "resolve"),
         "reopen",
-        *("ack", "sla", "kb search", "kb add", "stats", "rate", "help"),
+        *("ack", "sla", "kb search", "kb add", "stats", "rate", "login", "help"),
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage

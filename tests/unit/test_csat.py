@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -18,9 +19,12 @@ from core.messages import (
     ReplyKind,
 )
 from core.satisfaction.policy import SatisfactionPolicy
-from core.satisfaction.records import SurveyKind
+from core.satisfaction.records import Survey, SurveyKind
 from core.tickets.records import TicketStatus
 from tests.desk_fakes import Harness, make_harness
+from tests.fakes import memory_stores
+from tests.satisfaction_fakes import InMemorySurveys
+from tests.store_state import MemoryState
 
 pytestmark = pytest.mark.asyncio
 
@@ -222,3 +226,32 @@ async def test_a_form_sends_the_comment_as_a_rate_command_naming_its_survey() ->
     assert "comment is kept" in reply.text
     survey = await h.store.surveys.get(1)
     assert survey is not None and (survey.score, survey.comment) == (4, "great help")
+
+
+class CountingSurveys(InMemorySurveys):
+    """The surveys fake, counting the lookups of a person's latest survey."""
+
+    lookups = 0
+
+    async def latest_in(self, address: Address, person: str) -> Survey | None:
+        self.lookups += 1
+        return await super().latest_in(address, person)
+
+    async def latest_for(self, kind: SurveyKind, platform: str, person: str) -> Survey | None:
+        self.lookups += 1
+        return await super().latest_for(kind, platform, person)
+
+
+async def test_a_message_that_cannot_be_a_comment_costs_no_survey_lookup_and_a_remark_costs_one() -> None:
+    state = MemoryState()
+    counting = CountingSurveys(state)
+    h = make_harness(store=replace(memory_stores(state=state), surveys=counting))
+    await say_on_console(h, "the whole API is down")
+    await h.mod("resolve 1")
+    await h.desk.handle(pick(2))
+    counting.lookups = 0
+    await say_on_console(h, "how do I rotate my API key?")
+    await say_on_console(h, "it is still failing")
+    assert counting.lookups == 0
+    [kept] = await say_on_console(h, "it took too long to get an answer")
+    assert "comment is kept" in kept and counting.lookups == 1

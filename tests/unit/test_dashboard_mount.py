@@ -13,7 +13,6 @@ from core.clock import ManualClock
 from core.desk.context import Moderators
 from tests.desk_fakes import START, RecordingNotifier, fake_system
 from tests.fakes import memory_stores
-from tests.staff_fakes import staff_fakes
 
 SECRET = "serve-tests-dashboard-secret-0123456789"
 URL = "http://127.0.0.1:8080"
@@ -32,7 +31,7 @@ def desk() -> System:
 
 
 def test_with_a_secret_the_dashboard_is_on_behind_the_sign_in() -> None:
-    mount = mount_for(desk(), Settings(), {SECRET_ENV: SECRET}, public_url=URL, ports=staff_fakes())
+    mount = mount_for(desk(), Settings(), {SECRET_ENV: SECRET}, public_url=URL)
     assert mount.on and mount.status == f"dashboard on at {URL}/dashboard/"
     client = TestClient(Starlette(routes=mount.routes), follow_redirects=False)
     assert client.get("/dashboard/").headers["location"] == "/dashboard/login?next=%2Fdashboard%2F"
@@ -40,14 +39,8 @@ def test_with_a_secret_the_dashboard_is_on_behind_the_sign_in() -> None:
 
 
 def test_without_a_secret_serve_says_which_variable_to_set_and_the_pages_say_it_too() -> None:
-    mount = mount_for(desk(), Settings(), {}, public_url=URL, ports=staff_fakes())
+    mount = mount_for(desk(), Settings(), {}, public_url=URL)
     assert not mount.on
     assert mount.status == f"dashboard off: set {SECRET_ENV} (a random string of at least 32 characters)"
     response = TestClient(Starlette(routes=mount.routes)).get("/dashboard/login")
     assert response.status_code == 503 and SECRET_ENV in response.text
-
-
-def test_without_the_staff_store_the_dashboard_is_off_saying_so() -> None:
-    mount = mount_for(desk(), Settings(), {SECRET_ENV: SECRET}, public_url=URL, ports=None)
-    assert not mount.on and "staff store" in mount.status
-    assert TestClient(Starlette(routes=mount.routes)).get("/dashboard/").status_code == 503

@@ -10,6 +10,7 @@ import pytest
 from core.messages import Action, Outbound, ReplyKind
 from core.tickets.records import Deadline, NewTicket, Priority, Role, Ticket, TicketStatus
 from core.wording import place
+from tests.deflections import helpful_answers
 from tests.desk_fakes import START, make_harness
 from tests.fakes import memory_stores
 from tests.store_fakes import InMemoryTickets
@@ -33,7 +34,7 @@ async def test_helpful_counts_a_self_service_resolution() -> None:
     await h.say("my app exits with 137")
     [reply] = await h.say("", choice="helpful")
     assert "helped" in reply.text
-    assert await h.store.statistics.deflection_count() == 1
+    assert await helpful_answers(h.store, START) == 1
     assert await h.store.tickets.list_tickets() == []
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from config.tiers import load_tiers
 from core.analytics.digest import DigestPoster, DigestSchedule, digest_reply, period_key
-from core.analytics.records import ReportQuery
 from core.clock import ManualClock
 from core.messages import Address
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from tests.desk_fakes import RecordingNotifier
+from tests.digest_fakes import FakeCharts, FakeNumbers
 from tests.fakes import memory_stores
 from tests.scale_worker import TIERS
 from tests.store_state import MemoryState
@@ -25,36 +25,6 @@ STAFF = Address("slack", "", "CSTAFF", "")
 # Mondays 09:00 in Berlin; Monday 7 Dec 2026 09:00 CET is 08:00 UTC.
 SCHEDULE = DigestSchedule(0, time(9, 0), "Europe/Berlin", STAFF)
 MONDAY = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
-BREACH = {"ticket": 7, "tier": "gold", "priority": "high", "clock": "first_response", "late_seconds": 5400.0}
-
-
-class FakeNumbers:
-    """A week's headline and document as the metrics module gives them, recording which periods were asked."""
-
-    def __init__(self) -> None:
-        self.asked: list[ReportQuery] = []
-
-    async def week(self, query: ReportQuery, now: datetime) -> tuple[str, dict[str, Any]]:
-        """The same figures every week, with six breaches (only five are shown)."""
-        self.asked.append(query)
-        doc = {
-            "sla": {"breaches": [BREACH] + [{**BREACH, "ticket": n, "late_seconds": 60.0} for n in range(20, 25)]},
-            "recommendations": [{"rule": "csat", "actions": ["Read the low-rated comments"]}],
-        }
-        return "Tickets opened: 12\nCSAT average: 3.5 over 4 response(s)", doc
-
-
-class FakeCharts:
-    """Returns a tiny valid PNG, or fails like a broken renderer."""
-
-    def __init__(self, *, broken: bool = False) -> None:
-        self.broken = broken
-
-    def digest_png(self, doc: dict[str, Any]) -> bytes:
-        """The PNG, or an error."""
-        if self.broken:
-            raise RuntimeError("vl-convert is missing")
-        return TINY_PNG
 
 
 def _worker(stores: Stores, clock: ManualClock, notifier: RecordingNotifier, tmp_path: Path, owner: str) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bots.reports.charts import digest_png, report_charts
+from bots.reports.charts import bin_label, digest_png, report_charts
 from bots.reports.csv_out import csv_text
 from bots.reports.html import html_page
 from bots.reports.output import ReportFormat, render, write_whole
@@ -36,6 +36,7 @@ def _empty(doc: dict[str, Any]) -> dict[str, Any]:
     empty["volume"]["by_day"] = {day: 0 for day in doc["volume"]["by_day"]}
     empty["first_response"].update(count=0, pending=0, mean_seconds=None, p50_seconds=None)
     empty["first_response"].update(p90_seconds=None, p99_seconds=None)
+    empty["first_response"]["histogram"] = [{**part, "count": 0} for part in doc["first_response"]["histogram"]]
     empty["sla"]["by_tier"] = {}
     empty["csat"]["by_day"] = {}
     empty["fcr"], empty["fcr_rate"] = {"tickets": 0, "first_contact": 0}, None
@@ -136,6 +137,22 @@ def test_charts_are_the_four_the_page_promises(doc: dict[str, Any]) -> None:
     charts = report_charts(doc)
     assert [c.key for c in charts] == ["volume", "first_response", "sla", "csat"]
     assert all(c.svg is not None and "enterprise" in (charts[2].svg or "") for c in charts)
+
+
+def test_the_first_response_chart_is_the_distribution_with_each_bins_count(doc: dict[str, Any]) -> None:
+    chart = report_charts(doc)[1]
+    assert chart.title == "First response distribution, wall-clock (151 tickets)" and chart.svg is not None
+    labels = ["under 5 min", "5–15 min", "15–60 min", "1–4 h", "4–24 h", "over 24 h"]
+    at = [chart.svg.index(f">{label}<") for label in labels]
+    assert at == sorted(at)  # the bins in order, shortest first
+    counts = re.findall(r">(\d+)</text>", chart.svg)
+    assert counts[-6:] == ["28", "30", "26", "52", "14", "1"]  # written on the bars, as the document counts them
+
+
+def test_a_bin_reads_as_people_say_it() -> None:
+    assert bin_label(0, 300) == "under 5 min" and bin_label(900, 3600) == "15–60 min"
+    assert bin_label(3600, 14400) == "1–4 h" and bin_label(86400, None) == "over 24 h"
+    assert bin_label(1800, 7200) == "30 min–2 h"
 
 
 def test_digest_png_is_a_png_even_for_an_empty_week(doc: dict[str, Any]) -> None:

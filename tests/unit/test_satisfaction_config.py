@@ -45,3 +45,34 @@ def test_mistakes_name_the_file_and_the_key(tmp_path: Path, body: str, key: str)
     with pytest.raises(ConfigError) as info:
         load_settings(path, env={})
     assert str(path) in str(info.value) and key in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "name"),
+    [
+        ("satisfaction:\n  csat: {off_tiers: [community, free]}\n", "satisfaction.csat.off_tiers[1]", "'free'"),
+        ("satisfaction:\n  nps: {tiers: [enterprise, Gold]}\n", "satisfaction.nps.tiers[1]", "'Gold'"),
+    ],
+)
+def test_a_tier_the_tiers_file_does_not_define_is_refused_naming_file_and_key(
+    tmp_path: Path, body: str, key: str, name: str
+) -> None:
+    path = tmp_path / "helpline.yaml"
+    path.write_text(body)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path, env={})
+    message = str(info.value)
+    assert message.startswith(f"{path}: {key}: unknown tier {name}")
+    assert "tiers.yaml defines: community, professional, enterprise, white-glove" in message
+
+
+def test_configured_tiers_are_checked_against_the_tiers_file_the_settings_name(tmp_path: Path) -> None:
+    (tmp_path / "tiers.yaml").write_text(
+        (Path(__file__).parents[2] / "config" / "tiers.yaml").read_text().replace("white-glove", "platinum")
+    )
+    path = tmp_path / "helpline.yaml"
+    path.write_text("support: {tiers_file: tiers.yaml}\nsatisfaction:\n  nps: {tiers: [platinum]}\n")
+    assert load_settings(path, env={}).satisfaction.policy().nps_tiers == frozenset({"platinum"})
+    path.write_text("support: {tiers_file: tiers.yaml}\nsatisfaction:\n  nps: {tiers: [white-glove]}\n")
+    with pytest.raises(ConfigError, match=r"satisfaction\.nps\.tiers\[0\]: unknown tier 'white-glove'"):
+        load_settings(path, env={})

@@ -38,6 +38,11 @@ class WordKnowledge:
     def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
         raise NotImplementedError("the knowledge page only searches")
 
+    def passages(self) -> list[Chunk]:
+        if self.broken:
+            raise IndexNotBuiltError("no knowledge base has been built yet: run helpline kb build")
+        return list(self.chunks)
+
 
 def _voted_harness() -> Harness:
     """Three answers citing the OOM article: one voted helpful, one not helpful (a ticket), one without a vote."""
@@ -60,7 +65,7 @@ def test_search_finds_the_article_and_shows_its_votes() -> None:
     deps = replace(dashboard_deps(harness, viewer()), knowledge=WordKnowledge())
     response = client_of(deps).get("/dashboard/knowledge", params={"q": "memory"})
     assert response.status_code == 200
-    text = words(response.text)
+    text = words(response.text.split('class="kb-cited"')[0])  # what was found, before the list of every article
     assert "App killed with exit code 137" in text
     assert "Exit code 137 means the container ran out of memory." in text
     assert "1 helpful · 1 not helpful · 3 answer(s)" in text
@@ -73,6 +78,21 @@ def test_without_a_query_the_cited_articles_are_listed_with_their_votes() -> Non
     row = words(response.text.split('class="kb-cited"')[1])
     assert f"{OOM.url} 3 1 1" in row
     assert "not loaded in this process" in words(response.text)
+
+
+def test_every_article_of_the_knowledge_base_is_listed_with_its_passages_and_votes() -> None:
+    harness = _voted_harness()
+    deps = replace(dashboard_deps(harness, viewer()), knowledge=WordKnowledge(chunks=(OOM, TWO_FA)))
+    rows = words(client_of(deps).get("/dashboard/knowledge").text.split('class="kb-cited"')[1])
+    assert f"{OOM.title} 1 3 1 1" in rows  # one passage, three answers, one helpful, one not
+    assert f"{TWO_FA.title} 1 0 0 0" in rows  # never cited, still listed
+
+
+def test_a_cited_article_gone_from_the_knowledge_base_is_still_listed_and_says_so() -> None:
+    harness = _voted_harness()
+    deps = replace(dashboard_deps(harness, viewer()), knowledge=WordKnowledge(chunks=(TWO_FA,)))
+    rows = words(client_of(deps).get("/dashboard/knowledge").text.split('class="kb-cited"')[1])
+    assert f"{OOM.url} not in the knowledge base 3 1 1" in rows
 
 
 def test_article_text_is_escaped_and_a_script_link_is_not_a_link() -> None:

@@ -1,10 +1,11 @@
 """The knowledge page (agents and leads): search the articles and passages, with each article's votes.
 
 ``GET /dashboard/knowledge?q=…`` searches the desk's knowledge base (``DashboardDeps.knowledge``, the one
-``kb search`` uses) and groups the passages found by article. Without a query it lists the articles the bot
-answered with lately. Votes come from the answers' read model (``ReportSource.answers``): helpful is the
-customer's standing vote; not helpful is an answer the customer went past to a person (a ticket in the same
-thread within the deflection window), as the report's self-service figures count it.
+``kb search`` uses) and groups the passages found by article. Below, every article of the knowledge base is
+listed with its passages and votes (and any article the bot cited that is no longer in it). Votes come from
+the answers' read model (``ReportSource.answers``): helpful is the customer's standing vote; not helpful is an
+answer the customer went past to a person (a ticket in the same thread within the deflection window), as the
+report's self-service figures count it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bots.web.guard import guarded
 from bots.web.render import page
 from core.analytics.records import AnswerRecord, ReportQuery
 from core.errors import HelplineError
-from core.ports import SearchHit
+from core.ports import Chunk, SearchHit
 
 VOTES_OVER = timedelta(days=90)  # the answers whose votes are counted
 MAX_QUERY = 200
@@ -57,6 +58,7 @@ class Article:
     link: str
     votes: Votes
     passages: tuple[Passage, ...] = ()
+    size: int = 0  # the article's passages in the knowledge base (0: not in it, or not loaded here)
 
     @property
     def href(self) -> str | None:
@@ -97,6 +99,30 @@ def cited(votes: dict[str, Votes]) -> list[Article]:
     return [Article(url or "(no address)", url, counts) for url, counts in ranked]
 
 
+def every_article(chunks: list[Chunk], votes: dict[str, Votes]) -> list[Article]:
+    """Every article of the knowledge base by title, with its passage count and votes; then cited ones gone from it."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    found = [
+        Article(group[0].title, group[0].link, votes.get(group[0].link, Votes()), size=len(group))
+        for group in by_doc.values()
+    ]
+    found.sort(key=lambda article: (article.title.casefold(), article.link))
+    known = {article.link for article in found}
+    return found + [article for article in cited(votes) if article.link not in known]
+
+
+def _listing(deps: DashboardDeps, votes: dict[str, Votes]) -> tuple[list[Article], str | None]:
+    """What the articles table shows: the whole knowledge base, or (without one here) the cited articles."""
+    if deps.knowledge is None:
+        return cited(votes), None
+    try:
+        return every_article(deps.knowledge.passages(), votes), None
+    except HelplineError as exc:
+        return cited(votes), f"The knowledge base's articles cannot be listed: {exc}"
+
+
 def routes(deps: DashboardDeps) -> list[BaseRoute]:
     """``/dashboard/knowledge``, for agents and leads."""
 
@@ -116,9 +142,10 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
                 error = f"The knowledge base could not be searched: {exc}"
             else:
                 found = articles_of(hits, votes)
+        listed, listing_error = await asyncio.to_thread(_listing, deps, votes)
         return page(
-            request, viewer, "knowledge.html.j2", title="Knowledge", query=query, error=error, found=found,
-            cited=cited(votes), days=VOTES_OVER.days, searchable=deps.knowledge is not None,
+            request, viewer, "knowledge.html.j2", title="Knowledge", query=query, error=error or listing_error,
+            found=found, articles=listed, days=VOTES_OVER.days, searchable=deps.knowledge is not None,
         )  # fmt: skip
 
     return [Route("/knowledge", guarded(deps, knowledge), methods=["GET"])]

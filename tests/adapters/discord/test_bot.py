@@ -25,6 +25,7 @@ from tests.adapters.discord_fake import (
     payload,
 )
 from tests.adapters.discord_world import NO_PINGS, World, buttons, make_world
+from tests.deflections import helpful_answers
 from tests.desk_fakes import START
 
 pytestmark = pytest.mark.asyncio
@@ -224,7 +225,7 @@ async def test_a_choice_takes_the_buttons_off_its_message_and_counts_once(world:
     assert edit["components"] == []  # no second vote from the same buttons
     [thanks] = world.discord.api.followups()
     assert thanks["content"] == "Glad that helped!"
-    assert (await world.store.statistics.deflection_count()) == 1
+    assert await helpful_answers(world.store, world.clock.now()) == 1
 
 
 async def test_a_choice_that_offers_another_keeps_the_buttons(world: World) -> None:

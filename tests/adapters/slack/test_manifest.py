@@ -22,7 +22,7 @@ def test_the_manifest_subscribes_to_every_event_the_bot_answers_with_the_scopes_
     scopes = set(data["oauth_config"]["scopes"]["bot"])
     assert events == {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"}
     needed = {"app_mentions:read", "channels:history", "groups:history", "im:history", "mpim:history"}
-    assert needed | {"chat:write", "commands", "usergroups:read", "users:read"} == scopes
+    assert needed | {"chat:write", "files:write", "commands", "usergroups:read", "users:read"} == scopes
     assert data["features"]["app_home"]["messages_tab_enabled"] is True  # customers may DM the bot
 
 
