@@ -7,6 +7,7 @@ platform's form; the core never sees an SDK type.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -14,6 +15,7 @@ from typing import TypeAlias
 from urllib.parse import quote, unquote
 
 from core.commands import Command
+from core.text import strip_invisible
 
 CONSOLE = "console"
 DISCORD = "discord"
@@ -94,10 +96,50 @@ class _FromPlatform:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file someone sent with a message, as a reference to where their platform keeps it, never its bytes."""
+
+    name: str
+    url: str  # as the platform gave it; only an http(s) one ever becomes a link
+    media_type: str = ""  # e.g. ``image/png``; empty when the platform does not say
+    size: int | None = None  # in bytes, when the platform says
+
+
+MAX_FILES = 20  # kept per message; a message with more keeps the first ones
+FILE_NAME_CHARS = 255
+FILE_URL_CHARS = 2048  # a longer address is not kept: cut, it would lead somewhere else
+MEDIA_TYPE_CHARS = 127
+
+
+def bounded_files(files: Sequence[FileRef]) -> tuple[FileRef, ...]:
+    """``files`` as they are kept: the first ``MAX_FILES``, each name and media type made one visible line, cut.
+
+    A name too long is cut (with "…"); an address too long, or with spaces or invisible characters in it,
+    is dropped, since a cut or cleaned address would lead somewhere else. A negative size is unknown.
+    """
+    kept = []
+    for file in files[:MAX_FILES]:
+        name = _one_line(file.name) or "unnamed file"
+        name = name if len(name) <= FILE_NAME_CHARS else name[: FILE_NAME_CHARS - 1].rstrip() + "…"
+        url = file.url.strip()
+        url = url if len(url) <= FILE_URL_CHARS and url.isprintable() and " " not in url else ""
+        media_type = _one_line(file.media_type)
+        media_type = media_type if len(media_type) <= MEDIA_TYPE_CHARS else ""
+        size = file.size if file.size is not None and file.size >= 0 else None
+        kept.append(FileRef(name, url, media_type, size))
+    return tuple(kept)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(strip_invisible(text).split())
+
+
+@dataclass(frozen=True)
 class IncomingMessage(_FromPlatform):
     """A message someone wrote, as the core sees it.
 
-    ``text`` is kept exactly as received (it may even be bytes); the core cleans its own copy.
+    ``text`` is kept exactly as received (it may even be bytes); the core cleans its own copy. ``files`` are
+    what came with it (a message may be a file alone, with no text).
     """
 
     address: Address
@@ -107,6 +149,7 @@ class IncomingMessage(_FromPlatform):
     received_at: datetime | None = None
     # ISO 639-1 code when the platform knows the writer's language; empty lets the core detect it.
     language: str = ""
+    files: tuple[FileRef, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,18 @@ from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
-from core.messages import Address, Author, Choice, ChoiceMessage, CommandText, Inbound, IncomingMessage, Outbound, Reply
+from core.messages import (
+    Address,
+    Author,
+    Choice,
+    ChoiceMessage,
+    CommandText,
+    FileRef,
+    Inbound,
+    IncomingMessage,
+    Outbound,
+    Reply,
+)
 from core.ports import Chunk, Notifier, SearchHit
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
@@ -133,8 +144,9 @@ class Harness:
         choice: str | None = None,
         command: bool = False,
         message_id: str | None = None,
+        files: tuple[FileRef, ...] = (),
     ) -> Sequence[Reply]:
-        """Send a message as ``user`` in ``thread`` and return the desk's replies.
+        """Send a message as ``user`` in ``thread`` (with ``files``) and return the desk's replies.
 
         ``choice`` (a value such as ``claim:3``) picks a choice instead, and ``command`` types a command.
         """
@@ -148,7 +160,7 @@ class Harness:
         elif command:
             message = CommandText(address, author, text.decode() if isinstance(text, bytes) else text, number)
         else:
-            message = IncomingMessage(address, author, text, number)
+            message = IncomingMessage(address, author, text, number, files=files)
         return await self.desk.handle(message)
 
     async def mod(self, text: str) -> Reply:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.messages import bounded_files
 from core.sla.events import SLA_KINDS
 from core.tickets.records import (
     ConversationMessage,
@@ -100,7 +101,8 @@ class MemoryState:
             return False
         if message.external_id:
             self.seen.add(key)
-        self.messages.append(replace(in_utc(message), ticket=ticket))
+        # Files bounded as the SQL store's JSON column keeps them.
+        self.messages.append(replace(in_utc(message), ticket=ticket, files=bounded_files(message.files)))
         return True
 
     def replan(self, number: int, now: datetime, kind: str | None = None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
-from core.messages import DISCORD, Address, Author, Choice, IncomingMessage, Reply, ReplyKind
+from core.messages import DISCORD, Address, Author, Choice, FileRef, IncomingMessage, Reply, ReplyKind
 
 # Button custom ids: "helpline:" and a choice value such as "helpful", "claim:12" or "rate:7:5". Stable across
 # restarts, so a button on a week-old message still works.
@@ -104,14 +104,20 @@ def without_mention(content: str, bot_id: int) -> str:
 
 
 def incoming(message: discord.Message, placement: Placement, bot_id: int) -> IncomingMessage:
-    """The core's message for a Discord message."""
+    """The core's message for a Discord message, with its attachments as references to Discord's copies."""
     return IncomingMessage(
         placement.address,
         author_of(message.author),
         without_mention(message.content, bot_id),
         message_id=str(message.id),
         received_at=message.created_at,
+        files=tuple(file_ref(attachment) for attachment in message.attachments),
     )
+
+
+def file_ref(attachment: discord.Attachment) -> FileRef:
+    """An attachment as the core keeps it: its file name, CDN address, media type (if Discord says) and size."""
+    return FileRef(attachment.filename, attachment.url, attachment.content_type or "", attachment.size)
 
 
 def jump_url(address: Address) -> str | None:

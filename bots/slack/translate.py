@@ -16,8 +16,18 @@ from typing import Any
 from bots.slack.translate_blocks import ACTION_PREFIX, CHOICES_BLOCK_ID, LABEL_LIMIT, escape, mrkdwn
 from bots.slack.translate_blocks import SlackMessage as SlackMessage  # re-exported for the poster
 from bots.slack.translate_blocks import render as render  # re-exported for the poster
+from core.messages import (
+    MAX_FILES,
+    Action,
+    Address,
+    Author,
+    Choice,
+    ChoiceMessage,
+    CommandText,
+    FileRef,
+    IncomingMessage,
+)
 from core.messages import SLACK as SLACK  # re-exported: the app takes the platform name from here
-from core.messages import Action, Address, Author, Choice, ChoiceMessage, CommandText, IncomingMessage
 from core.text import strip_bidi
 
 COMMAND = "/helpline"
@@ -110,6 +120,7 @@ class Event:
     thread_ts: str | None
     bot_id: str | None
     subtype: str | None
+    files: tuple[FileRef, ...] = ()  # what was shared with the message (a ``file_share`` may have no text)
 
 
 def _answerable(event: Mapping[str, Any]) -> bool:
@@ -138,10 +149,27 @@ def read_event(envelope: Mapping[str, Any]) -> Event | None:
     if not (team and channel and user and ts and event_id):
         return None
     user_team = _ident(event.get("user_team") or event.get("team")) or ""
-    subtype = event.get("subtype")
+    subtype, files = event.get("subtype"), read_files(event.get("files"))
     return Event(
-        event_id, event["type"], team, channel, channel_type, user, user_team, text, ts, thread_ts, None, subtype
+        event_id, event["type"], team, channel, channel_type, user, user_team, text, ts, thread_ts, None, subtype, files
     )
+
+
+def read_files(files: object) -> tuple[FileRef, ...]:
+    """The files of a message event as references: name, link (the file's page in Slack), type and size.
+
+    Slack sends a file it will not describe (one past a free plan's limit, one behind Slack Connect's
+    ``check_file_info``) with little more than its id: it is kept as an unnamed file without a link.
+    """
+    found = []
+    for file in (files if isinstance(files, list) else [])[:MAX_FILES]:
+        if not isinstance(file, Mapping):
+            continue
+        name = _text(file, "name") or _text(file, "title") or ""
+        url = _text(file, "permalink") or _text(file, "url_private") or ""
+        size = file.get("size")
+        found.append(FileRef(name, url, _text(file, "mimetype") or "", size if type(size) is int else None))
+    return tuple(found)
 
 
 def _received_at(ts: str) -> datetime | None:
@@ -160,6 +188,7 @@ def incoming(event: Event, bot_user_id: str, staff_roles: frozenset[str]) -> Inc
         unescape(strip_mention(event.text, bot_user_id)),
         message_id=message_id(event.channel, event.ts),
         received_at=_received_at(event.ts),
+        files=event.files,
     )
 
 

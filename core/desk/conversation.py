@@ -20,6 +20,7 @@ from core.messages import (
     IncomingMessage,
     Reply,
     ReplyKind,
+    bounded_files,
 )
 from core.sla.deadlines import deadlines, reprioritised
 from core.tickets.records import (
@@ -109,8 +110,11 @@ class Conversation:
     async def start(self, message: Inbound, understanding: Understanding) -> list[Reply]:
         """A new conversation from a kept message: the docs' answer, a ticket, or an offer to open one."""
         d = self.desk
-        if understanding.empty:
-            return [Reply(ReplyKind.INFO, "That message had no text I could read. Please type your question.")]
+        if understanding.empty:  # a file alone is kept, and its sender asked what they need
+            files = len(message.files) if isinstance(message, IncomingMessage) else 0
+            said = f"I kept the {f'{files} files' if files > 1 else 'file'} you sent." if files else ""
+            said = said or "That message had no text I could read."
+            return [Reply(ReplyKind.INFO, f"{said} Please type your question.")]
         replies = await self._respond(message, understanding)
         replies += _truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
@@ -279,6 +283,7 @@ class Conversation:
             intent=understanding.prediction.intent,
             external_id=message.message_id,
             ticket=ticket,
+            files=bounded_files(message.files),
         )
 
     def _bot_message(self, message: Inbound, reply: Reply, ticket: int | None) -> ConversationMessage:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from core.desk.context import actor_of
 from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
 from core.desk.surveys import SurveyDesk
-from core.messages import Citation, Reply, ReplyKind
+from core.messages import Citation, Reply, ReplyKind, bounded_files
 from core.tickets.records import ConversationMessage, Priority, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
 from core.wording import extract, promise
 
@@ -148,6 +148,7 @@ class IssueDesk:
             raw=raw_bytes(message.text),
             intent=understanding.prediction.intent,
             external_id=message.message_id,
+            files=bounded_files(message.files),
         )
 
     def _bot(self, address: Address, reply: Reply, ticket: int) -> ConversationMessage:

@@ -78,6 +78,8 @@ class SurveyDesk:
         d = self.desk
         if message.platform not in d.satisfaction.comment_platforms or not isinstance(message.text, str):
             return None
+        if message.files:  # a comment keeps words only: a message with files goes to the conversation
+            return None
         text = message.text.strip()
         if not looks_like_comment(text) or problem_is_back(text):  # the text alone rules most messages out
             return None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_
 
-from core.messages import Address, Citation
+from core.messages import Address, Citation, FileRef, bounded_files
 from core.store.schema import DELIVERY_ID_LENGTH, PLATFORM_LENGTH
 from core.tickets.records import (
     ConversationMessage,
@@ -141,8 +141,14 @@ def ticket_from(row: RowMapping) -> Ticket:
 
 
 def message_values(message: ConversationMessage, ticket: int | None) -> dict[str, Any]:
-    """The row of a kept message; an empty platform id becomes NULL so id-less messages never collide."""
+    """The row of a kept message; an empty platform id becomes NULL so id-less messages never collide.
+
+    ``files`` and ``citation_passage`` are left out when there are none (NULL), so the row of a message
+    without them fits every revision's table.
+    """
     citation = message.citation
+    files = {"files": files_json(message.files)} if message.files else {}
+    passage = {"citation_passage": citation.passage} if citation is not None and citation.passage else {}
     return {
         **address_values(message.address),
         "ticket_id": ticket,
@@ -154,9 +160,10 @@ def message_values(message: ConversationMessage, ticket: int | None) -> dict[str
         "intent": message.intent,
         "citation_title": citation.title if citation else None,
         "citation_url": citation.url if citation else None,
-        "citation_passage": citation.passage if citation else None,
         "external_id": message.external_id or None,
         "at": message.at,
+        **files,
+        **passage,
     }
 
 
@@ -175,7 +182,31 @@ def message_from(row: RowMapping) -> ConversationMessage:
         citation=Citation(title, url, row["citation_passage"]) if title is not None and url is not None else None,
         external_id=row["external_id"] or "",
         ticket=row["ticket_id"],
+        files=files_from(row["files"]),
     )
+
+
+def files_json(files: tuple[FileRef, ...]) -> str:
+    """A message's files as the JSON the ``files`` column keeps (bounded, as ``bounded_files`` keeps them)."""
+    kept = [{"name": f.name, "url": f.url, "media_type": f.media_type, "size": f.size} for f in bounded_files(files)]
+    return json.dumps(kept, ensure_ascii=True, separators=(",", ":"))
+
+
+def files_from(text: str | None) -> tuple[FileRef, ...]:
+    """The files of a ``files`` column (NULL: none); an entry that is not a file's object is passed over."""
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return ()
+    files = []
+    for item in found if isinstance(found, list) else []:
+        name, url, media_type, size = (item.get(key) if isinstance(item, dict) else None for key in _FILE_KEYS)
+        if isinstance(name, str) and isinstance(url, str) and isinstance(media_type, str):
+            files.append(FileRef(name, url, media_type, size if type(size) is int else None))
+    return bounded_files(files)
+
+
+_FILE_KEYS = ("name", "url", "media_type", "size")
 
 
 def event_values(event: TicketEvent) -> dict[str, Any]:

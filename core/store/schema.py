@@ -98,6 +98,8 @@ messages = Table(
     # NULL when the platform gave no id: NULLs never collide, so id-less messages are all kept.
     Column("external_id", String(255), nullable=True),
     Column("at", UTCDateTime, nullable=False),
+    # The files sent with the message, as references (name, URL, type, size): JSON, at most 20. NULL: none.
+    Column("files", Text, nullable=True),
     UniqueConstraint("platform", "external_id"),
     Index("ix_messages_thread", "platform", "workspace", "channel", "thread"),
     Index("ix_messages_ticket_id", "ticket_id"),

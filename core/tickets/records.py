@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from core.errors import HelplineError
-from core.messages import Address, Citation
+from core.messages import Address, Citation, FileRef
 from core.tickets.priority import Priority as Priority  # re-exported: most code names it from here
 
 
@@ -134,7 +134,8 @@ class ConversationMessage:
     """A message kept with its thread, and with the thread's ticket once there is one.
 
     ``text`` is the cleaned text the core worked with; ``raw`` is exactly what arrived
-    (UTF-8 encoded with surrogates kept), so nothing a customer sent is ever lost.
+    (UTF-8 encoded with surrogates kept), so nothing a customer sent is ever lost. ``files`` are the
+    files that came with it, as references (``bounded_files``: at most 20, names cut).
     """
 
     address: Address
@@ -148,6 +149,7 @@ class ConversationMessage:
     citation: Citation | None = None
     external_id: str = ""
     ticket: int | None = None
+    files: tuple[FileRef, ...] = ()
 
 
 @dataclass(frozen=True)

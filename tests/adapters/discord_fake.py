@@ -244,11 +244,12 @@ class FakeDiscord:
         mentions_bot: bool = False,
         message_id: int | None = None,
         bot_author: bool = False,
+        attachments: list[dict[str, Any]] | None = None,
     ) -> int:
-        """A member posts a message; returns its id once the bot has handled it."""
+        """A member posts a message (with ``attachments``); returns its id once the bot has handled it."""
         data = payload("message_create")
         message_id = message_id or next(self._ids)
-        data.update(id=str(message_id), channel_id=str(channel), content=content)
+        data.update(id=str(message_id), channel_id=str(channel), content=content, attachments=attachments or [])
         data["author"]["id"] = str(author)
         data["author"]["bot"] = bot_author
         data["member"]["roles"] = [str(role) for role in roles]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import event, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.messages import Address
+from core.messages import Address, FileRef
 from core.store import rows
 from core.store.engine import create_engine_for, writer
 from core.store.migrate import alembic_config, upgrade_schema
@@ -244,11 +245,36 @@ async def test_downgrading_0013_drops_the_votes_and_keeps_the_answers(engine: As
     await upgrade_schema(engine)
     answer = ConversationMessage(THREAD, "helpline", "Helpline", Role.BOT, "Raise the limit", T0, external_id="b1")
     await sql_stores(engine).conversations.record_message(answer)
-    await _migrate(engine, "downgrade", "0011_staff")
+    await _migrate(engine, "downgrade", "0012_message_files")
     version, names = await _state(engine)
-    assert version == ["0011_staff"] and "answer_feedback" not in names and "ix_answer_feedback_at" not in names
+    assert version == ["0012_message_files"] and "answer_feedback" not in names and "ix_answer_feedback_at" not in names
     async with engine.connect() as conn:
         kept = (await conn.execute(text("SELECT text FROM messages"))).scalars().all()
     assert kept == ["Raise the limit"]
     await upgrade_schema(engine)
     assert (await _state(engine))[0] == [head()]
+
+
+async def test_upgrading_to_0012_keeps_old_messages_and_stores_files_as_json(engine: AsyncEngine) -> None:
+    await _migrate(engine, "upgrade", "0011_staff")
+    old = sql_stores(engine)
+    await old.conversations.record_message(ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "help", T0))
+
+    await upgrade_schema(engine)
+    store = sql_stores(engine)
+    shot = FileRef("crash.png", "https://files.example.com/F1/crash.png", "image/png", 48213)
+    later = T0 + timedelta(minutes=1)
+    await store.conversations.record_message(
+        ConversationMessage(THREAD, "U1", "Ada", Role.CUSTOMER, "", later, files=(shot,))
+    )
+    assert [m.files for m in await store.conversations.conversation(THREAD)] == [(), (shot,)]
+    async with engine.connect() as conn:
+        stored = (await conn.execute(text("SELECT files FROM messages ORDER BY id"))).scalars().all()
+    assert stored[0] is None
+    assert json.loads(stored[1]) == [{"name": "crash.png", "url": shot.url, "media_type": "image/png", "size": 48213}]
+
+    await _migrate(engine, "downgrade", "0011_staff")
+    version, _ = await _state(engine)
+    async with engine.connect() as conn:
+        kept = (await conn.execute(text("SELECT text FROM messages ORDER BY id"))).scalars().all()
+    assert (version, kept) == (["0011_staff"], ["help", ""])

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from core.messages import Address, Citation
+from core.messages import Address, Citation, FileRef
 from core.tickets.records import ConversationMessage, Priority, Role, Ticket, TicketStatus
 from tests.desk_fakes import Harness, make_harness
-from tests.web.page_html import Parsed, parse
+from tests.web.page_html import Parsed, injected, parse
 from tests.web_fakes import CSRF, dashboard_client, viewer
 
 pytestmark = pytest.mark.asyncio
@@ -154,3 +154,23 @@ async def test_a_citation_that_is_not_a_web_link_is_shown_as_text() -> None:
     page = parse(dashboard_client(h, viewer()).get("/dashboard/tickets/1").text)
     assert "Sneaky" in page.text
     assert not [link for link in page.links() if link.lower().startswith("javascript:")]
+
+
+async def test_each_messages_files_are_listed_under_it_linked_only_when_http_and_named_as_text() -> None:
+    h = await crash_ticket()
+    shot = FileRef("boot-crash.png", "https://cdn.example.com/a/boot-crash.png", "image/png", 48213)
+    trap = FileRef("readme.html", "javascript:alert(1)", "text/html", 5 * 1024 * 1024 + 1)
+    named = FileRef("<script>alert('name')</script>.txt", "https://cdn.example.com/b/x.txt", "", 1)
+    hidden = FileRef("unnamed file", "", "", None)  # a file the platform would not describe
+    await h.say("", thread="a1", files=(shot, trap, named, hidden))
+    page = parse(dashboard_client(h, viewer()).get("/dashboard/tickets/1").text)
+    assert injected(page) == [] and not page.find("a", href="javascript:alert(1)")
+    links = [a for a in page.find("a") if a.attrs.get("href", "").startswith("https://cdn.example.com/")]
+    assert [a.attrs["href"] for a in links] == [shot.url, named.url]
+    assert all(a.attrs.get("rel") == "noopener noreferrer" for a in links)
+    assert "boot-crash.png (image/png, 47 KB)" in page.text
+    assert "readme.html (text/html, 5.0 MB)" in page.text  # its name as text, not a link
+    assert "<script>alert('name')</script>.txt (unknown type, 1 byte)" in page.text
+    assert "unnamed file (unknown type, size unknown)" in page.text
+    [files] = page.find("ul", class_="files")
+    assert files.attrs["aria-label"] == "Files sent with this message"

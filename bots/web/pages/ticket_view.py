@@ -48,6 +48,17 @@ class MessageView:
     text: str
     citation_title: str
     citation_url: str  # empty unless an http(s) link: nothing else becomes a link
+    files: tuple[FileView, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileView:
+    """A file sent with a message: its name, media type and size in words, and its link if it is http(s)."""
+
+    name: str
+    media_type: str
+    size: str
+    url: str  # empty unless an http(s) link
 
 
 @dataclass(frozen=True)
@@ -68,11 +79,14 @@ def where(message: ConversationMessage) -> str:
 
 
 def message_views(messages: Sequence[ConversationMessage]) -> list[MessageView]:
-    """The ticket's messages, oldest first, internal notes marked."""
+    """The ticket's messages, oldest first, internal notes marked, each with the files sent with it."""
     found = []
     for m in messages:
         title = m.citation.title if m.citation else ""
-        url = m.citation.url if m.citation and m.citation.url.lower().startswith(("https://", "http://")) else ""
+        url = web_link(m.citation.url) if m.citation else ""
+        files = tuple(
+            FileView(f.name, f.media_type or "unknown type", size_words(f.size), web_link(f.url)) for f in m.files
+        )
         found.append(
             MessageView(
                 m.author_name,
@@ -83,9 +97,30 @@ def message_views(messages: Sequence[ConversationMessage]) -> list[MessageView]:
                 m.text,
                 title,
                 url,
+                files,
             )
         )
     return found
+
+
+def web_link(url: str) -> str:
+    """``url`` if it is an http(s) address a browser may follow, else empty: a ``javascript:`` one never links."""
+    url = url.strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def size_words(size: int | None) -> str:
+    """A file size as people read it: ``1 byte``, ``512 bytes``, ``47 KB``, ``2.5 MB``; "size unknown" without one."""
+    if size is None:
+        return "size unknown"
+    if size < 1024:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    value, unit = size / 1024, "KB"
+    for larger in ("MB", "GB", "TB"):
+        if round(value) < 1024:
+            break
+        value, unit = value / 1024, larger
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
 
 
 def platforms_spanned(ticket: Ticket, messages: Sequence[ConversationMessage]) -> list[str]:

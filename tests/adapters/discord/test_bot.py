@@ -84,6 +84,17 @@ async def test_follow_ups_in_the_thread_join_the_ticket_and_staff_replies_count(
     assert len(world.discord.api.sent()) == sent_before  # the bot does not answer the staff member
 
 
+async def test_a_screenshot_alone_in_the_tickets_thread_is_kept_on_the_ticket_with_its_link(world: World) -> None:
+    question = await world.discord.message("the site is down for everyone")
+    attachments = payload("message_create_attachments")["attachments"][:1]
+    await world.discord.message("", channel=question, attachments=attachments)
+    assert "Added to ticket #1" in world.discord.api.sent(question)[-1]["content"].replace("\\", "")
+    last = (await world.store.conversations.messages(1))[-1]
+    assert [(f.name, f.url, f.media_type, f.size) for f in last.files] == [
+        ("boot-crash.png", attachments[0]["url"], "image/png", 48213)
+    ]
+
+
 async def test_an_enterprise_members_outage_is_a_critical_ticket(world: World) -> None:
     question = await world.discord.message("our production site is down", roles=(ENTERPRISE_ROLE,))
     ticket = await world.store.tickets.get(1)

@@ -18,7 +18,7 @@ from bots.discord.translate import (
     render,
     target_channel,
 )
-from core.messages import DISCORD, Action, Address, Choice, Citation, Mention, Reply, ReplyKind
+from core.messages import DISCORD, Action, Address, Choice, Citation, FileRef, Mention, Reply, ReplyKind
 from tests.adapters.discord_fake import ANA, BOT, ENTERPRISE_ROLE, FORUM, GENERAL, GUILD, HELP, ON_CALL_ROLE, payload
 
 SUPPORT = frozenset({HELP, FORUM})
@@ -108,6 +108,25 @@ def test_incoming_text_loses_the_bot_mention_and_keeps_the_rest(state: Any) -> N
     core = incoming(message, placement, BOT)
     assert core.text == "my **app**   crashed"
     assert core.message_id == str(message.id) and core.received_at == message.created_at
+    assert core.files == ()
+
+
+def test_attachments_alone_are_a_message_with_their_names_links_types_and_sizes(state: Any) -> None:
+    data: Any = payload("message_create_attachments")
+    message = discord.Message(state=state, channel=state._get_guild(GUILD).get_channel(HELP), data=data)
+    assert is_answerable(message, BOT)
+    placement = place(message, BOT, SUPPORT)
+    assert placement is not None
+    core = incoming(message, placement, BOT)
+    assert core.text == ""
+    shot, log = data["attachments"]
+    assert core.files == (
+        FileRef("boot-crash.png", shot["url"], "image/png", 48213),
+        FileRef("app.log", log["url"], "text/plain; charset=utf-8", 10342),
+    )
+    del data["attachments"][1]["content_type"]  # Discord leaves it out when it cannot tell
+    unknown = discord.Message(state=state, channel=state._get_guild(GUILD).get_channel(HELP), data=data)
+    assert incoming(unknown, placement, BOT).files[1].media_type == ""
 
 
 def test_an_answer_is_an_embed_linked_to_its_article_with_the_choices() -> None:

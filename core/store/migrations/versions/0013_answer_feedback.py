@@ -1,7 +1,7 @@
 """Votes per thread and passage (answer_feedback), and the passage an answer quoted (messages.citation_passage).
 
 Revision ID: 0013_answer_feedback
-Revises: 0011_staff
+Revises: 0012_message_files
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from core.store.columns import UTCDateTime
 
 revision: str = "0013_answer_feedback"
-down_revision: str | None = "0011_staff"
+down_revision: str | None = "0012_message_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
