@@ -8,17 +8,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from core.analytics.cohort import facts_of
+from core.analytics.cohort import facts_from, log_of
 from core.analytics.policy import ReportPolicy as ReportPolicy
+from core.analytics.ports import TicketLogSource
 from core.analytics.report import Report as Report
 from core.analytics.report import assemble, fact_context
 from core.analytics.report import compute_report as compute_report
 from core.wording import span
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from core.analytics.cohort import TicketFacts
     from core.analytics.ports import ReportSource
-    from core.analytics.records import ReportQuery
+    from core.analytics.records import ReportQuery, TicketLog
     from core.satisfaction.ports import Surveys
     from core.tiers import TierDirectory
 
@@ -56,11 +59,21 @@ async def build_report(
     """The report of ``query``'s period, reading tickets in batches and keeping only per-ticket facts."""
     ctx = fact_context(tiers, query, now, business_hours)
     facts: list[TicketFacts] = []
-    async for batch in stores.reports.histories(query):
-        facts.extend(found for history in batch if (found := facts_of(history, ctx)) is not None)
+    async for batch in _logs(stores.reports, query):
+        facts.extend(found for log in batch if (found := facts_from(log, ctx)) is not None)
     answers = await stores.reports.answers(query)
     surveys = await stores.surveys.sent_between(query.start, query.end)
     return assemble(facts, answers, surveys, ctx, policy)
+
+
+async def _logs(source: ReportSource, query: ReportQuery) -> AsyncIterator[list[TicketLog]]:
+    """The period's tickets as light logs: straight from a source that has them, else from its histories."""
+    if isinstance(source, TicketLogSource):
+        async for batch in source.ticket_logs(query):
+            yield batch
+        return
+    async for histories in source.histories(query):
+        yield [log_of(history) for history in histories]
 
 
 def _iso(moment: datetime) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from core.analytics.timing import share
-from core.sla.clocks import Clock, ClockName
+from core.sla.clocks import Clock, ClockName, SlaState
 from core.sla.planner import TierPlanner
 from core.tickets.records import Ticket, TicketEvent
 
@@ -43,7 +43,11 @@ def judge(clock: Clock, *, resolved: bool = False) -> Judgement:
 
 def judgements(planner: TierPlanner, ticket: Ticket, events: list[TicketEvent], end: datetime) -> tuple[Judgement, ...]:
     """The first-response and resolution promises of ``ticket`` at ``end`` (none for an unknown tier or no target)."""
-    state = planner.state(ticket, events, end)
+    return judged(planner.state(ticket, events, end))
+
+
+def judged(state: SlaState | None) -> tuple[Judgement, ...]:
+    """The first-response and resolution promises of an SLA state (none without a state or a target)."""
     if state is None:
         return ()
     found = []
