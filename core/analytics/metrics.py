@@ -5,6 +5,7 @@ The surfaces (``helpline report``, ``/stats``, the digest, the dashboard) only f
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,12 +59,17 @@ async def build_report(
 ) -> Report:
     """The report of ``query``'s period, reading tickets in batches and keeping only per-ticket facts."""
     ctx = fact_context(tiers, query, now, business_hours)
-    facts: list[TicketFacts] = []
-    async for batch in _logs(stores.reports, query):
-        facts.extend(found for log in batch if (found := facts_from(log, ctx)) is not None)
-    answers = await stores.reports.answers(query)
-    surveys = await stores.surveys.sent_between(query.start, query.end)
-    return assemble(facts, answers, surveys, ctx, policy)
+    # The answers and surveys are read meanwhile: the database works on them while the tickets are folded.
+    answers = asyncio.create_task(stores.reports.answers(query))
+    surveys = asyncio.create_task(stores.surveys.sent_between(query.start, query.end))
+    try:
+        facts: list[TicketFacts] = []
+        async for batch in _logs(stores.reports, query):
+            facts.extend(found for log in batch if (found := facts_from(log, ctx)) is not None)
+        return assemble(facts, await answers, await surveys, ctx, policy)
+    finally:
+        for task in (answers, surveys):
+            task.cancel()
 
 
 async def _logs(source: ReportSource, query: ReportQuery) -> AsyncIterator[list[TicketLog]]:
