@@ -68,9 +68,9 @@ class FactContext:
         return judged(sla_state(clock_events(events), self._targets[key], calendar, self.query.end))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketFacts:
-    """What the report counts about one ticket, judged at the end of the period."""
+    """What the report counts about one ticket, judged at the end of the period (slots: a period holds many)."""
 
     number: int
     tier: str
