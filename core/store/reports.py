@@ -115,7 +115,7 @@ class SqlReportSource(SqlPort):
         """The bot's knowledge-base answers given in the period (only ``query.platform`` narrows them)."""
         cited = _cited(query)
         async with self._engine.connect() as conn:
-            given = list((await conn.execute(cited.order_by(messages.c.at, messages.c.id))).mappings())
+            given = (await conn.execute(cited.order_by(messages.c.at, messages.c.id))).mappings().all()
             voted = await conn.execute(_votes_on(cited))
             helpful = {(*(row[name] for name in _THREAD), row["answer"]) for row in voted.mappings()}
         found = []

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from core.analytics.cohort import log_of
 from core.analytics.ports import TicketLogSource
 from core.analytics.records import ReportQuery, TicketLog
 from core.stores import Stores
 from core.tickets.records import Deadline, Escalation, Priority, TicketChange, TicketEvent
-from tests.integration.test_report_source import DAY, T0, WEEK, draft, resolve
+from tests.integration.test_report_source import DAY, T0, WEEK, draft, resolve, statement_plans
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -64,25 +63,12 @@ async def test_the_logs_are_the_histories_light_form_batch_for_batch(store: Stor
 
 async def test_the_logs_queries_use_the_report_indexes(store: Stores) -> None:
     await _seed(store)
-    engine = store.reports._engine  # type: ignore[attr-defined]
-    seen: list[tuple[str, object]] = []
 
-    def remember(_conn: object, _cursor: object, statement: str, parameters: object, *_args: object) -> None:
-        if statement.lstrip().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", remember)
-    try:
+    async def read() -> None:
         await _logs(store, WEEK, 4)  # pages dense in numbers: their logs by a range of numbers
         await _logs(store, ReportQuery(WEEK.start, WEEK.end, tier="enterprise"), 4)  # 3, 6, 9: by the numbers
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", remember)
-    async with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            await conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows make a scan cheapest
-        explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
-        for statement, parameters in seen:
-            plan = str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all())
-            if "FROM ticket_events" in statement and "EXISTS" not in statement:  # a page's logs
-                assert "ix_ticket_events_ticket" in plan, plan
-            assert "SCAN ticket_events" not in plan and "Seq Scan on ticket_events" not in plan, plan
+
+    for statement, plan in await statement_plans(store, read):
+        if "FROM ticket_events" in statement and "EXISTS" not in statement:  # a page's logs
+            assert "ix_ticket_events_ticket" in plan, plan
+        assert "SCAN ticket_events" not in plan and "Seq Scan on ticket_events" not in plan, plan
