@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import LargeBinary, String, and_, exists, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import DateTime, LargeBinary, String, and_, exists, func, literal, or_, select, type_coerce, union_all
 
 from core.analytics.records import AnswerRecord, TicketHistory, TicketLog
 from core.desk.feedback import answer_key
@@ -101,8 +101,7 @@ class SqlReportSource(SqlPort):
                 log = log.order_by(ticket_events.c.at, ticket_events.c.id)
                 events: dict[int, list[TicketEvent]] = defaultdict(list)
                 for number, at, actor, kind, detail in (await conn.execute(log)).all():
-                    when = datetime.fromisoformat(at + "+00:00") if stamp.text else at  # as _Stamps.value, inline
-                    events[number].append(TicketEvent(number, when, actor, kind, detail))
+                    events[number].append(TicketEvent(number, stamp.value(at), actor, kind, detail))
                 escalated: dict[int, list[AnyRow]] = defaultdict(list)
                 for row in (await conn.execute(_escalations_of(numbers))).all():
                     escalated[row.ticket_id].append(row)
@@ -134,21 +133,26 @@ class SqlReportSource(SqlPort):
 
 @dataclass(frozen=True)
 class _Stamps:
-    """Timestamps read fast: SQLite keeps them as UTC text, which one parse turns into an aware datetime.
+    """Timestamps read fast, around the column type's decoding (which costs more than the query at this scale).
 
-    The column type's own decoding (parse, then attach UTC) costs several times more over 100,000s of rows;
-    other engines return aware datetimes and keep the type.
+    SQLite keeps them as UTC text, which one parse turns into an aware datetime; asyncpg decodes PostgreSQL's
+    ``timestamptz`` into aware UTC datetimes itself, so only another zone needs converting.
     """
 
     text: bool
 
     def column(self, column: Column[Any]) -> Any:
-        """``column`` as the engine returns it fastest (as text for a SQLite timestamp)."""
-        return type_coerce(column, String) if self.text and isinstance(column.type, UTCDateTime) else column
+        """``column`` as the engine returns it fastest (SQLite: as text; else without the type's processing)."""
+        if not isinstance(column.type, UTCDateTime):
+            return column
+        return type_coerce(column, String if self.text else DateTime(timezone=True))
 
     def value(self, found: Any) -> datetime:
         """What ``column`` read, as a UTC datetime."""
-        return datetime.fromisoformat(found + "+00:00") if self.text else cast("datetime", found)
+        if self.text:
+            return datetime.fromisoformat(found + "+00:00")
+        moment = cast("datetime", found)
+        return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def _ticket_filters(query: ReportQuery) -> list[ColumnElement[bool]]:
