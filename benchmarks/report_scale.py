@@ -3,22 +3,25 @@
 Run from the repository root::
 
     /work/venv/bin/python -m benchmarks.report_scale [--tickets 100000] [--engine sqlite|postgres|both]
+    /work/venv/bin/python -m benchmarks.report_scale --database URL   # an already filled database
 
 The data is bulk-inserted (not through the desk): per ticket an ``opened``, a ``replied`` and, for most, a
 ``resolved`` event; one ticket in ten escalated; one cited bot answer per two tickets (a third voted helpful);
-a CSAT survey per resolved ticket and an NPS survey per ten. Then it times reading every history in batches
-plus the period's answers, and ``build_report`` when ``core.analytics.metrics`` exists, with the peak
-resident memory of the process. PostgreSQL is a throw-away pgserver, or ``$HELPLINE_BENCH_POSTGRES_URL``.
+a CSAT survey per resolved ticket and an NPS survey per ten. Then it times reading every ticket's light log
+in batches plus the period's answers, ``build_report`` over the same period, and the real command
+(``helpline report --from … --to … --format json`` in a child process, its wall time and peak resident
+memory), with the peak resident memory of this process (which holds the built data set too). PostgreSQL is
+a throw-away pgserver, or ``$HELPLINE_BENCH_POSTGRES_URL``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import importlib.util
+import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +32,8 @@ from typing import Any
 from sqlalchemy import insert
 
 from config.tiers import load_tiers
+from core.analytics.metrics import ReportPolicy, build_report
+from core.analytics.ports import TicketLogSource
 from core.analytics.records import ReportQuery
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.migrate import upgrade_schema
@@ -37,6 +42,7 @@ from core.store.sql_store import sql_stores
 from tests import postgres
 
 ENV_URL = "HELPLINE_BENCH_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 9, 1, tzinfo=UTC)
 CHUNK = 5000
 
@@ -110,26 +116,40 @@ async def _read(url: str) -> dict[str, float]:
     engine = create_engine_for(url)
     try:
         stores = sql_stores(engine)
+        assert isinstance(stores.reports, TicketLogSource)
         query = ReportQuery(T0, T0 + timedelta(days=91))
         started = time.perf_counter()
         seen = 0
-        async for part in stores.reports.histories(query, batch=1000):
+        async for part in stores.reports.ticket_logs(query):
             seen += len(part)
         answers = len(await stores.reports.answers(query))
-        result = {"histories": float(seen), "answers": float(answers), "read_seconds": time.perf_counter() - started}
-        if importlib.util.find_spec("core.analytics.metrics") is not None:
-            result["report_seconds"] = await _report(stores, query)
+        result = {"tickets": float(seen), "answers": float(answers), "read_seconds": time.perf_counter() - started}
+        tiers = load_tiers(ROOT / "config" / "tiers.yaml")
+        started = time.perf_counter()
+        await build_report(stores, tiers, query, ReportPolicy(), query.end)
+        result["report_seconds"] = time.perf_counter() - started
         return result
     finally:
         await engine.dispose()
 
 
-async def _report(stores: Any, query: ReportQuery) -> float:
-    metrics: Any = importlib.import_module("core.analytics.metrics")  # only once the metrics branch is merged
-    tiers = load_tiers(Path(__file__).resolve().parents[1] / "config" / "tiers.yaml")
+def _command(url: str, data_dir: Path) -> dict[str, float]:
+    """``helpline report`` over the benchmark's period as JSON, in a child process: its time and peak memory."""
+    last = T0 + timedelta(days=90)  # a bare --to date includes its whole day: the period ends at T0 + 91 days
+    argv = ["report", "--from", T0.date().isoformat(), "--to", last.date().isoformat(), "--format", "json"]
+    env = {**os.environ, "HELPLINE_SUPPORT__DATABASE_URL": url, "HELPLINE_DATA_DIR": str(data_dir)}
+    env["PYTHONPATH"] = str(ROOT)
     started = time.perf_counter()
-    await metrics.build_report(stores, tiers, query, metrics.ReportPolicy(), query.end)
-    return time.perf_counter() - started
+    done = subprocess.run(
+        [sys.executable, "-c", f"from bots.cli import run; raise SystemExit(run({argv!r}))"],
+        cwd=ROOT, env=env, capture_output=True, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"helpline report failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
+    opened = json.loads(done.stdout)["tickets"]["opened"]
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"cli_seconds": seconds, "cli_opened": float(opened), "cli_peak_mib": peak}
 
 
 def _peak_mib() -> float:
@@ -141,8 +161,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--database", help="time an already filled database instead (no fill)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.database:
+            _run("given", args.database, None, Path(tmp))
+            return
         urls = {}
         if args.engine in ("sqlite", "both"):
             urls["sqlite"] = sqlite_url(Path(tmp) / "bench.sqlite3")
@@ -154,12 +178,19 @@ def main() -> None:
                 admin = next(servers)
             urls["postgres"] = asyncio.run(postgres.create_database(admin))
         for name, url in urls.items():
-            fill = asyncio.run(_fill(url, args.tickets))
-            result = asyncio.run(_read(url))
-            print(f"{name}: {args.tickets} tickets filled in {fill:.1f} s; {result}; peak RSS {_peak_mib():.0f} MiB")
-            sys.stdout.flush()
+            _run(name, url, args.tickets, Path(tmp))
         if servers is not None:
             next(servers, None)  # past its yield: the server stops and its data is deleted
+
+
+def _run(name: str, url: str, tickets: int | None, tmp: Path) -> None:
+    filled = f"{tickets} tickets filled in {asyncio.run(_fill(url, tickets)):.1f} s" if tickets else "filled before"
+    result = asyncio.run(_read(url))
+    result.update(_command(url, tmp / f"{name}-data"))
+    shown = ", ".join(f"{key} {value:.1f}" if key.endswith(("seconds", "mib")) else f"{key} {value:.0f}"
+                      for key, value in result.items())  # fmt: skip
+    print(f"{name}: {filled}; {shown}; peak RSS {_peak_mib():.0f} MiB")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

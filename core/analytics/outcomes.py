@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.analytics.timing import share
-from core.sla.clocks import Clock, ClockName
+from core.sla.clocks import Clock, ClockName, SlaState
 from core.sla.planner import TierPlanner
 from core.tickets.records import Ticket, TicketEvent
 
 MET, MISSED, PENDING = "met", "missed", "pending"
 JUDGED_CLOCKS = (ClockName.FIRST_RESPONSE, ClockName.RESOLUTION)
 BREACHES_SHOWN = 50
+_K = TypeVar("_K")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,11 @@ def judge(clock: Clock, *, resolved: bool = False) -> Judgement:
 
 def judgements(planner: TierPlanner, ticket: Ticket, events: list[TicketEvent], end: datetime) -> tuple[Judgement, ...]:
     """The first-response and resolution promises of ``ticket`` at ``end`` (none for an unknown tier or no target)."""
-    state = planner.state(ticket, events, end)
+    return judged(planner.state(ticket, events, end))
+
+
+def judged(state: SlaState | None) -> tuple[Judgement, ...]:
+    """The first-response and resolution promises of an SLA state (none without a state or a target)."""
     if state is None:
         return ()
     found = []
@@ -136,8 +141,8 @@ class SlaFigures:
         """Count one ticket's judgements; a missed one with a known deadline joins the breaches."""
         for judgement in found:
             self.overall.add(judgement)
-            self.by_tier.setdefault(tier, OutcomePair()).add(judgement)
-            self.by_priority.setdefault((tier, priority), OutcomePair()).add(judgement)
+            _pair(self.by_tier, tier).add(judgement)
+            _pair(self.by_priority, (tier, priority)).add(judgement)
             if judgement.outcome == MISSED and judgement.due is not None:
                 stop = judgement.met_at or end
                 late = (stop - judgement.due).total_seconds()
@@ -152,3 +157,11 @@ class SlaFigures:
             tiers[tier] = {**self.by_tier[tier].as_dict(), "by_priority": priorities}
         worst = sorted(self.breaches, key=lambda b: (-b.late_seconds, b.ticket, b.clock))[:BREACHES_SHOWN]
         return {**self.overall.as_dict(), "by_tier": tiers, "breaches": [b.as_dict() for b in worst]}
+
+
+def _pair(pairs: dict[_K, OutcomePair], key: _K) -> OutcomePair:
+    """The pair kept under ``key``, new if none (not built on every call, as ``setdefault``'s default would be)."""
+    found = pairs.get(key)
+    if found is None:
+        found = pairs[key] = OutcomePair()
+    return found

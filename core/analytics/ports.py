@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from core.analytics.gauges import MetricsSnapshot
-    from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
+    from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory, TicketLog
     from core.messages import Address, Outbound
 
 
@@ -42,6 +42,15 @@ class ReportSource(Protocol):
 
     async def answers(self, query: ReportQuery) -> list[AnswerRecord]:
         """The bot's knowledge-base answers given in the period (only ``query.platform`` narrows them)."""
+        ...
+
+
+@runtime_checkable
+class TicketLogSource(Protocol):
+    """A read model that can also hand out its tickets as light logs, sparing whole tickets (the SQL one can)."""
+
+    def ticket_logs(self, query: ReportQuery, *, batch: int = 5000) -> AsyncIterator[list[TicketLog]]:
+        """The tickets ``ReportSource.histories`` hands out, as ``TicketLog``s, in batches by number."""
         ...
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.messages import Address
-from core.tickets.records import Escalation, Priority, Ticket, TicketEvent
+from core.tickets.records import Escalation, Priority, Ticket, TicketEvent, TicketStatus
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,27 @@ class TicketHistory:
     ticket: Ticket
     events: tuple[TicketEvent, ...]
     escalations: tuple[Escalation, ...] = ()
+
+
+@dataclass(frozen=True)
+class TicketLog:
+    """A ticket as a report folds it: the few fields it reads, its log oldest first, when it reached a chain level.
+
+    The light form of a ``TicketHistory`` (``core.analytics.cohort.log_of``), which a read model may hand out
+    directly to spare building whole tickets.
+    """
+
+    number: int
+    tier: str
+    priority: Priority
+    platform: str
+    intent: str | None
+    customer: str
+    assignee: str | None
+    status: TicketStatus
+    created_at: datetime
+    events: tuple[TicketEvent, ...]
+    escalated_at: tuple[datetime, ...] = ()  # each escalation at level 1 or more, manual or fired
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from core.analytics.cohort import ACTIVE, RESOLVED, FactContext, TicketFacts, facts_of
@@ -189,17 +189,17 @@ def _volume(cohort: list[TicketFacts]) -> dict[str, Any]:
     hours = [0] * 168
     platforms: Counter[str] = Counter()
     intents: Counter[str] = Counter()
-    days: Counter[str] = Counter()
+    days: Counter[date] = Counter()
     for fact in cohort:
         platforms[fact.platform] += 1
         intents[fact.intent or NO_INTENT] += 1
         hours[fact.created_at.weekday() * 24 + fact.created_at.hour] += 1
-        days[fact.created_at.date().isoformat()] += 1
+        days[fact.created_at.date()] += 1
     return {
         "by_platform": dict(sorted(platforms.items())),
         "by_intent": dict(sorted(intents.items())),
         "by_hour_of_week": hours,
-        "by_day": dict(sorted(days.items())),
+        "by_day": {day.isoformat(): count for day, count in sorted(days.items())},
     }
 
 

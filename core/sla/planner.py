@@ -10,7 +10,7 @@ from datetime import datetime
 from core.sla.clocks import ClockName, ClockTargets, SlaState, sla_state
 from core.sla.events import clock_events
 from core.sla.plan import ActionKey, DueAction, plan
-from core.tickets.records import Ticket, TicketEvent
+from core.tickets.records import Priority, Ticket, TicketEvent
 from core.tiers import Tier, TierDirectory
 
 
@@ -26,11 +26,16 @@ class SlaPlan:
 
 def clock_targets(tier: Tier, ticket: Ticket) -> ClockTargets:
     """The targets of ``ticket`` at its current priority."""
+    return targets_at(tier, ticket.priority)
+
+
+def targets_at(tier: Tier, priority: Priority) -> ClockTargets:
+    """The targets of ``tier`` for a ticket of ``priority``."""
     targets = tier.targets
     return ClockTargets(
-        targets.first_response.get(ticket.priority),
-        targets.next_response_for(ticket.priority),
-        targets.resolution.get(ticket.priority),
+        targets.first_response.get(priority),
+        targets.next_response_for(priority),
+        targets.resolution.get(priority),
         tier.sla.warning_share,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -163,6 +164,16 @@ async def test_answers_with_their_standing_votes_and_next_tickets(store: Stores)
 
 async def _plans(store: Stores, query: ReportQuery) -> list[str]:
     """The query plans of every SELECT the read model runs for ``query`` (SQL stores only)."""
+
+    async def read() -> None:
+        [part async for part in store.reports.histories(query)]
+        await store.reports.answers(query)
+
+    return [plan for _statement, plan in await statement_plans(store, read)]
+
+
+async def statement_plans(store: Stores, read: Callable[[], Awaitable[None]]) -> list[tuple[str, str]]:
+    """Every SELECT the read model runs in ``read``, with its query plan (SQL stores only)."""
     engine = store.reports._engine  # type: ignore[attr-defined]
     seen: list[tuple[str, object]] = []
 
@@ -172,8 +183,7 @@ async def _plans(store: Stores, query: ReportQuery) -> list[str]:
 
     event.listen(engine.sync_engine, "before_cursor_execute", remember)
     try:
-        [part async for part in store.reports.histories(query)]
-        await store.reports.answers(query)
+        await read()
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", remember)
     plans = []
@@ -182,7 +192,7 @@ async def _plans(store: Stores, query: ReportQuery) -> list[str]:
             await conn.exec_driver_sql("SET enable_seqscan = off")  # a few rows make a scan cheapest
         explain = "EXPLAIN" if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN"
         for statement, parameters in seen:
-            plans.append(str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all()))
+            plans.append((statement, str((await conn.exec_driver_sql(f"{explain} {statement}", parameters)).all())))
     return plans
 
 
