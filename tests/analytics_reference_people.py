@@ -101,7 +101,8 @@ def csat_section(
             continue
         h = tickets[sent.ticket]
         tier = h.ticket.tier
-        agent = assignee_at([e for e in h.events if e.at <= sent.at])  # the assignee when it was resolved
+        upto = max(i for i, e in enumerate(h.events) if e.kind == "resolved" and e.at <= sent.at)
+        agent = assignee_at(h.events[:upto])  # the assignee when the resolution that asked it was logged
         if query.tier is not None and tier != query.tier:
             continue
         if query.platform is not None and sent.address.platform != query.platform:

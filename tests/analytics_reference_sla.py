@@ -73,11 +73,13 @@ def assignee_after(event: TicketEvent) -> str | None:
 
 
 def assignee_at(events: Sequence[TicketEvent]) -> str | None:
-    """The assignee the ``assigned``/``claimed`` events among ``events`` leave."""
+    """The assignee ``events`` leave: ``assigned``/``claimed`` move the ticket, a person's reply takes it if unheld."""
     who = None
     for event in events:
         if event.kind in ("assigned", "claimed"):
             who = assignee_after(event)
+        elif event.kind == "replied" and who is None:
+            who = event.actor
     return who
 
 

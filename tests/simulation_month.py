@@ -219,10 +219,11 @@ class Simulation:
             if reply.kind is not ReplyKind.SURVEY or not reply.choices or reply.choices[0].ticket is None:
                 continue
             survey, address = reply.choices[0].ticket, outbound.address
+            kind = "csat" if reply.ticket is not None else "nps"  # NPS goes by DM where it can, else to the thread
             if reply.mentions:
-                user, kind = reply.mentions[0].id, "nps"
+                user = reply.mentions[0].id
             else:
-                user, kind = self.threads[(address.platform, address.thread)].person.user, "csat"
+                user = self.threads[(address.platform, address.thread)].person.user
             now = self.harness.clock.now()
             self.ledger.surveys.append(SurveySent(survey, kind, now, address, user, reply.ticket))
             convo = Conversation(person_of(address.platform, user), address.thread)
@@ -250,7 +251,16 @@ class Simulation:
         else:
             replies = await self.say(convo, "", choice=f"rate:{survey}:{score}")
         refused = any(r.kind is ReplyKind.ERROR for r in replies)
-        self.ledger.ratings.append(Rating(survey, now, score, refused))
+        self.ledger.ratings.append(Rating(self._rated(convo, survey, replies), now, score, refused))
+
+    def _rated(self, convo: Conversation, survey: int, replies: Sequence[Reply]) -> int:
+        """The survey the desk says it kept the rating on: ``rate N`` in a thread rates its newest survey."""
+        said = next((r.ticket for r in replies if r.kind is ReplyKind.INFO), -1)
+        meant = next(s for s in self.ledger.surveys if s.id == survey)
+        if said == -1 or said == meant.ticket:
+            return survey
+        newest = [s for s in self.ledger.surveys if s.person == convo.person.user and s.address.thread == convo.thread]
+        return max(newest, key=lambda s: s.at).id
 
 
 async def simulate(harness: Harness, tickets: int, *, days: float = 31, seed: int = 17) -> Ledger:

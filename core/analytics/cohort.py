@@ -141,13 +141,21 @@ def _next_responses(events: list[TicketEvent], calendar: Calendar) -> tuple[tupl
     return tuple(found), 1 if since is not None else 0
 
 
+def _holder(agent: str | None, event: TicketEvent) -> str | None:
+    """Who holds the ticket after ``event``: an assignment or claim moves it; a reply takes an unassigned one."""
+    if event.kind in ("assigned", "claimed"):
+        return assignee_after(event)
+    if event.kind == "replied" and agent is None:
+        return event.actor  # the desk makes the first person to reply the assignee
+    return agent
+
+
 def _credited(ticket: Ticket, events: list[TicketEvent], status: str, last_resolved: int | None) -> str | None:
     if status != RESOLVED or last_resolved is None:
         return ticket.assignee
     agent = None
     for event in events[:last_resolved]:
-        if event.kind in ("assigned", "claimed"):
-            agent = assignee_after(event)
+        agent = _holder(agent, event)
     return agent
 
 
@@ -163,8 +171,7 @@ def _backlog_flags(ticket: Ticket, events: list[TicketEvent], ctx: FactContext) 
     for event in events:  # a human's reply is what puts a ticket to waiting; the customer's word resumes it
         if event.kind in _TO_WAITING or event.kind in _FROM_WAITING:
             waiting = event.kind in _TO_WAITING
-        elif event.kind in ("assigned", "claimed"):
-            assignee = assignee_after(event)
+        assignee = _holder(assignee, event)
     return waiting, assignee is None
 
 
