@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.analytics.records import ReportQuery, TicketHistory
+from core.messages import Address
 from tests.analytics_reference import _rate
 from tests.analytics_reference_sla import assignee_at
-from tests.simulation_people import Ledger, SurveySent, person_of
+from tests.simulation_people import Ledger, SurveySent, Vote, person_of
 
 CHANGE_WINDOW = timedelta(days=7)  # satisfaction.csat change window, the shipped default
 
@@ -24,24 +25,27 @@ def self_service_section(
 ) -> dict[str, Any]:
     """``self_service``: answers given in the period (platform filter only), helpful, deflected, handed off."""
     counts = {"answers": 0, "helpful": 0, "deflected": 0, "handed_off": 0, "pending": 0}
-    for n, answer in enumerate(ledger.answers):
+    opened: dict[Address, list[datetime]] = {}  # when each ticket of a thread was opened
+    for h in histories:
+        opened.setdefault(h.ticket.address, []).append(h.ticket.created_at)
+    given: dict[Address, list[datetime]] = {}  # the answers of each thread, and the votes cast there
+    voted: dict[Address, list[Vote]] = {}
+    for answer in ledger.answers:
+        given.setdefault(answer.address, []).append(answer.at)
+    for vote in ledger.votes:
+        voted.setdefault(vote.address, []).append(vote)
+    for answer in ledger.answers:
         if not query.start <= answer.at < query.end:
             continue
         if query.platform is not None and answer.address.platform != query.platform:
             continue
-        later = [a.at for a in ledger.answers[n + 1 :] if a.address == answer.address and a.at > answer.at]
-        upto = min(later, default=None)
+        upto = min((at for at in given[answer.address] if at > answer.at), default=None)
         votes = [
-            v for v in ledger.votes
-            if v.address == answer.address and v.at >= answer.at and (upto is None or v.at < upto) and v.at < query.end
+            v for v in voted.get(answer.address, ())
+            if v.at >= answer.at and (upto is None or v.at < upto) and v.at < query.end
         ]  # fmt: skip
         helpful = bool(votes) and votes[-1].helpful
-        opened = [
-            h.ticket.created_at
-            for h in histories
-            if h.ticket.address == answer.address and h.ticket.created_at >= answer.at
-        ]
-        first = min(opened, default=None)
+        first = min((at for at in opened.get(answer.address, ()) if at >= answer.at), default=None)
         closes = answer.at + window
         handed = first is not None and first < min(closes, query.end)
         judged = closes <= query.end
@@ -73,7 +77,7 @@ def first_sendings(ledger: Ledger, kind: str) -> list[SurveySent]:
 
 
 def score_before(ledger: Ledger, survey: int, end: datetime) -> int | None:
-    """The standing score at ``end``: the ratings given before it, each kept if within the change window of the first."""
+    """The standing score at ``end``: the ratings given before it, each kept within the change window of the first."""
     mine = [r for r in ledger.ratings if r.survey == survey and r.at < end and not r.refused]
     if not mine:
         return None
@@ -155,4 +159,3 @@ def nps_section(ledger: Ledger, query: ReportQuery) -> dict[str, Any]:
         every.append(score)
         by_tier.setdefault(person_of(sent.address.platform, sent.person).tier, []).append(score)
     return {**_nps(every), "by_tier": {tier: _nps(s) for tier, s in sorted(by_tier.items())}}
-

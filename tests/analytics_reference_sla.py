@@ -31,7 +31,9 @@ def _pair(counts: dict[str, dict[str, int]]) -> dict[str, Any]:
 def sla_section(cohort: Sequence[TicketHistory], tiers: TierDirectory, end: datetime) -> dict[str, Any]:
     """``sla``: outcomes overall, by tier and by tier × priority, and the 50 latest breaches."""
     planner = TierPlanner(tiers)
-    overall, by_tier, cells = _blank(), {}, {}
+    overall = _blank()
+    by_tier: dict[str, dict[str, dict[str, int]]] = {}
+    cells: dict[tuple[str, str], dict[str, dict[str, int]]] = {}
     breaches: list[dict[str, Any]] = []
     for h in cohort:
         state = planner.state(h.ticket, _before(h, end), end)

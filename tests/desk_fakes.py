@@ -35,6 +35,7 @@ def place(platform: str, thread: str) -> Address:
     workspace, channel = PLACES[platform]
     return Address(platform, workspace, channel, thread)
 
+
 OOM = Chunk(
     "oom#0",
     "oom",

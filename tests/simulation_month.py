@@ -235,7 +235,9 @@ class Simulation:
         async def rate() -> None:
             await self.rate(convo, survey, kind)
             if first and self.rng.random() < 0.2:  # changes their mind, sometimes after the change window
-                self.schedule(timedelta(hours=self.rng.randint(1, 10 * 24)), self._rater(convo, survey, kind, first=False))
+                self.schedule(
+                    timedelta(hours=self.rng.randint(1, 10 * 24)), self._rater(convo, survey, kind, first=False)
+                )
 
         return rate
 

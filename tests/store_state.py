@@ -96,9 +96,14 @@ class MemoryState:
         if self._indexed > len(self.events):  # the log was replaced: index it again
             self._by_ticket, self._indexed = {}, 0
         for event in self.events[self._indexed :]:
-            self._by_ticket.setdefault(event.ticket, []).append(event)
+            mine = self._by_ticket.setdefault(event.ticket, [])
+            if mine and event.at < mine[-1].at:  # logged out of time order: keep the list sorted (stably)
+                mine.append(event)
+                mine.sort(key=lambda e: e.at)
+            else:
+                mine.append(event)
         self._indexed = len(self.events)
-        return sorted(self._by_ticket.get(number, ()), key=lambda e: e.at)
+        return list(self._by_ticket.get(number, ()))
 
     def timers_of(self, number: int) -> list[Timer]:
         """Ticket ``number``'s timers, fired or not."""

@@ -33,10 +33,12 @@ def _differences(where: str, got: Any, expected: Any) -> list[str]:
     if isinstance(expected, list) and isinstance(got, list):
         if len(got) != len(expected):
             return [f"{where}: {len(got)} items, the reference {len(expected)}"]
-        return [d for i, (g, e) in enumerate(zip(got, expected, strict=True)) for d in _differences(f"{where}[{i}]", g, e)]
+        return [
+            d for i, (g, e) in enumerate(zip(got, expected, strict=True)) for d in _differences(f"{where}[{i}]", g, e)
+        ]
     if isinstance(expected, float) and isinstance(got, float | int) and not isinstance(got, bool):
         return [] if math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9) else [f"{where}: {got} != {expected}"]
-    same_type = type(got) is type(expected) or isinstance(got, str) and isinstance(expected, str)
+    same_type = type(got) is type(expected) or (isinstance(got, str) and isinstance(expected, str))
     return [] if got == expected and same_type else [f"{where}: {got!r} != {expected!r}"]
 
 
