@@ -77,9 +77,13 @@ def first_sendings(ledger: Ledger, kind: str) -> list[SurveySent]:
 
 
 def score_before(ledger: Ledger, survey: int, end: datetime) -> int | None:
-    """The standing score at ``end``: the ratings given before it, each kept within the change window of the first."""
-    mine = [r for r in ledger.ratings if r.survey == survey and r.at < end and not r.refused]
-    if not mine:
+    """The survey's latest kept score (within the change window of the first), if it was first given before ``end``.
+
+    As the csat definition says: a changed rating counts once, with its latest score, even when the change
+    came after ``end``; a rating first given at or after ``end`` does not count.
+    """
+    mine = [r for r in ledger.ratings if r.survey == survey and not r.refused]
+    if not mine or mine[0].at >= end:
         return None
     kept = [r for r in mine if r.at <= mine[0].at + CHANGE_WINDOW]
     return kept[-1].score
