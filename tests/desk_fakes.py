@@ -37,6 +37,16 @@ from tests.fakes import memory_stores
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
+# Where each platform's customers write: a thread of this workspace and channel.
+PLACES = {"discord": ("guild1", "help"), "slack": ("T1", "C1"), "github": ("acme/app", "issues"), "console": ("", "")}
+
+
+def place(platform: str, thread: str) -> Address:
+    """The address of ``thread`` on ``platform`` as the harness's users write there."""
+    workspace, channel = PLACES[platform]
+    return Address(platform, workspace, channel, thread)
+
+
 OOM = Chunk(
     "oom#0",
     "oom",
@@ -145,13 +155,14 @@ class Harness:
         command: bool = False,
         message_id: str | None = None,
         files: tuple[FileRef, ...] = (),
+        platform: str = "discord",
     ) -> Sequence[Reply]:
-        """Send a message as ``user`` in ``thread`` (with ``files``) and return the desk's replies.
+        """Send a message as ``user`` in ``thread`` (of ``platform``, with ``files``) and return the desk's replies.
 
         ``choice`` (a value such as ``claim:3``) picks a choice instead, and ``command`` types a command.
         """
         self.counter[0] += 1
-        address, author = Address("discord", "guild1", "help", thread), Author(user, user.title(), roles)
+        address, author = place(platform, thread), Author(user, user.title(), roles)
         number = message_id if message_id is not None else f"m{self.counter[0]}"
         message: Inbound
         if choice is not None:
@@ -163,9 +174,9 @@ class Harness:
             message = IncomingMessage(address, author, text, number, files=files)
         return await self.desk.handle(message)
 
-    async def mod(self, text: str) -> Reply:
-        """Run a moderator command as the moderator ``mo``; its one reply."""
-        replies = await self.say(text, user="mo", thread="mod", roles=frozenset({"moderator"}), command=True)
+    async def mod(self, text: str, *, agent: str = "mo") -> Reply:
+        """Run a moderator command as the moderator ``agent`` (``mo`` unless named); its one reply."""
+        replies = await self.say(text, user=agent, thread="mod", roles=frozenset({"moderator"}), command=True)
         assert len(replies) == 1
         return replies[0]
 
@@ -207,11 +218,17 @@ def make_harness(
     store: Stores | None = None,
     understander: MessageUnderstander | None = None,
     settings: Settings | None = None,
+    customers: Sequence[Customer] = (),
 ) -> Harness:
-    """A desk on fakes; ``tier`` puts the user ``ana`` in that tier; ``understander`` replaces the keyword one."""
+    """A desk on fakes; ``tier`` puts the user ``ana`` in that tier; ``understander`` replaces the keyword one.
+
+    ``customers`` are added to the tier directory too, putting their identities in their tiers.
+    """
     tiers = load_tiers(DEFAULT_TIERS_FILE)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
+    for customer in customers:
+        tiers = tiers.with_customer(customer)
     store = store or memory_stores()
     notifier, clock = RecordingNotifier(), ManualClock(START)
     system = fake_system(

@@ -33,6 +33,7 @@ class InMemoryDigestRuns(MemoryPort):
         for notice in notices:
             number = max(self.state.queued, default=0) + 1
             self.state.queued[number] = Queued(number, None, None, notice)
+            self.state.unsent.add(number)
         return True
 
 

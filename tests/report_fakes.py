@@ -60,7 +60,7 @@ class InMemoryReportSource(MemoryPort):
     def _matters(self, ticket: Ticket, query: ReportQuery) -> bool:
         if ticket.created_at >= utc(query.end):
             return False
-        recent = any(e.ticket == ticket.number and e.at >= utc(query.start) for e in self.state.events)
+        recent = any(e.at >= utc(query.start) for e in self.state.events_of(ticket.number))
         if not (ticket.status.active or recent):
             return False
         checks = (
@@ -75,6 +75,6 @@ class InMemoryReportSource(MemoryPort):
         return query.intents is None or ticket.intent in query.intents
 
     async def _history(self, ticket: Ticket) -> TicketHistory:
-        events = sorted((e for e in self.state.events if e.ticket == ticket.number), key=lambda e: e.at)
+        events = self.state.events_of(ticket.number)
         escalations = await InMemoryEscalations(self.state).escalations(ticket.number)
         return TicketHistory(ticket, tuple(events), tuple(escalations))

@@ -43,7 +43,7 @@ class InMemorySlaTimers(MemoryPort):
         """Lease up to ``limit`` unfired actions due at ``now``, earliest first, to ``owner`` for ``lease``."""
         free = [
             t
-            for t in self.state.timers.values()
+            for t in map(self.state.timers.__getitem__, self.state.unfired)
             if t.fired_at is None and t.due <= now and (t.lease_until is None or t.lease_until <= now)
         ]
         found = sorted(free, key=lambda t: (t.due, t.id))[:limit]
@@ -66,9 +66,11 @@ class InMemorySlaTimers(MemoryPort):
         if timer is None or timer.fired_at is not None or timer.lease_owner != owner or timer.due > now:
             return False
         timer.fired_at, timer.lease_owner, timer.lease_until = now, None, None
+        state.unfired.discard(timer.id)
         for notice in notices:
-            number = max(state.queued, default=0) + 1
+            number = next(reversed(state.queued), 0) + 1  # ids only grow: the last is the largest
             state.queued[number] = Queued(number, work.ticket, work.id, notice)
+            state.unsent.add(number)
         if change is not None:
             fields = rows.change_fields(change)
             state.tickets[work.ticket] = replace(state.tickets[work.ticket], **fields, updated_at=now)  # type: ignore[arg-type]
@@ -79,7 +81,7 @@ class InMemorySlaTimers(MemoryPort):
 
     async def timers(self, number: int) -> list[TimerRecord]:
         """A ticket's planned and fired SLA actions, by due time."""
-        mine = sorted((t for t in self.state.timers.values() if t.ticket == number), key=lambda t: (t.due, t.id))
+        mine = sorted(self.state.timers_of(number), key=lambda t: (t.due, t.id))
         return [TimerRecord(*t.key, t.due, t.fired_at) for t in mine]
 
 
@@ -90,7 +92,7 @@ class InMemoryOutbox(MemoryPort):
         """Lease up to ``limit`` unsent notifications (oldest first) whose lease or retry time has passed."""
         ready = [
             q
-            for q in self.state.queued.values()
+            for q in map(self.state.queued.__getitem__, self.state.unsent)
             if q.sent_at is None and (q.lease_until is None or q.lease_until <= now)
         ]
         found = sorted(ready, key=lambda q: q.id)[:limit]
@@ -103,6 +105,7 @@ class InMemoryOutbox(MemoryPort):
         queued = self.state.queued.get(item)
         if queued is not None and queued.sent_at is None:
             queued.sent_at, queued.lease_until = now, None
+            self.state.unsent.discard(item)
 
     async def outbox_failed(self, item: int, now: datetime, reason: str, retry_at: datetime) -> None:
         """Record a failed delivery (and an event on its ticket); it is tried again from ``retry_at``."""

@@ -120,7 +120,7 @@ class InMemoryTickets(MemoryPort):
 
     async def events(self, number: int) -> list[TicketEvent]:
         """A ticket's audit log, oldest first."""
-        return sorted((e for e in self.state.events if e.ticket == number), key=lambda e: e.at)
+        return self.state.events_of(number)
 
     async def overdue(self, now: datetime) -> list[Ticket]:
         """Active tickets with a first-response deadline passed unanswered or a resolution deadline passed."""

@@ -87,6 +87,31 @@ class MemoryState:
     fingerprint: str | None = None
     # (thread, passage) -> the thread's standing vote on it, as the unique constraint keeps it in SQL.
     answer_votes: dict[tuple[Address, str], PassageVote] = field(default_factory=dict)
+    # Indexes by ticket, so a month of tickets is not scanned whole per event: the events read so far (the
+    # log only grows by appends) and each ticket's timers (only ``replan`` adds or removes timers).
+    _by_ticket: dict[int, list[TicketEvent]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=0, repr=False)
+    _timers_of: dict[int, dict[int, Timer]] = field(default_factory=dict, repr=False)
+    unfired: set[int] = field(default_factory=set, repr=False)  # ids of the timers not yet fired
+    unsent: set[int] = field(default_factory=set, repr=False)  # ids of the queued notices not yet sent
+
+    def events_of(self, number: int) -> list[TicketEvent]:
+        """Ticket ``number``'s events, oldest first (equal times in the order they were logged)."""
+        if self._indexed > len(self.events):  # the log was replaced: index it again
+            self._by_ticket, self._indexed = {}, 0
+        for event in self.events[self._indexed :]:
+            mine = self._by_ticket.setdefault(event.ticket, [])
+            if mine and event.at < mine[-1].at:  # logged out of time order: keep the list sorted (stably)
+                mine.append(event)
+                mine.sort(key=lambda e: e.at)
+            else:
+                mine.append(event)
+        self._indexed = len(self.events)
+        return list(self._by_ticket.get(number, ()))
+
+    def timers_of(self, number: int) -> list[Timer]:
+        """Ticket ``number``'s timers, fired or not."""
+        return [t for t in self._timers_of.get(number, {}).values() if self.timers.get(t.id) is t]
 
     def require(self, number: int) -> Ticket:
         """The ticket with this number; ``TicketNotFoundError`` if there is none."""
@@ -110,8 +135,8 @@ class MemoryState:
         if self.planner is None or number not in self.tickets or (kind is not None and kind not in SLA_KINDS):
             return
         ticket = self.tickets[number]
-        events = sorted((e for e in self.events if e.ticket == number), key=lambda e: e.at)
-        mine = [t for t in self.timers.values() if t.ticket == number]
+        events = self.events_of(number)
+        mine = self.timers_of(number)
         fired = {t.key for t in mine if t.fired_at is not None}
         result = self.planner.plan(ticket, events, fired, now)
         self.tickets[number] = replace(
@@ -124,13 +149,17 @@ class MemoryState:
         for timer in mine:
             if timer.fired_at is None and timer.key not in wanted:
                 del self.timers[timer.id]
+                del self._timers_of[number][timer.id]
+                self.unfired.discard(timer.id)
         pending = {t.key: t for t in mine if t.fired_at is None and t.key in wanted}
         for key, action in wanted.items():
             if key in pending:
                 pending[key].due = action.due
             else:
-                number_ = max(self.timers, default=0) + 1
+                number_ = next(reversed(self.timers), 0) + 1  # ids only grow: the last is the largest
                 self.timers[number_] = Timer(number_, number, key, action.due.astimezone(UTC))
+                self.unfired.add(number_)
+                self._timers_of.setdefault(number, {})[number_] = self.timers[number_]
 
 
 class MemoryPort:

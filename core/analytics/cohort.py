@@ -160,6 +160,8 @@ class _Walk:
             elif kind == "replied":  # a human's reply is what puts a ticket to waiting
                 replies_first += "resolved" not in ever
                 waiting = True
+                if agent is None:
+                    agent = event.actor  # the desk makes the first person to reply to an unassigned ticket its holder
             elif kind == "assigned" or kind == "claimed":
                 agent = assignee_after(event)
             elif kind == "waiting" or kind == "resumed" or kind == "customer_message":
