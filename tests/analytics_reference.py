@@ -55,7 +55,8 @@ def business_seconds(calendar: Calendar, start: datetime, stop: datetime) -> flo
     if head == tail:
         return (stop - start).total_seconds() if minute_open(calendar, head) else 0.0
     total = (head + MINUTE - start).total_seconds() if minute_open(calendar, head) else 0.0
-    total += 60.0 * (_open_before(calendar, tail) - _open_before(calendar, head + MINUTE))
+    before_head = _open_before(calendar, head + MINUTE)  # first: it may start the table earlier, never later
+    total += 60.0 * (_open_before(calendar, tail) - before_head)
     if minute_open(calendar, tail):
         total += (stop - tail).total_seconds()
     return total
