@@ -44,6 +44,7 @@ class InMemorySurveys:
             queued = self._state.queued
             row = max(queued, default=0) + 1
             queued[row] = Queued(row, None, None, notice)
+            self._state.unsent.add(row)  # the outbox fake drains what this index names
         return stored
 
     async def get(self, survey_id: int) -> Survey | None:
