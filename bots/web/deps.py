@@ -74,8 +74,3 @@ class DashboardDeps:
     public_url: str  # e.g. "https://help.example.com": links, and Secure cookies when https
     moderator_roles: frozenset[str] = frozenset({"moderator"})  # what a password account acts with
     knowledge: KnowledgeEditor | None = None  # the desk's knowledge base (``System.knowledge``), searched by the page
-
-    @property
-    def secure_cookies(self) -> bool:
-        """Cookies get the Secure flag when the dashboard is served over https."""
-        return self.public_url.lower().startswith("https://")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -53,22 +53,6 @@ def when(moment: datetime | None) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(utc.isoformat(), utc.strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def duration(seconds: float | None) -> str:
-    """A span of time the way a person reads it: ``45 s``, ``12 min``, ``3 h 20 min``, ``2 d 4 h``; None is ``—``."""
-    if seconds is None:
-        return "—"
-    whole = int(abs(seconds))
-    sign = "-" if seconds < 0 else ""
-    if whole < 60:
-        return f"{sign}{whole} s"
-    minutes, hours, days = whole // 60, whole // 3600, whole // 86400
-    if whole < 3600:
-        return f"{sign}{minutes} min"
-    if whole < 86400:
-        return f"{sign}{hours} h {minutes % 60} min"
-    return f"{sign}{days} d {hours % 24} h"
-
-
 ENV = Environment(
     loader=PackageLoader("bots.web", "templates"),
     autoescape=True,
@@ -77,7 +61,6 @@ ENV = Environment(
     lstrip_blocks=True,
 )
 ENV.filters["when"] = when
-ENV.filters["duration"] = duration
 
 
 def page(request: Request, viewer: Viewer | None, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
@@ -101,11 +84,6 @@ def fragment(template: str, **context: Any) -> HTMLResponse:
 def refusal(request: Request, viewer: Viewer | None, status: int, message: str) -> HTMLResponse:
     """A page that says, in words, why the request was refused."""
     return page(request, viewer, "refusal.html.j2", status=status, message=message, title=_TITLES.get(status, "Error"))
-
-
-def text(value: object) -> Markup:
-    """User text as safe markup (escaped), for the few places that build markup in Python."""
-    return escape(str(value))
 
 
 _TITLES = {400: "Not understood", 403: "Not allowed", 404: "Not found", 409: "Conflict", 429: "Too many attempts"}
