@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from tests.store_state import MemoryPort, Queued
+from tests.store_state import MemoryPort
 from tests.unit.test_sla_events import TINY_PNG
 
 if TYPE_CHECKING:
@@ -31,9 +31,7 @@ class InMemoryDigestRuns(MemoryPort):
             return False
         self.state.digest_runs[period_key] = owner
         for notice in notices:
-            number = max(self.state.queued, default=0) + 1
-            self.state.queued[number] = Queued(number, None, None, notice)
-            self.state.unsent.add(number)
+            self.state.enqueue(None, None, notice)
         return True
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from core.satisfaction.records import SCALES, NewSurvey, Survey, SurveyKind, SurveyNotFoundError
-from tests.store_state import MemoryState, Queued
+from tests.store_state import MemoryState
 
 if TYPE_CHECKING:
     from core.messages import Address, Outbound
@@ -41,10 +41,7 @@ class InMemorySurveys:
         notice = question(stored) if question is not None else None  # built first: a failure stores nothing
         self.surveys[number] = stored
         if notice is not None:
-            queued = self._state.queued
-            row = max(queued, default=0) + 1
-            queued[row] = Queued(row, None, None, notice)
-            self._state.unsent.add(row)  # the outbox fake drains what this index names
+            self._state.enqueue(None, None, notice)
         return stored
 
     async def get(self, survey_id: int) -> Survey | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from core.sla.records import DueWork, OutboxItem, TimerRecord
 from core.store import rows
 from core.store.outbox_json import reply_json
-from tests.store_state import MemoryPort, Queued
+from tests.store_state import MemoryPort
 
 if TYPE_CHECKING:
     from core.messages import Outbound
@@ -68,9 +68,7 @@ class InMemorySlaTimers(MemoryPort):
         timer.fired_at, timer.lease_owner, timer.lease_until = now, None, None
         state.unfired.discard(timer.id)
         for notice in notices:
-            number = next(reversed(state.queued), 0) + 1  # ids only grow: the last is the largest
-            state.queued[number] = Queued(number, work.ticket, work.id, notice)
-            state.unsent.add(number)
+            state.enqueue(work.ticket, work.id, notice)
         if change is not None:
             fields = rows.change_fields(change)
             state.tickets[work.ticket] = replace(state.tickets[work.ticket], **fields, updated_at=now)  # type: ignore[arg-type]

@@ -95,6 +95,13 @@ class MemoryState:
     unfired: set[int] = field(default_factory=set, repr=False)  # ids of the timers not yet fired
     unsent: set[int] = field(default_factory=set, repr=False)  # ids of the queued notices not yet sent
 
+    def enqueue(self, ticket: int | None, timer: int | None, notice: Outbound) -> int:
+        """Queue a notice in the outbox (and in the index of unsent ones the drain reads); its id."""
+        number = next(reversed(self.queued), 0) + 1  # ids only grow: the last is the largest
+        self.queued[number] = Queued(number, ticket, timer, notice)
+        self.unsent.add(number)
+        return number
+
     def events_of(self, number: int) -> list[TicketEvent]:
         """Ticket ``number``'s events, oldest first (equal times in the order they were logged)."""
         if self._indexed > len(self.events):  # the log was replaced: index it again
