@@ -123,7 +123,10 @@ class InMemoryCustomerLinks:
         if one is not None and two is not None and one.id == two.id:
             return one
         if one is not None and two is not None and one.account and two.account and one.account != two.account:
-            raise LinkRefusedError(f"{first} is in account {one.account!r} and {second} in account {two.account!r}")
+            raise LinkRefusedError(
+                f"{first} is in account {one.account!r} and {second} in account {two.account!r}; "
+                "people of two accounts are never joined"
+            )
         if one is None and two is None:
             person = s.new_person(first, None)
             s.identities[first] = s.identities[second] = person
