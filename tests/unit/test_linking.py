@@ -11,6 +11,7 @@ import pytest
 from core.customers.codes import ALPHABET
 from core.customers.records import Account, AccountEntry, PersonDraft
 from core.messages import Destination, Reply, ReplyKind
+from core.tiers import Customer
 from tests.desk_fakes import START, Harness, make_harness
 
 pytestmark = pytest.mark.asyncio
@@ -162,3 +163,25 @@ async def test_people_of_two_accounts_are_not_linked_and_customers_may_not_link_
     [customer] = await h.say("customer link @ana slack:U0GIL", user="bob", command=True)
     assert customer.kind is ReplyKind.ERROR and "Only moderators" in customer.text
     assert await h.store.links.history(["discord:ana"]) == []
+
+
+async def test_a_tiers_yaml_customer_identity_lends_its_tier_to_the_identities_linked_to_it() -> None:
+    h = make_harness(customers=[Customer("globex", "Globex", "professional", ("discord:ana",))])
+    [before] = await h.say("the service is down again", user="ana", thread="s1", platform="slack")
+    first = await h.store.tickets.get(before.ticket or 0)
+    assert first is not None and first.tier == "community"  # slack:ana is nobody yet
+    await _enter(h, _code_in(await _ask(h)))
+    h.clock.advance(timedelta(minutes=11))
+    [after] = await h.say("the service is down again", user="ana", thread="s2", platform="slack")
+    second = await h.store.tickets.get(after.ticket or 0)
+    assert second is not None and (second.customer, second.tier) == ("globex", "professional")
+
+
+async def test_the_stores_account_decides_before_the_tiers_yaml_list() -> None:
+    h = make_harness(customers=[Customer("acme", "Acme", "professional", ("discord:ana",))])
+    await h.store.customers.save(
+        [AccountEntry(Account("acme", "Acme", "white-glove"), (PersonDraft("Ana", ("discord:ana",)),))], START
+    )
+    [opened] = await h.say("the service is down again", user="ana", thread="d1")
+    ticket = await h.store.tickets.get(opened.ticket or 0)
+    assert ticket is not None and (ticket.customer, ticket.tier) == ("acme", "white-glove")
