@@ -27,6 +27,7 @@ from core.analytics.digest import DigestPoster
 from core.analytics.ports import ChartImages, MetricsSource
 from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
+from core.customers.checks import seed_from_tiers
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
@@ -254,6 +255,10 @@ async def build_system(
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
+        # tiers.yaml's customers: the store learns those it has no account for; its accounts decide from then on.
+        seeded = await seed_from_tiers(stores.customers, stores.links, tiers.customers, (clock or SystemClock()).now())
+        if seeded:
+            log.info("customers from %s added to the store: %s", settings.support.tiers_file, ", ".join(seeded))
     system = compose_system(
         settings,
         understander=understander,

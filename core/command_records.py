@@ -142,6 +142,28 @@ class Login:
 
 
 @dataclass(frozen=True)
+class Link:
+    """Link one's identities on two platforms: without a code, ask for one; with one, enter it."""
+
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class LinkIdentities:
+    """A moderator joins two identities into one person (``@mention`` on this platform, or ``platform:id``)."""
+
+    first: str
+    second: str
+
+
+@dataclass(frozen=True)
+class UnlinkIdentity:
+    """A moderator separates an identity from the person it is linked to."""
+
+    identity: str
+
+
+@dataclass(frozen=True)
 class Help:
     """List the commands."""
 
@@ -165,5 +187,8 @@ Command: TypeAlias = (
     | Stats
     | Rate
     | Login
+    | Link
+    | LinkIdentities
+    | UnlinkIdentity
     | Help
 )

@@ -41,6 +41,12 @@ from core.command_records import (
     KbSearch as KbSearch,
 )
 from core.command_records import (
+    Link as Link,
+)
+from core.command_records import (
+    LinkIdentities as LinkIdentities,
+)
+from core.command_records import (
     ListTickets as ListTickets,
 )
 from core.command_records import (
@@ -73,6 +79,10 @@ from core.command_records import (
 from core.command_records import (
     Stats as Stats,
 )
+from core.command_records import (
+    UnlinkIdentity as UnlinkIdentity,
+)
+from core.customers.records import CustomerError, identity
 from core.errors import HelplineError
 from core.tickets.priority import Priority
 
@@ -97,6 +107,7 @@ class ParamKind(StrEnum):
     CHOICE = "choice"  # one of fixed values, compared ignoring case
     SCORE = "score"  # a rating, a whole number 0 to 10 (each survey checks its own scale)
     PERSON = "person"  # someone on the command's platform: a mention (<@123>, <@U123|ana>), @login or a name
+    IDENTITY = "identity"  # someone on any platform: platform:id, or a mention on this one (kept as "@id")
 
 
 # A platform's mention of a user: Discord's <@123> or <@!123>, Slack's <@U123> or <@U123|ana>.
@@ -122,6 +133,16 @@ def person_id(spec: CommandSpec, text: str) -> str:
     if found is None:
         raise spec.error(f"{quoted(text)} is not a person; mention them (@name) or give their name or login")
     return found.group(1)
+
+
+def identity_of(spec: CommandSpec, text: str) -> str:
+    """``platform:id`` as typed (checked), or ``@id`` for a mention on the command's own platform."""
+    if _USER_MENTION.fullmatch(text) or ":" not in text:
+        return "@" + person_id(spec, text)
+    try:
+        return identity(text)
+    except CustomerError as exc:
+        raise spec.error(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -160,6 +181,8 @@ class Param:
         text = str(value).strip()
         if self.kind is ParamKind.PERSON:
             return person_id(spec, text)
+        if self.kind is ParamKind.IDENTITY:
+            return identity_of(spec, text)
         if self.kind is ParamKind.CHOICE and text.lower() not in self.values:
             raise spec.error(f"{quoted(text)} is not {self.noun}; use {either(self.values)}")
         return text.lower() if self.kind is ParamKind.CHOICE else text
@@ -210,6 +233,9 @@ _SCOPE = Param(
 _LEVEL = Param("level", ParamKind.CHOICE, "The new priority", "a priority", values=tuple(p.value for p in Priority))
 _PERSON_PARAM = Param("person", ParamKind.PERSON, "Who takes the ticket", "someone to assign")
 _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tier", max_chars=64)
+_WHO = Param("first", ParamKind.IDENTITY, "Whom: a mention here, or platform:id", "an identity")
+_OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or platform:id", "another identity")
+_CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -278,6 +304,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "login", "login", "a link that signs you in to the dashboard (once, within 10 minutes; only you see it)",
         Login, lambda o: Login(), slash=("helpline", "login"),
     ),
+    CommandSpec("link", "link [CODE]", "link your accounts: get a code here (only you see it), enter it there",
+                Link, lambda o: Link(str(o["code"])), (_CODE,), ("link",), moderator=False),
+    CommandSpec("customer link", "customer link WHO OTHER", "join two identities into one person (audited)",
+                LinkIdentities, lambda o: LinkIdentities(str(o["first"]), str(o["second"])), (_WHO, _OTHER),
+                ("customer", "link")),
+    CommandSpec("customer unlink", "customer unlink WHO", "separate an identity from the person it is linked to",
+                UnlinkIdentity, lambda o: UnlinkIdentity(str(o["first"])), (_WHO,), ("customer", "unlink")),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
@@ -286,6 +319,7 @@ GROUPS: Mapping[str, str] = {
     "ticket": "Work on support tickets",
     "kb": "Search and grow the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
+    "customer": "Customers: link and unlink people's identities",
 }
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}

@@ -164,13 +164,24 @@ class TierDirectory:
         """The calendar a customer's clocks count in: the customer's own, else the tier's."""
         return self._calendars.get(customer, tier.sla.calendar)
 
-    def resolve(self, message: Inbound) -> Membership:
-        """The author's customer and tier: the customer list first, then rules in order, else the default.
+    def knows(self, tier: str) -> bool:
+        """True if a tier of this name is defined."""
+        return tier in self._tiers
+
+    def customer_of(self, identity: str) -> Customer | None:
+        """The listed customer one of whose identities (``platform:user-id``) this is, if any."""
+        return self._by_identity.get(identity)
+
+    def resolve(self, message: Inbound, account: Customer | None = None) -> Membership:
+        """The author's customer and tier: ``account`` (the customer store's say) first, then the customer list,
+        then rules in order, else the default.
 
         A tier applies only on its ``channels``: elsewhere the author keeps their customer but is served at
         the default tier, and the membership says which tier they have where it is served.
         """
         identity = f"{message.platform}:{message.author.id}"
+        if account is not None and account.tier in self._tiers:
+            return self._served(message, account.id, self._tiers[account.tier])
         customer = self._by_identity.get(identity)
         if customer is not None:
             return self._served(message, customer.id, self._tiers[customer.tier])

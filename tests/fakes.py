@@ -11,6 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
@@ -75,6 +76,7 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
     """
     state = state if state is not None else MemoryState()
     staff, sessions = staff_fakes()
+    customers, links = customer_fakes()
     if planner is not None:
         state.planner = planner
     return Stores(
@@ -93,4 +95,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         staff=staff,
         sessions=sessions,
         feedback=InMemoryAnswerFeedback(state),
+        customers=customers,
+        links=links,
     )

@@ -32,9 +32,12 @@ from bots.cli.roles import (
     without_model,
 )
 from bots.http.app import create_app
+from bots.http.customers_api import TOKEN_ENV as API_TOKEN_ENV
+from bots.http.customers_api import customer_routes
 from bots.http.metrics import TOKEN_ENV
 from bots.registry import ADAPTERS
 from config.settings import Settings
+from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
@@ -96,6 +99,12 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     if plan.web:
         log.info("%s", dashboard.status)
     routes = [route for adapter in adapters for route in adapter.routes()] + dashboard.routes
+    api_token = os.environ.get(API_TOKEN_ENV) or None
+    tier_names = [tier.name for tier in (system.tiers or load_tiers(settings.support.tiers_file)).tiers]
+    routes += customer_routes(system.stores.customers, tier_names, clock, api_token)
+    log.info(
+        "/api/customers, /api/usage: %s", "bearer token required" if api_token else f"off ({API_TOKEN_ENV} not set)"
+    )
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")
     app = create_app(

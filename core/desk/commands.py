@@ -115,6 +115,18 @@ def _ticket_and_person(spec: CommandSpec, rest: str) -> Options:
     return {first.name: number, second.name: checked}
 
 
+def _identities(spec: CommandSpec, rest: str) -> Options:
+    """``customer link @ana github:ana``: one identity per parameter, nothing after them."""
+    options: dict[str, int | str] = {}
+    for param in spec.params:
+        token, rest = _split(rest)
+        if not token:
+            raise spec.error(f'"{spec.words}" needs {param.noun}')
+        options[param.name] = token
+    _no_more(spec, rest, quoted(str(options[spec.params[-1].name])))
+    return options
+
+
 def _text(spec: CommandSpec, rest: str) -> Options:
     return {spec.params[0].name: rest}
 
@@ -151,6 +163,8 @@ _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (_TEXT,): _text,
     (_TEXT, _TEXT): _two_texts,
     (ParamKind.SCORE, _TEXT): _score_and_text,
+    (ParamKind.IDENTITY,): _identities,
+    (ParamKind.IDENTITY, ParamKind.IDENTITY): _identities,
 }
 
 

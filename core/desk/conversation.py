@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from core.desk.context import Desk, DeskPolicy, actor_of
 from core.desk.feedback import reranked
 from core.desk.limits import ticket_refusal
+from core.desk.people import membership
 from core.desk.topics import Topic, compare, problem_is_back
 from core.messages import (
     Action,
@@ -173,7 +174,7 @@ class Conversation:
         refusal = await ticket_refusal(d, message)
         if refusal is not None:
             return Reply(ReplyKind.INFO, refusal, choices=OFFER_TICKET, intent=intent)
-        member = d.tiers.resolve(message)
+        member = await membership(d, message)
         priority = d.tiers.priority(member.tier, base)
         draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
         if decision is not None:  # what the staff see beside the ticket: the language and a frustrated customer

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import actor_of
 from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
+from core.desk.people import membership
 from core.desk.surveys import SurveyDesk
 from core.messages import Citation, Reply, ReplyKind, bounded_files
 from core.tickets.records import ConversationMessage, Priority, Role, TicketChange, TicketEvent, TicketStatus, raw_bytes
@@ -83,7 +84,7 @@ class IssueDesk:
         d = self.desk
         understanding = await asyncio.to_thread(d.understander.understand, message.text)
         kind = kind_of(title, understanding)
-        member = d.tiers.resolve(message)
+        member = await membership(d, message)
         priority = d.tiers.priority(member.tier, understanding.priority or Priority.MEDIUM)
         answer = self._answer(understanding)
         ticket = await d.stores.tickets.latest_ticket_for(message.address)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core.desk.context import actor_of
+from core.desk.people import linked_identities
 from core.sla.deadlines import describe_duration
 
 if TYPE_CHECKING:
@@ -26,7 +27,11 @@ async def ticket_refusal(desk: Desk, message: Inbound) -> str | None:
     now = desk.clock.now()
     # A ticket exactly one window old has left it, so "try again in 10 minutes" is true to the second.
     since = now - window + timedelta(microseconds=1)
-    recent = await desk.stores.tickets.tickets_opened_by(message.platform, message.author.id, since)
+    recent: list[Ticket] = []
+    for identity in await linked_identities(desk, message):  # linked identities share one limit
+        platform, _, user_id = identity.partition(":")
+        recent += await desk.stores.tickets.tickets_opened_by(platform, user_id, since)
+    recent.sort(key=lambda ticket: (ticket.created_at, ticket.number))
     if len(recent) < limit:
         return None
     # A ticket may be opened again once enough of the oldest ones have left the window.

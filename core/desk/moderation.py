@@ -20,6 +20,8 @@ from core.commands import (
     Help,
     KbAdd,
     KbSearch,
+    Link,
+    LinkIdentities,
     ListTickets,
     Login,
     Note,
@@ -31,12 +33,14 @@ from core.commands import (
     SetTier,
     ShowTicket,
     Stats,
+    UnlinkIdentity,
     help_text,
     needs_moderator,
 )
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.linking import Linking
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -68,6 +72,7 @@ class Moderation:
         self.desk = desk
         self.surveys = SurveyDesk(desk)
         self.signin = SignIn(desk)
+        self.linking = Linking(desk)
 
     async def handle(self, message: CommandText) -> list[Reply]:
         """Parse the command typed in ``message`` and run it."""
@@ -139,6 +144,8 @@ class Moderation:
                 return _info(await self._stats())
             case Login():
                 return await self.signin.link(message)
+            case Link() | LinkIdentities() | UnlinkIdentity():
+                return await self.linking.run(message, command)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from core.store.answer_feedback import SqlAnswerFeedback
 from core.store.conversations import SqlConversations
+from core.store.customer_links import SqlCustomerLinks
+from core.store.customers import SqlCustomerAccounts
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
@@ -50,4 +52,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         staff=SqlStaffAccounts(engine),
         sessions=SqlStaffSessions(engine),
         feedback=SqlAnswerFeedback(engine, planning),
+        customers=SqlCustomerAccounts(engine),
+        links=SqlCustomerLinks(engine),
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.commands import (
@@ -13,6 +15,8 @@ from core.commands import (
     Help,
     KbAdd,
     KbSearch,
+    Link,
+    LinkIdentities,
     ListTickets,
     Note,
     Rate,
@@ -23,6 +27,7 @@ from core.commands import (
     SetTier,
     ShowTicket,
     Stats,
+    UnlinkIdentity,
     help_text,
     needs_moderator,
 )
@@ -137,7 +142,7 @@ def test_malformed_commands_say_what_is_wrong(text: str, expected: list[str]) ->
 def test_command_errors_are_safe_to_show_and_quote_only_a_little() -> None:
     with pytest.raises(HelplineError) as info:
         parse_command("x" * 1000 + " 12")
-    assert len(str(info.value)) < 200
+    assert len(str(info.value)) < 240  # the quote is short; the list of commands grows with the table
 
 
 def test_help_lists_every_command_with_a_description() -> None:
@@ -146,6 +151,7 @@ def test_help_lists_every_command_with_a_description() -> None:
         *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "resolve"),
         "reopen",
         *("ack", "sla", "kb search", "kb add", "stats", "rate", "login", "help"),
+        *("link", "customer link", "customer unlink"),
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage
@@ -160,3 +166,25 @@ def test_every_command_but_help_and_rate_needs_a_moderator() -> None:
     assert needs_moderator(parse_command("tier 1 enterprise"))
     for text in ("resolve 1", "reopen 1", "ack 1", "sla 1", "kb search x", "kb add a | b", "stats", "assign 1 b"):
         assert needs_moderator(parse_command(text))
+
+
+def test_link_is_everyones_and_takes_an_optional_code() -> None:
+    assert parse_command("link") == Link("")
+    assert parse_command("/link abcde-fghjk") == Link("abcde-fghjk")
+    assert not needs_moderator(Link(""))
+
+
+def test_customer_link_reads_mentions_and_identities_and_refuses_bad_ones() -> None:
+    assert parse_command("customer link <@U0ANA|ana> github:ana") == LinkIdentities("@U0ANA", "github:ana")
+    assert parse_command("customer link @octo EMAIL:Ada@Acme.test") == LinkIdentities("@octo", "email:ada@acme.test")
+    assert parse_command("customer unlink discord:81234") == UnlinkIdentity("discord:81234")
+    assert needs_moderator(UnlinkIdentity("discord:81234"))
+    for text, problem in (
+        ("customer link @a", '"customer link" needs another identity'),
+        ("customer link fax:1 @b", "'fax:1' is not an identity; write platform:id"),
+        ("customer link slack: @b", "the id after slack: is empty"),
+        ("customer link @a @b @c", 'unexpected "@c"'),
+        ("customer unlink", '"customer unlink" needs an identity'),
+    ):
+        with pytest.raises(CommandError, match=re.escape(problem)):
+            parse_command(text)

@@ -1,0 +1,1 @@
+"""Customers: accounts (organisations), the people in them, their platform identities and verified linking."""

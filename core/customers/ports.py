@@ -1,0 +1,94 @@
+"""The customer domain's ports: accounts with their people and usage, and the identities' links with their codes.
+
+Every method is one transaction. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from core.customers.records import Account, AccountEntry, LinkCode, LinkEvent, Person, Usage
+
+
+class CustomerAccounts(Protocol):
+    """Accounts, the people listed in them, and the usage figures reported for them."""
+
+    async def save(self, entries: Sequence[AccountEntry], at: datetime) -> None:
+        """Create or update every account and add its listed people, all or nothing.
+
+        A listed person whose identities are all new becomes a new person; one with a known identity is that
+        person (their new identities join them, their name is updated). ``IdentityTakenError`` when an identity
+        belongs to someone of another account, or a draft names identities of two different people.
+        People an entry does not list are kept.
+        """
+        ...
+
+    async def get(self, account_id: str) -> Account | None:
+        """The account with this id, if any."""
+        ...
+
+    async def accounts(self) -> list[Account]:
+        """Every account, by id."""
+        ...
+
+    async def people(self, account_id: str) -> list[Person]:
+        """The account's people, by name then id."""
+        ...
+
+    async def record_usage(self, usage: Usage) -> None:
+        """Keep reported usage figures; ``AccountNotFoundError`` for an unknown account."""
+        ...
+
+    async def usage(self, account_id: str, limit: int = 30) -> list[Usage]:
+        """The account's latest usage figures, newest first."""
+        ...
+
+
+class CustomerLinks(Protocol):
+    """Which identities are one person, how they came to be, and the one-time codes that link them."""
+
+    async def person_of(self, identity: str) -> Person | None:
+        """The person this identity belongs to, with all their identities; None for an unknown identity."""
+        ...
+
+    async def link(self, first: str, second: str, actor: str, at: datetime) -> Person:
+        """Make ``first`` and ``second`` one person (creating, extending or joining people) and audit it.
+
+        ``LinkRefusedError`` when they belong to people of two different accounts. Linking two identities
+        that are one person already changes and audits nothing.
+        """
+        ...
+
+    async def unlink(self, identity: str, actor: str, at: datetime) -> Person:
+        """Separate ``identity`` from its person into a person of its own, in no account; audited.
+
+        ``NotLinkedError`` when the identity is unknown or alone.
+        """
+        ...
+
+    async def history(self, identities: Sequence[str], limit: int = 50) -> list[LinkEvent]:
+        """The audit lines naming any of ``identities``, newest first."""
+        ...
+
+    async def issue_code(self, code: LinkCode) -> None:
+        """Keep a new link code (by its hash only)."""
+        ...
+
+    async def redeem_code(self, code_hash: str, now: datetime) -> LinkCode | None:
+        """Use a code once: it comes back (marked used) only if it exists, is unused and unexpired at ``now``."""
+        ...
+
+    async def codes_since(self, identities: Sequence[str], since: datetime) -> int:
+        """How many codes any of ``identities`` asked for at or after ``since``."""
+        ...
+
+    async def record_failure(self, identity: str, at: datetime) -> None:
+        """Count one wrong code entered by ``identity``."""
+        ...
+
+    async def failures_since(self, identities: Sequence[str], since: datetime) -> int:
+        """Wrong codes entered by any of ``identities`` at or after ``since``."""
+        ...

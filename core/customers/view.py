@@ -1,0 +1,106 @@
+"""One account as a person reads it (``helpline customer show``): its fields, people, tickets, usage and links.
+
+The tickets are every ticket any identity of the account's people opened, so a person's history follows them
+across platforms. ``document`` is the JSON form (its keys are documented in docs/customers.md); the health
+score is later work and not part of it yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.customers.records import Account, LinkEvent, Person, Usage
+    from core.stores import Stores
+    from core.tickets.records import Ticket
+
+RECENT_TICKETS = 10  # closed or resolved tickets shown besides the open ones
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """An account with its people, its open and recent tickets, its latest usage figures and its link audit."""
+
+    account: Account
+    people: tuple[Person, ...]
+    open_tickets: tuple[Ticket, ...]  # most recent first
+    recent_tickets: tuple[Ticket, ...]  # resolved or closed, most recent first
+    usage: Usage | None
+    links: tuple[LinkEvent, ...]
+
+
+async def customer_view(stores: Stores, account_id: str, *, recent: int = RECENT_TICKETS) -> CustomerView | None:
+    """The view of one account; None if the store has no such account."""
+    account = await stores.customers.get(account_id)
+    if account is None:
+        return None
+    people = tuple(await stores.customers.people(account_id))
+    identities = [identity for person in people for identity in person.identities]
+    found: dict[int, Ticket] = {}
+    for identity in identities:
+        platform, _, user_id = identity.partition(":")
+        for ticket in await stores.tickets.tickets_opened_by(platform, user_id, _EPOCH):
+            found[ticket.number] = ticket
+    newest = sorted(found.values(), key=lambda t: (t.created_at, t.number), reverse=True)
+    open_tickets = tuple(t for t in newest if t.status.active)
+    done = tuple(t for t in newest if not t.status.active)[:recent]
+    usage = await stores.customers.usage(account_id, limit=1)
+    links = tuple(await stores.links.history(identities)) if identities else ()
+    return CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
+
+
+def document(view: CustomerView) -> dict[str, Any]:
+    """The view as JSON-ready data (dates and times ISO-8601)."""
+    a = view.account
+    return {
+        "account": {
+            "id": a.id,
+            "name": a.name,
+            "tier": a.tier,
+            "csm": a.csm,
+            "contract_start": _iso(a.contract_start),
+            "renewal_date": _iso(a.renewal_date),
+            "seats": a.seats,
+            "external_id": a.external_id,
+        },
+        "people": [{"id": p.id, "name": p.name, "identities": list(p.identities)} for p in view.people],
+        "tickets": {
+            "open": [_ticket(t) for t in view.open_tickets],
+            "recent": [_ticket(t) for t in view.recent_tickets],
+        },
+        "usage": None if view.usage is None else _usage(view.usage),
+        "links": [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "identity": e.identity, "other": e.other}
+            for e in view.links
+        ],
+    }
+
+
+def _ticket(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "status": ticket.status.value,
+        "priority": ticket.priority.value,
+        "tier": ticket.tier,
+        "requester": f"{ticket.address.platform}:{ticket.requester_id}",
+        "created_at": ticket.created_at.isoformat(),
+        "resolved_at": _iso(ticket.resolved_at),
+    }
+
+
+def _usage(usage: Usage) -> dict[str, Any]:
+    return {
+        "at": usage.at.isoformat(),
+        "active_users": usage.active_users,
+        "seats": usage.seats,
+        "feature_adoption": usage.feature_adoption,
+        "plan_usage": usage.plan_usage,
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(value.isoformat())

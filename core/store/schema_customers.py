@@ -1,0 +1,88 @@
+"""The customer tables (accounts, people, identities, usage, link codes, failed codes, the link audit)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
+
+from core.store.columns import UTCDateTime, metadata
+
+ACCOUNT_LENGTH = 128
+PERSON_LENGTH = 64
+IDENTITY_LENGTH = 320
+HASH_LENGTH = 64  # SHA-256, hex
+
+customer_accounts = Table(
+    "customer_accounts",
+    metadata,
+    Column("id", String(ACCOUNT_LENGTH), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("tier", String(64), nullable=False),
+    Column("csm", String(IDENTITY_LENGTH), nullable=True),
+    Column("contract_start", Date, nullable=True),
+    Column("renewal_date", Date, nullable=True),
+    Column("seats", Integer, nullable=True),
+    Column("external_id", String(255), nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+customer_people = Table(
+    "customer_people",
+    metadata,
+    Column("id", String(PERSON_LENGTH), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("account", String(ACCOUNT_LENGTH), ForeignKey("customer_accounts.id"), nullable=True, index=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+customer_identities = Table(
+    "customer_identities",
+    metadata,
+    Column("identity", String(IDENTITY_LENGTH), primary_key=True),
+    Column("person", String(PERSON_LENGTH), ForeignKey("customer_people.id"), nullable=False, index=True),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+customer_usage = Table(
+    "customer_usage",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(ACCOUNT_LENGTH), ForeignKey("customer_accounts.id"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("active_users", Integer, nullable=True),
+    Column("seats", Integer, nullable=True),
+    Column("feature_adoption", Float, nullable=True),
+    Column("plan_usage", Float, nullable=True),
+    Index("ix_customer_usage_account_at", "account", "at"),
+)
+
+customer_link_codes = Table(
+    "customer_link_codes",
+    metadata,
+    Column("code_hash", String(HASH_LENGTH), primary_key=True),
+    Column("identity", String(IDENTITY_LENGTH), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+    Index("ix_customer_link_codes_identity_created_at", "identity", "created_at"),
+)
+
+customer_link_failures = Table(
+    "customer_link_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("identity", String(IDENTITY_LENGTH), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_customer_link_failures_identity_at", "identity", "at"),
+)
+
+customer_link_events = Table(
+    "customer_link_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(IDENTITY_LENGTH), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("identity", String(IDENTITY_LENGTH), nullable=False, index=True),
+    Column("other", String(IDENTITY_LENGTH), nullable=True, index=True),
+    Column("person", String(PERSON_LENGTH), nullable=False),
+)
