@@ -1,4 +1,4 @@
-"""0017_customers on SQLite and PostgreSQL: its tables come and go with the revision, and ``helpline serve``'s
+"""0015_customers on SQLite and PostgreSQL: its tables come and go with the revision, and ``helpline serve``'s
 start (``build_system``) seeds them from tiers.yaml's ``customers:`` once."""
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ async def _tables(engine: AsyncEngine) -> set[str]:
         return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
 
 
-async def test_downgrading_0017_drops_the_customer_tables_and_upgrading_brings_them_back(engine: AsyncEngine) -> None:
+async def test_downgrading_0015_drops_the_customer_tables_and_upgrading_brings_them_back(engine: AsyncEngine) -> None:
     await upgrade_schema(engine)
     assert await _tables(engine) >= TABLES
 
     def down(connection: Connection) -> None:
-        command.downgrade(alembic_config(connection), "0013_answer_feedback")
+        command.downgrade(alembic_config(connection), "0014_articles")
 
     async with writer(engine).begin() as connection:
         await connection.run_sync(down)

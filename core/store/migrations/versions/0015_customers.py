@@ -1,7 +1,7 @@
 """Customer accounts, their people and identities, usage figures, link codes and the link audit.
 
-Revision ID: 0017_customers
-Revises: 0013_answer_feedback
+Revision ID: 0015_customers
+Revises: 0014_articles
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from core.store.columns import UTCDateTime
 
-revision: str = "0017_customers"
-down_revision: str | None = "0013_answer_feedback"
+revision: str = "0015_customers"
+down_revision: str | None = "0014_articles"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
