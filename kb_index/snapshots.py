@@ -44,6 +44,8 @@ HEADINGS = "headings.npz"
 PHRASINGS = "phrasings.npz"
 FORMAT = 1
 _VERSION = re.compile(r"v\d{8}T\d{12}-[0-9a-f]{8}")
+# Versions written before articles had a life cycle named a chat article's author in its passages' source.
+_OLD_CHAT_SOURCE = "added in chat by "
 _CHUNK_FIELDS = ("chunk_id", "doc_id", "title", "section", "text", "source", "url")
 
 
@@ -205,6 +207,8 @@ def _read_passages(path: Path) -> tuple[list[Chunk], list[str]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         try:
             row = json.loads(line)
+            if str(row.get("source", "")).startswith(_OLD_CHAT_SOURCE):  # customers see a source: never the author
+                row["source"] = row["doc_id"]
             chunks.append(Chunk(*(row[name] for name in _CHUNK_FIELDS)))
             hashes.append(str(row["hash"]))
         except (ValueError, KeyError, TypeError):
