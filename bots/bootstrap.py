@@ -148,6 +148,11 @@ def build_moderators(settings: Settings) -> Moderators:
     return Moderators(frozenset(settings.support.moderator_roles), frozenset(settings.support.moderator_users))
 
 
+def build_publishers(settings: Settings) -> Moderators:
+    """Who may publish knowledge-base articles, from the knowledge settings."""
+    return Moderators(frozenset(settings.knowledge.publishers), frozenset(settings.knowledge.publisher_users))
+
+
 @dataclass
 class System:
     """A running desk: the support desk, its escalation worker and what must be closed at the end."""
@@ -199,6 +204,7 @@ def compose_system(
         clock=clock,
         knowledge=knowledge,
         moderators=moderators or build_moderators(settings),
+        publishers=build_publishers(settings),
         policy=DeskPolicy(
             answer_score=settings.support.answer_score,
             ticket_limit=settings.support.ticket_limit,
