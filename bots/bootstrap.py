@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
+from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
@@ -273,6 +274,8 @@ async def build_system(
         charts=_DigestCharts(),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
+    if knowledge is not None:  # the file articles as built, and the old chat articles imported once
+        await settle_articles(stores, knowledge, system.clock)
     return system
 
 

@@ -264,3 +264,19 @@ def _checked(title: str, body: str) -> tuple[str, str]:
     if len(body) > BODY_CHARS:
         raise ArticleError(f"A body is at most {BODY_CHARS} characters; this one has {len(body)}.")
     return title, body
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What bringing the store in line with the index did (at start-up and after ``helpline kb build``)."""
+
+    imported: int  # articles added in chat before the life cycle, now kept as published articles
+    files_changed: int  # file articles added, updated or archived
+    published: PublishInfo | None = None  # set when the import made a publish necessary
+
+
+async def settle(library: Library, files: Sequence[FileArticle], legacy: Sequence[NewArticle]) -> Settled:
+    """Import the old chat articles once, list the files' articles as built, and publish if the import added any."""
+    imported = await library.import_legacy(legacy)
+    changed = await library.sync_files(files)
+    return Settled(imported, changed, await library.publish() if imported else None)
