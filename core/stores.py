@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.customers.ports import CustomerAccounts, CustomerLinks
     from core.jobs import JobQueue
-    from core.knowledge.ports import AnswerFeedback
+    from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
@@ -39,3 +39,4 @@ class Stores:
     feedback: AnswerFeedback
     customers: CustomerAccounts  # accounts, their people and usage figures
     links: CustomerLinks  # which identities are one person, and the codes that link them
+    articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings

@@ -11,6 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.article_fakes import InMemoryArticles
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
@@ -97,4 +98,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         feedback=InMemoryAnswerFeedback(state),
         customers=customers,
         links=links,
+        articles=InMemoryArticles(),
     )

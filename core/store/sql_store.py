@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.store.answer_feedback import SqlAnswerFeedback
+from core.store.articles import SqlArticles
 from core.store.conversations import SqlConversations
 from core.store.customer_links import SqlCustomerLinks
 from core.store.customers import SqlCustomerAccounts
@@ -54,4 +55,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         feedback=SqlAnswerFeedback(engine, planning),
         customers=SqlCustomerAccounts(engine),
         links=SqlCustomerLinks(engine),
+        articles=SqlArticles(engine),
     )
