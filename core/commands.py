@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeAlias
 
@@ -31,6 +31,7 @@ from core.command_records import (
 from core.command_records import (
     ExplainSla as ExplainSla,
 )
+from core.command_records import FileRequest, MergeRequests, Roadmap, SetRequestStatus, ShowRequest, Unvote, VoteFor
 from core.command_records import (
     Help as Help,
 )
@@ -73,12 +74,14 @@ from core.command_records import (
 from core.command_records import (
     Stats as Stats,
 )
+from core.command_records import UnmergeRequest as UnmergeRequest
 from core.errors import HelplineError
 from core.tickets.priority import Priority
 
 MAX_TICKET_NUMBER = 2**31 - 1
 MAX_SCORE = 10  # the widest survey scale (NPS, 0-10)
 TICKET_SCOPES = ("open", "mine", "breaching")
+REQUEST_STATUSES = ("open", "planned", "started", "completed", "declined")  # core.requests.records.SETTABLE
 _QUOTE_LIMIT = 40
 
 
@@ -210,6 +213,8 @@ _SCOPE = Param(
 _LEVEL = Param("level", ParamKind.CHOICE, "The new priority", "a priority", values=tuple(p.value for p in Priority))
 _PERSON_PARAM = Param("person", ParamKind.PERSON, "Who takes the ticket", "someone to assign")
 _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tier", max_chars=64)
+REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
+_STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -278,6 +283,40 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "login", "login", "a link that signs you in to the dashboard (once, within 10 minutes; only you see it)",
         Login, lambda o: Login(), slash=("helpline", "login"),
     ),
+    CommandSpec(
+        "feature", "feature TEXT", "ask for a feature; you can vote for a close one instead", FileRequest,
+        lambda o: FileRequest(str(o["text"])), (Param("text", ParamKind.TEXT, "What you would like", "a request"),),
+        ("feature",), moderator=False,
+    ),
+    CommandSpec(
+        "vote", "vote N", "vote for feature request N", VoteFor, lambda o: VoteFor(_number(o)), (REQUEST,),
+        ("vote",), moderator=False,
+    ),
+    CommandSpec(
+        "unvote", "unvote N", "withdraw your vote for feature request N", Unvote, lambda o: Unvote(_number(o)),
+        (REQUEST,), ("unvote",), moderator=False,
+    ),
+    CommandSpec("roadmap", "roadmap", "the top feature requests", Roadmap, lambda o: Roadmap(), slash=("roadmap",),
+                moderator=False),
+    CommandSpec(
+        "request show", "request show N", "show feature request N", ShowRequest, lambda o: ShowRequest(_number(o)),
+        (REQUEST,), moderator=False,
+    ),
+    CommandSpec(
+        "request status", "request status N STATUS [note]", "move a feature request on; its voters are told",
+        SetRequestStatus, lambda o: SetRequestStatus(_number(o), str(o["status"]), str(o["note"])),
+        (REQUEST, _STATUS, Param("note", ParamKind.TEXT, "What voters read with it (optional)", "a note", "")),
+        ("request", "status"),
+    ),
+    CommandSpec(
+        "request merge", "request merge N INTO", "merge duplicate request N into request INTO", MergeRequests,
+        lambda o: MergeRequests(_number(o), int(o["into"])), (REQUEST, replace(REQUEST, name="into")),
+        ("request", "merge"),
+    ),
+    CommandSpec(
+        "request unmerge", "request unmerge N", "undo request N's merge", UnmergeRequest,
+        lambda o: UnmergeRequest(_number(o)), (REQUEST,), ("request", "unmerge"),
+    ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
@@ -286,6 +325,7 @@ GROUPS: Mapping[str, str] = {
     "ticket": "Work on support tickets",
     "kb": "Search and grow the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
+    "request": "Move feature requests on, merge and unmerge them",
 }
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}
@@ -305,5 +345,5 @@ def help_text(*, moderator: bool = True, prefix: str = "") -> str:
 
 
 def needs_moderator(command: Command) -> bool:
-    """True for every command but ``help`` and ``rate``."""
+    """True for every command but the ones anyone may run (``help``, ``rate``, voting, the roadmap)."""
     return spec_of(command).moderator

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from core.jobs import JobQueue
     from core.knowledge.ports import AnswerFeedback
     from core.ports import Deliveries
+    from core.requests.ports import FeatureRequests
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -36,3 +37,4 @@ class Stores:
     staff: StaffAccounts
     sessions: StaffSessions
     feedback: AnswerFeedback
+    feature_requests: FeatureRequests  # feature requests, their votes and merges

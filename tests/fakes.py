@@ -16,6 +16,7 @@ from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
+from tests.request_fakes import InMemoryFeatureRequests
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -93,4 +94,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         staff=staff,
         sessions=sessions,
         feedback=InMemoryAnswerFeedback(state),
+        feature_requests=InMemoryFeatureRequests(state),
     )

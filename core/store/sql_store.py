@@ -14,6 +14,7 @@ from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.requests import SqlFeatureRequests
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -50,4 +51,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         staff=SqlStaffAccounts(engine),
         sessions=SqlStaffSessions(engine),
         feedback=SqlAnswerFeedback(engine, planning),
+        feature_requests=SqlFeatureRequests(engine),
     )
