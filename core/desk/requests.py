@@ -20,15 +20,12 @@ from core.command_records import (
 from core.desk.context import actor_of
 from core.errors import HelplineError
 from core.messages import Action, Choice, ChoiceMessage, Inbound, Reply, ReplyKind, not_offered
-from core.requests.impact import impact, ranked
+from core.requests.board import RequestBoard
 from core.requests.matching import OPEN_TO_VOTES, RequestMatcher
-from core.requests.records import ROADMAP_ORDER, TEXT_CHARS, NewRequest, Requester, RequestNotFoundError, RequestStatus
+from core.requests.records import TEXT_CHARS, NewRequest, Requester, RequestStatus
 from core.requests.wording import (
     numbers,
-    request_line,
-    roadmap_reply,
     short,
-    status_notices,
     title_of,
     vote_choice,
     withdraw_choice,
@@ -36,7 +33,6 @@ from core.requests.wording import (
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
-    from core.requests.impact import Impact
     from core.requests.ports import FeatureRequests
     from core.requests.records import FeatureRequest
 
@@ -49,6 +45,7 @@ class RequestDesk:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._matcher = RequestMatcher(desk.embedder) if desk.embedder is not None else None
+        self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests)
 
     @property
     def _store(self) -> FeatureRequests:
@@ -64,15 +61,15 @@ class RequestDesk:
             case Unvote(number=number):
                 return await self.unvote(message, number)
             case Roadmap():
-                return await self.roadmap()
+                return await self.board.roadmap()
             case ShowRequest(number=number):
-                return await self.show(number)
+                return await self.board.show(number)
             case SetRequestStatus(number=number, status=status, note=note):
-                return await self.set_status(message, number, RequestStatus(status), note.strip())
+                return await self.board.set_status(number, RequestStatus(status), note.strip(), actor_of(message))
             case MergeRequests(source=source, target=target):
-                return await self.merge(message, source, target)
+                return await self.board.merge(source, target, actor_of(message))
             case UnmergeRequest(number=number):
-                return await self.unmerge(message, number)
+                return await self.board.unmerge(number, actor_of(message))
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def choose(self, message: ChoiceMessage) -> Reply:
@@ -120,15 +117,15 @@ class RequestDesk:
 
     async def vote(self, message: Inbound, number: int) -> Reply:
         """Count the author's vote (a vote for a merged request counts for the one it was merged into)."""
-        request = await self._require(number)
+        request = await self.board.require(number)
         moved = ""
         if request.status is RequestStatus.DUPLICATE and request.duplicate_of is not None:
             moved = f"#{number} was merged into #{request.duplicate_of}, so your vote counts there. "
-            request = await self._require(request.duplicate_of)
+            request = await self.board.require(request.duplicate_of)
         if request.status not in OPEN_TO_VOTES:
             return Reply(ReplyKind.INFO, f"{moved}Feature request #{request.number} is {request.status}: no votes.")
         counted = await self._store.vote(request.number, self.requester(message), self.desk.clock.now())
-        tally = await self._impact(request.number)
+        tally = await self.board.impact(request.number)
         if not counted:
             said = f"You already voted for #{request.number} '{request.title}' ({numbers(tally)})."
             return Reply(ReplyKind.INFO, moved + said, choices=(withdraw_choice(request.number),))
@@ -137,66 +134,11 @@ class RequestDesk:
 
     async def unvote(self, message: Inbound, number: int) -> Reply:
         """Withdraw the author's vote."""
-        request = await self._require(number)
+        request = await self.board.require(number)
         target = request.duplicate_of or number
         if not await self._store.unvote(target, actor_of(message)):
             return Reply(ReplyKind.INFO, f"You have no vote on #{target} to withdraw.")
         return Reply(ReplyKind.INFO, f"Your vote for #{target} is withdrawn.", choices=(vote_choice(request),))
-
-    async def roadmap(self) -> Reply:
-        """The top requests by status and score."""
-        shown = await self._store.requests(ROADMAP_ORDER)
-        impacts = await self._impacts([r.number for r in shown])
-        return roadmap_reply(shown, impacts, ranked(impacts))
-
-    async def show(self, number: int) -> Reply:
-        """One request: its numbers, description, history and merged requests."""
-        request = await self._require(number)
-        lines = [request_line(request, await self._impact(number)), request.description]
-        lines.append(f"Asked by {request.requester.name} on {request.requester.address.platform}, "
-                     f"{request.created_at:%Y-%m-%d}")  # fmt: skip
-        if request.duplicate_of is not None:
-            lines.append(f"Merged into #{request.duplicate_of}.")
-        merged = await self._store.merges(number)
-        if merged:
-            lines.append("Merged into it: " + ", ".join(f"#{m.source}" for m in merged))
-        for change in await self._store.history(number):
-            note = f": {change.note}" if change.note else ""
-            lines.append(f"  [{change.at:%Y-%m-%d}] {change.old} → {change.new} by {change.by}{note}")
-        choices = (vote_choice(request),) if request.status in OPEN_TO_VOTES else ()
-        return Reply(ReplyKind.INFO, "\n".join(lines), choices=choices)
-
-    async def set_status(self, message: Inbound, number: int, status: RequestStatus, note: str) -> Reply:
-        """Move a request on; its requester and voters are told, once, where they asked or voted."""
-        request = await self._require(number)
-        if request.status is RequestStatus.DUPLICATE:
-            return Reply(ReplyKind.ERROR, f"#{number} is merged into #{request.duplicate_of}; unmerge it first.")
-        if request.status is status:
-            return Reply(ReplyKind.INFO, f"Feature request #{number} is already {status}.")
-        at, by = self.desk.clock.now(), actor_of(message)
-        change = await self._store.change_status(number, request.status, status, note, by, at, status_notices)
-        if change is None:
-            return Reply(ReplyKind.ERROR, f"#{number} changed while this was asked; look at it again.")
-        told = len(
-            {v.voter.identity for v in (await self._store.votes([number]))[number]} | {request.requester.identity}
-        )
-        return Reply(ReplyKind.INFO, f"Feature request #{number} is now {status} (was {change.old}); "
-                                     f"{told} {'person' if told == 1 else 'people'} will be told.")  # fmt: skip
-
-    async def merge(self, message: Inbound, source: int, target: int) -> Reply:
-        """Merge ``source`` into ``target``: its votes, voters and their threads count there."""
-        await self._store.merge(source, target, actor_of(message), self.desk.clock.now())
-        tally = await self._impact(target)
-        return Reply(ReplyKind.INFO, f"#{source} is merged into #{target}, which now has {numbers(tally)}. "
-                                     f"Undo with: request unmerge {source}")  # fmt: skip
-
-    async def unmerge(self, message: Inbound, number: int) -> Reply:
-        """Undo ``number``'s merge."""
-        undone = await self._store.unmerge(number, actor_of(message), self.desk.clock.now())
-        if undone is None:
-            return Reply(ReplyKind.INFO, f"#{number} is not merged into another request.")
-        return Reply(ReplyKind.INFO, f"#{number} is its own request again ({undone.previous}), "
-                                     f"with {numbers(await self._impact(number))}.")  # fmt: skip
 
     def requester(self, message: Inbound) -> Requester:
         """Who wrote ``message``: identity, name, account and their own tier (for the score), and where."""
@@ -212,17 +154,3 @@ class RequestDesk:
         candidates = await self._store.requests(tuple(OPEN_TO_VOTES))
         found = await asyncio.to_thread(matcher.similar, text, candidates, policy.duplicate_score, policy.suggestions)
         return [match.request for match in found]
-
-    async def _require(self, number: int) -> FeatureRequest:
-        found = await self._store.get(number)
-        if found is None:
-            raise RequestNotFoundError(number)
-        return found
-
-    async def _impact(self, number: int) -> Impact:
-        return (await self._impacts([number]))[number]
-
-    async def _impacts(self, numbers_: list[int]) -> dict[int, Impact]:
-        votes = await self._store.votes(numbers_)
-        now = self.desk.clock.now()
-        return {n: impact(votes[n], self.desk.requests, now) for n in numbers_}

@@ -10,7 +10,7 @@ from core.requests.records import Vote
 
 TRENDING_WINDOW = timedelta(days=30)
 # Measured on tests/data/request_pairs.jsonl with the bundled model (docs/requests.md, benchmarks/request_dedupe.py).
-DUPLICATE_SCORE = 0.6
+DUPLICATE_SCORE = 0.36
 
 
 @dataclass(frozen=True)
