@@ -14,6 +14,7 @@ from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import Moderators
 from core.messages import CONSOLE
+from core.ports import Embedder
 from core.stores import Stores
 from core.tiers import Customer
 from tests.desk_fakes import START, fake_system
@@ -25,7 +26,9 @@ WIDTH = 100
 class ConsoleWorld:
     """One console session as ``user`` (a moderator with ``moderator``), its tier from ``tier``."""
 
-    def __init__(self, *, user: str = "ana", tier: str | None = None, moderator: bool = False) -> None:
+    def __init__(
+        self, *, user: str = "ana", tier: str | None = None, moderator: bool = False, embedder: Embedder | None = None
+    ) -> None:
         self.identity = new_identity(user, frozenset({"moderator"}) if moderator else frozenset())
         tiers = load_tiers(DEFAULT_TIERS_FILE)
         if tier is not None:
@@ -40,6 +43,7 @@ class ConsoleWorld:
             notifier=notifier,
             clock=self.clock,
             moderators=Moderators(frozenset({"moderator"})),
+            embedder=embedder,
         )
         self.notifier = notifier
 
