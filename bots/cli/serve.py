@@ -34,6 +34,7 @@ from bots.cli.roles import (
 from bots.http.app import create_app
 from bots.http.metrics import TOKEN_ENV
 from bots.registry import ADAPTERS
+from bots.web.roadmap import roadmap_routes
 from config.settings import Settings
 from core.clock import SystemClock
 from core.messages import CONSOLE, Outbound
@@ -96,6 +97,9 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     if plan.web:
         log.info("%s", dashboard.status)
     routes = [route for adapter in adapters for route in adapter.routes()] + dashboard.routes
+    routes += roadmap_routes(  # the public roadmap: titles, statuses and vote counts only
+        system.stores.feature_requests, clock, settings.requests.policy(), settings.satisfaction.product_name
+    )
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")
     app = create_app(
