@@ -118,10 +118,12 @@ class RequestDesk:
     async def vote(self, message: Inbound, number: int) -> Reply:
         """Count the author's vote (a vote for a merged request counts for the one it was merged into)."""
         request = await self.board.require(number)
-        moved = ""
-        if request.status is RequestStatus.DUPLICATE and request.duplicate_of is not None:
-            moved = f"#{number} was merged into #{request.duplicate_of}, so your vote counts there. "
+        moved, seen = "", {number}
+        # Merged, perhaps into one merged later itself: the vote goes to the end of the chain.
+        while request.duplicate_of is not None and request.duplicate_of not in seen:
+            seen.add(request.duplicate_of)
             request = await self.board.require(request.duplicate_of)
+            moved = f"#{number} was merged into #{request.number}, so your vote counts there. "
         if request.status not in OPEN_TO_VOTES:
             return Reply(ReplyKind.INFO, f"{moved}Feature request #{request.number} is {request.status}: no votes.")
         counted = await self._store.vote(request.number, self.requester(message), self.desk.clock.now())

@@ -111,6 +111,10 @@ async def test_one_vote_per_person_withdrawable_and_a_merged_request_votes_for_i
     assert "merged into" in (await h.mod(f"request merge {night} into {dark}")).text
     moved = one(await h.say(f"vote {night}", user="dee", thread="t5", command=True))
     assert f"#{night} was merged into #{dark}" in moved.text and "3 votes" in moved.text
+    third = await file(h, "Colour themes for every page of the dashboard", "eve", "t6")
+    await h.mod(f"request merge {dark} {third}")  # night → dark → third
+    chained = one(await h.say(f"vote {night}", user="fay", thread="t7", command=True))
+    assert f"#{night} was merged into #{third}" in chained.text and "Your vote for #3" in chained.text
     missing = one(await h.say("vote 99", user="dee", thread="t5", command=True))
     assert missing.kind is ReplyKind.ERROR and "no feature request #99" in missing.text
 
