@@ -191,6 +191,7 @@ def compose_system(
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
     charts: ChartImages | None = None,
+    embedder: Embedder | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -217,6 +218,8 @@ def compose_system(
             public_url=settings.server.base_url(),
         ),
         satisfaction=settings.satisfaction.policy(),
+        requests=settings.requests.policy(),
+        embedder=embedder,
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
@@ -253,12 +256,14 @@ async def build_system(
     knowledge: KnowledgeEditor | None = None,
     tiers: TierDirectory | None = None,
     stores: Stores | None = None,
+    embedder: Embedder | None = None,
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
     if understander is None or catalog is None:
         parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
+        embedder = embedder or parts.embedder
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
@@ -277,6 +282,7 @@ async def build_system(
         knowledge=knowledge,
         engine=engine,
         charts=_DigestCharts(),
+        embedder=embedder,
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
+from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -244,6 +245,7 @@ class Settings(_Section):
     analytics: AnalyticsSettings = AnalyticsSettings()
     digest: DigestSettings = DigestSettings()
     satisfaction: SatisfactionSettings = SatisfactionSettings()
+    requests: RequestSettings = RequestSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -335,4 +337,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             raise ConfigError("environment", f"{key} (from {variable})", problem) from None
         raise ConfigError(str(path or "environment"), key, problem) from None
     check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
+    check_weight_tiers(settings.requests, settings.support.tiers_file, str(path or "environment"))
     return settings

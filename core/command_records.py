@@ -215,6 +215,69 @@ class Help:
     """List the commands."""
 
 
+@dataclass(frozen=True)
+class FileRequest:
+    """Ask for a feature: recorded as a request after one confirmation, or a vote for a close one."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class VoteFor:
+    """Vote for a feature request (once per person)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Unvote:
+    """Withdraw one's vote for a feature request."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The top feature requests by status and score."""
+
+
+@dataclass(frozen=True)
+class ShowRequest:
+    """One feature request: its status, numbers, history and what was merged into it."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class SetRequestStatus:
+    """Move a feature request to a status, with an optional note; its voters and requester are told."""
+
+    number: int
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MergeRequests:
+    """Merge a duplicate request into another: its votes count there."""
+
+    source: int
+    target: int
+
+
+@dataclass(frozen=True)
+class UnmergeRequest:
+    """Undo a merge: the request and its votes are its own again."""
+
+    number: int
+
+
+# The feature-request commands, run by ``core.desk.requests``.
+RequestCommand: TypeAlias = (
+    FileRequest | VoteFor | Unvote | Roadmap | ShowRequest | SetRequestStatus | MergeRequests | UnmergeRequest
+)
+
+
 Command: TypeAlias = (
     ListTickets
     | ShowTicket
@@ -244,4 +307,5 @@ Command: TypeAlias = (
     | LinkIdentities
     | UnlinkIdentity
     | Help
+    | RequestCommand
 )

@@ -8,6 +8,7 @@ This module imports nothing from ``core.desk``, so ``core.messages`` can carry t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import TypeAlias
 
 from core.command_params import (
@@ -31,6 +32,7 @@ from core.command_records import (
     Command,
     Escalate,
     ExplainSla,
+    FileRequest,
     Help,
     KbAdd,
     KbApprove,
@@ -44,18 +46,27 @@ from core.command_records import (
     LinkIdentities,
     ListTickets,
     Login,
+    MergeRequests,
     Note,
     Rate,
     Reopen,
     ReplyTo,
     Resolve,
+    Roadmap,
     SetPriority,
+    SetRequestStatus,
     SetTier,
+    ShowRequest,
     ShowTicket,
     Stats,
     UnlinkIdentity,
+    UnmergeRequest,
+    Unvote,
+    VoteFor,
 )
 from core.tickets.priority import Priority
+
+REQUEST_STATUSES = ("open", "planned", "started", "completed", "declined")  # core.requests.records.SETTABLE
 
 # The records are re-exported: callers import them with the table.
 __all__ = [
@@ -115,6 +126,8 @@ _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tie
 _WHO = Param("first", ParamKind.IDENTITY, "Whom: a mention here, or platform:id", "an identity")
 _OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or platform:id", "another identity")
 _CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
+REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
+_STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -222,6 +235,40 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 ("customer", "link")),
     CommandSpec("customer unlink", "customer unlink WHO", "separate an identity from the person it is linked to",
                 UnlinkIdentity, lambda o: UnlinkIdentity(str(o["first"])), (_WHO,), ("customer", "unlink")),
+    CommandSpec(
+        "feature", "feature TEXT", "ask for a feature; you can vote for a close one instead", FileRequest,
+        lambda o: FileRequest(str(o["text"])), (Param("text", ParamKind.TEXT, "What you would like", "a request"),),
+        ("feature",), moderator=False,
+    ),
+    CommandSpec(
+        "vote", "vote N", "vote for feature request N", VoteFor, lambda o: VoteFor(_number(o)), (REQUEST,),
+        ("vote",), moderator=False,
+    ),
+    CommandSpec(
+        "unvote", "unvote N", "withdraw your vote for feature request N", Unvote, lambda o: Unvote(_number(o)),
+        (REQUEST,), ("unvote",), moderator=False,
+    ),
+    CommandSpec("roadmap", "roadmap", "the top feature requests", Roadmap, lambda o: Roadmap(), slash=("roadmap",),
+                moderator=False),
+    CommandSpec(
+        "request show", "request show N", "show feature request N", ShowRequest, lambda o: ShowRequest(_number(o)),
+        (REQUEST,), moderator=False,
+    ),
+    CommandSpec(
+        "request status", "request status N STATUS [note]", "move a feature request on; its voters are told",
+        SetRequestStatus, lambda o: SetRequestStatus(_number(o), str(o["status"]), str(o["note"])),
+        (REQUEST, _STATUS, Param("note", ParamKind.TEXT, "What voters read with it (optional)", "a note", "")),
+        ("request", "status"),
+    ),
+    CommandSpec(
+        "request merge", "request merge N INTO", "merge duplicate request N into request INTO", MergeRequests,
+        lambda o: MergeRequests(_number(o), int(o["into"])), (REQUEST, replace(REQUEST, name="into")),
+        ("request", "merge"),
+    ),
+    CommandSpec(
+        "request unmerge", "request unmerge N", "undo request N's merge", UnmergeRequest,
+        lambda o: UnmergeRequest(_number(o)), (REQUEST,), ("request", "unmerge"),
+    ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
@@ -231,6 +278,7 @@ GROUPS: Mapping[str, str] = {
     "kb": "Search, grow and review the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
     "customer": "Customers: link and unlink people's identities",
+    "request": "Move feature requests on, merge and unmerge them",
 }
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}
@@ -250,5 +298,5 @@ def help_text(*, moderator: bool = True, prefix: str = "") -> str:
 
 
 def needs_moderator(command: Command) -> bool:
-    """True for every command but ``help`` and ``rate``."""
+    """True for every command but the ones anyone may run (``help``, ``rate``, voting, the roadmap)."""
     return spec_of(command).moderator

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from core.jobs import JobQueue
     from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
+    from core.requests.ports import FeatureRequests
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -40,3 +41,4 @@ class Stores:
     customers: CustomerAccounts  # accounts, their people and usage figures
     links: CustomerLinks  # which identities are one person, and the codes that link them
     articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings
+    feature_requests: FeatureRequests  # feature requests, their votes and merges

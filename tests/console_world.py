@@ -14,6 +14,7 @@ from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.desk.context import KnowledgeEditor, MessageUnderstander, Moderators
 from core.messages import CONSOLE
+from core.ports import Embedder
 from core.stores import Stores
 from core.tiers import Customer
 from tests.desk_fakes import START, fake_system
@@ -33,6 +34,7 @@ class ConsoleWorld:
         moderator: bool = False,
         understander: MessageUnderstander | None = None,
         knowledge: KnowledgeEditor | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.identity = new_identity(user, frozenset({"moderator"}) if moderator else frozenset())
         tiers = load_tiers(DEFAULT_TIERS_FILE)
@@ -49,6 +51,7 @@ class ConsoleWorld:
             clock=self.clock,
             moderators=Moderators(frozenset({"moderator"})),
             understander=understander,
+            embedder=embedder,
         )
         self.system.desk.desk.knowledge = self.system.knowledge = knowledge
         self.notifier = notifier

@@ -176,6 +176,30 @@ def _score_and_text(spec: CommandSpec, rest: str) -> Options:
     return {score.name: token, comment.name: more}
 
 
+def _ticket_choice_and_text(spec: CommandSpec, rest: str) -> Options:
+    """``request status 12 planned Shipping in May``: a number, a fixed value, then free text (maybe none)."""
+    first, second, third = spec.params
+    token, more = _split(rest)
+    value, text = _split(more)
+    if not token or not value:
+        raise spec.error(f'"{spec.words}" needs {first.noun} and {second.noun}')
+    return {first.name: _number(spec, token), second.name: second.check(spec, value), third.name: text}
+
+
+def _two_numbers(spec: CommandSpec, rest: str) -> Options:
+    """``request merge 14 12`` (or ``14 into 12``): two numbers."""
+    first, second = spec.params
+    token, more = _split(rest)
+    other, extra = _split(more)
+    if other.lower() == "into":
+        other, extra = _split(extra)
+    if not token or not other:
+        raise spec.error(f'"{spec.words}" needs two numbers')
+    numbers = {first.name: _number(spec, token), second.name: _number(spec, other)}
+    _no_more(spec, extra, "the second number")
+    return numbers
+
+
 _TICKET, _TEXT, _CHOICE, _PERSON = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE, ParamKind.PERSON
 # How text is read into options, by the kinds of a command's parameters.
 _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
@@ -191,6 +215,8 @@ _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (ParamKind.SCORE, _TEXT): _score_and_text,
     (ParamKind.IDENTITY,): _identities,
     (ParamKind.IDENTITY, ParamKind.IDENTITY): _identities,
+    (_TICKET, _CHOICE, _TEXT): _ticket_choice_and_text,
+    (_TICKET, _TICKET): _two_numbers,
 }
 
 

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Protocol
 from core.analytics.policy import ReportPolicy
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
+from core.requests.impact import RequestPolicy
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
-    from core.ports import Chunk, Clock, Notifier, SearchHit
+    from core.ports import Chunk, Clock, Embedder, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
     from core.understanding.intents import IntentCatalog
@@ -155,6 +156,9 @@ class Desk:
     publishers: Moderators = field(default_factory=lambda: Moderators(roles=frozenset({"publisher"})))
     policy: DeskPolicy = field(default_factory=DeskPolicy)
     satisfaction: SatisfactionPolicy = field(default_factory=SatisfactionPolicy)
+    requests: RequestPolicy = field(default_factory=RequestPolicy)
+    # What finds the feature requests close in meaning to a new one; without it none are offered.
+    embedder: Embedder | None = None
 
 
 def actor_of(message: Inbound) -> str:

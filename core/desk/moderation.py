@@ -8,7 +8,22 @@ from datetime import timedelta
 
 from core.analytics.metrics import build_report, headline_text
 from core.analytics.records import ReportQuery
-from core.command_records import KbApprove, KbArchive, KbDrafts, KbEdit, KbReject, KbShow
+from core.command_records import (
+    FileRequest,
+    KbApprove,
+    KbArchive,
+    KbDrafts,
+    KbEdit,
+    KbReject,
+    KbShow,
+    MergeRequests,
+    Roadmap,
+    SetRequestStatus,
+    ShowRequest,
+    UnmergeRequest,
+    Unvote,
+    VoteFor,
+)
 from core.commands import (
     Acknowledge,
     Assign,
@@ -43,6 +58,7 @@ from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
+from core.desk.requests import RequestDesk
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -70,8 +86,9 @@ REFUSAL = "Only moderators can run that command. Ask a team member with a modera
 class Moderation:
     """Parses a command, checks who asked, and runs it."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, requests: RequestDesk | None = None) -> None:
         self.desk = desk
+        self.requests = requests or RequestDesk(desk)
         self.surveys = SurveyDesk(desk)
         self.signin = SignIn(desk)
         self.linking = Linking(desk)
@@ -148,6 +165,9 @@ class Moderation:
                 return await self.signin.link(message)
             case Link() | LinkIdentities() | UnlinkIdentity():
                 return await self.linking.run(message, command)
+            case (FileRequest() | VoteFor() | Unvote() | Roadmap() | ShowRequest() | SetRequestStatus()
+                  | MergeRequests() | UnmergeRequest()):  # fmt: skip
+                return await self.requests.command(message, command)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:

@@ -17,6 +17,7 @@ from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.requests import SqlFeatureRequests
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -56,4 +57,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         customers=SqlCustomerAccounts(engine),
         links=SqlCustomerLinks(engine),
         articles=SqlArticles(engine),
+        feature_requests=SqlFeatureRequests(engine),
     )

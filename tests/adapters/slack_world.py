@@ -25,6 +25,7 @@ from core.desk.context import MessageUnderstander, Moderators
 from core.jobs import JobQueue
 from core.messages import SLACK
 from core.notify import RoutingNotifier
+from core.ports import Embedder
 from core.sla.calendars import parse_opening
 from core.sla.oncall import OnCall, Shift
 from core.sla.plan import ON_CALL, EscalationLevel
@@ -148,6 +149,7 @@ async def make_world(
     store: Stores | None = None,
     queue: JobQueue | None = None,
     clock: ManualClock | None = None,
+    embedder: Embedder | None = None,
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
@@ -169,6 +171,7 @@ async def make_world(
         notifier=notifier,
         clock=clock,
         moderators=Moderators(frozenset({"moderator", "support"})),
+        embedder=embedder,
     )
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url}

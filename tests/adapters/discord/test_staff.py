@@ -96,13 +96,16 @@ async def test_slash_commands_are_published(world: World) -> None:
     ]
     assign = next(o for o in ticket["options"] if o["name"] == "assign")
     assert [(o["name"], o["type"]) for o in assign["options"]] == [("number", 4), ("person", 6)]  # 6: a member
-    staff = [c for c in sync.body if c["name"] not in ("rate", "link")]  # /rate and /link are every member's
+    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap"}  # every member's commands
+    staff = [c for c in sync.body if c["name"] not in everyone]
     assert all(c["default_member_permissions"] == 1 << 13 for c in staff)  # Manage Messages
     [rate] = [c for c in sync.body if c["name"] == "rate"]
     assert rate["default_member_permissions"] is None and [o["name"] for o in rate["options"]] == ["score", "comment"]
+    assert all(c["default_member_permissions"] is None for c in sync.body if c["name"] in everyone)
     [link] = [c for c in sync.body if c["name"] == "link"]
-    assert link["default_member_permissions"] is None and [o["name"] for o in link["options"]] == ["code"]
+    assert [o["name"] for o in link["options"]] == ["code"]
     assert [o["name"] for o in next(c for c in sync.body if c["name"] == "customer")["options"]] == ["link", "unlink"]
+    assert names["request"] == ["status", "merge", "unmerge"] and names["vote"] == ["number"]
 
 
 async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world: World) -> None:
