@@ -49,6 +49,7 @@ from core.understanding.understander import Understander
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
+from kb_index.onnx_embedder import OnnxEmbedder
 
 log = logging.getLogger("helpline")
 
@@ -63,10 +64,17 @@ def _shared_embedder(model: str, batch_size: int, threads: int | None, device: s
     return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads, device=device)
 
 
+@functools.cache
+def _shared_onnx_embedder(model: str, backend: str, exports: Path, threads: int | None) -> OnnxEmbedder:
+    return OnnxEmbedder(model, backend=backend, exports=exports, threads=threads)
+
+
 def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model, one instance per process."""
+    """The configured embedding model on the configured backend, one instance per process."""
     m = settings.model
-    return _shared_embedder(m.name, m.batch_size, m.threads, m.device)
+    if m.backend == "torch":
+        return _shared_embedder(m.name, m.batch_size, m.threads, m.device)
+    return _shared_onnx_embedder(m.name, m.backend, settings.model_exports().resolve(), m.threads)
 
 
 def index_options(settings: Settings) -> IndexOptions:
