@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from bots.bootstrap import SAMPLE_KB
+from core.errors import ConfigError
 from core.understanding.evaluation import score_retrieval
 from kb_index.knowledge_base import KnowledgeBase
 from kb_index.onnx_embedder import OnnxEmbedder
@@ -128,3 +129,15 @@ def test_serving_with_an_existing_export_imports_neither_torch_nor_sentence_tran
     assert any("password" in json.dumps(reply).lower() for reply in replies), done.stdout
     loaded = json.loads(done.stderr.rsplit("LOADED ", 1)[1])
     assert "torch" not in loaded and "sentence_transformers" not in loaded
+
+
+def test_an_export_that_disagrees_with_torch_is_refused_and_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kb_index.onnx_export.MIN_COSINE", 1.01)  # no int8 export can agree this well
+    exports = tmp_path / "exports"
+    with pytest.raises(ConfigError) as caught:
+        OnnxEmbedder(backend="onnx-int8", exports=exports).embed([TEXT])
+    assert caught.value.key == "model.backend"
+    assert "'bundled'" in caught.value.problem and "mean cosine 0.99" in caught.value.problem
+    assert [path.name for path in exports.iterdir()] == [".export.lock"]  # nothing half-made is left to load
