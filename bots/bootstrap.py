@@ -6,7 +6,6 @@ system with fakes in place of the model or the index.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
+from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
 from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
@@ -48,7 +48,6 @@ from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
-from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
 
@@ -58,17 +57,6 @@ SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
 
 # How often the worker looks for people due an NPS question.
 NPS_EVERY = timedelta(hours=1)
-
-
-@functools.cache
-def _shared_embedder(model: str, batch_size: int, threads: int | None, device: str) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads, device=device)
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model, one instance per process."""
-    m = settings.model
-    return _shared_embedder(m.name, m.batch_size, m.threads, m.device)
 
 
 def index_options(settings: Settings) -> IndexOptions:
@@ -126,12 +114,7 @@ def build_understanding(
     catalog = load_intents(settings.intents.file)
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
-        source = knowledge_source(settings)
-        if on_first_build is not None:
-            on_first_build(source)
-        else:
-            log.warning("no knowledge index yet: building it from %s (first run only)", source)
-        knowledge.build(source, progress=on_first_build is None)
+        _build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,
@@ -143,6 +126,28 @@ def build_understanding(
         language=LangidDetector(),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
+
+
+def _build_index(
+    knowledge: KnowledgeBase, embedder: Embedder, configured: Path, on_first_build: Callable[[Path], None] | None
+) -> None:
+    """Build the index that is missing, or rebuild the one made with another model or backend from its own source.
+
+    Vectors of two embedders never mix: a rebuild embeds every passage again.
+    """
+    previous = knowledge.built_with()
+    if previous is not None and previous[0] != embedder.name:
+        source = previous[1] if previous[1] is not None and previous[1].exists() else configured
+        log.warning(
+            "the knowledge index was built with %s, not %s: rebuilding it from %s", previous[0], embedder.name, source
+        )
+    else:
+        source = configured
+        if on_first_build is None:
+            log.warning("no knowledge index yet: building it from %s (first run only)", source)
+    if on_first_build is not None:
+        on_first_build(source)
+    knowledge.build(source, progress=on_first_build is None)
 
 
 def build_moderators(settings: Settings) -> Moderators:

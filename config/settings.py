@@ -49,6 +49,10 @@ class ModelSettings(_Section):
     """The embedding model."""
 
     name: str = "bundled"
+    # How the model runs: exported to ONNX and quantised to int8 (the default), exported unquantised, or on torch.
+    backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
+    # Where ONNX exports are kept (one folder per model hash and backend); by default <data_dir>/models.
+    export_dir: Path | None = None
     batch_size: int = Field(64, ge=1, le=4096)
     # One inference thread beats two on a small machine where the bot shares the cores.
     threads: int | None = Field(1, ge=1, le=256)
@@ -256,6 +260,10 @@ class Settings(_Section):
             raise PydanticCustomError("data_dir", f"{existing} is a file, not a folder")
         return value
 
+    def model_exports(self) -> Path:
+        """The folder ONNX exports of the model are cached in."""
+        return self.model.export_dir or self.data_dir / "models"
+
     def database_url(self) -> str:
         """The configured database, or ``helpline.sqlite3`` in the data directory."""
         if self.support.database_url:
@@ -301,7 +309,12 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     """Relative paths in a config file are relative to that file, not to the working directory."""
-    for section, key in (("knowledge", "source"), ("intents", "file"), ("support", "tiers_file")):
+    for section, key in (
+        ("knowledge", "source"),
+        ("intents", "file"),
+        ("support", "tiers_file"),
+        ("model", "export_dir"),
+    ):
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(value, str) and not Path(value).expanduser().is_absolute():
             data[section][key] = str(base / value)
