@@ -31,7 +31,8 @@ from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUndersta
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
-from core.ports import Clock, Embedder, Notifier
+from core.knowledge.gaps import GapFinder
+from core.ports import Clock, Embedder, KnowledgeIndex, Notifier
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
@@ -46,6 +47,7 @@ from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
+from kb_index.clustering import HdbscanClusterer
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
@@ -85,6 +87,12 @@ def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -
     embedder = embedder or build_embedder(settings)
     grace = settings.knowledge.keep_replaced
     return KnowledgeBase(settings.data_dir / "kb", embedder, index_options(settings), grace_seconds=grace)
+
+
+def gap_finder(settings: Settings, stores: Stores, embedder: Embedder, index: KnowledgeIndex | None) -> GapFinder:
+    """The knowledge-gap report over the kept questions, clustered with HDBSCAN (scikit-learn loads on first use)."""
+    policy = settings.knowledge.gaps.policy()
+    return GapFinder(stores.gaps, embedder, HdbscanClusterer(), index, settings.support.answer_score, policy)
 
 
 def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
@@ -160,6 +168,7 @@ class System:
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
+    gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -184,6 +193,7 @@ def compose_system(
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
     charts: ChartImages | None = None,
+    gaps: GapFinder | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -207,6 +217,7 @@ def compose_system(
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
             public_url=settings.server.base_url(),
+            gaps=settings.knowledge.gaps.policy(),
         ),
         satisfaction=settings.satisfaction.policy(),
     )
@@ -215,10 +226,10 @@ def compose_system(
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
-        numbers = WeekReport(stores, tiers, settings.analytics.policy())
+        numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers)
+    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps)
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
@@ -248,8 +259,9 @@ async def build_system(
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
+    built: UnderstandingParts | None = None
     if understander is None or catalog is None:
-        parts = build_understanding(settings)
+        built = parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
     engine = None
     if stores is None:
@@ -265,6 +277,7 @@ async def build_system(
         knowledge=knowledge,
         engine=engine,
         charts=_DigestCharts(),
+        gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     return system
@@ -291,6 +304,7 @@ def dashboard_deps(
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
         knowledge=system.knowledge,
+        gaps=system.gaps,
         moderator_roles=frozenset(settings.support.moderator_roles),
     )
 

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
+from config.gaps_config import GapsSettings
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -85,6 +86,8 @@ class KnowledgeSettings(_Section):
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
     # A replaced version is deleted this many seconds later (processes may still be loading it).
     keep_replaced: float = Field(600.0, ge=0.0, le=86_400.0)
+    # Knowledge gaps: tier weights, the low-confidence margin, the smallest cluster (core/knowledge/gaps.py).
+    gaps: GapsSettings = GapsSettings()
 
 
 class IntentSettings(_Section):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.jobs import JobQueue
+    from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
@@ -36,3 +37,4 @@ class Stores:
     staff: StaffAccounts
     sessions: StaffSessions
     feedback: AnswerFeedback
+    gaps: GapQuestions  # the questions the desk could not answer well (knowledge gaps)

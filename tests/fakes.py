@@ -12,6 +12,7 @@ from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.digest_fakes import InMemoryDigestRuns
+from tests.gap_fakes import InMemoryGapQuestions
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
@@ -93,4 +94,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         staff=staff,
         sessions=sessions,
         feedback=InMemoryAnswerFeedback(state),
+        gaps=InMemoryGapQuestions(state),
     )

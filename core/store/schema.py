@@ -276,5 +276,6 @@ surveys = Table(
 )
 
 # The staff and knowledge tables join the same metadata; imported last, since they build on what is above.
+from core.store import schema_gaps as _gap_tables  # noqa: E402,F401
 from core.store import schema_knowledge as _knowledge_tables  # noqa: E402,F401
 from core.store import schema_staff as _staff_tables  # noqa: E402,F401
