@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.ports import SearchHit
 from tests.store_state import utc
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from core.knowledge.gap_records import GapQuestion
-    from core.ports import Vectors
+    from core.ports import Chunk, Embedder, Vectors
     from tests.store_state import MemoryState
 
 
@@ -59,3 +61,22 @@ class ThresholdClusterer:
         kept = sorted(label for label, size in sizes.items() if size >= min_size)
         renumber = {label: n for n, label in enumerate(kept)}
         return [renumber.get(label, -1) for label in labels]
+
+
+class ChunkIndex:
+    """A ``KnowledgeIndex`` over a few chunks, by exact cosine similarity of their embeddings."""
+
+    def __init__(self, embedder: Embedder, chunks: Sequence[Chunk]) -> None:
+        self._chunks = list(chunks)
+        self._vectors = embedder.embed([chunk.embedding_text() for chunk in self._chunks]) if self._chunks else None
+
+    def search(self, vector: Vectors, k: int, query_text: str | None = None) -> list[SearchHit]:
+        """The ``k`` nearest chunks, best first."""
+        if self._vectors is None:
+            return []
+        scores = self._vectors @ vector[0]
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [SearchHit(self._chunks[int(row)], float(scores[int(row)])) for row in order]
+
+    def __len__(self) -> int:
+        return len(self._chunks)

@@ -74,10 +74,12 @@ def coverage(gap: Gap, embedder: Embedder, index: KnowledgeIndex, answer_score: 
     best = [index.search(vectors[row : row + 1], 1, text) for row, text in enumerate(gap.representatives)]
     scores = [hits[0].score if hits else 0.0 for hits in best]
     lowest = min(scores)
-    top = Counter(hits[0].chunk.link for hits in best if hits).most_common(1)
-    chunk = next((hits[0].chunk for hits in best if hits and top and hits[0].chunk.link == top[0][0]), None)
-    url, title = (chunk.link, chunk.title) if chunk is not None else ("", "")
-    return Coverage(lowest >= answer_score, round(float(lowest), 4), url, title)
+    found = [hits[0].chunk for hits in best if hits]
+    if not found:
+        return Coverage(False, 0.0)
+    link = Counter(chunk.link for chunk in found).most_common(1)[0][0]  # the article most of them find
+    chunk = next(chunk for chunk in found if chunk.link == link)
+    return Coverage(lowest >= answer_score, round(float(lowest), 4), chunk.link, chunk.title)
 
 
 def find_gaps(
