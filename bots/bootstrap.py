@@ -47,7 +47,7 @@ from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
-from kb_index.clustering import HdbscanClusterer
+from kb_index.clustering import clusterer_for
 from kb_index.embedder import SentenceTransformerEmbedder
 from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
@@ -90,9 +90,10 @@ def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -
 
 
 def gap_finder(settings: Settings, stores: Stores, embedder: Embedder, index: KnowledgeIndex | None) -> GapFinder:
-    """The knowledge-gap report over the kept questions, clustered with HDBSCAN (scikit-learn loads on first use)."""
-    policy = settings.knowledge.gaps.policy()
-    return GapFinder(stores.gaps, embedder, HdbscanClusterer(), index, settings.support.answer_score, policy)
+    """The knowledge-gap report over the kept questions (scikit-learn loads on the first report)."""
+    gaps = settings.knowledge.gaps
+    clusterer = clusterer_for(gaps.method, gaps.distance)
+    return GapFinder(stores.gaps, embedder, clusterer, index, settings.support.answer_score, gaps.policy())
 
 
 def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:

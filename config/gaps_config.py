@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat
 
@@ -20,9 +21,12 @@ class GapsSettings(BaseModel):
     tier_weights: dict[str, NonNegativeFloat] = Field(default_factory=lambda: dict(_DEFAULTS.tier_weights))
     # An answer whose best passage scored less than this above ``support.answer_score`` is low-confidence.
     low_confidence_margin: float = Field(_DEFAULTS.low_confidence_margin, ge=0.0, le=1.0)
+    # agglomerative (average linkage cut at ``distance``) or hdbscan; see docs/benchmarks.md for how each did.
+    method: Literal["agglomerative", "hdbscan"] = "agglomerative"
+    distance: float = Field(0.75, gt=0.0, le=2.0)  # the cosine distance agglomerative clusters are cut at
     min_cluster_size: int = Field(_DEFAULTS.min_cluster_size, ge=2, le=1000)
     representatives: int = Field(_DEFAULTS.representatives, ge=1, le=10)
-    max_questions: int = Field(_DEFAULTS.max_questions, ge=10, le=100_000)
+    max_questions: int = Field(_DEFAULTS.max_questions, ge=10, le=20_000)
 
     def policy(self) -> GapSettings:
         """The core's gap settings these describe."""
