@@ -71,8 +71,9 @@ def report_lines(report: GapReport, since: str) -> list[str]:
 
 def _gap_lines(n: int, gap: Gap) -> list[str]:
     tiers = ", ".join(f"{tier} {count}" for tier, count in gap.tiers.items())
+    who = f"{gap.people} person" if gap.people == 1 else f"{gap.people} people"
     lines = [
-        f"{n}. {gap.size} questions from {gap.people} people, weight {gap.weight:g} ({tiers}); "
+        f"{n}. {gap.size} questions from {who}, weight {gap.weight:g} ({tiers}); "
         f"first {gap.first_seen:%Y-%m-%d %H:%M}, last {gap.last_seen:%Y-%m-%d %H:%M} UTC"
     ]
     lines += [f"   - {question}" for question in gap.representatives]

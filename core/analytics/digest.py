@@ -144,7 +144,7 @@ def _gap_lines(doc: dict[str, Any]) -> list[str]:
     lines = ["Knowledge gaps (questions the docs did not answer, heaviest first):"]
     for gap in open_gaps:
         asked = "; ".join(f"“{q}”" for q in gap.get("representatives", [])[:2])
-        lines.append(
-            f"  - {gap.get('size')} questions from {gap.get('people')} people (weight {gap.get('weight')}): {asked}"
-        )
+        people = gap.get("people")
+        who = f"{people} person" if people == 1 else f"{people} people"
+        lines.append(f"  - {gap.get('size')} questions from {who} (weight {gap.get('weight')}): {asked}")
     return lines

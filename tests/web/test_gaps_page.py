@@ -38,7 +38,7 @@ def finder(harness: Harness, chunks: tuple[Chunk, ...] = ()) -> GapFinder:
 
 
 def test_the_page_lists_each_gap_with_its_questions_people_and_tiers() -> None:
-    harness = asked(DARK + ("what is the weather on mars",))
+    harness = asked((*DARK, "what is the weather on mars"))
     deps = replace(dashboard_deps(harness, viewer()), gaps=finder(harness))
     response = client_of(deps).get("/dashboard/gaps")
     assert response.status_code == 200
