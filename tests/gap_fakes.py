@@ -29,9 +29,10 @@ class InMemoryGapQuestions:
         """Keep ``question`` (its time in UTC, as the SQL column reads it back)."""
         self.state.gap_questions.append(replace(question, at=utc(question.at)))
 
-    async def since(self, since: datetime, *, limit: int = 5000) -> list[GapQuestion]:
-        """The questions kept at or after ``since``, oldest first (the newest ``limit`` of them)."""
-        found = sorted((q for q in self.state.gap_questions if q.at >= since), key=lambda q: q.at)
+    async def since(self, since: datetime, *, until: datetime | None = None, limit: int = 5000) -> list[GapQuestion]:
+        """The questions kept from ``since`` to before ``until`` (open: now), oldest first; the newest ``limit``."""
+        kept = (q for q in self.state.gap_questions if q.at >= since and (until is None or q.at < until))
+        found = sorted(kept, key=lambda q: q.at)
         return found[-limit:] if limit > 0 else []
 
 

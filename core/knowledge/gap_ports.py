@@ -18,8 +18,8 @@ class GapQuestions(Protocol):
         """Keep ``question``."""
         ...
 
-    async def since(self, since: datetime, *, limit: int = 5000) -> list[GapQuestion]:
-        """The questions kept at or after ``since``, oldest first (the newest ``limit`` of them)."""
+    async def since(self, since: datetime, *, until: datetime | None = None, limit: int = 5000) -> list[GapQuestion]:
+        """The questions kept from ``since`` to before ``until`` (open: now), oldest first; the newest ``limit``."""
         ...
 
 

@@ -115,8 +115,7 @@ class GapFinder:
 
     async def report(self, since: datetime, until: datetime) -> GapReport:
         """The gaps among the questions kept from ``since`` to ``until`` (the model runs in a worker thread)."""
-        kept = await self._questions.since(since, limit=self.settings.max_questions)
-        questions = [q for q in kept if q.at < until]
+        questions = await self._questions.since(since, until=until, limit=self.settings.max_questions)
         return await asyncio.to_thread(self._report, questions, since, until)
 
     def _report(self, questions: list[GapQuestion], since: datetime, until: datetime) -> GapReport:

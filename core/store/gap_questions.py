@@ -34,10 +34,13 @@ class SqlGapQuestions(SqlPort):
         async with self._write() as conn:
             await conn.execute(insert(gap_questions).values(values))
 
-    async def since(self, since: datetime, *, limit: int = 5000) -> list[GapQuestion]:
-        """The questions kept at or after ``since``, oldest first (the newest ``limit`` of them)."""
+    async def since(self, since: datetime, *, until: datetime | None = None, limit: int = 5000) -> list[GapQuestion]:
+        """The questions kept from ``since`` to before ``until`` (open: now), oldest first; the newest ``limit``."""
         c = gap_questions.c
-        newest = select(gap_questions).where(c.at >= since).order_by(c.at.desc(), c.id.desc()).limit(limit)
+        period = select(gap_questions).where(c.at >= since)
+        if until is not None:
+            period = period.where(c.at < until)
+        newest = period.order_by(c.at.desc(), c.id.desc()).limit(limit)
         found = await self._read(newest)
         return [_question_from(row) for row in reversed(found)]
 

@@ -41,7 +41,8 @@ async def test_times_in_other_zones_are_read_back_in_utc(store: Stores) -> None:
     assert found.at == T0 and found.at.utcoffset() == timedelta(0)
 
 
-async def test_the_limit_keeps_the_newest_questions(store: Stores) -> None:
+async def test_the_limit_keeps_the_newest_questions_of_the_period(store: Stores) -> None:
     for n in range(5):
         await store.gaps.record(asked(f"q{n}", n))
     assert [q.text for q in await store.gaps.since(T0, limit=2)] == ["q3", "q4"]
+    assert [q.text for q in await store.gaps.since(T0, until=T0 + timedelta(minutes=3), limit=2)] == ["q1", "q2"]
