@@ -16,6 +16,17 @@ import pytest
 from bots.cli import run
 from kb_index.knowledge_base import KnowledgeBase
 
+SAMPLE_KB = Path(__file__).resolve().parents[2] / "kb_index" / "sample_kb"
+DARK_MODE_ARTICLE = """---
+title: Dark mode in the dashboard
+url: https://docs.tideline.example/account/dark-mode
+---
+# Dark mode in the dashboard
+
+The Tideline dashboard and web console have a dark theme. To turn dark mode on, open **Settings → Appearance**
+and choose **Dark**; choose **Automatic** to follow your operating system's dark mode setting.
+"""
+
 pytestmark = pytest.mark.model
 
 DARK = (
@@ -60,3 +71,20 @@ def test_unanswered_questions_asked_in_chat_show_up_as_gaps(
     assert set(dark["reasons"]) <= {"not_sure", "no_answer"}
     assert run(["kb", "gaps"]) == 0
     assert "1. 4 questions from 1 person, weight 4 (community 4)" in capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("home")
+def test_an_article_published_afterwards_marks_its_gap_covered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chat(DARK + CRON, monkeypatch, capsys)
+    docs = tmp_path / "docs"
+    shutil.copytree(SAMPLE_KB, docs)
+    (docs / "account" / "dark-mode.md").write_text(DARK_MODE_ARTICLE, encoding="utf-8")
+    assert run(["kb", "build", str(docs), "--replace"]) == 0  # only the new article is embedded
+    capsys.readouterr()
+    assert run(["kb", "gaps", "--format", "json"]) == 0
+    dark, cron = json.loads(capsys.readouterr().out)["gaps"]
+    assert dark["covered"] is True
+    assert dark["covered_by"]["url"] == "https://docs.tideline.example/account/dark-mode"
+    assert cron["covered"] is False
