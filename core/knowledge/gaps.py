@@ -115,8 +115,8 @@ class GapFinder:
 
     async def report(self, since: datetime, until: datetime) -> GapReport:
         """The gaps among the questions kept from ``since`` to ``until`` (the model runs in a worker thread)."""
-        questions = await self._questions.since(since, until=until, limit=self.settings.max_questions)
-        return await asyncio.to_thread(self._report, questions, since, until)
+        kept = await self._questions.since(since, until=until, limit=self.settings.max_questions)
+        return await asyncio.to_thread(self._report, distinct(kept), since, until)
 
     def _report(self, questions: list[GapQuestion], since: datetime, until: datetime) -> GapReport:
         gaps, noise = find_gaps(questions, self._embedder, self._clusterer, self.settings)
@@ -124,6 +124,18 @@ class GapFinder:
             index = self._index
             gaps = [replace(g, coverage=coverage(g, self._embedder, index, self._answer_score)) for g in gaps]
         return GapReport(since, until, len(questions), noise, tuple(gaps))
+
+
+def distinct(questions: Sequence[GapQuestion]) -> list[GapQuestion]:
+    """Each thread's question once: a low-confidence answer later marked not helpful is one question, not two."""
+    seen: set[tuple[object, str]] = set()
+    found = []
+    for question in questions:
+        key = (question.address, question.text.casefold())
+        if key not in seen:
+            seen.add(key)
+            found.append(question)
+    return found
 
 
 def gap_dict(gap: Gap) -> dict[str, Any]:

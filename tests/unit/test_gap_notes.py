@@ -9,7 +9,10 @@ import pytest
 from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE
 from core.knowledge.gap_records import GapReason
+from core.knowledge.gaps import GapFinder
 from tests.desk_fakes import RULES, START, Harness, KeywordUnderstander, make_harness
+from tests.fakes import HashingEmbedder
+from tests.gap_fakes import ThresholdClusterer
 
 pytestmark = pytest.mark.asyncio
 
@@ -72,3 +75,19 @@ async def test_asking_for_a_person_after_an_answer_is_a_handoff_kept_once() -> N
     await h.say("", choice="human")
     await h.say("", choice="human")  # the thread has its ticket now
     assert [(t, r) for t, r, _, _ in await reasons(h)] == [("my app exits with 137", GapReason.HANDED_OFF)]
+
+
+async def test_a_low_confidence_answer_marked_not_helpful_is_one_question_in_the_report() -> None:
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    rules = (("137", "how_to_question", 0.47), *RULES[1:])
+    h = make_harness(understander=KeywordUnderstander(catalog, rules))
+    for n in range(3):
+        await h.say("my app exits with 137", user=f"c{n}", thread=f"t{n}")
+        await h.say("", user=f"c{n}", thread=f"t{n}", choice="not_helpful")
+    kept = [(q.person, q.reason) for q in await h.store.gaps.since(START)]
+    assert kept[:2] == [("discord:c0", GapReason.LOW_CONFIDENCE), ("discord:c0", GapReason.NOT_HELPFUL)]
+    # Its vote re-ranks the passage under the threshold for the next two: no answer at all for them.
+    assert kept[2:] == [("discord:c1", GapReason.NO_ANSWER), ("discord:c2", GapReason.NO_ANSWER)]
+    finder = GapFinder(h.store.gaps, HashingEmbedder(), ThresholdClusterer(0.5), None, 0.45)
+    [gap] = (await finder.report(START, START + timedelta(days=1))).gaps
+    assert (gap.size, gap.people, dict(gap.reasons)) == (3, 3, {"no_answer": 2, "low_confidence": 1})
