@@ -15,8 +15,22 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import kb_index
 from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
+from bots.knowledge_parts import (
+    SAMPLE_KB as SAMPLE_KB,
+)
+from bots.knowledge_parts import (
+    build_knowledge_base as build_knowledge_base,
+)
+from bots.knowledge_parts import (
+    gap_finder,
+)
+from bots.knowledge_parts import (
+    index_options as index_options,
+)
+from bots.knowledge_parts import (
+    knowledge_source as knowledge_source,
+)
 from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
@@ -33,6 +47,7 @@ from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUndersta
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
+from core.knowledge.gaps import GapFinder
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
@@ -48,33 +63,12 @@ from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
-from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("helpline")
 
-SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
-
 # How often the worker looks for people due an NPS question.
 NPS_EVERY = timedelta(hours=1)
-
-
-def index_options(settings: Settings) -> IndexOptions:
-    """FAISS choices from the knowledge settings."""
-    k = settings.knowledge
-    return IndexOptions(k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search)
-
-
-def knowledge_source(settings: Settings) -> Path:
-    """The configured knowledge-base folder or corpus; the bundled sample KB by default."""
-    return settings.knowledge.source or SAMPLE_KB
-
-
-def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    """The knowledge index in ``<data_dir>/kb``."""
-    embedder = embedder or build_embedder(settings)
-    grace = settings.knowledge.keep_replaced
-    return KnowledgeBase(settings.data_dir / "kb", embedder, index_options(settings), grace_seconds=grace)
 
 
 def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
@@ -172,6 +166,7 @@ class System:
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
+    gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -197,6 +192,7 @@ def compose_system(
     engine: AsyncEngine | None = None,
     charts: ChartImages | None = None,
     embedder: Embedder | None = None,
+    gaps: GapFinder | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -221,6 +217,7 @@ def compose_system(
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
             public_url=settings.server.base_url(),
+            gaps=settings.knowledge.gaps.policy(),
         ),
         satisfaction=settings.satisfaction.policy(),
         requests=settings.requests.policy(),
@@ -231,10 +228,10 @@ def compose_system(
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
-        numbers = WeekReport(stores, tiers, settings.analytics.policy())
+        numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers)
+    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps)
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
@@ -265,8 +262,9 @@ async def build_system(
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
+    built: UnderstandingParts | None = None
     if understander is None or catalog is None:
-        parts = build_understanding(settings)
+        built = parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
         embedder = embedder or parts.embedder
     engine = None
@@ -288,6 +286,7 @@ async def build_system(
         engine=engine,
         charts=_DigestCharts(),
         embedder=embedder,
+        gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once
@@ -316,6 +315,7 @@ def dashboard_deps(
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
         knowledge=system.knowledge,
+        gaps=system.gaps,
         moderator_roles=frozenset(settings.support.moderator_roles),
     )
 

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
+from config.gaps_config import GapsSettings
 from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
@@ -99,6 +100,9 @@ class KnowledgeSettings(_Section):
     def _comma_separated(cls, value: object) -> object:
         # Environment variables carry lists as "publisher,lead".
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    # Knowledge gaps: tier weights, the low-confidence margin, the smallest cluster (core/knowledge/gaps.py).
+    gaps: GapsSettings = GapsSettings()
 
 
 class IntentSettings(_Section):

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.customers.ports import CustomerAccounts, CustomerLinks
     from core.jobs import JobQueue
+    from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
     from core.requests.ports import FeatureRequests
@@ -42,3 +43,4 @@ class Stores:
     links: CustomerLinks  # which identities are one person, and the codes that link them
     articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings
     feature_requests: FeatureRequests  # feature requests, their votes and merges
+    gaps: GapQuestions  # the questions the desk could not answer well (knowledge gaps)

@@ -14,6 +14,7 @@ from core.stores import Stores
 from tests.article_fakes import InMemoryArticles
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
+from tests.gap_fakes import InMemoryGapQuestions
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
@@ -101,4 +102,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         links=links,
         articles=InMemoryArticles(),
         feature_requests=InMemoryFeatureRequests(state),
+        gaps=InMemoryGapQuestions(state),
     )

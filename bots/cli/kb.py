@@ -12,6 +12,7 @@ import typer
 
 from bots.bootstrap import build_knowledge_base, knowledge_source
 from bots.cli.common import echo_err, settings_from
+from bots.cli.gaps import gaps
 from core.errors import HelplineError
 from kb_index.knowledge_base import KnowledgeBase
 
@@ -129,6 +130,9 @@ def stats(ctx: typer.Context) -> None:
     typer.echo(f"built at:   {info.built_at}")
     typer.echo(f"version:    {info.version}")
     typer.echo(f"directory:  {info.directory} ({info.size_bytes / 1024:.0f} KiB)")
+
+
+app.command("gaps")(gaps)
 
 
 @app.command("needs-update")

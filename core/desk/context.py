@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
 from core.requests.impact import RequestPolicy
@@ -138,6 +139,8 @@ class DeskPolicy:
     private_answer_platforms: frozenset[str] = frozenset({"console", "discord", "slack"})
     # How far customers' votes re-rank the passages found (core/knowledge/ranking.py).
     boosts: Boosts = DEFAULT_BOOSTS
+    # Which answers count as low-confidence ones, and how knowledge gaps are ranked (core/knowledge/gaps.py).
+    gaps: GapSettings = field(default_factory=GapSettings)
 
 
 @dataclass

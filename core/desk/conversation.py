@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import Desk, DeskPolicy, actor_of
 from core.desk.feedback import reranked
+from core.desk.gap_notes import note_replies
 from core.desk.limits import ticket_refusal
 from core.desk.people import membership
 from core.desk.requests import FEATURE_INTENT, RequestDesk
@@ -119,6 +120,7 @@ class Conversation:
             said = said or "That message had no text I could read."
             return [Reply(ReplyKind.INFO, f"{said} Please type your question.")]
         replies = await self._respond(message, understanding)
+        await note_replies(d, message, understanding, replies)
         replies += _truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:

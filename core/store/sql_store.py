@@ -12,6 +12,7 @@ from core.store.customers import SqlCustomerAccounts
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
+from core.store.gap_questions import SqlGapQuestions
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
@@ -58,4 +59,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         links=SqlCustomerLinks(engine),
         articles=SqlArticles(engine),
         feature_requests=SqlFeatureRequests(engine),
+        gaps=SqlGapQuestions(engine),
     )
