@@ -266,10 +266,8 @@ class KnowledgeBase:
             newest = self._read_newest()
         except (SnapshotError, OSError, ValueError):
             return None
-        if newest is None:
-            return None
-        source = newest.meta.get("source")
-        return newest.meta.get("embedder", "?"), Path(source) if source else None
+        source = newest.meta.get("source") if newest is not None else None
+        return None if newest is None else (newest.meta.get("embedder", "?"), Path(source) if source else None)
 
     def _check_model(self, snapshot: Snapshot) -> None:
         built_with = snapshot.meta.get("embedder")
