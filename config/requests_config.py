@@ -15,13 +15,17 @@ from core.requests.impact import DUPLICATE_SCORE, RequestPolicy
 from core.sla.deadlines import parse_duration
 
 
+# Paying tiers count more: an enterprise account's vote weighs ten community members'.
+DEFAULT_TIER_WEIGHTS = {"community": 1.0, "professional": 3.0, "enterprise": 10.0, "white-glove": 10.0}
+
+
 class RequestSettings(BaseModel):
     """``requests:`` in helpline.yaml."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # What one account of a tier weighs in the score, e.g. {community: 1, professional: 3, enterprise: 10}.
-    tier_weights: dict[str, float] = Field(default_factory=dict)
+    # What one account of a tier weighs in the score (the shipped tiers by default).
+    tier_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_TIER_WEIGHTS))
     # A tier not named above weighs this much.
     default_weight: float = Field(1.0, ge=0, le=1000)
     # Votes this recent count as trending.
@@ -57,8 +61,8 @@ class RequestSettings(BaseModel):
 
 def check_weight_tiers(settings: RequestSettings, tiers_file: Path, source: str) -> None:
     """Refuse a weighted tier that ``tiers_file`` does not define, naming ``source`` and the key."""
-    if not settings.tier_weights:
-        return
+    if "tier_weights" not in settings.model_fields_set:
+        return  # the defaults name the shipped tiers; a tiers file without them weighs its own at default_weight
     tiers = load_yaml_mapping(tiers_file).get("tiers")
     known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
     for name in settings.tier_weights:
