@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from core.staff.ports import StaffAccounts, StaffSessions
     from core.tickets.ports import Conversations, Escalations, Tickets
     from core.tickets.queue import TicketQueue
+    from core.understanding.ports import IntentExamples
 
 
 @dataclass(frozen=True)
@@ -36,3 +37,4 @@ class Stores:
     staff: StaffAccounts
     sessions: StaffSessions
     feedback: AnswerFeedback
+    intent_examples: IntentExamples  # moderators' intent corrections, the retrain's labelled examples

@@ -27,6 +27,7 @@ from tests.store_fakes import (
     InMemoryTickets,
 )
 from tests.store_state import MemoryState
+from tests.understanding_store_fakes import InMemoryIntentExamples
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -93,4 +94,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         staff=staff,
         sessions=sessions,
         feedback=InMemoryAnswerFeedback(state),
+        intent_examples=InMemoryIntentExamples(state),
     )

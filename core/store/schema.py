@@ -275,6 +275,7 @@ surveys = Table(
     sqlite_autoincrement=True,
 )
 
-# The staff and knowledge tables join the same metadata; imported last, since they build on what is above.
+# The staff, knowledge and understanding tables join the same metadata; imported last, as they build on the above.
 from core.store import schema_knowledge as _knowledge_tables  # noqa: E402,F401
 from core.store import schema_staff as _staff_tables  # noqa: E402,F401
+from core.store import schema_understanding as _understanding_tables  # noqa: E402,F401

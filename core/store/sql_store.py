@@ -9,6 +9,7 @@ from core.store.conversations import SqlConversations
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
+from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
@@ -50,4 +51,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         staff=SqlStaffAccounts(engine),
         sessions=SqlStaffSessions(engine),
         feedback=SqlAnswerFeedback(engine, planning),
+        intent_examples=SqlIntentExamples(engine, planning),
     )
