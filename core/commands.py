@@ -26,6 +26,9 @@ from core.command_records import (
     Command as Command,
 )
 from core.command_records import (
+    CorrectIntent as CorrectIntent,
+)
+from core.command_records import (
     Escalate as Escalate,
 )
 from core.command_records import (
@@ -210,6 +213,7 @@ _SCOPE = Param(
 _LEVEL = Param("level", ParamKind.CHOICE, "The new priority", "a priority", values=tuple(p.value for p in Priority))
 _PERSON_PARAM = Param("person", ParamKind.PERSON, "Who takes the ticket", "someone to assign")
 _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tier", max_chars=64)
+_INTENT = Param("intent", ParamKind.TEXT, "The right intent's name, e.g. billing", "an intent", max_chars=128)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -245,6 +249,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "tier", "tier N TIER", "move ticket N to another tier; its SLA is planned again", SetTier,
         lambda o: SetTier(_number(o), str(o["tier"]).lower()), (NUMBER, _TIER), ("ticket", "tier"),
+    ),
+    CommandSpec(
+        "intent", "intent N NAME", "correct ticket N's intent; its question becomes a training example",
+        CorrectIntent, lambda o: CorrectIntent(_number(o), str(o["intent"]).lower()), (NUMBER, _INTENT),
+        ("ticket", "intent"),
     ),
     _on_ticket("escalate", "escalate N", "escalate ticket N now", Escalate, "escalate"),
     _on_ticket("ack", "ack N", "acknowledge ticket N's escalation: its chain stops", Acknowledge, "ack"),
