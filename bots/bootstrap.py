@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
+from bots.heads import follow_heads, scheduled_retrain
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
@@ -139,6 +140,7 @@ def build_understanding(
         top_k=settings.knowledge.top_k,
         max_chars=settings.model.max_chars,
         language=LangidDetector(),
+        heads=follow_heads(settings, catalog, classifier, embedder),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
 
@@ -184,11 +186,13 @@ def compose_system(
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
     charts: ChartImages | None = None,
+    embedder: Embedder | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
     ``build_system`` calls it once the database and the model are open; tests call it with fakes.
-    ``moderators`` defaults to the support settings' ones.
+    ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
+    the worker's pass also retrains the intent head on new corrections, once per period.
     """
     desk = Desk(
         understander=understander,
@@ -218,6 +222,9 @@ def compose_system(
         numbers = WeekReport(stores, tiers, settings.analytics.policy())
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
+    retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
+    if retrainer is not None:
+        worker.passes = (*worker.passes, retrainer.run_once)
     return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers)
 
 
@@ -248,9 +255,11 @@ async def build_system(
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
+    embedder = None
     if understander is None or catalog is None:
         parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
+        embedder = parts.embedder
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
@@ -265,6 +274,7 @@ async def build_system(
         knowledge=knowledge,
         engine=engine,
         charts=_DigestCharts(),
+        embedder=embedder,
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     return system

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import TyperException
 
-from bots.cli import chat, evaluate, kb, report, serve, sla, staff
+from bots.cli import chat, evaluate, intents, kb, report, serve, sla, staff
 from core.errors import HelplineError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(kb.app, name="kb")
 app.add_typer(evaluate.app, name="eval")
 app.add_typer(sla.app, name="sla")
 app.add_typer(staff.app, name="staff")
+app.add_typer(intents.app, name="intents")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
 app.command("serve")(serve.serve)
