@@ -89,14 +89,16 @@ class Retrained:
     def lines(self) -> list[str]:
         """The report ``helpline intents retrain`` prints."""
         out = [
-            f"Trained on {self.trained_on} examples ({self.used} correction(s) among them or held back"
-            + (f"; {self.skipped} of intents no longer in the catalog left out" if self.skipped else "")
-            + f"). One in {HOLD_BACK} of each is held back and never trained on.",
+            f"Trained on {self.trained_on} examples (the intents file's and {self.used} correction(s)); "
+            f"held back and never trained on (one in {HOLD_BACK}, by its text): {self.catalog[0].total} "
+            f"example(s) and {self.corrections[0].total} correction(s).",
             f"Before: {self.old}. After: the new head.",
             f"  held-back catalog examples: before {self.catalog[0].words()}, after {self.catalog[1].words()}",
             f"  held-back corrections:      before {self.corrections[0].words()}, after {self.corrections[1].words()}",
             f"  all held back:              before {self.before.words()}, after {self.after.words()}",
         ]
+        if self.skipped:
+            out.append(f"  ({self.skipped} correction(s) to intents the intents file no longer has were left out)")
         if self.corrections[0].total == 0:
             out.append(f"  (no correction is held back yet: one in {HOLD_BACK} is, chosen by its text)")
         if self.version is not None:

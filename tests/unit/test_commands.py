@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from core.commands import (
-    COMMANDS,
     COMMAND_USAGE,
+    COMMANDS,
     MAX_TICKET_NUMBER,
     Assign,
     Claim,
