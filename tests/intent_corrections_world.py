@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from core.tickets.records import Priority
-from core.understanding.intents import IntentCatalog, IntentSpec
+from core.understanding.intents import Handling, IntentCatalog, IntentSpec
 from core.understanding.ports import IntentExample
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -44,10 +44,10 @@ CHARGED = (
 )  # fmt: skip
 
 
-def catalog() -> IntentCatalog:
-    """The three intents, with their examples."""
+def catalog(handling: Handling = Handling.ANSWER) -> IntentCatalog:
+    """The three intents, with their examples, each handled as ``handling`` says."""
     return IntentCatalog(
-        tuple(IntentSpec(name, name, name, Priority.MEDIUM, examples) for name, examples in EXAMPLES.items())
+        tuple(IntentSpec(name, name, name, Priority.MEDIUM, examples, handling) for name, examples in EXAMPLES.items())
     )
 
 

@@ -43,7 +43,7 @@ async def correct_intent(desk: Desk, message: Inbound, number: int, name: str) -
     kept = "replaces its earlier example" if replaced else "is kept as an example of it"
     return Reply(
         ReplyKind.INFO,
-        f"Ticket #{number} is now {name}{was}; its question {kept} for the next `helpline intents retrain`.",
+        f"Ticket #{number} is now {name}{was}; its question {kept} for the next retrain.",
         ticket=number,
     )
 
