@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.understanding.classifier import examples_fingerprint
 from core.understanding.heads import HeadFolder, HeadFollower
 from core.understanding.intents import OUT_OF_SCOPE
 from core.understanding.schedule import ScheduledRetrain
@@ -27,7 +28,8 @@ def follow_heads(
 ) -> HeadFollower:
     """The catalog's classifier until a retrained head is switched to; then the newest, in every process."""
     labels = [intent.name for intent in catalog.intents] + [OUT_OF_SCOPE]
-    return HeadFollower(head_folder(settings), base, embedder=embedder.name, labels=labels)
+    fingerprint = examples_fingerprint(embedder.name, catalog.training_pairs(), settings.intents.regularisation)
+    return HeadFollower(head_folder(settings), base, embedder=embedder.name, labels=labels, catalog=fingerprint)
 
 
 def scheduled_retrain(

@@ -148,11 +148,13 @@ class HeadFollower:
         *,
         embedder: str,
         labels: Collection[str],
+        catalog: str | None = None,
         every: float = POLL_SECONDS,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.folder, self.base = folder, base
-        self._embedder, self._labels = embedder, frozenset(labels)
+        # ``catalog`` is the intents file's fingerprint: a head trained on other examples of it is stale.
+        self._embedder, self._labels, self._catalog = embedder, frozenset(labels), catalog
         self._every, self._monotonic = every, monotonic
         self._current = base
         self.version: str | None = None
@@ -199,6 +201,8 @@ class HeadFollower:
             return f"the intents file no longer has {', '.join(unknown)}; run `helpline intents retrain` again"
         if saved.head.weights.shape[0] != self.base.head.weights.shape[0]:
             return "its vectors are not the length this model's are"
+        if self._catalog is not None and saved.meta.get("catalog") != self._catalog:
+            return "the intents file changed since it was trained; run `helpline intents retrain` again"
         return None
 
 

@@ -14,6 +14,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.understanding.classifier import examples_fingerprint
 from core.understanding.heads import HeadError
 from core.understanding.retrain import Retrained, corrections_through, retrain
 
@@ -72,8 +73,12 @@ class ScheduledRetrain:
         if latest is None:
             return False
         try:
-            through = corrections_through(self._folder.load_current())
+            saved = self._folder.load_current()
         except HeadError as exc:  # retraining writes a good head again
             log.warning("the serving intent head cannot be read (%s); retraining", exc)
-            through = None
+            return True
+        catalog = examples_fingerprint(self._embedder.name, self._catalog.training_pairs(), self._regularisation)
+        if saved is not None and saved.meta.get("catalog") != catalog:
+            return True  # the intents file changed: the retrained head is not served until it is trained again
+        through = corrections_through(saved)
         return through is None or latest > through

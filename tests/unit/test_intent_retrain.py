@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.text import clean_message
-from core.understanding.classifier import IntentClassifier, SoftmaxHead
+from core.understanding.classifier import IntentClassifier, SoftmaxHead, examples_fingerprint
 from core.understanding.heads import HeadFolder, HeadFollower
 from core.understanding.retrain import CATALOG_HEAD, NoCorrectionsError, held_back, retrain
 from core.understanding.understander import Understander
@@ -149,3 +149,15 @@ class _NoWrites(HeadFolder):
     def write(self, head: SoftmaxHead, meta: object) -> str:
         """A version name, with nothing written."""
         return "v00000000T000000000000-00000000"
+
+
+def test_a_head_trained_on_other_intents_file_examples_is_stale_and_not_served(tmp_path: Path) -> None:
+    embedder, folder, ticks = HashingEmbedder(), HeadFolder(tmp_path), Ticks()
+    now = examples_fingerprint(embedder.name, catalog().training_pairs(), 10.0)
+    labels = ["billing", "account_access", "bug_report", "oos"]
+    base = _catalog_classifier(embedder)
+    current = HeadFollower(folder, base, embedder=embedder.name, labels=labels, catalog=now, monotonic=ticks)
+    edited = HeadFollower(folder, base, embedder=embedder.name, labels=labels, catalog="0" * 16, monotonic=ticks)
+    version = retrain(embedder, catalog(), corrections(), folder).version
+    assert current.check() and current.version == version
+    assert not edited.check() and edited.version is None  # the intents file changed since: its own head serves

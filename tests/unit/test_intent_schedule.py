@@ -17,8 +17,9 @@ from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.tickets.records import NewTicket, Priority
 from core.understanding.heads import HeadFolder
+from core.understanding.intents import IntentCatalog, IntentSpec
 from core.understanding.ports import IntentExample
-from core.understanding.schedule import retrain_period_key
+from core.understanding.schedule import ScheduledRetrain, retrain_period_key
 from tests.desk_fakes import KeywordUnderstander, RecordingNotifier
 from tests.fakes import HashingEmbedder, memory_stores
 from tests.intent_corrections_world import CHARGED, catalog, corrections
@@ -124,3 +125,20 @@ def test_retrain_every_is_read_from_the_file(tmp_path: Path) -> None:
     path.write_text("intents: {retrain_every: 7d}\n")
     assert load_settings(path, env={}).intents.retrain_period() == timedelta(days=7)
     assert Settings().intents.retrain_period() is None
+
+
+@pytest.mark.asyncio
+async def test_an_edited_intents_file_is_retrained_for_without_new_corrections(tmp_path: Path) -> None:
+    stores, clock, folder = memory_stores(), ManualClock(THURSDAY), HeadFolder(tmp_path)
+    await _tickets(stores, len(CHARGED))
+    for example in corrections():
+        await stores.intent_examples.keep(example)
+    week = timedelta(days=7)
+    kept = ScheduledRetrain(stores, clock, week, "a", embedder=HashingEmbedder(), catalog=catalog(), folder=folder)
+    assert await kept.run_once() is not None
+    clock.advance(week)
+    assert await kept.run_once() is None  # nothing new
+    edited = IntentCatalog((*catalog().intents, IntentSpec("refunds", "", "billing", Priority.LOW, ("money back",))))
+    after = ScheduledRetrain(stores, clock, week, "a", embedder=HashingEmbedder(), catalog=edited, folder=folder)
+    result = await after.run_once()
+    assert result is not None and result.version is not None
