@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ from bots.bootstrap import open_stores
 from bots.cli import run
 from config.settings import load_settings
 from core.messages import Address
+from core.text import clean_message
 from core.tickets.records import NewTicket, Priority
+from core.understanding.classifier import SoftmaxHead
 from core.understanding.heads import HeadFolder
 from core.understanding.retrain import held_back
 from tests.fakes import HashingEmbedder
-from tests.intent_corrections_world import CHARGED, T0, corrections, write_intents_file
+from tests.intent_corrections_world import CHARGED, T0, catalog, corrections, write_intents_file
 
 
 @pytest.fixture
@@ -67,3 +70,30 @@ def test_retrain_refuses_clearly_without_corrections(data_dir: Path, capsys: pyt
     err = capsys.readouterr().err
     assert err.startswith("error: no intent corrections yet: correct a ticket's intent with `intent N NAME`")
     assert not (data_dir / "intent_heads").exists()
+
+
+def test_a_worse_head_exits_with_1_and_keeps_the_old_one_unless_forced(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(_correct(len(CHARGED)))
+    folder = HeadFolder(data_dir / "intent_heads")
+    embedder = HashingEmbedder()
+    # A serving head that has seen everything, the held-back slice too, with every charged question right.
+    pairs = catalog().training_pairs() + [(text, "billing") for text in CHARGED]
+    vectors = embedder.embed([clean_message(text).text for text, _ in pairs])
+    seen_all = folder.write(SoftmaxHead.fit(vectors, [label for _, label in pairs], 1e4), {"embedder": embedder.name})
+    asyncio.run(_relabel(len(CHARGED) // 2, "bug_report"))  # half the corrections made wrong
+    assert run(["intents", "retrain"]) == 1
+    assert "The new head is worse on the held-back slice: kept the old one" in capsys.readouterr().out
+    assert folder.current() == seen_all
+    assert run(["intents", "retrain", "--force"]) == 0
+    assert "Switched to head" in capsys.readouterr().out and folder.current() != seen_all
+
+
+async def _relabel(first: int, intent: str) -> None:
+    stores, engine = await open_stores(load_settings())
+    try:
+        for example in (await stores.intent_examples.examples())[first:]:
+            await stores.intent_examples.keep(replace(example, intent=intent))
+    finally:
+        await engine.dispose()
