@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
+from bots.heads import build_classifier, follow_heads, scheduled_retrain
 from bots.knowledge_parts import (
     SAMPLE_KB as SAMPLE_KB,
 )
@@ -59,7 +60,6 @@ from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
 from core.tiers import TierDirectory
-from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
@@ -69,17 +69,6 @@ log = logging.getLogger("helpline")
 
 # How often the worker looks for people due an NPS question.
 NPS_EVERY = timedelta(hours=1)
-
-
-def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
-    """The intent classifier, trained on the catalog's examples (or loaded from its cache)."""
-    head = train_head(
-        embedder or build_embedder(settings),
-        catalog.training_pairs(),
-        regularisation=settings.intents.regularisation,
-        cache_dir=settings.data_dir / "intents",
-    )
-    return IntentClassifier(head, settings.intents.min_confidence, settings.intents.min_margin)
 
 
 @dataclass
@@ -118,6 +107,7 @@ def build_understanding(
         top_k=settings.knowledge.top_k,
         max_chars=settings.model.max_chars,
         language=LangidDetector(),
+        heads=follow_heads(settings, catalog, classifier, embedder),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
 
@@ -197,7 +187,8 @@ def compose_system(
     """The support desk and its escalation worker from parts already made, with no I/O.
 
     ``build_system`` calls it once the database and the model are open; tests call it with fakes.
-    ``moderators`` defaults to the support settings' ones.
+    ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
+    the worker's pass also retrains the intent head on new corrections, once per period.
     """
     desk = Desk(
         understander=understander,
@@ -231,6 +222,9 @@ def compose_system(
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
+    retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
+    if retrainer is not None:
+        worker.passes = (*worker.passes, retrainer.run_once)
     return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps)
 
 

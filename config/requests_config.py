@@ -14,7 +14,6 @@ from core.errors import ConfigError
 from core.requests.impact import DUPLICATE_SCORE, RequestPolicy
 from core.sla.deadlines import parse_duration
 
-
 # Paying tiers count more: an enterprise account's vote weighs ten community members'.
 DEFAULT_TIER_WEIGHTS = {"community": 1.0, "professional": 3.0, "enterprise": 10.0, "white-glove": 10.0}
 

@@ -33,6 +33,7 @@ from core.store.engine import DatabaseUrlError, async_database_url
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
 DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
+MIN_RETRAIN_EVERY = timedelta(hours=1)  # a retrain embeds every example: not on every worker pass
 ENV_PREFIX = "HELPLINE_"
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
 
@@ -115,6 +116,22 @@ class IntentSettings(_Section):
     regularisation: float = Field(10.0, gt=0.0, le=1e6)
     # An out-of-scope reading at least this sure turns down even a strong knowledge-base match.
     clear_out_of_scope: float = Field(0.75, ge=0.0, le=1.0)
+    # How often the escalation worker retrains the head when there are new corrections (e.g. 7d); off when unset.
+    retrain_every: str | None = None
+
+    @field_validator("retrain_every")
+    @classmethod
+    def _retrain_every(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        checked_duration(value)
+        if parse_duration(value) < MIN_RETRAIN_EVERY:
+            raise PydanticCustomError("duration", f"{value!r} is too often to retrain; give at least 1h")
+        return value
+
+    def retrain_period(self) -> timedelta | None:
+        """``retrain_every`` as a timedelta, None when scheduled retraining is off."""
+        return None if self.retrain_every is None else parse_duration(self.retrain_every)
 
 
 class SupportSettings(_Section):

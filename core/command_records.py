@@ -105,6 +105,14 @@ class SetTier:
 
 
 @dataclass(frozen=True)
+class CorrectIntent:
+    """Say what a ticket is really about: its intent changes and its question becomes a labelled example."""
+
+    number: int
+    intent: str
+
+
+@dataclass(frozen=True)
 class KbSearch:
     """Search the knowledge base."""
 
@@ -287,6 +295,7 @@ Command: TypeAlias = (
     | Note
     | SetPriority
     | SetTier
+    | CorrectIntent
     | Escalate
     | Acknowledge
     | ExplainSla

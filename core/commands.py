@@ -30,6 +30,7 @@ from core.command_records import (
     Assign,
     Claim,
     Command,
+    CorrectIntent,
     Escalate,
     ExplainSla,
     FileRequest,
@@ -79,6 +80,7 @@ __all__ = [
     "Command",
     "CommandError",
     "CommandSpec",
+    "CorrectIntent",
     "Escalate",
     "ExplainSla",
     "Help",
@@ -128,6 +130,7 @@ _OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or p
 _CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
 REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
 _STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
+_INTENT = Param("intent", ParamKind.TEXT, "The right intent's name, e.g. billing", "an intent", max_chars=128)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
@@ -173,6 +176,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "tier", "tier N TIER", "move ticket N to another tier; its SLA is planned again", SetTier,
         lambda o: SetTier(_number(o), str(o["tier"]).lower()), (NUMBER, _TIER), ("ticket", "tier"),
+    ),
+    CommandSpec(
+        "intent", "intent N NAME", "correct ticket N's intent; its question becomes a training example",
+        CorrectIntent, lambda o: CorrectIntent(_number(o), str(o["intent"]).lower()), (NUMBER, _INTENT),
+        ("ticket", "intent"),
     ),
     _on_ticket("escalate", "escalate N", "escalate ticket N now", Escalate, "escalate"),
     _on_ticket("ack", "ack N", "acknowledge ticket N's escalation: its chain stops", Acknowledge, "ack"),

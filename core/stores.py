@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from core.staff.ports import StaffAccounts, StaffSessions
     from core.tickets.ports import Conversations, Escalations, Tickets
     from core.tickets.queue import TicketQueue
+    from core.understanding.ports import IntentExamples
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,4 @@ class Stores:
     articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings
     feature_requests: FeatureRequests  # feature requests, their votes and merges
     gaps: GapQuestions  # the questions the desk could not answer well (knowledge gaps)
+    intent_examples: IntentExamples  # moderators' intent corrections, the retrain's labelled examples

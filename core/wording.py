@@ -186,6 +186,7 @@ _HAPPENINGS = {
     "claimed": "claimed it",
     "assigned": "assigned it",
     "tier": "moved it to another tier",
+    "intent": "corrected the intent",
     "replied": "replied to the customer",
     "note": "added an internal note",
     "priority": "changed the priority",

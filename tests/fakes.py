@@ -31,6 +31,7 @@ from tests.store_fakes import (
     InMemoryTickets,
 )
 from tests.store_state import MemoryState
+from tests.understanding_store_fakes import InMemoryIntentExamples
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -103,4 +104,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         articles=InMemoryArticles(),
         feature_requests=InMemoryFeatureRequests(state),
         gaps=InMemoryGapQuestions(state),
+        intent_examples=InMemoryIntentExamples(state),
     )

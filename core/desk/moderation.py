@@ -31,6 +31,7 @@ from core.commands import (
     Command,
     CommandError,
     CommandSpec,
+    CorrectIntent,
     Escalate,
     ExplainSla,
     Help,
@@ -56,6 +57,7 @@ from core.commands import (
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.intents import correct_intent
 from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
 from core.desk.requests import RequestDesk
@@ -143,6 +145,8 @@ class Moderation:
                 return await self._priority(message, number, priority)
             case SetTier(number=number, tier=tier):
                 return await move_tier(self.desk, message, number, tier)
+            case CorrectIntent(number=number, intent=intent):
+                return await correct_intent(self.desk, message, number, intent)
             case Escalate(number=number):
                 return await self._escalate(message, number)
             case Acknowledge(number=number):

@@ -98,6 +98,11 @@ class SupportDesk:
         """The roles that make someone a moderator (adapters grant them to their platform's staff)."""
         return frozenset(self.desk.moderators.roles)
 
+    @property
+    def intent_names(self) -> tuple[str, ...]:
+        """The intents a moderator may give a ticket (``intent N NAME``), as the intents file lists them."""
+        return tuple(intent.name for intent in self.desk.catalog.intents)
+
     async def first_delivery(self, platform: str, delivery_id: str, *, daily: bool = False) -> bool:
         """True the first time ``delivery_id`` is seen on ``platform`` (today's, with ``daily``); False after."""
         now = self.desk.clock.now()

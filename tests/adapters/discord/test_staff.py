@@ -69,8 +69,8 @@ async def test_slash_commands_are_published(world: World) -> None:
     assert sync.path == f"/applications/{BOT}/guilds/{GUILD}/commands"
     names = {c["name"]: [o["name"] for o in c.get("options", [])] for c in sync.body}
     assert names["ticket"] == [
-        *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "ack", "sla"),
-        *("resolve", "reopen"),
+        *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "intent", "escalate", "ack"),
+        *("sla", "resolve", "reopen"),
     ]
     assert names["kb"] == ["search", "add", "drafts", "show", "edit", "approve", "reject", "archive"]
     assert "stats" in names
