@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.drafting import DraftRules
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
@@ -98,6 +99,8 @@ class DeskPolicy:
     private_answer_platforms: frozenset[str] = frozenset({"console", "discord", "slack"})
     # How far customers' votes re-rank the passages found (core/knowledge/ranking.py).
     boosts: Boosts = DEFAULT_BOOSTS
+    # What a resolved ticket must hold to propose a draft, and when its question is answered already.
+    drafts: DraftRules = field(default_factory=DraftRules)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from core.commands import (
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.drafts import TicketDrafts
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -289,6 +290,7 @@ class Moderation:
         )
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         await self.surveys.ask_csat(resolved)
+        await TicketDrafts(self.desk).resolved(resolved)  # a draft or a phrasing; never fails the resolution
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: Inbound, number: int) -> Reply:
