@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.jobs import JobQueue
-    from core.knowledge.ports import AnswerFeedback
+    from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
@@ -36,3 +36,4 @@ class Stores:
     staff: StaffAccounts
     sessions: StaffSessions
     feedback: AnswerFeedback
+    articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings

@@ -11,6 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.article_fakes import InMemoryArticles
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
@@ -93,4 +94,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         staff=staff,
         sessions=sessions,
         feedback=InMemoryAnswerFeedback(state),
+        articles=InMemoryArticles(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.store.answer_feedback import SqlAnswerFeedback
+from core.store.articles import SqlArticles
 from core.store.conversations import SqlConversations
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
@@ -50,4 +51,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         staff=SqlStaffAccounts(engine),
         sessions=SqlStaffSessions(engine),
         feedback=SqlAnswerFeedback(engine, planning),
+        articles=SqlArticles(engine),
     )
