@@ -95,11 +95,11 @@ def measure(source: Path, questions: dict[str, str], relevant: dict[str, set[str
     for qid, docs in relevant.items():
         by_set[frozenset(docs)].append(qid)
     absent: dict[str, Found] = {}
-    for n, (docs, qids) in enumerate(sorted(by_set.items(), key=lambda item: sorted(item[0]))):
+    for n, (left_out, qids) in enumerate(sorted(by_set.items(), key=lambda item: sorted(item[0]))):
         folder = work / f"without-{n}"
         shutil.copytree(full.directory, folder)  # every vector is reused: the build embeds nothing
         without = KnowledgeBase(folder, embedder, options)
-        without.build(corpus_without(source, docs, work / f"corpus-{n}"))
+        without.build(corpus_without(source, left_out, work / f"corpus-{n}"))
         absent.update({qid: best(without, cleaned[qid]) for qid in qids})
     return {"present": present, "absent": absent}
 
@@ -133,7 +133,8 @@ def main() -> None:
         found = measure(args.corpus, questions, relevant, Path(tmp))
     present, absent = found["present"], found["absent"]
     assert isinstance(present, dict) and isinstance(absent, dict)
-    print(f"{len(present)} questions, {time.perf_counter() - started:.0f} s; shipped threshold {DEFAULT_RULES.phrasing_score}")
+    took = time.perf_counter() - started
+    print(f"{len(present)} questions, {took:.0f} s; shipped threshold {DEFAULT_RULES.phrasing_score}")
     print("threshold  recall  wrong(present)  false attach(absent)  precision(1:1)")
     for row in sweep(present, absent, relevant):
         print(

@@ -70,9 +70,8 @@ class TicketDrafts:
             proposal = Proposal(number, draft, phrasing_of=doc_id, score=hit.score)
             detail = f"a phrasing of “{hit.chunk.title}” ({doc_id}, score {hit.score:.2f})"
         else:
-            new = NewArticle(
-                draft.title, draft.body, ArticleOrigin.TICKET, PROPOSER, now, state=ArticleState.IN_REVIEW, ticket=number
-            )
+            state = ArticleState.IN_REVIEW
+            new = NewArticle(draft.title, draft.body, ArticleOrigin.TICKET, PROPOSER, now, state=state, ticket=number)
             article = await articles.create(new)
             # The customer's own words find the article once it is published, as its other phrasings do.
             await articles.add_phrasing(Phrasing(article.doc_id, draft.phrasing, now, PROPOSER, ticket=number))

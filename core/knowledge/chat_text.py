@@ -29,7 +29,9 @@ _FENCE = re.compile(r"^\s*(?:```|~~~)")
 
 _GREETING_WORD = r"(?:hi+|hello|hey+|hiya|howdy|greetings|yo|good (?:morning|afternoon|evening|day)|dear)"
 # "Hi Dana," / "Hello support team!" / "hey there -": a greeting and up to three words closed by punctuation.
-_GREETING_NAMED = re.compile(rf"^{_GREETING_WORD}\b(?:[ \t]+[\w'’.-]+){{0,3}}[ \t]*(?:[,!:;—–-]+|\.(?=\s|$)|$)\s*", re.I)
+_GREETING_NAMED = re.compile(
+    rf"^{_GREETING_WORD}\b(?:[ \t]+[\w'’.-]+){{0,3}}[ \t]*(?:[,!:;—–-]+|\.(?=\s|$)|$)\s*", re.I
+)
 # "Hi I can't log in": only the greeting word goes.
 _GREETING_BARE = re.compile(rf"^{_GREETING_WORD}\b[,!.:;\s]*", re.I)
 _FILLER = re.compile(r"^(?:quick question|question|so|ok(?:ay)? so|um+|uh+)\b[ \t]*[,:;.!—–-]*[ \t]*", re.I)
@@ -139,9 +141,9 @@ def _without_signature(lines: list[str]) -> list[str]:
     """Cut at a sign-off line followed by at most a few short lines (a message that goes on keeps it)."""
     for at, line in enumerate(lines):
         rest = [later for later in lines[at + 1 :] if later.strip()]
-        if at and _SIGN_OFF.match(line.strip()) and len(rest) <= SIGNATURE_LINES:
-            if all(word_count(later) <= 6 for later in rest):
-                return lines[:at]
+        short = len(rest) <= SIGNATURE_LINES and all(word_count(later) <= 6 for later in rest)
+        if at and short and _SIGN_OFF.match(line.strip()):
+            return lines[:at]
     return lines
 
 

@@ -135,7 +135,7 @@ def _capitalised(word: str) -> bool:
 
 
 def _pronoun(word: str) -> str:
-    """"i", "i'm", "i've" as they are written."""
+    """ "i", "i'm", "i've" as they are written."""
     lowered = word.lower()
     if lowered == "i" or re.fullmatch(r"i['’](?:m|ve|ll|d)", lowered):
         return "I" + word[1:]

@@ -147,7 +147,7 @@ def test_substantial_starts_at_twelve_words_or_six_with_something_to_follow() ->
 def test_a_conversation_without_a_question_proposes_nothing() -> None:
     messages = said(
         (Role.CUSTOMER, "hi there! thanks"),
-        (Role.AGENT, "Hi! The scheduled maintenance tonight moves every database to new hosts; expect 5 minutes of downtime."),
+        (Role.AGENT, "Hi! The maintenance tonight moves every database to new hosts; expect 5 minutes of downtime."),
     )
     assert draft_from(7, messages, URL) is None
 
@@ -190,7 +190,7 @@ def test_long_questions_and_answers_are_bounded() -> None:
         ("iPhone app shows a blank screen...", "iPhone app shows a blank screen"),
         ("Webhooks: signature check fails —", "Webhooks: signature check fails"),
         ("Is there a way to " + "really " * 30 + "export data?", "Is there a way to" + " really" * 9),
-        ("error ECONNRESET when running tideline deploy on Windows", "Error ECONNRESET when running tideline deploy on Windows"),
+        ("error ECONNRESET when running tideline deploy", "Error ECONNRESET when running tideline deploy"),
         ("Slack and Stripe integration broke", "Slack and Stripe integration broke"),
     ],
 )
