@@ -92,6 +92,11 @@ class TicketDrafts:
             hits = await asyncio.to_thread(knowledge.search_text, draft.phrasing, 1)
         except IndexNotBuiltError:
             return None
+        except Exception:  # a draft a reviewer may find is a duplicate beats an answer lost
+            log.warning(
+                "ticket #%d: the knowledge base could not be searched; proposing a draft", draft.ticket, exc_info=True
+            )
+            return None
         if not hits or hits[0].score < self.desk.policy.drafts.phrasing_score:
             return None
         return hits[0]
