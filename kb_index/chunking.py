@@ -6,6 +6,7 @@ Pure functions over strings: reading files and reporting problems is ``ingest``'
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import yaml
@@ -260,3 +261,20 @@ def window(text: str, max_words: int = 150, overlap_words: int = 30) -> list[str
     if current:
         pieces.append(_render(text, current))
     return pieces
+
+
+def join_pieces(pieces: Sequence[str]) -> str:
+    """The text ``window`` cut into ``pieces``, each piece's repeat of the one before dropped (spacing aside)."""
+    joined = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        repeated = _repeated_length(joined, piece)
+        rest = piece[repeated:].strip()
+        if rest:
+            joined += (" " if repeated else "\n\n") + rest
+    return joined
+
+
+def _repeated_length(before: str, piece: str) -> int:
+    """How much of ``piece``'s start, cut at a space, repeats the end of ``before`` (0 when nothing does)."""
+    ends = [m.start() for m in _SPACE_GAP_RE.finditer(piece)] + [len(piece)]
+    return next((end for end in reversed(ends) if end <= len(before) and before.endswith(piece[:end])), 0)

@@ -245,7 +245,9 @@ def _record_chunks(doc_id: str, record: dict[str, object], *, source: str, max_w
     )
 
 
-def article_chunks(doc_id: str, title: str, body: str, *, source: str, max_words: int = 150) -> list[Chunk]:
-    """Chunks of one article written in chat (``kb add``): Markdown body, given title."""
+def article_chunks(
+    doc_id: str, title: str, body: str, *, source: str, url: str | None = None, max_words: int = 150
+) -> list[Chunk]:
+    """Chunks of one article written in Helpline (chat, a ticket): Markdown body, given title."""
     _, sections = split_markdown(clean_document(body))
-    return _chunks(doc_id, clean_document(title), sections, source=source, url=None, max_words=max_words)
+    return _chunks(doc_id, clean_document(title), sections, source=source, url=url, max_words=max_words)

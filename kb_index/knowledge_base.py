@@ -3,8 +3,9 @@
 A build is incremental: a chunk whose embedded text (and model) is unchanged keeps its
 vector, so only new or edited passages go through the model; chunks whose files were
 removed are gone after the build. Each build writes a new snapshot and switches a pointer
-to it (``kb_index.snapshots``); ``refresh`` makes any other process serve it too. Articles
-added in chat are kept in ``kb.sqlite3`` so later builds include them. Nothing is ever pickled.
+to it (``kb_index.snapshots``); ``refresh`` makes any other process serve it too. The articles
+Helpline wrote (``publish``) and their phrasings are kept in ``kb.sqlite3``
+(``kb_index.articles_store``) so later builds include them. Nothing is ever pickled.
 """
 
 from __future__ import annotations
@@ -14,34 +15,33 @@ import logging
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from core.errors import DataError, IndexNotBuiltError
-from core.files import private_dir, private_file
+from core.files import private_dir
+from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
 from core.ports import Chunk, Embedder, SearchHit, Vectors
-from kb_index.faiss_index import IndexOptions, build_index, load_index
-from kb_index.ingest import article_chunks, ingest_path
-from kb_index.ranking import HeadingVectors, Ranker
+from kb_index import articles_store as store
+from kb_index.assembly import Assembled, Reusable, assemble
+from kb_index.faiss_index import IndexOptions, load_index
+from kb_index.ingest import ingest_path
+from kb_index.ranking import Ranker
 from kb_index.records import (
     DEFAULT_GRACE_SECONDS,
-    SCHEMA,
     SELECT_CHUNKS,
     AddedArticle,
     BuildReport,
     KbStats,
-    content_hash,
-    slug,
+    Published,
 )
 from kb_index.snapshots import Snapshot, SnapshotError, SnapshotFolder
 from kb_index.vector_index import VectorIndex
 
 log = logging.getLogger("helpline.kb")
+FILE_PASSAGES = "file_passages"  # snapshot metadata: how many leading passages came from the files
 
 
 class KnowledgeBase:
@@ -71,15 +71,9 @@ class KnowledgeBase:
     def _db_path(self) -> Path:
         return self.directory / "kb.sqlite3"
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        private_file(self._db_path)
-        with closing(sqlite3.connect(self._db_path, timeout=30)) as conn:
-            conn.executescript(SCHEMA)
-            yield conn
-
-    def _meta(self, conn: sqlite3.Connection) -> dict[str, str]:
-        return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    @property
+    def _db(self) -> store.AuthoringDb:
+        return store.AuthoringDb(self._db_path)
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -99,113 +93,123 @@ class KnowledgeBase:
                     fcntl.flock(lock, fcntl.LOCK_UN)
 
     def build(self, source: Path, *, progress: bool = False) -> BuildReport:
-        """Index ``source`` (a folder, a file or a JSON-lines corpus) and every article added in chat."""
+        """Index ``source`` (a folder, a file or a JSON-lines corpus) and every article Helpline wrote."""
+        with self._exclusive(), self._db.connect() as conn:
+            return self._build(conn, source, progress)[0]
+
+    def _build(self, conn: sqlite3.Connection, source: Path, progress: bool) -> tuple[BuildReport, int, int]:
+        """Build from ``source`` and the articles ``conn`` holds; returns the report, Helpline passages, phrasings."""
         started = time.perf_counter()
         result = ingest_path(source)
         if not result.chunks:
             detail = "; ".join(result.warnings[:5]) or "no .md, .markdown or .txt files with text"
             raise DataError(f"nothing to index in {source}: {detail}")
-        with self._exclusive(), self._connect() as conn:
-            added = self._added_chunks(conn)
-            chunks = [*result.chunks, *added]
-            hashes = [content_hash(self._embedder.name, chunk) for chunk in chunks]
-            old_vectors, old_headings = self._reusable_vectors(conn)
-            vectors, embedded = self._vectors_for(chunks, hashes, old_vectors, progress)
-            index = build_index(vectors, vectors.shape[1], self._options)
-            headings, _ = HeadingVectors.build(
-                chunks, lambda texts: self._embedder.embed(texts, progress=progress), old_headings, index.dimension
-            )
-            removed = len(set(old_vectors) - set(hashes))
-            self._commit(chunks, hashes, index, source, headings)
-        return BuildReport(
+        added, clashes = store.served_chunks(conn, result.chunks)
+        warnings = [*result.warnings, *(f"{doc_id}: not served, a file has the same id" for doc_id in clashes)]
+        chunks = [*result.chunks, *added]
+        served = {chunk.doc_id for chunk in chunks}
+        wanted = [(doc_id, question) for doc_id, question in store.stored_phrasings(conn) if doc_id in served]
+        built = assemble(chunks, wanted, self._embedder, self._options, self._reusable(conn), progress=progress)
+        self._commit(chunks, built, source, files=len(result.chunks))
+        report = BuildReport(
             documents=result.documents + len({chunk.doc_id for chunk in added}),
             chunks=len(chunks),
-            embedded=embedded,
-            reused=len(chunks) - embedded,
-            removed=removed,
-            index_kind=index.kind,
-            warnings=list(result.warnings),
+            embedded=built.embedded,
+            reused=len(chunks) - built.embedded,
+            removed=built.removed,
+            index_kind=built.index.kind,
+            warnings=warnings,
             seconds=time.perf_counter() - started,
         )
+        return report, len(added), built.phrased
+
+    def publish(self, articles: Sequence[LiveArticle], phrasings: Sequence[Phrasing]) -> Published:
+        """Serve exactly ``articles`` as the Helpline-written ones, with ``phrasings``, rebuilt from the last source.
+
+        Only new or edited passages and new phrasings go through the model. The set is kept in the
+        index database, so later builds include it; the new version is what every process serves after its
+        refresh. When the build fails, the previous set stays, in the database and in the index.
+        """
+        with self._exclusive():
+            source = self._last_source()
+            with self._db.connect() as conn, conn:  # one transaction: committed only when the build succeeded
+                store.replace_published(conn, articles, phrasings)
+                report, chunks, phrased = self._build(conn, source, progress=False)
+        version = self._snapshot().version
+        served = self._snapshot().phrasings
+        count = len(served.docs) if served is not None else 0
+        return Published(chunks, report.embedded + phrased, version, count, report)
 
     def add_article(self, title: str, body: str, author: str) -> AddedArticle:
         """Store an article written in chat and index it at once, next to the last build's source.
 
-        The article is kept in the index database, so later builds include it too.
+        The article is kept in the index database, so later builds include it too (until a ``publish``
+        replaces the articles Helpline wrote).
         """
         if not title.strip() or not body.strip():
             raise DataError("an article needs a title and a body")
         with self._exclusive():
-            self.refresh()  # the newest build decides the source, whichever process made it
-            source = self._snapshot().meta.get("source")
-            if source is None:
-                raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
-            with self._connect() as conn:
-                doc_id = f"added/{slug(title)}-{uuid.uuid4().hex[:6]}"
-                with conn:
-                    conn.execute(
-                        "INSERT INTO added_articles (doc_id, title, body, author, added_at) VALUES (?, ?, ?, ?, ?)",
-                        (doc_id, title.strip(), body.strip(), author, datetime.now(UTC).isoformat(timespec="seconds")),
-                    )
+            source = self._last_source()
+            with self._db.connect() as conn:
+                doc_id = store.add_chat_article(conn, title, body, author)
             try:
-                report = self.build(Path(source))
+                report = self.build(source)
             except Exception:
-                with self._connect() as conn, conn:
-                    conn.execute("DELETE FROM added_articles WHERE doc_id = ?", (doc_id,))
+                with self._db.connect() as conn:
+                    store.remove_added(conn, doc_id)
                 raise
         chunks = sum(1 for chunk in self._load()[0] if chunk.doc_id == doc_id)
         return AddedArticle(doc_id, title.strip(), chunks, report)
 
-    def _added_chunks(self, conn: sqlite3.Connection) -> list[Chunk]:
-        """Chunks of every article added in chat, oldest first."""
-        rows = conn.execute("SELECT doc_id, title, body, author FROM added_articles ORDER BY added_at, doc_id")
-        return [
-            chunk
-            for doc_id, title, body, author in rows.fetchall()
-            for chunk in article_chunks(doc_id, title, body, source=f"added in chat by {author}")
-        ]
+    def _last_source(self) -> Path:
+        """Where the newest build, whichever process made it, read its files."""
+        self.refresh()
+        source = self._snapshot().meta.get("source")
+        if source is None:
+            raise IndexNotBuiltError(f"no knowledge index in {self.directory}: run `helpline kb build` first")
+        return Path(source)
 
-    def _reusable_vectors(self, conn: sqlite3.Connection) -> tuple[dict[str, Vectors], dict[str, Vectors]]:
-        """Vectors of the newest build by content hash, and its heading vectors by text, if it used the same model."""
+    def file_articles(self) -> list[FileArticle]:
+        """The articles of the newest build's files, in the build's order, each with its text put back together."""
+        self.refresh()
+        snapshot = self._snapshot()
+        count = snapshot.meta.get(FILE_PASSAGES)
+        if count is not None:
+            return store.file_articles(snapshot.chunks[: int(count)])
+        if not self._db.exists():  # a version built before file passages were counted: all but Helpline's
+            return store.file_articles(snapshot.chunks)
+        with self._db.connect() as conn:
+            written = store.helpline_doc_ids(conn)
+        return store.file_articles([chunk for chunk in snapshot.chunks if chunk.doc_id not in written])
+
+    def legacy_articles(self) -> list[NewArticle]:
+        """The articles added in chat before the life cycle, as published chat articles, for a one-time import."""
+        if not self._db.exists():
+            return []
+        with self._db.connect() as conn:
+            return store.legacy_articles(conn)
+
+    def _reusable(self, conn: sqlite3.Connection) -> Reusable:
+        """What the newest build embedded, if it used the same model."""
         try:
-            previous = self._read_newest(conn)
+            return Reusable.of(self._read_newest(conn), self._embedder.name)
         except (SnapshotError, OSError, ValueError) as exc:
             log.warning("the previous knowledge index cannot be reused (%s); every chunk will be embedded again", exc)
-            return {}, {}
-        if previous is None or previous.meta.get("embedder") != self._embedder.name:
-            return {}, {}
-        stored = previous.index.vectors()
-        headings = previous.headings.by_text(previous.chunks) if previous.headings is not None else {}
-        return {digest: stored[row] for row, digest in enumerate(previous.hashes) if row < len(stored)}, headings
+            return Reusable()
 
-    def _vectors_for(
-        self, chunks: Sequence[Chunk], hashes: Sequence[str], old: dict[str, Vectors], progress: bool
-    ) -> tuple[Vectors, int]:
-        """Reuse known vectors and embed the rest in one batch; returns the matrix and the count embedded."""
-        todo: dict[str, str] = {}
-        for chunk, digest in zip(chunks, hashes, strict=True):
-            if digest not in old and digest not in todo:
-                todo[digest] = chunk.embedding_text()
-        fresh = self._embedder.embed(list(todo.values()), progress=progress)
-        known = dict(old)
-        known.update(zip(todo, fresh, strict=True))
-        matrix = np.stack([known[digest] for digest in hashes]).astype(np.float32)
-        return matrix, len(todo)
-
-    def _commit(
-        self, chunks: list[Chunk], hashes: list[str], index: VectorIndex, source: Path, headings: HeadingVectors
-    ) -> None:
+    def _commit(self, chunks: list[Chunk], built: Assembled, source: Path, *, files: int) -> None:
         """Write a new snapshot, switch the pointer and this process to it, and prune replaced ones."""
         meta = {
             "embedder": self._embedder.name,
-            "dimension": str(index.dimension),
-            "index_kind": index.kind,
+            "dimension": str(built.index.dimension),
+            "index_kind": built.index.kind,
             "source": str(source.resolve()),  # kb add rebuilds from here, from any directory
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            FILE_PASSAGES: str(files),
         }
-        version = self._folder.write(chunks, hashes, index, meta, headings)
+        version = self._folder.write(chunks, built.hashes, built.index, meta, built.headings, built.phrasings)
         with self._lock:
-            self._current = Snapshot(version, chunks, hashes, index, meta, headings)
+            self._current = Snapshot(version, chunks, built.hashes, built.index, meta, built.headings, built.phrasings)
         for old in self._folder.prune(self._grace, keep={version}):
             log.info("knowledge index: removed version %s, replaced more than %.0f s ago", old, self._grace)
 
@@ -219,13 +223,13 @@ class KnowledgeBase:
         if conn is None and not self._db_path.exists():
             return None  # nothing was ever built here; reading must not create files
         if conn is None:
-            with self._connect() as own:
+            with self._db.connect() as own:
                 return self._legacy(own)
         return self._legacy(conn)
 
     def _legacy(self, conn: sqlite3.Connection) -> Snapshot | None:
         """An index written by Helpline 0.1 (chunks in kb.sqlite3 beside one index file), if there is one."""
-        meta = self._meta(conn)
+        meta = store.meta(conn)
         name = meta.get("index_file", "")
         path = self.directory / name
         if not name.startswith("index-") or path.parent != self.directory or not path.is_file():
@@ -298,7 +302,7 @@ class KnowledgeBase:
         with self._lock:
             ranker = self._ranker
             if ranker is None or ranker.chunks is not snapshot.chunks:
-                ranker = self._ranker = Ranker(snapshot.chunks, snapshot.index, snapshot.headings)
+                ranker = self._ranker = Ranker(snapshot.chunks, snapshot.index, snapshot.headings, snapshot.phrasings)
         return ranker.search(vector, k, query_text)
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:

@@ -14,6 +14,12 @@ passage of the best article scores the better of its text's and its heading's si
 the same boosts). Headings only reorder sections within that article: across articles a
 heading alone ("Cancelling a paid subscription") would outvote the passage that answers a
 question about refunds. Scores stay similarities, capped at 1.
+
+Phrasings are other ways customers asked what an article answers (a resolved ticket's question,
+say). Each has a vector of its own, and an article's score in step one is the better of its best
+passage's and its best phrasing's similarity; step two then picks that article's section as
+above, and that passage leads with the article's score. A phrasing is never a passage: it helps
+find the article but is never the text an answer quotes.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.ports import Chunk, SearchHit, Vectors
+from core.text import clean_message
 from kb_index.lexical import IDENTIFIER_BOOST, IdentifierIndex, LexicalIndex, identifiers, words
 from kb_index.vector_index import VectorIndex
 
@@ -78,13 +85,60 @@ class HeadingVectors:
         return {heading_text(c): self.vectors[row] for c, row in zip(chunks, self.rows, strict=True) if row >= 0}
 
 
+@dataclass(frozen=True)
+class PhrasingVectors:
+    """One vector per phrasing, with the article (``doc_id``) it stands for and the text that was embedded."""
+
+    vectors: Vectors
+    docs: list[str]
+    texts: list[str]
+
+    @classmethod
+    def build(
+        cls,
+        phrasings: Sequence[tuple[str, str]],
+        embed: Callable[[list[str]], Vectors],
+        known: Mapping[str, Vectors],
+        dimension: int,
+    ) -> tuple[PhrasingVectors, int]:
+        """Vectors for ``(doc_id, question)`` pairs, reusing ``known`` ones; returns them and how many were embedded.
+
+        A question is embedded as a customer's message is (``clean_message``), so the two compare alike.
+        """
+        cleaned = ((doc_id, clean_message(question).text) for doc_id, question in phrasings)
+        pairs = list(dict.fromkeys((doc_id, text) for doc_id, text in cleaned if text))
+        todo = list(dict.fromkeys(text for _, text in pairs if text not in known))
+        fresh = dict(zip(todo, embed(todo), strict=True)) if todo else {}
+        vectors = [known[text] if text in known else fresh[text] for _, text in pairs]
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(pairs), dimension)
+        return cls(matrix, [doc_id for doc_id, _ in pairs], [text for _, text in pairs]), len(todo)
+
+    def by_text(self) -> dict[str, Vectors]:
+        """Embedded text to vector, for the next build to reuse."""
+        return dict(zip(self.texts, self.vectors, strict=True))
+
+    def best_by_article(self, query: Vectors) -> dict[str, float]:
+        """Each article's best phrasing similarity to the question (articles without phrasings left out)."""
+        best: dict[str, float] = {}
+        for doc_id, score in zip(self.docs, map(float, self.vectors @ query), strict=True):
+            best[doc_id] = max(score, best.get(doc_id, score))
+        return best
+
+
 class Ranker:
     """Searches one loaded version of the index; the word indexes are built on first use."""
 
-    def __init__(self, chunks: list[Chunk], index: VectorIndex, headings: HeadingVectors | None) -> None:
+    def __init__(
+        self,
+        chunks: list[Chunk],
+        index: VectorIndex,
+        headings: HeadingVectors | None,
+        phrasings: PhrasingVectors | None = None,
+    ) -> None:
         self.chunks = chunks
         self._index = index
         self._headings = headings
+        self._phrasings = phrasings
         self._lock = threading.Lock()
         self._words: tuple[IdentifierIndex, LexicalIndex, list[frozenset[str]]] | None = None
         self._rows_by_article: dict[str, list[int]] | None = None
@@ -110,19 +164,35 @@ class Ranker:
         candidates = set(similarity) | set(sorted(boost, key=lambda r: -boost[r])[:CANDIDATES])
         self._add_similarity(similarity, candidates, query)
         final = {row: min(1.0, similarity[row] + boost.get(row, 0.0)) for row in candidates}
-        if not final:
+        article, phrased = self._article(final, query)
+        if article is None:
             return []
         # Step two: every section of the article found, each also by its heading's similarity.
-        article = self.chunks[max(final, key=lambda row: (final[row], -row))].doc_id
-        if self._headings is not None:
+        if self._headings is not None or phrased is not None:
             rows = self._articles()[article]
             self._add_similarity(similarity, rows, query)
-            heading = self._heading_similarity(self._headings, rows, query)
+            heading = self._heading_similarity(self._headings, rows, query) if self._headings is not None else {}
             for row in rows:
                 dense = max(similarity[row], heading.get(row, -1.0))
                 final[row] = min(1.0, dense + boost.get(row, 0.0))
+            if phrased is not None:  # found by a phrasing: its best section answers with the phrasing's score
+                lead = max(rows, key=lambda row: (final[row], -row))
+                final[lead] = max(final[lead], min(1.0, phrased))
         best = sorted(final, key=lambda row: (-final[row], row))[:k]
         return [SearchHit(self.chunks[row], final[row]) for row in best]
+
+    def _article(self, final: Mapping[int, float], query: Vectors) -> tuple[str | None, float | None]:
+        """The article that answers best, and its phrasing's similarity when a phrasing outscored every passage."""
+        best = max(final, key=lambda row: (final[row], -row)) if final else None
+        article, score = (self.chunks[best].doc_id, final[best]) if best is not None else (None, -np.inf)
+        if self._phrasings is None:
+            return article, None
+        served = self._articles()
+        phrased = {doc: s for doc, s in self._phrasings.best_by_article(query).items() if doc in served}
+        top = max(phrased, key=lambda doc: (phrased[doc], doc), default=None)
+        if top is None or phrased[top] <= score:
+            return article, None
+        return top, phrased[top]
 
     def _word_boosts(self, query_text: str) -> dict[int, float]:
         """What exact identifiers, BM25 and a restated section heading add to each passage that has any."""

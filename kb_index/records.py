@@ -29,6 +29,19 @@ CREATE TABLE IF NOT EXISTS added_articles (
     author TEXT NOT NULL,
     added_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS retired_added (doc_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS published_articles (
+    doc_id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    url TEXT
+);
+CREATE TABLE IF NOT EXISTS published_phrasings (
+    doc_id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    PRIMARY KEY (doc_id, question)
+);
 """
 INSERT_CHUNK = (
     "INSERT INTO chunks (row, chunk_id, doc_id, title, section, text, source, url, content_hash) "
@@ -76,6 +89,17 @@ class AddedArticle:
     doc_id: str
     title: str
     chunks: int
+    report: BuildReport
+
+
+@dataclass(frozen=True)
+class Published:
+    """What publishing the Helpline-written articles did (``KnowledgeEditor.publish``)."""
+
+    chunks: int  # passages of the published articles now served
+    embedded: int  # texts that went through the model: new or edited passages and new phrasings
+    version: str  # the snapshot every process now serves
+    phrasings: int  # phrasings that count for an article now served
     report: BuildReport
 
 

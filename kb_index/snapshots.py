@@ -5,6 +5,8 @@ A build writes a complete new version under ``snapshots/`` (passages as JSON lin
 pointer file ``CURRENT.json`` to it with one atomic rename. A version also holds
 ``headings.npz``, one vector per distinct section heading (``kb_index.ranking``); a version written
 before heading vectors existed still loads, and its sections are ranked on passage vectors alone.
+A version with phrasings (other wordings of an article's question) holds them in ``phrasings.npz``:
+their vectors, articles and texts; a version without the file simply has none.
 Readers poll the pointer and load a new version beside the one they serve. Nothing is unpickled,
 and a snapshot is only loaded when its pointer names a folder inside ``snapshots/`` and every
 file matches the manifest's digest.
@@ -30,7 +32,7 @@ import numpy as np
 from core.files import FOLDER_MODE, private_dir
 from core.ports import Chunk
 from kb_index.faiss_index import IndexOptions, load_index
-from kb_index.ranking import HeadingVectors
+from kb_index.ranking import HeadingVectors, PhrasingVectors
 from kb_index.vector_index import VectorIndex
 
 SNAPSHOTS = "snapshots"
@@ -39,6 +41,7 @@ MANIFEST = "manifest.json"
 PASSAGES = "chunks.jsonl"
 INDEX_FILES = ("index.npy", "index.faiss")
 HEADINGS = "headings.npz"
+PHRASINGS = "phrasings.npz"
 FORMAT = 1
 _VERSION = re.compile(r"v\d{8}T\d{12}-[0-9a-f]{8}")
 _CHUNK_FIELDS = ("chunk_id", "doc_id", "title", "section", "text", "source", "url")
@@ -58,6 +61,7 @@ class Snapshot:
     index: VectorIndex
     meta: dict[str, str] = field(default_factory=dict)
     headings: HeadingVectors | None = None
+    phrasings: PhrasingVectors | None = None
 
 
 def new_version(now: datetime | None = None) -> str:
@@ -80,6 +84,7 @@ class SnapshotFolder:
         index: VectorIndex,
         meta: dict[str, str],
         headings: HeadingVectors | None = None,
+        phrasings: PhrasingVectors | None = None,
     ) -> str:
         """Write a complete new version, then point ``CURRENT.json`` at it; returns its name."""
         version = new_version()
@@ -94,6 +99,12 @@ class SnapshotFolder:
             with (staging / HEADINGS).open("wb") as fh:
                 np.savez(fh, vectors=headings.vectors, rows=headings.rows)
             names.append(HEADINGS)
+        if phrasings is not None and phrasings.docs:
+            with (staging / PHRASINGS).open("wb") as fh:
+                np.savez(
+                    fh, vectors=phrasings.vectors, docs=np.asarray(phrasings.docs), texts=np.asarray(phrasings.texts)
+                )
+            names.append(PHRASINGS)
         lines = (
             json.dumps({**_chunk_dict(c), "hash": h}, ensure_ascii=False) for c, h in zip(chunks, hashes, strict=True)
         )
@@ -140,7 +151,7 @@ class SnapshotFolder:
         manifest = _manifest(folder)
         files: dict[str, str] = manifest["files"]
         index_names = set(files) & set(INDEX_FILES)
-        if set(files) - {PASSAGES, HEADINGS, *INDEX_FILES} or PASSAGES not in files or len(index_names) != 1:
+        if set(files) - {PASSAGES, HEADINGS, PHRASINGS, *INDEX_FILES} or PASSAGES not in files or len(index_names) != 1:
             raise SnapshotError(f"{folder / MANIFEST}: unexpected file list {sorted(files)}")
         for name, digest in files.items():
             if not (folder / name).is_file() or _digest(folder / name) != digest:
@@ -155,7 +166,8 @@ class SnapshotFolder:
             raise SnapshotError(f"{folder}: {len(chunks)} passages but {len(index)} vectors")
         meta = {str(k): str(v) for k, v in manifest["meta"].items()}
         headings = _read_headings(folder / HEADINGS, len(chunks), index.dimension) if HEADINGS in files else None
-        return Snapshot(version, chunks, hashes, index, meta, headings)
+        phrasings = _read_phrasings(folder / PHRASINGS, index.dimension) if PHRASINGS in files else None
+        return Snapshot(version, chunks, hashes, index, meta, headings, phrasings)
 
     def size_bytes(self, version: str) -> int:
         """Bytes on disk of one version."""
@@ -211,6 +223,20 @@ def _read_headings(path: Path, passages: int, dimension: int) -> HeadingVectors:
     if not fits or (rows.size and (rows.min() < -1 or rows.max() >= len(vectors))):
         raise SnapshotError(f"{path}: does not match the version's {passages} passages of {dimension} dimensions")
     return HeadingVectors(vectors, rows)
+
+
+def _read_phrasings(path: Path, dimension: int) -> PhrasingVectors:
+    """The phrasing vectors of a version with their articles and texts, checked; never unpickles."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            vectors, docs, texts = np.asarray(data["vectors"], dtype=np.float32), data["docs"], data["texts"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise SnapshotError(f"{path}: cannot be loaded: {exc}") from None
+    rows = len(vectors)
+    shapes = vectors.ndim == 2 and vectors.shape[1] == dimension and docs.shape == texts.shape == (rows,)
+    if not shapes or docs.dtype.kind != "U" or texts.dtype.kind != "U":
+        raise SnapshotError(f"{path}: not {dimension}-dimension phrasing vectors with their articles and texts")
+    return PhrasingVectors(vectors, [str(d) for d in docs], [str(t) for t in texts])
 
 
 def _manifest(folder: Path) -> dict[str, Any]:

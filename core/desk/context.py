@@ -13,6 +13,9 @@ from core.messages import Author, Inbound
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
     from core.ports import Chunk, Clock, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
@@ -42,8 +45,27 @@ class AddedArticleInfo(Protocol):
         ...
 
 
+class PublishInfo(Protocol):
+    """What ``KnowledgeEditor.publish`` reports back."""
+
+    @property
+    def chunks(self) -> int:
+        """How many passages the published articles have now."""
+        ...
+
+    @property
+    def embedded(self) -> int:
+        """How many texts went through the model (new or edited passages, new phrasings)."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """The index version every serving process picks up."""
+        ...
+
+
 class KnowledgeEditor(Protocol):
-    """The knowledge base as moderators use it: search it and add to it."""
+    """The knowledge base as moderators use it: search it, publish to it, list what its files hold."""
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         """The ``k`` passages nearest to ``text``."""
@@ -55,6 +77,23 @@ class KnowledgeEditor(Protocol):
 
     def passages(self) -> list[Chunk]:
         """Every passage of the version served now (raises ``IndexNotBuiltError`` when nothing is built)."""
+        ...
+
+    def publish(self, articles: Sequence[LiveArticle], phrasings: Sequence[Phrasing]) -> PublishInfo:
+        """Serve exactly ``articles`` as the articles written in Helpline, with ``phrasings``, in a new version.
+
+        Only what changed is embedded; every serving process picks the version up on its refresh. Raises
+        ``IndexNotBuiltError`` before the first ``helpline kb build`` and ``DataError`` for an article without
+        text or two with one ``doc_id``; nothing changes then.
+        """
+        ...
+
+    def file_articles(self) -> list[FileArticle]:
+        """The articles of the last build's files (``IndexNotBuiltError`` when nothing is built)."""
+        ...
+
+    def legacy_articles(self) -> list[NewArticle]:
+        """The articles added in chat before articles had a life cycle, as published chat articles to import once."""
         ...
 
 

@@ -13,7 +13,10 @@ from tests.web.numbers_world import client_of, words
 from tests.web_fakes import dashboard_deps, viewer
 
 if TYPE_CHECKING:
-    from core.desk.context import AddedArticleInfo
+    from collections.abc import Sequence
+
+    from core.desk.context import AddedArticleInfo, PublishInfo
+    from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
 
 SCRIPTED = Chunk(
     "x#0", "x", "<script>alert(1)</script> tips", "<b>bold</b>", "Use <img src=x onerror=alert(1)> carefully.",
@@ -42,6 +45,15 @@ class WordKnowledge:
         if self.broken:
             raise IndexNotBuiltError("no knowledge base has been built yet: run helpline kb build")
         return list(self.chunks)
+
+    def publish(self, articles: Sequence[LiveArticle], phrasings: Sequence[Phrasing]) -> PublishInfo:
+        raise NotImplementedError("the knowledge page only searches")
+
+    def file_articles(self) -> list[FileArticle]:
+        return []
+
+    def legacy_articles(self) -> list[NewArticle]:
+        return []
 
 
 def _voted_harness() -> Harness:
