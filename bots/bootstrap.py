@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import kb_index
+from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
@@ -148,6 +149,11 @@ def build_moderators(settings: Settings) -> Moderators:
     return Moderators(frozenset(settings.support.moderator_roles), frozenset(settings.support.moderator_users))
 
 
+def build_publishers(settings: Settings) -> Moderators:
+    """Who may publish knowledge-base articles, from the knowledge settings."""
+    return Moderators(frozenset(settings.knowledge.publishers), frozenset(settings.knowledge.publisher_users))
+
+
 @dataclass
 class System:
     """A running desk: the support desk, its escalation worker and what must be closed at the end."""
@@ -199,6 +205,7 @@ def compose_system(
         clock=clock,
         knowledge=knowledge,
         moderators=moderators or build_moderators(settings),
+        publishers=build_publishers(settings),
         policy=DeskPolicy(
             answer_score=settings.support.answer_score,
             ticket_limit=settings.support.ticket_limit,
@@ -267,6 +274,8 @@ async def build_system(
         charts=_DigestCharts(),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
+    if knowledge is not None:  # the file articles as built, and the old chat articles imported once
+        await settle_articles(stores, knowledge, system.clock)
     return system
 
 

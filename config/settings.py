@@ -85,6 +85,15 @@ class KnowledgeSettings(_Section):
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
     # A replaced version is deleted this many seconds later (processes may still be loading it).
     keep_replaced: float = Field(600.0, ge=0.0, le=86_400.0)
+    # Moderators with one of these roles (or listed as platform:user-id) publish articles; others send to review.
+    publishers: tuple[str, ...] = ("publisher",)
+    publisher_users: tuple[str, ...] = ()
+
+    @field_validator("publishers", "publisher_users", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # Environment variables carry lists as "publisher,lead".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
 class IntentSettings(_Section):

@@ -120,6 +120,53 @@ class KbAdd:
 
 
 @dataclass(frozen=True)
+class KbDrafts:
+    """List the review queue: drafts and articles in review."""
+
+
+@dataclass(frozen=True)
+class KbShow:
+    """Show an article: its state, versions, audit log and what its newest version changes."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class KbEdit:
+    """Save a new version of an article; ``title`` None keeps its title."""
+
+    number: int
+    body: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class KbApprove:
+    """Publish an article (without the publisher role: send a draft to review)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class KbReject:
+    """Send an article in review back to draft, saying why."""
+
+    number: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class KbArchive:
+    """Stop serving an article."""
+
+    number: int
+
+
+# The article life cycle's commands, which the desk's knowledge commands run.
+KbLifecycle: TypeAlias = KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
+
+
+@dataclass(frozen=True)
 class Stats:
     """Show ticket and SLA statistics."""
 
@@ -162,6 +209,12 @@ Command: TypeAlias = (
     | Reopen
     | KbSearch
     | KbAdd
+    | KbDrafts
+    | KbShow
+    | KbEdit
+    | KbApprove
+    | KbReject
+    | KbArchive
     | Stats
     | Rate
     | Login

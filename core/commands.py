@@ -37,6 +37,7 @@ from core.command_records import (
 from core.command_records import (
     KbAdd as KbAdd,
 )
+from core.command_records import KbApprove, KbArchive, KbDrafts, KbEdit, KbReject, KbShow
 from core.command_records import (
     KbSearch as KbSearch,
 )
@@ -92,7 +93,7 @@ Options: TypeAlias = Mapping[str, int | str]
 class ParamKind(StrEnum):
     """What a command's parameter holds."""
 
-    TICKET = "ticket"  # a ticket number, 1 to MAX_TICKET_NUMBER
+    TICKET = "ticket"  # a ticket's (or an article's) number, 1 to MAX_TICKET_NUMBER
     TEXT = "text"  # free text, trimmed, never empty
     CHOICE = "choice"  # one of fixed values, compared ignoring case
     SCORE = "score"  # a rating, a whole number 0 to 10 (each survey checks its own scale)
@@ -149,11 +150,11 @@ class Param:
             raise spec.error(f'"{spec.words}" needs {self.noun}')
         if self.kind is ParamKind.TICKET:
             if isinstance(value, (str, bool)):
-                raise spec.error(f"{quoted(str(value))} is not a ticket number")
+                raise spec.error(f"{quoted(str(value))} is not {self.noun}")
             if value < 1:
-                raise spec.error(f"{quoted(str(value))} is not a ticket number; they start at 1")
+                raise spec.error(f"{quoted(str(value))} is not {self.noun}; they start at 1")
             if value > MAX_TICKET_NUMBER:
-                raise spec.error(f"{quoted(str(value))} is too large to be a ticket number")
+                raise spec.error(f"{quoted(str(value))} is too large to be {self.noun}")
             return value
         if self.kind is ParamKind.SCORE:
             return _score(spec, value)
@@ -218,6 +219,16 @@ def _on_ticket(words: str, usage: str, description: str, record: _OnTicket, sub:
     return CommandSpec(words, usage, description, record, lambda o: record(_number(o)), (NUMBER,), ("ticket", sub))
 
 
+ARTICLE = Param("number", ParamKind.TICKET, "The article number, e.g. 3 (kb drafts lists them)", "an article number")
+
+
+def _on_article(sub: str, description: str, record: type[KbShow | KbApprove | KbArchive]) -> CommandSpec:
+    """A knowledge-base command that takes an article number and nothing else."""
+    return CommandSpec(
+        f"kb {sub}", f"kb {sub} N", description, record, lambda o: record(_number(o)), (ARTICLE,), ("kb", sub)
+    )
+
+
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "tickets", "tickets [open|mine|breaching]", "list tickets (default: open)", ListTickets,
@@ -264,6 +275,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
         ("kb", "add"),
     ),
+    CommandSpec(
+        "kb drafts", "kb drafts", "the review queue: drafts and articles in review", KbDrafts, lambda o: KbDrafts(),
+        slash=("kb", "drafts"),
+    ),
+    _on_article("show", "show article N: its versions, log and what its newest version changes", KbShow),
+    CommandSpec(
+        "kb edit", "kb edit N [TITLE |] BODY", "save a new version of article N (the title stays if not given)",
+        KbEdit, lambda o: KbEdit(_number(o), str(o["body"]), str(o["title"]) or None),
+        (
+            ARTICLE, Param("body", ParamKind.TEXT, "The article's new text", "a body"),
+            Param("title", ParamKind.TEXT, "A new title (empty: keep it)", "a title", "", max_chars=200),
+        ),
+        ("kb", "edit"),
+    ),
+    _on_article("approve", "publish article N (without the publisher role: send it to review)", KbApprove),
+    CommandSpec(
+        "kb reject", "kb reject N [REASON]", "send article N back to draft", KbReject,
+        lambda o: KbReject(_number(o), str(o["reason"])),
+        (ARTICLE, Param("reason", ParamKind.TEXT, "What the author should change (optional)", "a reason", "")),
+        ("kb", "reject"),
+    ),
+    _on_article("archive", "stop serving article N", KbArchive),
     CommandSpec("stats", "stats", "ticket and SLA statistics", Stats, lambda o: Stats(), slash=("stats",)),
     CommandSpec(
         "rate", "rate SCORE [comment]", "rate the help you got, in the survey's thread", Rate,
@@ -284,7 +317,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
 # What the groups of grouped platforms (Discord's /ticket and /kb) say about themselves.
 GROUPS: Mapping[str, str] = {
     "ticket": "Work on support tickets",
-    "kb": "Search and grow the knowledge base",
+    "kb": "Search, grow and review the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from core.errors import IndexNotBuiltError
 from core.knowledge import lifecycle
 from core.knowledge.articles import (
     Article,
@@ -19,11 +20,14 @@ from core.knowledge.articles import (
     Phrasing,
     phrasing_key,
 )
+from core.ports import Chunk, SearchHit
 from tests.store_state import utc
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
     from datetime import datetime
+
+    from core.desk.context import AddedArticleInfo
 
 
 @dataclass
@@ -223,3 +227,56 @@ def _new_file_article(file: FileArticle, at: datetime) -> NewArticle:
         url=file.url,
         doc_id=file.doc_id,
     )
+
+
+@dataclass(frozen=True)
+class Published:
+    """What ``RecordingKnowledge.publish`` reports."""
+
+    chunks: int
+    embedded: int
+    version: str
+
+
+@dataclass
+class RecordingKnowledge:
+    """A knowledge editor that keeps what was published last and can be made to fail (no index yet)."""
+
+    broken: bool = False
+    files: list[FileArticle] = field(default_factory=list)
+    legacy: list[NewArticle] = field(default_factory=list)
+    published: list[list[LiveArticle]] = field(default_factory=list)
+
+    @property
+    def live(self) -> list[LiveArticle]:
+        """The articles of the last publish (none before one)."""
+        return self.published[-1] if self.published else []
+
+    def search_text(self, text: str, k: int) -> list[SearchHit]:
+        """Published passages sharing a word with ``text``."""
+        words = set(text.lower().split())
+        found = [c for c in self.passages() if words & set(f"{c.title} {c.text}".lower().split())]
+        return [SearchHit(chunk, 0.9) for chunk in found[:k]]
+
+    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
+        """Not used since the life cycle: ``kb add`` saves to the store and publishes."""
+        raise AssertionError("kb add must go through the article store")
+
+    def passages(self) -> list[Chunk]:
+        """One passage per published article, cited by its title and URL."""
+        return [Chunk(f"{a.doc_id}#0", a.doc_id, a.title, a.title, a.body, a.doc_id, a.url) for a in self.live]
+
+    def publish(self, articles: Sequence[LiveArticle], phrasings: Sequence[Phrasing]) -> Published:
+        """Serve ``articles``; ``IndexNotBuiltError`` while broken."""
+        if self.broken:
+            raise IndexNotBuiltError("no knowledge base has been built yet: run helpline kb build")
+        self.published.append(list(articles))
+        return Published(len(articles), len(articles), f"v{len(self.published)}")
+
+    def file_articles(self) -> list[FileArticle]:
+        """The files' articles, as set."""
+        return list(self.files)
+
+    def legacy_articles(self) -> list[NewArticle]:
+        """The old chat articles, as set."""
+        return list(self.legacy)

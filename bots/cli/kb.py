@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from kb_index.knowledge_base import KnowledgeBase
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.knowledge.library import Settled
     from core.knowledge.records import ArticleReview, NeedsUpdateRule
 
 app = typer.Typer(help="Build, search and inspect the knowledge index.", no_args_is_help=True)
@@ -46,6 +48,24 @@ def build(
         f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed; "
         f"{report.index_kind} index, {report.seconds:.1f} s)"
     )
+    settled = asyncio.run(_settle(settings, knowledge))
+    if settled is not None and (settled.imported or settled.files_changed):
+        typer.echo(
+            f"articles: {settled.files_changed} from the files changed, {settled.imported} added in chat imported"
+        )
+
+
+async def _settle(settings: Settings, knowledge: KnowledgeBase) -> Settled | None:
+    """List the files' articles in the database (and import the old chat ones), as a start-up does."""
+    from bots.bootstrap import open_stores
+    from bots.knowledge_sync import settle_articles
+    from core.clock import SystemClock
+
+    stores, engine = await open_stores(settings)
+    try:
+        return await settle_articles(stores, knowledge, SystemClock())
+    finally:
+        await engine.dispose()
 
 
 def _confirm_replacing(knowledge: KnowledgeBase, source: Path) -> None:
@@ -117,7 +137,6 @@ def needs_update(
     min_tickets: Annotated[int, typer.Option(help="Or tickets opened after its answers (same thread, 24 h).")] = 3,
 ) -> None:
     """Articles whose answers customers mark not helpful, or after which they still open tickets."""
-    import asyncio
     import json
 
     from core.knowledge.records import NeedsUpdateRule

@@ -154,6 +154,8 @@ class Desk:
     clock: Clock
     knowledge: KnowledgeEditor | None = None
     moderators: Moderators = field(default_factory=Moderators)
+    # Who may publish knowledge-base articles (``knowledge.publishers``); other moderators send theirs to review.
+    publishers: Moderators = field(default_factory=lambda: Moderators(roles=frozenset({"publisher"})))
     policy: DeskPolicy = field(default_factory=DeskPolicy)
     satisfaction: SatisfactionPolicy = field(default_factory=SatisfactionPolicy)
 

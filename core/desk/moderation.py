@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from core.analytics.metrics import build_report, headline_text
 from core.analytics.records import ReportQuery
+from core.command_records import KbApprove, KbArchive, KbDrafts, KbEdit, KbReject, KbShow
 from core.commands import (
     Acknowledge,
     Assign,
@@ -38,6 +39,7 @@ from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
+from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -132,8 +134,8 @@ class Moderation:
                 return await self._reopen(message, number)
             case KbSearch(text=text):
                 return await self._kb_search(text)
-            case KbAdd(title=title, body=body):
-                return await self._kb_add(message, title, body)
+            case KbAdd() | KbDrafts() | KbShow() | KbEdit() | KbApprove() | KbReject() | KbArchive():
+                return await KnowledgeCommands(self.desk).run(message, command)
             case Rate():
                 return await self.surveys.command(message, command)
             case Stats():
@@ -308,10 +310,6 @@ class Moderation:
             return _info("Nothing in the knowledge base matches that.")
         lines = [f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}" for hit in hits]
         return _info("\n".join(lines))
-
-    async def _kb_add(self, message: Inbound, title: str, body: str) -> Reply:
-        added = await asyncio.to_thread(self._knowledge().add_article, title, body, message.author.name)
-        return _info(f"Added “{added.title}” to the knowledge base ({added.chunks} passage(s)); it can be found now.")
 
     def _knowledge(self) -> KnowledgeEditor:
         if self.desk.knowledge is None:

@@ -112,7 +112,14 @@ def test_commands_parse_to_their_dataclass(text: str, expected: Command) -> None
         ("priority 12", ['"priority" needs a ticket number and a priority']),
         ("priority high 12", ['"high" is not a ticket number']),
         ("priority 12 high now", ['unexpected "now"']),
-        ("kb", ['"kb" needs search or add', "kb search TEXT", "kb add TITLE | BODY"]),
+        (
+            "kb",
+            [
+                '"kb" needs search, add, drafts, show, edit, approve, reject or archive',
+                "kb search TEXT",
+                "kb add TITLE | BODY",
+            ],
+        ),
         ("kb find x", ['"find" is not a kb command']),
         ("assign", ['"assign" needs a ticket number and someone to assign', "Usage: assign N WHO"]),
         ("assign 4", ['"assign" needs someone to assign after the ticket number']),
@@ -146,6 +153,7 @@ def test_help_lists_every_command_with_a_description() -> None:
         *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "resolve"),
         "reopen",
         *("ack", "sla", "kb search", "kb add", "stats", "rate", "login", "help"),
+        *("kb drafts", "kb show", "kb edit", "kb approve", "kb reject", "kb archive"),
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage
