@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from core.errors import IndexNotBuiltError
 from core.knowledge.articles import ArticleOrigin, ArticleState, NewArticle, Phrasing
 from core.knowledge.drafting import Draft, draft_from
+from core.knowledge.library import Library
 from core.tickets.records import TicketEvent
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ class TicketDrafts:
         now, articles = d.clock.now(), d.stores.articles
         if hit is not None:
             doc_id = hit.chunk.doc_id
-            await articles.add_phrasing(Phrasing(doc_id, draft.phrasing, now, PROPOSER, ticket=number))
+            if await articles.add_phrasing(Phrasing(doc_id, draft.phrasing, now, PROPOSER, ticket=number)):
+                await Library(articles, d.knowledge, d.clock).publish()  # the phrasing helps from the next question
             proposal = Proposal(number, draft, phrasing_of=doc_id, score=hit.score)
             detail = f"a phrasing of “{hit.chunk.title}” ({doc_id}, score {hit.score:.2f})"
         else:

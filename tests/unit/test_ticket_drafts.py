@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import pytest
 
 from core.errors import IndexNotBuiltError
-from core.knowledge.articles import Article, ArticleOrigin, ArticleState, NewArticle
+from core.knowledge.articles import (
+    Article,
+    ArticleOrigin,
+    ArticleState,
+    FileArticle,
+    LiveArticle,
+    NewArticle,
+    Phrasing,
+)
 from core.ports import Chunk, SearchHit
 from core.stores import Stores
 from tests.article_fakes import InMemoryArticles
 from tests.desk_fakes import TWO_FA, Harness, make_harness
 from tests.fakes import memory_stores
+
+if TYPE_CHECKING:
+    from core.desk.context import AddedArticleInfo
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,6 +49,7 @@ class ScriptedKnowledge:
     hit: SearchHit | None = None
     broken: Exception | None = None
     searched: list[tuple[str, bool]] = field(default_factory=list)  # (text, on the event loop's thread)
+    published: list[list[str]] = field(default_factory=list)  # the phrasings of every publish
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         self.searched.append((text, threading.current_thread() is threading.main_thread()))
@@ -43,16 +57,35 @@ class ScriptedKnowledge:
             raise self.broken
         return [self.hit] if self.hit is not None else []
 
-    def add_article(self, title: str, body: str, author: str) -> object:
+    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
         raise NotImplementedError("drafts never add articles to the index")
 
     def passages(self) -> list[Chunk]:
         return [INVOICES, TWO_FA]
 
+    def publish(self, articles: Sequence[LiveArticle], phrasings: Sequence[Phrasing]) -> Published:
+        self.published.append([p.question for p in phrasings])
+        return Published(0, len(phrasings), "v2")
+
+    def file_articles(self) -> list[FileArticle]:
+        return [FileArticle("billing/invoices", "Invoices and receipts", "billing/invoices.md")]
+
+    def legacy_articles(self) -> list[NewArticle]:
+        return []
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish reports."""
+
+    chunks: int
+    embedded: int
+    version: str
+
 
 def harness_with(knowledge: ScriptedKnowledge | None = None, store: Stores | None = None) -> Harness:
     h = make_harness(store=store)
-    h.desk.desk.knowledge = knowledge  # type: ignore[assignment]
+    h.desk.desk.knowledge = knowledge
     return h
 
 
@@ -87,8 +120,9 @@ async def test_a_substantial_answer_becomes_a_draft_in_review_with_its_ticket() 
     )
     [event] = [e for e in await h.store.tickets.events(1) if e.kind == "kb_proposal"]
     assert event.detail == f"draft article #{article.number} “{article.title}”, in review"
-    # the knowledge base was asked first, off the event loop
+    # the knowledge base was asked first, off the event loop; a draft is not live, so nothing is published
     assert knowledge.searched == [("How do I download my invoices as PDF?", False)]
+    assert knowledge.published == []
 
 
 async def test_a_trivial_answer_proposes_nothing() -> None:
@@ -99,13 +133,28 @@ async def test_a_trivial_answer_proposes_nothing() -> None:
 
 
 async def test_a_question_an_article_answers_becomes_its_phrasing_not_a_draft() -> None:
-    h = harness_with(ScriptedKnowledge(SearchHit(INVOICES, 0.81)))
+    knowledge = ScriptedKnowledge(SearchHit(INVOICES, 0.81))
+    h = harness_with(knowledge)
     await answered_and_resolved(h)
     assert await articles(h) == []
     [phrasing] = await h.store.articles.phrasings()
     assert phrasing.doc_id == "billing/invoices" and phrasing.question == "How do I download my invoices as PDF?"
     [event] = [e for e in await h.store.tickets.events(1) if e.kind == "kb_proposal"]
     assert event.detail == "a phrasing of “Invoices and receipts” (billing/invoices, score 0.81)"
+    # published at once, so the next customer asking it this way finds the article by it
+    assert knowledge.published == [["How do I download my invoices as PDF?"]]
+
+
+async def test_a_phrasing_the_article_has_already_is_not_published_again() -> None:
+    knowledge = ScriptedKnowledge(SearchHit(INVOICES, 0.81))
+    h = harness_with(knowledge)
+    await answered_and_resolved(h)
+    await h.say(QUESTION, thread="t2")  # another customer, the same words: ticket #2
+    [opened] = await h.say("", choice="open_ticket", thread="t2")
+    assert opened.ticket == 2
+    await h.mod(ANSWER.replace("reply 1", "reply 2"))
+    await h.mod("resolve 2")
+    assert len(await h.store.articles.phrasings()) == 1 and len(knowledge.published) == 1
 
 
 @pytest.mark.parametrize(("score", "drafted"), [(0.74, False), (0.7399, True)])
