@@ -88,7 +88,15 @@ def plain_question(text: str) -> str:
 def plain_answer(text: str) -> str:
     """A support person's reply as it would read in an article: its Markdown kept, the chat taken out."""
     lines = [_strip_mentions(line) for line in _prepared(text).split("\n")]
-    return _joined(_polite_free(lines), plain=False)
+    return _capitalised_start(_joined(_polite_free(lines), plain=False))
+
+
+def _capitalised_start(text: str) -> str:
+    """ "yes: turn it on" (left after "Hi Cara, ") as a sentence starts; "iOS" and `code` stay as written."""
+    first = text.split(" ", 1)[0].rstrip(",:;.!?")
+    if first[:1].islower() and first.isalpha() and first.islower():
+        return text[:1].upper() + text[1:]
+    return text
 
 
 def word_count(text: str) -> int:

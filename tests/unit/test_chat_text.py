@@ -74,6 +74,9 @@ def test_only_politeness_leaves_nothing() -> None:
         ),
         ("Thanks for waiting, I've reset your API key.", "I've reset your API key."),
         ("@bob I've restarted it, thanks", "I've restarted it"),
+        ("Hi Cara, yes: turn on Static egress.", "Yes: turn on Static egress."),
+        ("Hi Cara, iOS builds need Xcode 15.", "iOS builds need Xcode 15."),
+        ("hey, `tideline login` again", "`tideline login` again"),
         (
             "Hey Ana,\n\n1. Open *Team*\n2. Click `Invite`\n\nHope this helps!",
             "1. Open *Team*\n2. Click `Invite`",

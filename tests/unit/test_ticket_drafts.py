@@ -109,7 +109,7 @@ async def test_a_substantial_answer_becomes_a_draft_in_review_with_its_ticket() 
     assert article.state is ArticleState.IN_REVIEW and article.origin is ArticleOrigin.TICKET
     assert article.ticket == 1 and article.live_version is None
     assert article.title == "How do I download my invoices as PDF"
-    assert article.body == "open Settings → Billing → Invoices and click Download PDF next to the month you need."
+    assert article.body == "Open Settings → Billing → Invoices and click Download PDF next to the month you need."
     assert article.author == "helpline"
     # the customer's words are kept as the article's phrasing, and the ticket says what it proposed
     [phrasing] = await h.store.articles.phrasings()

@@ -26,7 +26,7 @@ async def test_resolving_after_a_substantial_thread_reply_proposes_a_draft(world
     assert (draft.origin, draft.ticket) == (ArticleOrigin.TICKET, 1)
     assert draft.title == "Our whole API is down, every request fails"
     assert draft.body == (
-        "the errors came from an expired TLS certificate on our load balancer. It was renewed at 10:05 UTC and "
+        "The errors came from an expired TLS certificate on our load balancer. It was renewed at 10:05 UTC and "
         "every request succeeds again."
     )
 
