@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from core.desk.issues import IssueDesk
 from core.errors import IndexNotBuiltError
 from core.knowledge.articles import (
     Article,
@@ -20,8 +21,10 @@ from core.knowledge.articles import (
     NewArticle,
     Phrasing,
 )
+from core.messages import Address, Author, IncomingMessage
 from core.ports import Chunk, SearchHit
 from core.stores import Stores
+from core.tickets.records import ConversationMessage, Role
 from tests.article_fakes import InMemoryArticles
 from tests.desk_fakes import TWO_FA, Harness, make_harness
 from tests.fakes import memory_stores
@@ -227,3 +230,21 @@ async def test_the_ticket_history_says_what_was_proposed() -> None:
     await answered_and_resolved(h)
     shown = (await h.mod("ticket 1")).text
     assert "Helpline proposed it for the knowledge base (draft article #1" in shown
+
+
+async def test_closing_a_github_issue_after_a_maintainers_answer_proposes_a_draft() -> None:
+    h = harness_with(ScriptedKnowledge())
+    issue = Address("github", "acme", "cli", "7")
+    issues = IssueDesk(h.desk.desk)
+    question = "tideline login hangs behind our proxy\n\nIt never opens the browser. Thanks!"
+    triage = await issues.triage(IncomingMessage(issue, Author("ana", "ana"), question, "issue:7"), "Login hangs")
+    answer = "Set `HTTPS_PROXY` before running `tideline login`; the CLI reads it for every request it makes."
+    kept = ConversationMessage(issue, "mo", "mo", Role.AGENT, answer, h.clock.now(), ticket=triage.ticket.number)
+    await h.store.conversations.record_message(kept)
+    await issues.closed(issue, "github:mo", "closed on GitHub")
+    [article] = await articles(h)
+    assert (article.ticket, article.title, article.body) == (
+        triage.ticket.number,
+        "Tideline login hangs behind our proxy",
+        answer,
+    )
