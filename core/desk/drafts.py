@@ -59,7 +59,8 @@ class TicketDrafts:
         if any(event.kind == PROPOSED for event in await d.stores.tickets.events(number)):
             return None  # resolved again after a reopening: what it taught is already proposed
         messages = await d.stores.conversations.messages(number)
-        draft = draft_from(number, messages, d.policy.public_url, d.policy.drafts)
+        # Reading a long thread's text is regular-expression work: off the event loop, like the search.
+        draft = await asyncio.to_thread(draft_from, number, messages, d.policy.public_url, d.policy.drafts)
         if draft is None:
             log.info("ticket #%d: nothing to propose (no question, or no substantial human reply)", number)
             return None
