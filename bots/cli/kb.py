@@ -48,7 +48,11 @@ def build(
         f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed; "
         f"{report.index_kind} index, {report.seconds:.1f} s)"
     )
-    settled = asyncio.run(_settle(settings, knowledge))
+    try:
+        settled = asyncio.run(_settle(settings, knowledge))
+    except Exception as exc:  # the index is built; the next start syncs the article list
+        echo_err(f"warning: the articles could not be listed in the database ({exc}); the next start does it")
+        return
     if settled is not None and (settled.imported or settled.files_changed):
         typer.echo(
             f"articles: {settled.files_changed} from the files changed, {settled.imported} added in chat imported"

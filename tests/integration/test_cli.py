@@ -163,3 +163,20 @@ def test_eval_retrieval_scores_sections_when_judgements_name_them(
     assert list(fields) == ["article@1", "section@1"]
     assert float(fields["section@1"]) >= 0.84
     assert "mrr@10=" in last_line(out)
+
+
+def test_kb_build_without_the_database_still_builds_and_says_the_list_waits(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bots.bootstrap
+
+    async def unreachable(settings: object) -> object:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(bots.bootstrap, "open_stores", unreachable)
+    assert run(["kb", "build"]) == 0
+    captured = capsys.readouterr()
+    assert "indexed 44 documents" in captured.out
+    assert (
+        "the articles could not be listed in the database (connection refused); the next start does it" in captured.err
+    )

@@ -172,3 +172,14 @@ async def test_customers_may_not_run_them(h: Harness) -> None:
     for command in ("kb drafts", "kb approve 1", "kb add A | B"):
         reply = await run(h, command, roles=frozenset(), user="ana")
         assert reply.kind is ReplyKind.ERROR and "Only moderators" in reply.text
+
+
+async def test_a_long_diff_is_cut_and_says_how_long_it_was(h: Harness) -> None:
+    old = "\n".join(f"line {n}" for n in range(100))
+    new = "\n".join(f"line {n} changed" for n in range(100))
+    await run(h, f"kb add Long | {old}", roles=PUBLISHER)
+    await run(h, f"kb edit 1 {new}")
+    shown = (await run(h, "kb show 1")).text
+    diff = shown[shown.index("What version 2 changes") :]
+    assert "lines in all; the rest is left out)" in diff
+    assert len(diff.splitlines()) <= 43 and len(diff) < 3300

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,20 @@ class BrokenFiles(RecordingKnowledge):
         from core.errors import IndexNotBuiltError
 
         raise IndexNotBuiltError("no knowledge base has been built yet: run helpline kb build")
+
+
+async def test_the_publishers_come_from_the_knowledge_settings(tmp_path: Path) -> None:
+    from bots.bootstrap import build_publishers
+    from config.settings import load_settings
+    from core.errors import ConfigError
+    from core.messages import Author
+
+    assert load_settings(env={}).knowledge.publishers == ("publisher",)
+    settings = load_settings(env={"HELPLINE_KNOWLEDGE__PUBLISHERS": "lead, Editors"})
+    publishers = build_publishers(settings)
+    assert publishers.allows("discord", Author("1", "Pat", frozenset({"editors"})))
+    assert not publishers.allows("discord", Author("2", "Mo", frozenset({"moderator"})))
+    path = tmp_path / "helpline.yaml"
+    path.write_text("knowledge:\n  publishers: {lead: 1}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"helpline\.yaml: knowledge\.publishers"):
+        load_settings(path, env={})

@@ -72,7 +72,16 @@ async def test_slash_commands_are_published(world: World) -> None:
         *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "ack", "sla"),
         *("resolve", "reopen"),
     ]
-    assert names["kb"] == ["search", "add"] and "stats" in names
+    assert names["kb"] == ["search", "add", "drafts", "show", "edit", "approve", "reject", "archive"]
+    assert "stats" in names
+    kb = next(c for c in sync.body if c["name"] == "kb")
+    edit = next(o for o in kb["options"] if o["name"] == "edit")
+    # Discord lists required options first: the number and the text, then the optional new title.
+    assert [(o["name"], o.get("required", False)) for o in edit["options"]] == [
+        ("number", True),
+        ("body", True),
+        ("title", False),
+    ]
     ticket = next(c for c in sync.body if c["name"] == "ticket")
     claim = next(o for o in ticket["options"] if o["name"] == "claim")
     assert claim["options"] == [
