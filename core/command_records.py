@@ -281,6 +281,9 @@ class UnmergeRequest:
 
 
 # The feature-request commands, run by ``core.desk.requests``.
+# The knowledge base's life-cycle commands, run by core.desk.knowledge_commands.
+KnowledgeCommand: TypeAlias = KbAdd | KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
+
 RequestCommand: TypeAlias = (
     FileRequest | VoteFor | Unvote | Roadmap | ShowRequest | SetRequestStatus | MergeRequests | UnmergeRequest
 )

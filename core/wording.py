@@ -201,6 +201,7 @@ _HAPPENINGS = {
     "escalation_skipped": "skipped an escalation",
     "notification_failed": "could not send a notice",
     "delivery_failed": "could not deliver a message",
+    "kb_proposal": "proposed it for the knowledge base",
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
@@ -141,6 +142,8 @@ class DeskPolicy:
     boosts: Boosts = DEFAULT_BOOSTS
     # Which answers count as low-confidence ones, and how knowledge gaps are ranked (core/knowledge/gaps.py).
     gaps: GapSettings = field(default_factory=GapSettings)
+    # What a resolved ticket must hold to propose a draft, and when its question is answered already.
+    drafts: DraftRules = field(default_factory=DraftRules)
 
 
 @dataclass

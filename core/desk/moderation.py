@@ -8,22 +8,7 @@ from datetime import timedelta
 
 from core.analytics.metrics import build_report, headline_text
 from core.analytics.records import ReportQuery
-from core.command_records import (
-    FileRequest,
-    KbApprove,
-    KbArchive,
-    KbDrafts,
-    KbEdit,
-    KbReject,
-    KbShow,
-    MergeRequests,
-    Roadmap,
-    SetRequestStatus,
-    ShowRequest,
-    UnmergeRequest,
-    Unvote,
-    VoteFor,
-)
+from core.command_records import KnowledgeCommand, RequestCommand
 from core.commands import (
     Acknowledge,
     Assign,
@@ -35,7 +20,6 @@ from core.commands import (
     Escalate,
     ExplainSla,
     Help,
-    KbAdd,
     KbSearch,
     Link,
     LinkIdentities,
@@ -57,6 +41,7 @@ from core.commands import (
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.drafts import TicketDrafts
 from core.desk.intents import correct_intent
 from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
@@ -159,8 +144,6 @@ class Moderation:
                 return await self._reopen(message, number)
             case KbSearch(text=text):
                 return await self._kb_search(text)
-            case KbAdd() | KbDrafts() | KbShow() | KbEdit() | KbApprove() | KbReject() | KbArchive():
-                return await KnowledgeCommands(self.desk).run(message, command)
             case Rate():
                 return await self.surveys.command(message, command)
             case Stats():
@@ -169,8 +152,9 @@ class Moderation:
                 return await self.signin.link(message)
             case Link() | LinkIdentities() | UnlinkIdentity():
                 return await self.linking.run(message, command)
-            case (FileRequest() | VoteFor() | Unvote() | Roadmap() | ShowRequest() | SetRequestStatus()
-                  | MergeRequests() | UnmergeRequest()):  # fmt: skip
+            case _ if isinstance(command, KnowledgeCommand):
+                return await KnowledgeCommands(self.desk).run(message, command)
+            case _ if isinstance(command, RequestCommand):
                 return await self.requests.command(message, command)
         raise HelplineError(f"unsupported command: {command!r}")
 
@@ -322,6 +306,7 @@ class Moderation:
         )
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         await self.surveys.ask_csat(resolved)
+        await TicketDrafts(self.desk).resolved(resolved)  # a draft or a phrasing; never fails the resolution
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: Inbound, number: int) -> Reply:
