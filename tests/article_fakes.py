@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
     from datetime import datetime
 
-    from core.desk.context import AddedArticleInfo
-
 
 @dataclass
 class ArticleTables:
@@ -257,10 +255,6 @@ class RecordingKnowledge:
         words = set(text.lower().split())
         found = [c for c in self.passages() if words & set(f"{c.title} {c.text}".lower().split())]
         return [SearchHit(chunk, 0.9) for chunk in found[:k]]
-
-    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
-        """Not used since the life cycle: ``kb add`` saves to the store and publishes."""
-        raise AssertionError("kb add must go through the article store")
 
     def passages(self) -> list[Chunk]:
         """One passage per published article, cited by its title and URL."""

@@ -33,20 +33,6 @@ class MessageUnderstander(Protocol):
         ...
 
 
-class AddedArticleInfo(Protocol):
-    """What ``kb add`` reports back."""
-
-    @property
-    def title(self) -> str:
-        """The article's title."""
-        ...
-
-    @property
-    def chunks(self) -> int:
-        """How many passages it was split into."""
-        ...
-
-
 class PublishInfo(Protocol):
     """What ``KnowledgeEditor.publish`` reports back."""
 
@@ -71,10 +57,6 @@ class KnowledgeEditor(Protocol):
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         """The ``k`` passages nearest to ``text``."""
-        ...
-
-    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
-        """Add an article and make it searchable at once."""
         ...
 
     def passages(self) -> list[Chunk]:

@@ -6,7 +6,6 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -28,9 +27,6 @@ from core.tickets.records import ConversationMessage, Role
 from tests.article_fakes import InMemoryArticles
 from tests.desk_fakes import TWO_FA, Harness, make_harness
 from tests.fakes import memory_stores
-
-if TYPE_CHECKING:
-    from core.desk.context import AddedArticleInfo
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,9 +55,6 @@ class ScriptedKnowledge:
         if self.broken is not None:
             raise self.broken
         return [self.hit] if self.hit is not None else []
-
-    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
-        raise NotImplementedError("drafts never add articles to the index")
 
     def passages(self) -> list[Chunk]:
         return [INVOICES, TWO_FA]
