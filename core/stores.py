@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
-    from core.customers.ports import CustomerAccounts, CustomerLinks
+    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory
     from core.jobs import JobQueue
     from core.knowledge.ports import AnswerFeedback
     from core.ports import Deliveries
@@ -39,3 +39,4 @@ class Stores:
     feedback: AnswerFeedback
     customers: CustomerAccounts  # accounts, their people and usage figures
     links: CustomerLinks  # which identities are one person, and the codes that link them
+    health: HealthHistory  # every account's daily health score

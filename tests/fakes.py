@@ -13,6 +13,7 @@ from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
+from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
@@ -97,4 +98,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         feedback=InMemoryAnswerFeedback(state),
         customers=customers,
         links=links,
+        health=InMemoryHealthHistory(),
     )

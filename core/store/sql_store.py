@@ -11,6 +11,7 @@ from core.store.customers import SqlCustomerAccounts
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
+from core.store.health import SqlHealthHistory
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
@@ -54,4 +55,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         feedback=SqlAnswerFeedback(engine, planning),
         customers=SqlCustomerAccounts(engine),
         links=SqlCustomerLinks(engine),
+        health=SqlHealthHistory(engine),
     )
