@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 WEIGHTS = {"usage": 0.30, "engagement": 0.25, "support": 0.20, "satisfaction": 0.15, "growth": 0.10}
 CATEGORIES = ((85, "Healthy"), (70, "Good"), (50, "At risk"), (0, "Critical"))  # the lowest score of each
+NO_DATA = "No data"  # the category of a score without a single part
 TICKETS_PER_SEAT_FULL = 1.0  # this many tickets per seat in the window take the ticket term's whole 40 points
 GROWTH_FLAT = 70  # the growth score of an account whose seats did not change
 GROWTH_PER_PERCENT = 1.5  # points per percent of seat growth (+20 % is 100, -46.7 % is 0)
@@ -92,8 +93,8 @@ def health(figures: HealthFigures) -> Health:
     elif present:
         shares = ", ".join(f"{p.name} {p.weight / total:.0%}" for p in present)
         reason = f"no data for {', '.join(missing)}; the other parts re-weighted: {shares}"
-    else:
-        reason = "no data for any part"
+    else:  # an account nobody knows anything about yet is not Critical: it has no category
+        return Health(0, NO_DATA, parts, missing, "no data for any part")
     return Health(score, category(score), parts, missing, reason)
 
 
@@ -127,12 +128,17 @@ def engagement_part(f: HealthFigures) -> Part:
 
 
 def support_part(f: HealthFigures) -> Part:
-    """100, less up to 40 for tickets per seat, 10 per SLA miss, 5 per escalation, 15 per unresolved critical."""
+    """100, less up to 40 for tickets per seat, 10 per SLA miss, 5 per escalation, 15 per unresolved critical.
+
+    Seats are the licensed ones, or the account's people when it has no seats on record.
+    """
+    if f.people == 0:
+        return Part("support", None, WEIGHTS["support"], "the account has no people, so no tickets are theirs")
     seats = f.licensed_seats or f.people
-    per_seat = f.tickets / seats if seats else 0.0
+    per_seat = f.tickets / seats
     penalty = 40 * min(1.0, per_seat / TICKETS_PER_SEAT_FULL)
     penalty += 10 * f.sla_misses + 5 * f.escalations + 15 * f.unresolved_critical
-    said = [f"{f.tickets} tickets in {f.days} days ({per_seat:.2f} per seat)" if seats else f"{f.tickets} tickets"]
+    said = [f"{f.tickets} tickets in {f.days} days ({per_seat:.2f} per seat)"]
     said += [f"{f.sla_misses} SLA misses", f"{f.escalations} escalations"]
     said.append(f"{f.unresolved_critical} unresolved critical")
     return Part("support", max(0, _round(100 - penalty)), WEIGHTS["support"], ", ".join(said))
