@@ -158,6 +158,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_customer_link_failures_identity_at",
             "ix_customer_link_events_identity",
             "ix_customer_link_events_other",
+            "ux_customer_health_account_day",
         }
 
 
