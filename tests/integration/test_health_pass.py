@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bots.bootstrap import build_system
+from config.intents import load_intents
+from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, load_settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.customers.health_figures import health_figures
@@ -19,7 +22,8 @@ from core.satisfaction.records import NewSurvey, SurveyKind
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.tickets.records import NewTicket, Priority
-from tests.desk_fakes import RecordingNotifier
+from tests.desk_fakes import RULES, KeywordUnderstander, RecordingNotifier
+from tests.fakes import memory_stores
 from tests.scale_worker import TIERS
 
 pytestmark = pytest.mark.asyncio
@@ -96,3 +100,21 @@ async def test_the_figures_come_from_the_accounts_tickets_surveys_and_usage(stor
     assert (figures.tickets, figures.sla_misses, figures.unresolved_critical) == (1, 1, 1)
     assert (figures.people, figures.active_people, figures.csat_answers, figures.csat_satisfied) == (2, 1, 1, 1)
     assert (figures.active_users, figures.seats_before, figures.seats_now) == (8, 10, 12)
+
+
+async def test_the_served_worker_scores_the_accounts_on_its_pass() -> None:
+    stores, clock = memory_stores(), ManualClock(T0)
+    await _acme(stores)
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    system = await build_system(
+        load_settings(env={}),
+        notifier=RecordingNotifier(),
+        understander=KeywordUnderstander(catalog, RULES),
+        catalog=catalog,
+        tiers=load_tiers(DEFAULT_TIERS_FILE),
+        stores=stores,
+        clock=clock,
+    )
+    await system.worker.run_once()
+    await system.worker.run_once()
+    assert [h.score for h in await stores.health.history("acme", T0.date())] == [59]
