@@ -35,8 +35,11 @@ class HealthPass:
         for account in await self._stores.customers.accounts():
             if account.id in scored:
                 continue
-            score = await account_health(self._stores, account, now)
-            kept += await self._stores.health.add(health_day(account, score, now))
+            try:
+                score = await account_health(self._stores, account, now)
+                kept += await self._stores.health.add(health_day(account, score, now))
+            except Exception:  # one account's broken records must not keep the others unscored
+                log.exception("the health score of account %s failed; trying again on the next pass", account.id)
         if kept:
             log.info("health scores of %d account(s) kept for %s", kept, utc_day(now))
         return kept

@@ -16,7 +16,7 @@ from config.tiers import load_tiers
 from core.clock import ManualClock
 from core.customers.health_figures import health_figures
 from core.customers.health_pass import HealthPass
-from core.customers.records import Account, AccountEntry, PersonDraft, Usage
+from core.customers.records import Account, AccountEntry, Person, PersonDraft, Usage
 from core.messages import Address
 from core.satisfaction.records import NewSurvey, SurveyKind
 from core.sla.worker import EscalationWorker
@@ -118,3 +118,23 @@ async def test_the_served_worker_scores_the_accounts_on_its_pass() -> None:
     await system.worker.run_once()
     await system.worker.run_once()
     assert [h.score for h in await stores.health.history("acme", T0.date())] == [59]
+
+
+async def test_an_account_whose_score_fails_leaves_the_others_scored_and_is_tried_again() -> None:
+    stores, clock = memory_stores(), ManualClock(T0)
+    await _acme(stores)
+    broken = {"globex"}
+    people = stores.customers.people
+
+    async def failing_people(account_id: str) -> list[Person]:
+        if account_id in broken:
+            raise RuntimeError("the store lost globex's people")
+        return await people(account_id)
+
+    stores.customers.people = failing_people  # type: ignore[method-assign]
+    health = HealthPass(stores, clock)
+    assert await health.run_once() == 1
+    assert await stores.health.scored_on(T0.date()) == {"acme"}
+    broken.clear()
+    assert await health.run_once() == 1
+    assert await stores.health.scored_on(T0.date()) == {"acme", "globex"}
