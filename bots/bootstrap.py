@@ -44,6 +44,7 @@ from core.analytics.ports import ChartImages, MetricsSource
 from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.health_pass import HealthPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
@@ -216,12 +217,13 @@ def compose_system(
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
+    health = HealthPass(stores, clock)  # every account's score of the day, once across workers
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
-        worker.passes = (digest.run_once,)
+        worker.passes = (digest.run_once, health.run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

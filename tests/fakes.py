@@ -15,6 +15,7 @@ from tests.article_fakes import InMemoryArticles
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
+from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
@@ -105,4 +106,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         feature_requests=InMemoryFeatureRequests(state),
         gaps=InMemoryGapQuestions(state),
         intent_examples=InMemoryIntentExamples(state),
+        health=InMemoryHealthHistory(),
     )

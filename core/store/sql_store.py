@@ -13,6 +13,7 @@ from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
+from core.store.health import SqlHealthHistory
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
@@ -62,4 +63,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         feature_requests=SqlFeatureRequests(engine),
         gaps=SqlGapQuestions(engine),
         intent_examples=SqlIntentExamples(engine, planning),
+        health=SqlHealthHistory(engine),
     )
