@@ -88,3 +88,16 @@ def refusal(request: Request, viewer: Viewer | None, status: int, message: str) 
 
 
 _TITLES = {400: "Not understood", 403: "Not allowed", 404: "Not found", 409: "Conflict", 429: "Too many attempts"}
+
+
+def path_number(request: Request) -> int | None:
+    """The ``{number}`` of a ticket's or an article's address, or None when it cannot be one."""
+    raw = str(request.path_params["number"])
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
+
+
+def missing(request: Request, viewer: Viewer, noun: str) -> HTMLResponse:
+    """The 404 page of a ticket or article (``noun``) that is not there."""
+    raw = str(request.path_params.get("number", ""))
+    shown = f"#{raw}" if raw.isdigit() else "with that number"
+    return refusal(request, viewer, 404, f"There is no {noun} {shown}. It may have been typed wrong.")

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from bots.web.guard import guarded
 from bots.web.pages.flash import Said, flash_query, read_flash, run_as
-from bots.web.render import page, refusal
+from bots.web.render import missing, page, path_number
 from core.command_records import KbApprove, KbArchive, KbEdit, KbReject
 from core.knowledge.articles import BODY_CHARS, TITLE_CHARS, ArticleState
 from core.knowledge.library import Library
@@ -47,10 +47,10 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
     """An article's page and its actions."""
 
     async def article_page(request: Request, viewer: Viewer) -> Response:
-        number = _number(request)
+        number = path_number(request)
         found = await deps.stores.articles.get(number) if number is not None else None
         if found is None or number is None:
-            return _missing(request, viewer)
+            return missing(request, viewer, "article")
         shown = await Library(deps.stores.articles, None, deps.clock).page(number)
         return page(
             request, viewer, "article.html.j2", title=f"Article #{number}", shown=shown, a=shown.article,
@@ -60,9 +60,9 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         )  # fmt: skip
 
     async def act(request: Request, viewer: Viewer) -> Response:
-        number, action = _number(request), str(request.path_params["action"])
+        number, action = path_number(request), str(request.path_params["action"])
         if number is None or action not in ACTIONS or await deps.stores.articles.get(number) is None:
-            return _missing(request, viewer)
+            return missing(request, viewer, "article")
         form = await request.form()
         command = command_for(action, number, {key: str(value) for key, value in form.items()})
         said = [Said(command, error=True)] if isinstance(command, str) else await run_as(deps, viewer, command)
@@ -73,14 +73,3 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         Route("/knowledge/articles/{number}", guarded(deps, article_page), methods=["GET"]),
         Route("/knowledge/articles/{number}/{action}", guarded(deps, act), methods=["POST"]),
     ]
-
-
-def _number(request: Request) -> int | None:
-    raw = str(request.path_params["number"])
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
-
-
-def _missing(request: Request, viewer: Viewer) -> Response:
-    raw = str(request.path_params.get("number", ""))
-    shown = f"#{raw}" if raw.isdigit() else "with that number"
-    return refusal(request, viewer, 404, f"There is no article {shown}. It may have been typed wrong.")

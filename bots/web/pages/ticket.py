@@ -19,7 +19,7 @@ from bots.web.pages.ticket_view import (
     message_views,
     platforms_spanned,
 )
-from bots.web.render import page, refusal
+from bots.web.render import missing, page, path_number
 from core.sla.explain import explain_ticket
 from core.tickets.queue import QueueRow, next_deadline
 from core.tickets.records import Priority
@@ -34,10 +34,10 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
     """The ticket page and its actions (``POST /tickets/{n}/<action>``)."""
 
     async def ticket_page(request: Request, viewer: Viewer) -> Response:
-        number = _number(request)
+        number = path_number(request)
         ticket = await deps.stores.tickets.get(number) if number is not None else None
         if ticket is None or number is None:
-            return _missing(request, viewer)
+            return missing(request, viewer, "ticket")
         now = deps.clock.now()
         messages = await deps.stores.conversations.messages(number)
         return page(
@@ -58,9 +58,9 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         )
 
     async def act(request: Request, viewer: Viewer) -> Response:
-        number, action = _number(request), str(request.path_params["action"])
+        number, action = path_number(request), str(request.path_params["action"])
         if number is None or action not in ACTIONS or await deps.stores.tickets.get(number) is None:
-            return _missing(request, viewer)
+            return missing(request, viewer, "ticket")
         form = await request.form()
         fields = {key: str(value) for key, value in form.items()}
         try:
@@ -73,14 +73,3 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
         Route("/tickets/{number}", guarded(deps, ticket_page), methods=["GET"]),
         Route("/tickets/{number}/{action}", guarded(deps, act), methods=["POST"]),
     ]
-
-
-def _number(request: Request) -> int | None:
-    raw = str(request.path_params["number"])
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**31 else None
-
-
-def _missing(request: Request, viewer: Viewer) -> Response:
-    raw = str(request.path_params.get("number", ""))
-    shown = f"#{raw}" if raw.isdigit() else "with that number"
-    return refusal(request, viewer, 404, f"There is no ticket {shown}. It may have been typed wrong.")
