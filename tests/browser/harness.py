@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import httpx
 import uvicorn
 from argon2 import PasswordHasher
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -202,8 +203,14 @@ def sign_in(driver: WebDriver, dashboard: Dashboard, role: StaffRole = StaffRole
 
 
 def wait_for(driver: WebDriver, ready: Any, timeout: float = WAIT) -> None:
-    """Wait until ``ready()`` is true (a page loaded, an element changed)."""
-    WebDriverWait(driver, timeout).until(lambda _: ready())
+    """Wait until ``ready()`` is true (a page loaded, an element changed).
+
+    An element read while the page it was on is being replaced (a form's redirect, the queue's refresh)
+    is looked up again on the next try, not taken as a failure.
+    """
+    WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(
+        lambda _: ready()
+    )
 
 
 def screenshot(driver: WebDriver, name: str) -> Path:
