@@ -161,10 +161,11 @@ class System:
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
+    job_concurrency: int = 1  # jobs.concurrency: how many jobs of different conversations a drain runs at once
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
-        return drains_on(self.stores.jobs, self.clock)
+        return drains_on(self.stores.jobs, self.clock, self.job_concurrency)
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -219,7 +220,8 @@ def compose_system(
         numbers = WeekReport(stores, tiers, settings.analytics.policy())
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once,)
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers)
+    concurrency = settings.jobs.concurrency
+    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, job_concurrency=concurrency)
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
+from config.jobs_config import JobSettings
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -235,6 +236,7 @@ class Settings(_Section):
     analytics: AnalyticsSettings = AnalyticsSettings()
     digest: DigestSettings = DigestSettings()
     satisfaction: SatisfactionSettings = SatisfactionSettings()
+    jobs: JobSettings = JobSettings()
 
     @field_validator("data_dir")
     @classmethod
