@@ -6,7 +6,6 @@ system with fakes in place of the model or the index.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,7 +15,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import kb_index
+from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
+from bots.heads import build_classifier, follow_heads, scheduled_retrain
+from bots.knowledge_parts import (
+    SAMPLE_KB as SAMPLE_KB,
+)
+from bots.knowledge_parts import (
+    build_knowledge_base as build_knowledge_base,
+)
+from bots.knowledge_parts import (
+    gap_finder,
+)
+from bots.knowledge_parts import (
+    index_options as index_options,
+)
+from bots.knowledge_parts import (
+    knowledge_source as knowledge_source,
+)
+from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
@@ -28,10 +44,12 @@ from core.analytics.ports import ChartImages, MetricsSource
 from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.health_pass import HealthPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
+from core.knowledge.gaps import GapFinder
 from core.ports import Clock, Embedder, Notifier
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
@@ -43,60 +61,15 @@ from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
 from core.stores import Stores
 from core.tiers import TierDirectory
-from core.understanding.classifier import IntentClassifier, train_head
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
-from kb_index.embedder import SentenceTransformerEmbedder
-from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("helpline")
 
-SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
-
 # How often the worker looks for people due an NPS question.
 NPS_EVERY = timedelta(hours=1)
-
-
-@functools.cache
-def _shared_embedder(model: str, batch_size: int, threads: int | None, device: str) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(model, batch_size=batch_size, threads=threads, device=device)
-
-
-def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model, one instance per process."""
-    m = settings.model
-    return _shared_embedder(m.name, m.batch_size, m.threads, m.device)
-
-
-def index_options(settings: Settings) -> IndexOptions:
-    """FAISS choices from the knowledge settings."""
-    k = settings.knowledge
-    return IndexOptions(k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search)
-
-
-def knowledge_source(settings: Settings) -> Path:
-    """The configured knowledge-base folder or corpus; the bundled sample KB by default."""
-    return settings.knowledge.source or SAMPLE_KB
-
-
-def build_knowledge_base(settings: Settings, embedder: Embedder | None = None) -> KnowledgeBase:
-    """The knowledge index in ``<data_dir>/kb``."""
-    embedder = embedder or build_embedder(settings)
-    grace = settings.knowledge.keep_replaced
-    return KnowledgeBase(settings.data_dir / "kb", embedder, index_options(settings), grace_seconds=grace)
-
-
-def build_classifier(settings: Settings, catalog: IntentCatalog, embedder: Embedder | None = None) -> IntentClassifier:
-    """The intent classifier, trained on the catalog's examples (or loaded from its cache)."""
-    head = train_head(
-        embedder or build_embedder(settings),
-        catalog.training_pairs(),
-        regularisation=settings.intents.regularisation,
-        cache_dir=settings.data_dir / "intents",
-    )
-    return IntentClassifier(head, settings.intents.min_confidence, settings.intents.min_margin)
 
 
 @dataclass
@@ -125,12 +98,7 @@ def build_understanding(
     catalog = load_intents(settings.intents.file)
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
-        source = knowledge_source(settings)
-        if on_first_build is not None:
-            on_first_build(source)
-        else:
-            log.warning("no knowledge index yet: building it from %s (first run only)", source)
-        knowledge.build(source, progress=on_first_build is None)
+        _build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,
@@ -140,13 +108,41 @@ def build_understanding(
         top_k=settings.knowledge.top_k,
         max_chars=settings.model.max_chars,
         language=LangidDetector(),
+        heads=follow_heads(settings, catalog, classifier, embedder),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
+
+
+def _build_index(
+    knowledge: KnowledgeBase, embedder: Embedder, configured: Path, on_first_build: Callable[[Path], None] | None
+) -> None:
+    """Build the index that is missing, or rebuild the one made with another model or backend from its own source.
+
+    Vectors of two embedders never mix: a rebuild embeds every passage again.
+    """
+    previous = knowledge.built_with()
+    if previous is not None and previous[0] != embedder.name:
+        source = previous[1] if previous[1] is not None and previous[1].exists() else configured
+        log.warning(
+            "the knowledge index was built with %s, not %s: rebuilding it from %s", previous[0], embedder.name, source
+        )
+    else:
+        source = configured
+        if on_first_build is None:
+            log.warning("no knowledge index yet: building it from %s (first run only)", source)
+    if on_first_build is not None:
+        on_first_build(source)
+    knowledge.build(source, progress=on_first_build is None)
 
 
 def build_moderators(settings: Settings) -> Moderators:
     """Who may run moderator commands, from the support settings."""
     return Moderators(frozenset(settings.support.moderator_roles), frozenset(settings.support.moderator_users))
+
+
+def build_publishers(settings: Settings) -> Moderators:
+    """Who may publish knowledge-base articles, from the knowledge settings."""
+    return Moderators(frozenset(settings.knowledge.publishers), frozenset(settings.knowledge.publisher_users))
 
 
 @dataclass
@@ -161,6 +157,7 @@ class System:
     knowledge: KnowledgeEditor | None = None  # followed by ``serve`` as other processes build new versions
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
+    gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
     job_concurrency: int = 1  # jobs.concurrency: how many jobs of different conversations a drain runs at once
 
     def drains(self) -> DrainFactory:
@@ -186,11 +183,14 @@ def compose_system(
     moderators: Moderators | None = None,
     engine: AsyncEngine | None = None,
     charts: ChartImages | None = None,
+    embedder: Embedder | None = None,
+    gaps: GapFinder | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
     ``build_system`` calls it once the database and the model are open; tests call it with fakes.
-    ``moderators`` defaults to the support settings' ones.
+    ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
+    the worker's pass also retrains the intent head on new corrections, once per period.
     """
     desk = Desk(
         understander=understander,
@@ -201,6 +201,7 @@ def compose_system(
         clock=clock,
         knowledge=knowledge,
         moderators=moderators or build_moderators(settings),
+        publishers=build_publishers(settings),
         policy=DeskPolicy(
             answer_score=settings.support.answer_score,
             ticket_limit=settings.support.ticket_limit,
@@ -209,19 +210,28 @@ def compose_system(
             clear_out_of_scope=settings.intents.clear_out_of_scope,
             report=settings.analytics.policy(),
             public_url=settings.server.base_url(),
+            gaps=settings.knowledge.gaps.policy(),
         ),
         satisfaction=settings.satisfaction.policy(),
+        requests=settings.requests.policy(),
+        embedder=embedder,
     )
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps)
+    health = HealthPass(stores, clock)  # every account's score of the day, once across workers
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
-        numbers = WeekReport(stores, tiers, settings.analytics.policy())
+        numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
-        worker.passes = (digest.run_once,)
+        worker.passes = (digest.run_once, health.run_once)
+    retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
+    if retrainer is not None:
+        worker.passes = (*worker.passes, retrainer.run_once)
     concurrency = settings.jobs.concurrency
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, job_concurrency=concurrency)
+    return System(
+        SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency
+    )
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:
@@ -248,12 +258,15 @@ async def build_system(
     knowledge: KnowledgeEditor | None = None,
     tiers: TierDirectory | None = None,
     stores: Stores | None = None,
+    embedder: Embedder | None = None,
 ) -> System:
     """The support desk and its escalation worker; anything not given is built from ``settings``."""
     tiers = tiers or load_tiers(settings.support.tiers_file)
+    built: UnderstandingParts | None = None
     if understander is None or catalog is None:
-        parts = build_understanding(settings)
+        built = parts = build_understanding(settings)
         understander, catalog, knowledge = parts.understander, parts.catalog, knowledge or parts.knowledge
+        embedder = embedder or parts.embedder
     engine = None
     if stores is None:
         stores, engine = await open_stores(settings)
@@ -272,8 +285,12 @@ async def build_system(
         knowledge=knowledge,
         engine=engine,
         charts=_DigestCharts(),
+        embedder=embedder,
+        gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
+    if knowledge is not None:  # the file articles as built, and the old chat articles imported once
+        await settle_articles(stores, knowledge, system.clock)
     return system
 
 
@@ -298,6 +315,7 @@ def dashboard_deps(
         report_policy=settings.analytics.policy(),
         public_url=public_url.rstrip("/"),
         knowledge=system.knowledge,
+        gaps=system.gaps,
         moderator_roles=frozenset(settings.support.moderator_roles),
     )
 

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -17,7 +17,13 @@ from pydantic_core import PydanticCustomError
 from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
+from config.gaps_config import GapsSettings
 from config.jobs_config import JobSettings
+from config.platform_config import DiscordSettings as DiscordSettings
+from config.platform_config import GitHubLabels as GitHubLabels
+from config.platform_config import GitHubSettings as GitHubSettings
+from config.platform_config import SlackSettings as SlackSettings
+from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -28,11 +34,9 @@ from core.store.engine import DatabaseUrlError, async_database_url
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
 DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
+MIN_RETRAIN_EVERY = timedelta(hours=1)  # a retrain embeds every example: not on every worker pass
 ENV_PREFIX = "HELPLINE_"
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
-SlackId = Annotated[str, Field(pattern=r"^[A-Z0-9]{2,40}$")]
-SlackGroupId = Annotated[str, Field(pattern=r"^S[A-Z0-9]{1,40}$")]  # user groups' ids start with S
-DiscordId = Annotated[int, Field(ge=1, lt=2**64)]  # Discord's ids ("snowflakes") are 64-bit
 
 
 def default_data_dir() -> Path:
@@ -49,6 +53,10 @@ class ModelSettings(_Section):
     """The embedding model."""
 
     name: str = "bundled"
+    # How the model runs: exported to ONNX and quantised to int8 (the default), exported unquantised, or on torch.
+    backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
+    # Where ONNX exports are kept (one folder per model hash and backend); by default <data_dir>/models.
+    export_dir: Path | None = None
     batch_size: int = Field(64, ge=1, le=4096)
     # One inference thread beats two on a small machine where the bot shares the cores.
     threads: int | None = Field(1, ge=1, le=256)
@@ -86,6 +94,18 @@ class KnowledgeSettings(_Section):
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)
     # A replaced version is deleted this many seconds later (processes may still be loading it).
     keep_replaced: float = Field(600.0, ge=0.0, le=86_400.0)
+    # Moderators with one of these roles (or listed as platform:user-id) publish articles; others send to review.
+    publishers: tuple[str, ...] = ("publisher",)
+    publisher_users: tuple[str, ...] = ()
+
+    @field_validator("publishers", "publisher_users", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # Environment variables carry lists as "publisher,lead".
+        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+    # Knowledge gaps: tier weights, the low-confidence margin, the smallest cluster (core/knowledge/gaps.py).
+    gaps: GapsSettings = GapsSettings()
 
 
 class IntentSettings(_Section):
@@ -97,6 +117,22 @@ class IntentSettings(_Section):
     regularisation: float = Field(10.0, gt=0.0, le=1e6)
     # An out-of-scope reading at least this sure turns down even a strong knowledge-base match.
     clear_out_of_scope: float = Field(0.75, ge=0.0, le=1.0)
+    # How often the escalation worker retrains the head when there are new corrections (e.g. 7d); off when unset.
+    retrain_every: str | None = None
+
+    @field_validator("retrain_every")
+    @classmethod
+    def _retrain_every(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        checked_duration(value)
+        if parse_duration(value) < MIN_RETRAIN_EVERY:
+            raise PydanticCustomError("duration", f"{value!r} is too often to retrain; give at least 1h")
+        return value
+
+    def retrain_period(self) -> timedelta | None:
+        """``retrain_every`` as a timedelta, None when scheduled retraining is off."""
+        return None if self.retrain_every is None else parse_duration(self.retrain_every)
 
 
 class SupportSettings(_Section):
@@ -144,83 +180,6 @@ class SupportSettings(_Section):
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class DiscordSettings(_Section):
-    """The Discord bot (it runs when ``DISCORD_TOKEN`` is set)."""
-
-    # Text or forum channels where every new message is a question; ids, as Discord shows them.
-    support_channels: tuple[DiscordId, ...] = ()
-    # Where escalations addressed to plain "discord" in tiers.yaml are posted.
-    staff_channel: DiscordId | None = None
-    # The only role an escalation pings; nothing else the bot sends pings anyone.
-    on_call_role: DiscordId | None = None
-    # Needs Message Content Intent in the Developer Portal; without it the bot answers mentions only.
-    message_content: bool = True
-    # Servers to publish slash commands to at once; empty publishes globally (Discord takes up to an hour).
-    command_guilds: tuple[DiscordId, ...] = ()
-
-    @field_validator("support_channels", "command_guilds", mode="before")
-    @classmethod
-    def _id_list(cls, value: object) -> object:
-        # Environment variables carry lists as "123,456".
-        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
-
-
-class GitHubLabels(_Section):
-    """Label names the GitHub bot puts on issues it triages."""
-
-    bug: str = Field("bug", min_length=1, max_length=50)
-    enhancement: str = Field("enhancement", min_length=1, max_length=50)
-    question: str = Field("question", min_length=1, max_length=50)
-    documentation: str = Field("documentation", min_length=1, max_length=50)
-    critical: str = Field("P0-critical", min_length=1, max_length=50)
-    high: str = Field("P1-high", min_length=1, max_length=50)
-    medium: str = Field("P2-medium", min_length=1, max_length=50)
-    low: str = Field("P3-low", min_length=1, max_length=50)
-    needs_triage: str = Field("needs-triage", min_length=1, max_length=50)
-    escalated: str = Field("escalated", min_length=1, max_length=50)
-
-
-class GitHubSettings(_Section):
-    """The GitHub bot (it runs when ``GITHUB_WEBHOOK_SECRET`` is set; it acts when ``GITHUB_TOKEN`` is too)."""
-
-    labels: GitHubLabels = GitHubLabels()
-    # Close the issue (with a comment) when its ticket is resolved in Helpline.
-    close_on_resolve: bool = True
-    # The bot's own login, e.g. "helpline-bot[bot]": its comments are never read back as messages.
-    bot_login: str = ""
-    # How long a collaborator's permission is trusted before GitHub is asked again.
-    permission_cache_seconds: float = Field(300.0, ge=0.0, le=86_400.0)
-    # Per-call timeout, and pauses between calls as GitHub asks integrations to keep.
-    timeout: int = Field(10, ge=1, le=120)
-    seconds_between_requests: float = Field(0.25, ge=0.0, le=10.0)
-    seconds_between_writes: float = Field(1.0, ge=0.0, le=10.0)
-    # A job that keeps failing (not rate limits: those are waited out) is given up after this many tries.
-    max_attempts: int = Field(8, ge=1, le=100)
-
-
-class SlackSettings(_Section):
-    """The Slack bot (it runs when ``SLACK_BOT_TOKEN`` and ``SLACK_SIGNING_SECRET`` or ``SLACK_APP_TOKEN`` are set)."""
-
-    # Channels where every message is a question (mentions and direct messages are answered anywhere).
-    support_channels: tuple[SlackId, ...] = ()
-    # Where escalations addressed to plain "slack" in tiers.yaml are posted.
-    escalation_channel: SlackId | None = None
-    # The user group (S…) escalations mention and whose members are staff; nothing else mentions anyone.
-    staff_group: SlackGroupId | None = None
-    # Staff by user id (U…), besides the group's members.
-    staff_users: tuple[SlackId, ...] = ()
-    # Seconds the group's member list is trusted before it is asked for again.
-    staff_cache_seconds: float = Field(60.0, ge=0.0, le=86_400.0)
-    # Seconds between two messages to one channel (Slack allows about one per second).
-    pace_seconds: float = Field(1.0, ge=0.0, le=60.0)
-
-    @field_validator("support_channels", "staff_users", mode="before")
-    @classmethod
-    def _id_list(cls, value: object) -> object:
-        # Environment variables carry lists as "C0123,C0456".
-        return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
-
-
 class Settings(_Section):
     """Everything Helpline reads at start-up."""
 
@@ -236,6 +195,7 @@ class Settings(_Section):
     analytics: AnalyticsSettings = AnalyticsSettings()
     digest: DigestSettings = DigestSettings()
     satisfaction: SatisfactionSettings = SatisfactionSettings()
+    requests: RequestSettings = RequestSettings()
     jobs: JobSettings = JobSettings()
 
     @field_validator("data_dir")
@@ -246,6 +206,10 @@ class Settings(_Section):
         if existing is not None and not existing.is_dir():
             raise PydanticCustomError("data_dir", f"{existing} is a file, not a folder")
         return value
+
+    def model_exports(self) -> Path:
+        """The folder ONNX exports of the model are cached in."""
+        return self.model.export_dir or self.data_dir / "models"
 
     def database_url(self) -> str:
         """The configured database, or ``helpline.sqlite3`` in the data directory."""
@@ -292,7 +256,12 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     """Relative paths in a config file are relative to that file, not to the working directory."""
-    for section, key in (("knowledge", "source"), ("intents", "file"), ("support", "tiers_file")):
+    for section, key in (
+        ("knowledge", "source"),
+        ("intents", "file"),
+        ("support", "tiers_file"),
+        ("model", "export_dir"),
+    ):
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(value, str) and not Path(value).expanduser().is_absolute():
             data[section][key] = str(base / value)
@@ -328,4 +297,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             raise ConfigError("environment", f"{key} (from {variable})", problem) from None
         raise ConfigError(str(path or "environment"), key, problem) from None
     check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
+    check_weight_tiers(settings.requests, settings.support.tiers_file, str(path or "environment"))
     return settings

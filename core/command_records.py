@@ -105,6 +105,14 @@ class SetTier:
 
 
 @dataclass(frozen=True)
+class CorrectIntent:
+    """Say what a ticket is really about: its intent changes and its question becomes a labelled example."""
+
+    number: int
+    intent: str
+
+
+@dataclass(frozen=True)
 class KbSearch:
     """Search the knowledge base."""
 
@@ -117,6 +125,53 @@ class KbAdd:
 
     title: str
     body: str
+
+
+@dataclass(frozen=True)
+class KbDrafts:
+    """List the review queue: drafts and articles in review."""
+
+
+@dataclass(frozen=True)
+class KbShow:
+    """Show an article: its state, versions, audit log and what its newest version changes."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class KbEdit:
+    """Save a new version of an article; ``title`` None keeps its title."""
+
+    number: int
+    body: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class KbApprove:
+    """Publish an article (without the publisher role: send a draft to review)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class KbReject:
+    """Send an article in review back to draft, saying why."""
+
+    number: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class KbArchive:
+    """Stop serving an article."""
+
+    number: int
+
+
+# The article life cycle's commands, which the desk's knowledge commands run.
+KbLifecycle: TypeAlias = KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
 
 
 @dataclass(frozen=True)
@@ -168,6 +223,72 @@ class Help:
     """List the commands."""
 
 
+@dataclass(frozen=True)
+class FileRequest:
+    """Ask for a feature: recorded as a request after one confirmation, or a vote for a close one."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class VoteFor:
+    """Vote for a feature request (once per person)."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Unvote:
+    """Withdraw one's vote for a feature request."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Roadmap:
+    """The top feature requests by status and score."""
+
+
+@dataclass(frozen=True)
+class ShowRequest:
+    """One feature request: its status, numbers, history and what was merged into it."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class SetRequestStatus:
+    """Move a feature request to a status, with an optional note; its voters and requester are told."""
+
+    number: int
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MergeRequests:
+    """Merge a duplicate request into another: its votes count there."""
+
+    source: int
+    target: int
+
+
+@dataclass(frozen=True)
+class UnmergeRequest:
+    """Undo a merge: the request and its votes are its own again."""
+
+    number: int
+
+
+# The feature-request commands, run by ``core.desk.requests``.
+# The knowledge base's life-cycle commands, run by core.desk.knowledge_commands.
+KnowledgeCommand: TypeAlias = KbAdd | KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
+
+RequestCommand: TypeAlias = (
+    FileRequest | VoteFor | Unvote | Roadmap | ShowRequest | SetRequestStatus | MergeRequests | UnmergeRequest
+)
+
+
 Command: TypeAlias = (
     ListTickets
     | ShowTicket
@@ -177,6 +298,7 @@ Command: TypeAlias = (
     | Note
     | SetPriority
     | SetTier
+    | CorrectIntent
     | Escalate
     | Acknowledge
     | ExplainSla
@@ -184,6 +306,12 @@ Command: TypeAlias = (
     | Reopen
     | KbSearch
     | KbAdd
+    | KbDrafts
+    | KbShow
+    | KbEdit
+    | KbApprove
+    | KbReject
+    | KbArchive
     | Stats
     | Rate
     | Login
@@ -191,4 +319,5 @@ Command: TypeAlias = (
     | LinkIdentities
     | UnlinkIdentity
     | Help
+    | RequestCommand
 )

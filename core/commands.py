@@ -7,215 +7,107 @@ This module imports nothing from ``core.desk``, so ``core.messages`` can carry t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import replace
 from typing import TypeAlias
 
-from core.command_records import (
-    Acknowledge as Acknowledge,
+from core.command_params import (
+    MAX_SCORE,
+    MAX_TICKET_NUMBER,
+    TICKET_SCOPES,
+    CommandError,
+    CommandSpec,
+    Options,
+    Param,
+    ParamKind,
+    either,
+    identity_of,
+    person_id,
+    quoted,
 )
 from core.command_records import (
-    Assign as Assign,
+    Acknowledge,
+    Assign,
+    Claim,
+    Command,
+    CorrectIntent,
+    Escalate,
+    ExplainSla,
+    FileRequest,
+    Help,
+    KbAdd,
+    KbApprove,
+    KbArchive,
+    KbDrafts,
+    KbEdit,
+    KbReject,
+    KbSearch,
+    KbShow,
+    Link,
+    LinkIdentities,
+    ListTickets,
+    Login,
+    MergeRequests,
+    Note,
+    Rate,
+    Reopen,
+    ReplyTo,
+    Resolve,
+    Roadmap,
+    SetPriority,
+    SetRequestStatus,
+    SetTier,
+    ShowRequest,
+    ShowTicket,
+    Stats,
+    UnlinkIdentity,
+    UnmergeRequest,
+    Unvote,
+    VoteFor,
 )
-from core.command_records import (
-    Claim as Claim,
-)
-from core.command_records import (
-    Command as Command,
-)
-from core.command_records import (
-    Escalate as Escalate,
-)
-from core.command_records import (
-    ExplainSla as ExplainSla,
-)
-from core.command_records import (
-    Help as Help,
-)
-from core.command_records import (
-    KbAdd as KbAdd,
-)
-from core.command_records import (
-    KbSearch as KbSearch,
-)
-from core.command_records import (
-    Link as Link,
-)
-from core.command_records import (
-    LinkIdentities as LinkIdentities,
-)
-from core.command_records import (
-    ListTickets as ListTickets,
-)
-from core.command_records import (
-    Login as Login,
-)
-from core.command_records import (
-    Note as Note,
-)
-from core.command_records import (
-    Rate as Rate,
-)
-from core.command_records import (
-    Reopen as Reopen,
-)
-from core.command_records import (
-    ReplyTo as ReplyTo,
-)
-from core.command_records import (
-    Resolve as Resolve,
-)
-from core.command_records import (
-    SetPriority as SetPriority,
-)
-from core.command_records import (
-    SetTier as SetTier,
-)
-from core.command_records import (
-    ShowTicket as ShowTicket,
-)
-from core.command_records import (
-    Stats as Stats,
-)
-from core.command_records import (
-    UnlinkIdentity as UnlinkIdentity,
-)
-from core.customers.records import CustomerError, identity
-from core.errors import HelplineError
 from core.tickets.priority import Priority
 
-MAX_TICKET_NUMBER = 2**31 - 1
-MAX_SCORE = 10  # the widest survey scale (NPS, 0-10)
-TICKET_SCOPES = ("open", "mine", "breaching")
-_QUOTE_LIMIT = 40
+REQUEST_STATUSES = ("open", "planned", "started", "completed", "declined")  # core.requests.records.SETTABLE
 
-
-class CommandError(HelplineError):
-    """A command that cannot be parsed or built; the message says why and shows the usage."""
-
-
-Options: TypeAlias = Mapping[str, int | str]
-
-
-class ParamKind(StrEnum):
-    """What a command's parameter holds."""
-
-    TICKET = "ticket"  # a ticket number, 1 to MAX_TICKET_NUMBER
-    TEXT = "text"  # free text, trimmed, never empty
-    CHOICE = "choice"  # one of fixed values, compared ignoring case
-    SCORE = "score"  # a rating, a whole number 0 to 10 (each survey checks its own scale)
-    PERSON = "person"  # someone on the command's platform: a mention (<@123>, <@U123|ana>), @login or a name
-    IDENTITY = "identity"  # someone on any platform: platform:id, or a mention on this one (kept as "@id")
-
-
-# A platform's mention of a user: Discord's <@123> or <@!123>, Slack's <@U123> or <@U123|ana>.
-_USER_MENTION = re.compile(r"<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>")
-_PERSON = re.compile(r"@?([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def quoted(token: str) -> str:
-    """At most a short piece of what was typed, in quotes: a pasted paragraph makes an unreadable error."""
-    flat = " ".join(token.split())
-    shown = flat if len(flat) <= _QUOTE_LIMIT else flat[: _QUOTE_LIMIT - 1] + "…"
-    return f'"{shown}"'
-
-
-def either(values: tuple[str, ...]) -> str:
-    """``open, mine or breaching``."""
-    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else "".join(values)
-
-
-def person_id(spec: CommandSpec, text: str) -> str:
-    """The id of the person ``text`` names (``<@123>`` is 123, ``@octocat`` is octocat); refused if it names none."""
-    found = _USER_MENTION.fullmatch(text) or _PERSON.fullmatch(text)
-    if found is None:
-        raise spec.error(f"{quoted(text)} is not a person; mention them (@name) or give their name or login")
-    return found.group(1)
-
-
-def identity_of(spec: CommandSpec, text: str) -> str:
-    """``platform:id`` as typed (checked), or ``@id`` for a mention on the command's own platform."""
-    if _USER_MENTION.fullmatch(text) or ":" not in text:
-        return "@" + person_id(spec, text)
-    try:
-        return identity(text)
-    except CustomerError as exc:
-        raise spec.error(str(exc)) from None
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter of a command: its option name, kind, description and how errors name it."""
-
-    name: str
-    kind: ParamKind
-    description: str
-    noun: str  # how an error names it: "a ticket number", "something to search for"
-    default: str | None = None  # None: required
-    values: tuple[str, ...] = ()  # the fixed values of a CHOICE
-    max_chars: int = 4000  # the longest TEXT a platform form should accept
-
-    @property
-    def required(self) -> bool:
-        """True when the command cannot run without it."""
-        return self.default is None
-
-    def check(self, spec: CommandSpec, value: int | str | None) -> int | str:
-        """``value`` made ready for the record (trimmed, lower-cased, defaulted); ``CommandError`` if it cannot be."""
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if self.default is not None:
-                return self.default
-            raise spec.error(f'"{spec.words}" needs {self.noun}')
-        if self.kind is ParamKind.TICKET:
-            if isinstance(value, (str, bool)):
-                raise spec.error(f"{quoted(str(value))} is not a ticket number")
-            if value < 1:
-                raise spec.error(f"{quoted(str(value))} is not a ticket number; they start at 1")
-            if value > MAX_TICKET_NUMBER:
-                raise spec.error(f"{quoted(str(value))} is too large to be a ticket number")
-            return value
-        if self.kind is ParamKind.SCORE:
-            return _score(spec, value)
-        text = str(value).strip()
-        if self.kind is ParamKind.PERSON:
-            return person_id(spec, text)
-        if self.kind is ParamKind.IDENTITY:
-            return identity_of(spec, text)
-        if self.kind is ParamKind.CHOICE and text.lower() not in self.values:
-            raise spec.error(f"{quoted(text)} is not {self.noun}; use {either(self.values)}")
-        return text.lower() if self.kind is ParamKind.CHOICE else text
-
-
-def _score(spec: CommandSpec, value: int | str) -> int:
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) > MAX_SCORE:
-        raise spec.error(f"{quoted(text)} is not a rating; give a whole number from 0 to {MAX_SCORE}")
-    return int(text)
-
-
-@dataclass(frozen=True)
-class CommandSpec:
-    """One command as every platform offers it: its words, usage, parameters and the record it builds."""
-
-    words: str  # as typed: "claim", "kb search"
-    usage: str
-    description: str
-    record: type[Command]
-    make: Callable[[Options], Command]
-    params: tuple[Param, ...] = ()
-    # Where platforms with grouped commands put it: ("ticket", "claim") is Discord's /ticket claim.
-    slash: tuple[str, ...] = ()
-    moderator: bool = True
-
-    def error(self, problem: str) -> CommandError:
-        """A ``CommandError`` saying ``problem`` and this command's usage."""
-        return CommandError(f"{problem}. Usage: {self.usage}")
-
-    def build(self, options: Options) -> Command:
-        """The record for typed ``options`` (by parameter name); ``CommandError`` for a missing or bad one."""
-        return self.make({param.name: param.check(self, options.get(param.name)) for param in self.params})
+# The records are re-exported: callers import them with the table.
+__all__ = [
+    "MAX_SCORE",
+    "MAX_TICKET_NUMBER",
+    "TICKET_SCOPES",
+    "Acknowledge",
+    "Assign",
+    "Claim",
+    "Command",
+    "CommandError",
+    "CommandSpec",
+    "CorrectIntent",
+    "Escalate",
+    "ExplainSla",
+    "Help",
+    "KbAdd",
+    "KbSearch",
+    "Link",
+    "LinkIdentities",
+    "ListTickets",
+    "Login",
+    "Note",
+    "Options",
+    "Param",
+    "ParamKind",
+    "Rate",
+    "Reopen",
+    "ReplyTo",
+    "Resolve",
+    "SetPriority",
+    "SetTier",
+    "ShowTicket",
+    "Stats",
+    "UnlinkIdentity",
+    "either",
+    "identity_of",
+    "person_id",
+    "quoted",
+]  # fmt: skip
 
 
 def _number(options: Options) -> int:
@@ -236,12 +128,25 @@ _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tie
 _WHO = Param("first", ParamKind.IDENTITY, "Whom: a mention here, or platform:id", "an identity")
 _OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or platform:id", "another identity")
 _CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
+REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
+_STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
+_INTENT = Param("intent", ParamKind.TEXT, "The right intent's name, e.g. billing", "an intent", max_chars=128)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
 
 def _on_ticket(words: str, usage: str, description: str, record: _OnTicket, sub: str) -> CommandSpec:
     """A command that takes a ticket number and nothing else."""
     return CommandSpec(words, usage, description, record, lambda o: record(_number(o)), (NUMBER,), ("ticket", sub))
+
+
+ARTICLE = Param("number", ParamKind.TICKET, "The article number, e.g. 3 (kb drafts lists them)", "an article number")
+
+
+def _on_article(sub: str, description: str, record: type[KbShow | KbApprove | KbArchive]) -> CommandSpec:
+    """A knowledge-base command that takes an article number and nothing else."""
+    return CommandSpec(
+        f"kb {sub}", f"kb {sub} N", description, record, lambda o: record(_number(o)), (ARTICLE,), ("kb", sub)
+    )
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
@@ -272,6 +177,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "tier", "tier N TIER", "move ticket N to another tier; its SLA is planned again", SetTier,
         lambda o: SetTier(_number(o), str(o["tier"]).lower()), (NUMBER, _TIER), ("ticket", "tier"),
     ),
+    CommandSpec(
+        "intent", "intent N NAME", "correct ticket N's intent; its question becomes a training example",
+        CorrectIntent, lambda o: CorrectIntent(_number(o), str(o["intent"]).lower()), (NUMBER, _INTENT),
+        ("ticket", "intent"),
+    ),
     _on_ticket("escalate", "escalate N", "escalate ticket N now", Escalate, "escalate"),
     _on_ticket("ack", "ack N", "acknowledge ticket N's escalation: its chain stops", Acknowledge, "ack"),
     _on_ticket("sla", "sla N", "explain ticket N's SLA clocks", ExplainSla, "sla"),
@@ -290,6 +200,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ),
         ("kb", "add"),
     ),
+    CommandSpec(
+        "kb drafts", "kb drafts", "the review queue: drafts and articles in review", KbDrafts, lambda o: KbDrafts(),
+        slash=("kb", "drafts"),
+    ),
+    _on_article("show", "show article N: its versions, log and what its newest version changes", KbShow),
+    CommandSpec(
+        "kb edit", "kb edit N [TITLE |] BODY", "save a new version of article N (the title stays if not given)",
+        KbEdit, lambda o: KbEdit(_number(o), str(o["body"]), str(o["title"]) or None),
+        (
+            ARTICLE, Param("body", ParamKind.TEXT, "The article's new text", "a body"),
+            Param("title", ParamKind.TEXT, "A new title (empty: keep it)", "a title", "", max_chars=200),
+        ),
+        ("kb", "edit"),
+    ),
+    _on_article("approve", "publish article N (without the publisher role: send it to review)", KbApprove),
+    CommandSpec(
+        "kb reject", "kb reject N [REASON]", "send article N back to draft", KbReject,
+        lambda o: KbReject(_number(o), str(o["reason"])),
+        (ARTICLE, Param("reason", ParamKind.TEXT, "What the author should change (optional)", "a reason", "")),
+        ("kb", "reject"),
+    ),
+    _on_article("archive", "stop serving article N", KbArchive),
     CommandSpec("stats", "stats", "ticket and SLA statistics", Stats, lambda o: Stats(), slash=("stats",)),
     CommandSpec(
         "rate", "rate SCORE [comment]", "rate the help you got, in the survey's thread", Rate,
@@ -311,15 +243,50 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 ("customer", "link")),
     CommandSpec("customer unlink", "customer unlink WHO", "separate an identity from the person it is linked to",
                 UnlinkIdentity, lambda o: UnlinkIdentity(str(o["first"])), (_WHO,), ("customer", "unlink")),
+    CommandSpec(
+        "feature", "feature TEXT", "ask for a feature; you can vote for a close one instead", FileRequest,
+        lambda o: FileRequest(str(o["text"])), (Param("text", ParamKind.TEXT, "What you would like", "a request"),),
+        ("feature",), moderator=False,
+    ),
+    CommandSpec(
+        "vote", "vote N", "vote for feature request N", VoteFor, lambda o: VoteFor(_number(o)), (REQUEST,),
+        ("vote",), moderator=False,
+    ),
+    CommandSpec(
+        "unvote", "unvote N", "withdraw your vote for feature request N", Unvote, lambda o: Unvote(_number(o)),
+        (REQUEST,), ("unvote",), moderator=False,
+    ),
+    CommandSpec("roadmap", "roadmap", "the top feature requests", Roadmap, lambda o: Roadmap(), slash=("roadmap",),
+                moderator=False),
+    CommandSpec(
+        "request show", "request show N", "show feature request N", ShowRequest, lambda o: ShowRequest(_number(o)),
+        (REQUEST,), moderator=False,
+    ),
+    CommandSpec(
+        "request status", "request status N STATUS [note]", "move a feature request on; its voters are told",
+        SetRequestStatus, lambda o: SetRequestStatus(_number(o), str(o["status"]), str(o["note"])),
+        (REQUEST, _STATUS, Param("note", ParamKind.TEXT, "What voters read with it (optional)", "a note", "")),
+        ("request", "status"),
+    ),
+    CommandSpec(
+        "request merge", "request merge N INTO", "merge duplicate request N into request INTO", MergeRequests,
+        lambda o: MergeRequests(_number(o), int(o["into"])), (REQUEST, replace(REQUEST, name="into")),
+        ("request", "merge"),
+    ),
+    CommandSpec(
+        "request unmerge", "request unmerge N", "undo request N's merge", UnmergeRequest,
+        lambda o: UnmergeRequest(_number(o)), (REQUEST,), ("request", "unmerge"),
+    ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
 # What the groups of grouped platforms (Discord's /ticket and /kb) say about themselves.
 GROUPS: Mapping[str, str] = {
     "ticket": "Work on support tickets",
-    "kb": "Search and grow the knowledge base",
+    "kb": "Search, grow and review the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
     "customer": "Customers: link and unlink people's identities",
+    "request": "Move feature requests on, merge and unmerge them",
 }
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}
@@ -339,5 +306,5 @@ def help_text(*, moderator: bool = True, prefix: str = "") -> str:
 
 
 def needs_moderator(command: Command) -> bool:
-    """True for every command but ``help`` and ``rate``."""
+    """True for every command but the ones anyone may run (``help``, ``rate``, voting, the roadmap)."""
     return spec_of(command).moderator

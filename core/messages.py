@@ -206,6 +206,9 @@ class Action(StrEnum):
     CLAIM = "claim"
     ACKNOWLEDGE = "ack"
     RATE = "rate"  # a survey answer: ``score`` on the scale of the survey ``ticket`` names (its number)
+    VOTE = "vote"  # a vote for the feature request ``ticket`` names (its number)
+    UNVOTE = "unvote"  # ... withdrawn
+    FILE_REQUEST = "file_request"  # "Record this as a feature request?": yes, for the draft ``ticket`` names
 
 
 @dataclass(frozen=True)

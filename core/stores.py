@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
-    from core.customers.ports import CustomerAccounts, CustomerLinks
+    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory
     from core.jobs import JobQueue
-    from core.knowledge.ports import AnswerFeedback
+    from core.knowledge.gap_ports import GapQuestions
+    from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
+    from core.requests.ports import FeatureRequests
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
     from core.tickets.ports import Conversations, Escalations, Tickets
     from core.tickets.queue import TicketQueue
+    from core.understanding.ports import IntentExamples
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,8 @@ class Stores:
     feedback: AnswerFeedback
     customers: CustomerAccounts  # accounts, their people and usage figures
     links: CustomerLinks  # which identities are one person, and the codes that link them
+    articles: Articles  # the knowledge base's articles: states, versions, audit log, phrasings
+    feature_requests: FeatureRequests  # feature requests, their votes and merges
+    gaps: GapQuestions  # the questions the desk could not answer well (knowledge gaps)
+    intent_examples: IntentExamples  # moderators' intent corrections, the retrain's labelled examples
+    health: HealthHistory  # every account's daily health score

@@ -186,6 +186,7 @@ _HAPPENINGS = {
     "claimed": "claimed it",
     "assigned": "assigned it",
     "tier": "moved it to another tier",
+    "intent": "corrected the intent",
     "replied": "replied to the customer",
     "note": "added an internal note",
     "priority": "changed the priority",
@@ -200,6 +201,7 @@ _HAPPENINGS = {
     "escalation_skipped": "skipped an escalation",
     "notification_failed": "could not send a notice",
     "delivery_failed": "could not deliver a message",
+    "kb_proposal": "proposed it for the knowledge base",
 }
 
 

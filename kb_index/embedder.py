@@ -40,6 +40,11 @@ def resolve_model(name_or_path: str) -> str:
     return str(expanded) if expanded.exists() else name_or_path
 
 
+def model_identity(configured: str) -> str:
+    """The configured model name or path; the bundled model gets a stable name."""
+    return "sentence-transformers/all-MiniLM-L6-v2" if configured == BUNDLED_MODEL else configured
+
+
 class SentenceTransformerEmbedder:
     """Embeds with a sentence-transformers model, loaded lazily once per instance."""
 
@@ -60,10 +65,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def name(self) -> str:
-        """The configured model name or path; the bundled model gets a stable name."""
-        if self._configured == BUNDLED_MODEL:
-            return "sentence-transformers/all-MiniLM-L6-v2"
-        return self._configured
+        """The configured model name or path; the bundled model gets a stable name (the torch backend's)."""
+        return model_identity(self._configured)
 
     @property
     def dimension(self) -> int:

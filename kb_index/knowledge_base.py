@@ -260,6 +260,15 @@ class KnowledgeBase:
         log.info("knowledge index: now serving version %s (%d passages)", newest.version, len(newest.chunks))
         return True
 
+    def built_with(self) -> tuple[str, Path | None] | None:
+        """The embedder name and source of the newest build, whatever model made it; None if there is none."""
+        try:
+            newest = self._read_newest()
+        except (SnapshotError, OSError, ValueError):
+            return None
+        source = newest.meta.get("source") if newest is not None else None
+        return None if newest is None else (newest.meta.get("embedder", "?"), Path(source) if source else None)
+
     def _check_model(self, snapshot: Snapshot) -> None:
         built_with = snapshot.meta.get("embedder")
         if built_with != self._embedder.name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -11,18 +12,30 @@ import pytest
 import pytest_asyncio
 
 from bots.bootstrap import SAMPLE_KB, build_embedder
-from config.settings import Settings
+from config.settings import ModelSettings, Settings
 from core.ports import Embedder
 from kb_index.knowledge_base import KnowledgeBase
 from tests import postgres
 
+EXPORTS_ENV = "HELPLINE_MODEL__EXPORT_DIR"
+
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Embedder:
-    """The bundled all-MiniLM-L6-v2, shared with any CLI command run in this process."""
-    embedder = build_embedder(Settings())
+    """The bundled all-MiniLM-L6-v2 on torch, the reference the ONNX exports are checked against.
+
+    The quality thresholds of the tests using it were set on torch; tests/integration/test_onnx_real.py
+    holds the default backend (onnx-int8) to its own.
+    """
+    embedder = build_embedder(Settings(model=ModelSettings(backend="torch")))
     assert embedder.dimension == 384  # loads the model now, once
     return embedder
+
+
+@pytest.fixture(scope="session")
+def onnx_exports() -> Path:
+    """The session's folder of ONNX exports (``$HELPLINE_MODEL__EXPORT_DIR``): the model is exported once per run."""
+    return Path(os.environ[EXPORTS_ENV])
 
 
 @pytest.fixture(scope="session")
@@ -60,6 +73,14 @@ async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
         yield url
     finally:
         await postgres.drop_database(postgres_server, url)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every process the tests start shares one folder of ONNX exports, so the model is exported once per run."""
+    if not os.environ.get(EXPORTS_ENV):
+        folder = Path(tempfile.mkdtemp(prefix="helpline-onnx-"))
+        os.environ[EXPORTS_ENV] = str(folder)
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

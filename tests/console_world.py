@@ -12,8 +12,9 @@ from bots.console.render import terminal
 from config.settings import DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
-from core.desk.context import Moderators
+from core.desk.context import KnowledgeEditor, MessageUnderstander, Moderators
 from core.messages import CONSOLE
+from core.ports import Embedder
 from core.stores import Stores
 from core.tiers import Customer
 from tests.desk_fakes import START, fake_system
@@ -25,7 +26,16 @@ WIDTH = 100
 class ConsoleWorld:
     """One console session as ``user`` (a moderator with ``moderator``), its tier from ``tier``."""
 
-    def __init__(self, *, user: str = "ana", tier: str | None = None, moderator: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        user: str = "ana",
+        tier: str | None = None,
+        moderator: bool = False,
+        understander: MessageUnderstander | None = None,
+        knowledge: KnowledgeEditor | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.identity = new_identity(user, frozenset({"moderator"}) if moderator else frozenset())
         tiers = load_tiers(DEFAULT_TIERS_FILE)
         if tier is not None:
@@ -40,7 +50,10 @@ class ConsoleWorld:
             notifier=notifier,
             clock=self.clock,
             moderators=Moderators(frozenset({"moderator"})),
+            understander=understander,
+            embedder=embedder,
         )
+        self.system.desk.desk.knowledge = self.system.knowledge = knowledge
         self.notifier = notifier
 
     def talk(self, lines: list[str], *, json_mode: bool = False) -> str:

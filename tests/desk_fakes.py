@@ -25,7 +25,7 @@ from core.messages import (
     Outbound,
     Reply,
 )
-from core.ports import Chunk, Notifier, SearchHit
+from core.ports import Chunk, Embedder, Notifier, SearchHit
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.text import clean_message
@@ -197,6 +197,7 @@ def fake_system(
     clock: ManualClock,
     moderators: Moderators,
     understander: MessageUnderstander | None = None,
+    embedder: Embedder | None = None,
 ) -> System:
     """The system as ``bootstrap`` composes it, understanding by keywords (``RULES``) instead of a model."""
     catalog = load_intents(DEFAULT_INTENTS_FILE)
@@ -209,6 +210,7 @@ def fake_system(
         notifier=notifier,
         clock=clock,
         moderators=moderators,
+        embedder=embedder,
     )
 
 
@@ -219,6 +221,7 @@ def make_harness(
     understander: MessageUnderstander | None = None,
     settings: Settings | None = None,
     customers: Sequence[Customer] = (),
+    embedder: Embedder | None = None,
 ) -> Harness:
     """A desk on fakes; ``tier`` puts the user ``ana`` in that tier; ``understander`` replaces the keyword one.
 
@@ -239,5 +242,6 @@ def make_harness(
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
         understander=understander,
+        embedder=embedder,
     )
     return Harness(system.desk, store, notifier, clock, system.worker, tiers)

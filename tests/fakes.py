@@ -11,12 +11,16 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.article_fakes import InMemoryArticles
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
+from tests.gap_fakes import InMemoryGapQuestions
+from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
+from tests.request_fakes import InMemoryFeatureRequests
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -28,6 +32,7 @@ from tests.store_fakes import (
     InMemoryTickets,
 )
 from tests.store_state import MemoryState
+from tests.understanding_store_fakes import InMemoryIntentExamples
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -97,4 +102,9 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         feedback=InMemoryAnswerFeedback(state),
         customers=customers,
         links=links,
+        articles=InMemoryArticles(),
+        feature_requests=InMemoryFeatureRequests(state),
+        gaps=InMemoryGapQuestions(state),
+        intent_examples=InMemoryIntentExamples(state),
+        health=InMemoryHealthHistory(),
     )

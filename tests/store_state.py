@@ -19,6 +19,7 @@ from core.tickets.records import (
 )
 
 if TYPE_CHECKING:
+    from core.knowledge.gap_records import GapQuestion
     from core.knowledge.records import PassageVote
     from core.messages import Address, Outbound
     from core.sla.plan import ActionKey
@@ -87,6 +88,7 @@ class MemoryState:
     fingerprint: str | None = None
     # (thread, passage) -> the thread's standing vote on it, as the unique constraint keeps it in SQL.
     answer_votes: dict[tuple[Address, str], PassageVote] = field(default_factory=dict)
+    gap_questions: list[GapQuestion] = field(default_factory=list)  # in the order kept, as the SQL ids go
     # Indexes by ticket, so a month of tickets is not scanned whole per event: the events read so far (the
     # log only grows by appends) and each ticket's timers (only ``replan`` adds or removes timers).
     _by_ticket: dict[int, list[TicketEvent]] = field(default_factory=dict, repr=False)

@@ -24,6 +24,7 @@ from bots.reports.output import write_whole
 from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.health_pass import rescore
 from core.customers.records import CustomerError
 from core.customers.view import customer_view, document
 from core.errors import DataError, HelplineError
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Customer accounts: import and export them as CSV.", no_args_is_help=True)
+app = typer.Typer(
+    help="Customer accounts: import and export them as CSV, and score their health.", no_args_is_help=True
+)
 one = typer.Typer(help="One customer account.", no_args_is_help=True)
 
 
@@ -105,6 +108,34 @@ def export_accounts(
         typer.echo(f"wrote {file}", err=True)
 
 
+@app.command("health")
+def rescore_health(
+    ctx: typer.Context,
+    account: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Argument(help="The account's id (default: every account)."),
+    ] = None,
+) -> None:
+    """Compute the health score now and keep it as today's (replacing today's earlier one)."""
+
+    async def work(stores: Stores, tiers: TierDirectory) -> list[str]:
+        if account is None:
+            accounts = await stores.customers.accounts()
+        else:
+            found = await stores.customers.get(account)
+            if found is None:
+                raise HelplineError(f"there is no account {account!r}; see helpline customers export")
+            accounts = [found]
+        lines = []
+        for each in accounts:
+            score = await rescore(stores, each, SystemClock())
+            lines.append(f"{each.id}: {score.score} {score.category}" + (f" ({score.reason})" if score.missing else ""))
+        return lines
+
+    lines = _on_stores(settings_from(ctx), work)
+    typer.echo("\n".join(lines) if lines else "no accounts to score")
+
+
 @one.command("show")
 def show(
     ctx: typer.Context,
@@ -114,7 +145,7 @@ def show(
     """Show an account: its contract, people and identities, open and recent tickets, usage and link audit."""
 
     async def work(stores: Stores, tiers: TierDirectory) -> dict[str, Any]:
-        view = await customer_view(stores, account)
+        view = await customer_view(stores, account, now=SystemClock().now())
         if view is None:
             raise HelplineError(f"there is no account {account!r}; see helpline customers export")
         return document(view)
@@ -154,8 +185,20 @@ def text_of(shown: dict[str, Any]) -> str:
             f"  {e['at'][:16]} {e['actor']} {e['action']} {e['identity']}" + (f" + {e['other']}" if e["other"] else "")
             for e in shown["links"]
         ]
-    lines.append("Health: not computed yet (a later release adds the health score).")
+    lines += health_lines(shown["health"])
     return "\n".join(lines)
+
+
+def health_lines(health: dict[str, Any] | None) -> list[str]:
+    """The health score, its trend and every part with its reason, for a terminal."""
+    if health is None:
+        return ["Health: not computed"]
+    trend = health["trend"] or "not enough history for a trend"
+    lines = [f"Health: {health['score']} {health['category']} ({trend}); {health['reason']}"]
+    for name, part in health["parts"].items():
+        value = "no data" if part["score"] is None else str(part["score"])
+        lines.append(f"  {name} ({part['weight']:.0%}): {value} — {part['reason']}")
+    return lines
 
 
 def _lines(text: str) -> io.StringIO:

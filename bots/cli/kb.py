@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,11 +12,13 @@ import typer
 
 from bots.bootstrap import build_knowledge_base, knowledge_source
 from bots.cli.common import echo_err, settings_from
+from bots.cli.gaps import gaps
 from core.errors import HelplineError
 from kb_index.knowledge_base import KnowledgeBase
 
 if TYPE_CHECKING:
     from config.settings import Settings
+    from core.knowledge.library import Settled
     from core.knowledge.records import ArticleReview, NeedsUpdateRule
 
 app = typer.Typer(help="Build, search and inspect the knowledge index.", no_args_is_help=True)
@@ -46,6 +49,28 @@ def build(
         f"({report.embedded} embedded, {report.reused} reused, {report.removed} removed; "
         f"{report.index_kind} index, {report.seconds:.1f} s)"
     )
+    try:
+        settled = asyncio.run(_settle(settings, knowledge))
+    except Exception as exc:  # the index is built; the next start syncs the article list
+        echo_err(f"warning: the articles could not be listed in the database ({exc}); the next start does it")
+        return
+    if settled is not None and (settled.imported or settled.files_changed):
+        typer.echo(
+            f"articles: {settled.files_changed} from the files changed, {settled.imported} added in chat imported"
+        )
+
+
+async def _settle(settings: Settings, knowledge: KnowledgeBase) -> Settled | None:
+    """List the files' articles in the database (and import the old chat ones), as a start-up does."""
+    from bots.bootstrap import open_stores
+    from bots.knowledge_sync import settle_articles
+    from core.clock import SystemClock
+
+    stores, engine = await open_stores(settings)
+    try:
+        return await settle_articles(stores, knowledge, SystemClock())
+    finally:
+        await engine.dispose()
 
 
 def _confirm_replacing(knowledge: KnowledgeBase, source: Path) -> None:
@@ -107,6 +132,9 @@ def stats(ctx: typer.Context) -> None:
     typer.echo(f"directory:  {info.directory} ({info.size_bytes / 1024:.0f} KiB)")
 
 
+app.command("gaps")(gaps)
+
+
 @app.command("needs-update")
 def needs_update(
     ctx: typer.Context,
@@ -117,7 +145,6 @@ def needs_update(
     min_tickets: Annotated[int, typer.Option(help="Or tickets opened after its answers (same thread, 24 h).")] = 3,
 ) -> None:
     """Articles whose answers customers mark not helpful, or after which they still open tickets."""
-    import asyncio
     import json
 
     from core.knowledge.records import NeedsUpdateRule

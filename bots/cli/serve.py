@@ -36,6 +36,7 @@ from bots.http.customers_api import TOKEN_ENV as API_TOKEN_ENV
 from bots.http.customers_api import customer_routes
 from bots.http.metrics import TOKEN_ENV
 from bots.registry import ADAPTERS
+from bots.web.roadmap import roadmap_routes
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import SystemClock
@@ -104,6 +105,9 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     routes += customer_routes(system.stores.customers, tier_names, clock, api_token)
     log.info(
         "/api/customers, /api/usage: %s", "bearer token required" if api_token else f"off ({API_TOKEN_ENV} not set)"
+    )
+    routes += roadmap_routes(  # the public roadmap: titles, statuses and vote counts only
+        system.stores.feature_requests, clock, settings.requests.policy(), settings.satisfaction.product_name
     )
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")

@@ -212,7 +212,7 @@ class HelplineBot(discord.Client):
             await self._follow_up(interaction, [not_offered(value)], ephemeral=True)
             return
         action = choice.action
-        private = action in (Action.CLAIM, Action.HELPFUL, Action.RATE)
+        private = action in (Action.CLAIM, Action.HELPFUL, Action.RATE, Action.VOTE, Action.UNVOTE)
         await interaction.response.defer(ephemeral=private, thinking=True)
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
@@ -225,7 +225,7 @@ class HelplineBot(discord.Client):
         await self._follow_up(interaction, replies, ephemeral=private, extra=extra)
         # A survey keeps its buttons: a rating may be changed for a while.
         done = all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies)
-        if done and action not in (Action.CLAIM, Action.RATE):
+        if done and action not in (Action.CLAIM, Action.RATE, Action.VOTE, Action.UNVOTE):  # shared buttons stay
             await _settle(interaction)
 
     async def handle_comment(self, interaction: discord.Interaction, survey: int, text: str) -> None:

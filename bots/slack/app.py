@@ -48,7 +48,7 @@ from core.messages import Action, Address, ChoiceMessage, CommandText, IncomingM
 log = logging.getLogger("helpline.slack")
 
 # Choices whose answer concerns only the one who pressed: it goes to them alone, not to the thread.
-_PRIVATE_CHOICES = frozenset({Action.CLAIM, Action.HELPFUL, Action.RATE})
+_PRIVATE_CHOICES = frozenset({Action.CLAIM, Action.HELPFUL, Action.RATE, Action.VOTE, Action.UNVOTE})
 _Named = TypeVar("_Named", IncomingMessage, ChoiceMessage, CommandText)
 
 
@@ -216,7 +216,8 @@ class SlackBot:
         else:
             await self._post_all(message.address, replies)
         done = all(r.kind is not ReplyKind.ERROR and not r.choices for r in replies)
-        if done and action not in (Action.CLAIM, Action.RATE):  # a survey keeps its buttons: ratings can change
+        # A survey keeps its buttons (ratings can change), and so do the vote buttons others press too.
+        if done and action not in (Action.CLAIM, Action.RATE, Action.VOTE, Action.UNVOTE):
             await _settle(respond, body, message.author.name)
 
     async def _assignee(self, number: int | None) -> str | None:

@@ -10,7 +10,7 @@ from starlette.staticfiles import StaticFiles
 from bots.web import signin
 from bots.web.deps import DashboardDeps, Viewer
 from bots.web.guard import guarded
-from bots.web.pages import knowledge, overview, queue, reports, staff, ticket
+from bots.web.pages import articles, gaps, knowledge, overview, queue, reports, staff, ticket
 
 
 def dashboard_routes(deps: DashboardDeps) -> list[BaseRoute]:
@@ -27,6 +27,8 @@ def dashboard_routes(deps: DashboardDeps) -> list[BaseRoute]:
         *queue.routes(deps),
         *ticket.routes(deps),
         *knowledge.routes(deps),
+        *articles.routes(deps),
+        *gaps.routes(deps),
         *reports.routes(deps),
         *staff.routes(deps),
     ]

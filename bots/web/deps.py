@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from core.analytics.policy import ReportPolicy
     from core.desk.context import KnowledgeEditor
     from core.desk.pipeline import SupportDesk
+    from core.knowledge.gaps import GapFinder
     from core.ports import Clock
     from core.staff.ports import StaffAccounts, StaffSessions
     from core.stores import Stores
@@ -74,3 +75,4 @@ class DashboardDeps:
     public_url: str  # e.g. "https://help.example.com": links, and Secure cookies when https
     moderator_roles: frozenset[str] = frozenset({"moderator"})  # what a password account acts with
     knowledge: KnowledgeEditor | None = None  # the desk's knowledge base (``System.knowledge``), searched by the page
+    gaps: GapFinder | None = None  # the knowledge-gap report (``System.gaps``), shown by the Gaps page

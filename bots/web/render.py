@@ -40,6 +40,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Overview", "/dashboard/overview", lead=True),
     NavItem("Queue", "/dashboard/queue"),
     NavItem("Knowledge", "/dashboard/knowledge"),
+    NavItem("Gaps", "/dashboard/gaps"),
     NavItem("Reports", "/dashboard/reports", lead=True),
     NavItem("Staff", "/dashboard/staff", lead=True),
 )

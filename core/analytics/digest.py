@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("helpline.digest")
 WEEK = timedelta(days=7)
 WORST_BREACHES = 5
+TOP_GAPS = 5
 
 
 class WeeklyNumbers(Protocol):
@@ -120,6 +121,7 @@ def digest_reply(start: datetime, end: datetime, headline: str, doc: dict[str, A
     if actions:
         lines.append("Suggested actions:")
         lines += [f"  - {action}" for action in actions]
+    lines += _gap_lines(doc)
     if png is None:
         lines.append("(no chart this week: it could not be drawn)")
         return Reply(ReplyKind.INFO, "\n".join(lines))
@@ -130,3 +132,19 @@ def _breach_line(breach: dict[str, Any]) -> str:
     late = timedelta(seconds=round(float(breach.get("late_seconds", 0))))
     clock = str(breach.get("clock", "")).replace("_", " ")
     return f"  - ticket #{breach.get('ticket')} ({breach.get('tier')}, {breach.get('priority')}): {clock} {late} late"
+
+
+def _gap_lines(doc: dict[str, Any]) -> list[str]:
+    """The week's heaviest knowledge gaps not yet covered (none when the digest has no gap report)."""
+    if "knowledge_gaps" not in doc:
+        return []
+    open_gaps = [g for g in doc["knowledge_gaps"] if not g.get("covered")][:TOP_GAPS]
+    if not open_gaps:
+        return ["Knowledge gaps: none this week"]
+    lines = ["Knowledge gaps (questions the docs did not answer, heaviest first):"]
+    for gap in open_gaps:
+        asked = "; ".join(f"“{q}”" for q in gap.get("representatives", [])[:2])
+        people = gap.get("people")
+        who = f"{people} person" if people == 1 else f"{people} people"
+        lines.append(f"  - {gap.get('size')} questions from {who} (weight {gap.get('weight')}): {asked}")
+    return lines

@@ -6,10 +6,11 @@ Every method is one transaction. Times are timezone-aware UTC.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from core.customers.health_history import HealthDay
     from core.customers.records import Account, AccountEntry, LinkCode, LinkEvent, Person, Usage
 
 
@@ -91,4 +92,24 @@ class CustomerLinks(Protocol):
 
     async def failures_since(self, identities: Sequence[str], since: datetime) -> int:
         """Wrong codes entered by any of ``identities`` at or after ``since``."""
+        ...
+
+
+class HealthHistory(Protocol):
+    """Every account's health score per day; one per account and day, kept unique by the database."""
+
+    async def add(self, score: HealthDay) -> bool:
+        """Keep the day's score unless the account has one for that day already; True if this one was kept."""
+        ...
+
+    async def put(self, score: HealthDay) -> None:
+        """Keep the day's score, replacing the one the account had for that day (a recomputation on demand)."""
+        ...
+
+    async def history(self, account_id: str, since: date) -> list[HealthDay]:
+        """The account's scores from ``since`` on, oldest first."""
+        ...
+
+    async def scored_on(self, day: date) -> set[str]:
+        """The accounts that have a score for ``day``."""
         ...

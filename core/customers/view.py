@@ -1,23 +1,28 @@
 """One account as a person reads it (``helpline customer show``): its fields, people, tickets, usage and links.
 
 The tickets are every ticket any identity of the account's people opened, so a person's history follows them
-across platforms. ``document`` is the JSON form (its keys are documented in docs/customers.md); the health
-score is later work and not part of it yet.
+across platforms. ``document`` is the JSON form (its keys are documented in docs/customers.md). Given ``now``,
+the view carries the account's health score computed then, with the trend from its history.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from core.customers.health_figures import account_health, health_day
+from core.customers.health_history import trend
+
 if TYPE_CHECKING:
+    from core.customers.health import Health
     from core.customers.records import Account, LinkEvent, Person, Usage
     from core.stores import Stores
     from core.tickets.records import Ticket
 
 RECENT_TICKETS = 10  # closed or resolved tickets shown besides the open ones
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+TREND_HISTORY = timedelta(days=30)  # the history read for the trend
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,14 @@ class CustomerView:
     recent_tickets: tuple[Ticket, ...]  # resolved or closed, most recent first
     usage: Usage | None
     links: tuple[LinkEvent, ...]
+    health: Health | None = None  # computed at the view's ``now``
+    trend: str | None = None  # improving, stable or declining; None with too little history
 
 
-async def customer_view(stores: Stores, account_id: str, *, recent: int = RECENT_TICKETS) -> CustomerView | None:
-    """The view of one account; None if the store has no such account."""
+async def customer_view(
+    stores: Stores, account_id: str, *, recent: int = RECENT_TICKETS, now: datetime | None = None
+) -> CustomerView | None:
+    """The view of one account (with its health score when ``now`` is given); None if there is no such account."""
     account = await stores.customers.get(account_id)
     if account is None:
         return None
@@ -49,7 +58,13 @@ async def customer_view(stores: Stores, account_id: str, *, recent: int = RECENT
     done = tuple(t for t in newest if not t.status.active)[:recent]
     usage = await stores.customers.usage(account_id, limit=1)
     links = tuple(await stores.links.history(identities)) if identities else ()
-    return CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
+    view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
+    if now is None:
+        return view
+    score = await account_health(stores, account, now)
+    today = health_day(account, score, now)
+    history = [h for h in await stores.health.history(account.id, today.day - TREND_HISTORY) if h.day != today.day]
+    return replace(view, health=score, trend=trend([*history, today]))
 
 
 def document(view: CustomerView) -> dict[str, Any]:
@@ -76,6 +91,18 @@ def document(view: CustomerView) -> dict[str, Any]:
             {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "identity": e.identity, "other": e.other}
             for e in view.links
         ],
+        "health": None if view.health is None else _health(view.health, view.trend),
+    }
+
+
+def _health(health: Health, trend: str | None) -> dict[str, Any]:
+    return {
+        "score": health.score,
+        "category": health.category,
+        "trend": trend,
+        "reason": health.reason,
+        "missing": list(health.missing),
+        "parts": {p.name: {"score": p.score, "weight": p.weight, "reason": p.reason} for p in health.parts},
     }
 
 

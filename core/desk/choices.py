@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.desk import feedback
 from core.desk.context import actor_of
+from core.desk.gap_notes import note_rejection
 from core.messages import Action, Choice, ChoiceMessage, Reply, ReplyKind, not_offered
 from core.tickets.records import ConversationMessage, Role, TicketEvent, TicketStatus
 from core.understanding.urgency import message_priority, readable_urgency
@@ -37,6 +38,7 @@ class Choices:
         voted = None
         if message.action in (Action.NOT_HELPFUL, Action.HUMAN):
             voted = await feedback.unhelpful(self.desk, message.address, vote=message.action is Action.NOT_HELPFUL)
+            await note_rejection(self.desk, message, voted)  # before the ticket: a person asked for is a gap
         return feedback.noted(await self._ticket_from_thread(message, message.action), voted)
 
     async def _waiting(self, message: ChoiceMessage) -> tuple[ConversationMessage, Understanding] | None:

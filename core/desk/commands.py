@@ -37,15 +37,16 @@ def _split(text: str) -> tuple[str, str]:
 
 
 def _number(spec: CommandSpec, token: str) -> int:
+    noun = spec.params[0].noun  # "a ticket number", "an article number"
     match = _NUMBER.fullmatch(token)
     if match is None:
-        raise spec.error(f"{quoted(token)} is not a ticket number; write it like 12 or #12")
+        raise spec.error(f"{quoted(token)} is not {noun}; write it like 12 or #12")
     digits = match.group(1).lstrip("0")
     # Checked on the digits, before int(): a huge digit string is refused without converting it.
     if not digits:
-        raise spec.error(f"{quoted(token)} is not a ticket number; they start at 1")
+        raise spec.error(f"{quoted(token)} is not {noun}; they start at 1")
     if len(digits) > len(str(MAX_TICKET_NUMBER)) or int(digits) > MAX_TICKET_NUMBER:
-        raise spec.error(f"{quoted(token)} is too large to be a ticket number")
+        raise spec.error(f"{quoted(token)} is too large to be {noun}")
     return int(digits)
 
 
@@ -60,23 +61,47 @@ def _bare(spec: CommandSpec, rest: str) -> Options:
 
 
 def _ticket(spec: CommandSpec, rest: str) -> Options:
+    [first] = spec.params
     token, more = _split(rest)
     if not token:
-        raise spec.error(f'"{spec.words}" needs a ticket number')
+        raise spec.error(f'"{spec.words}" needs {first.noun}')
     number = _number(spec, token)
-    _no_more(spec, more, "the ticket number")
-    return {spec.params[0].name: number}
+    _no_more(spec, more, "the " + _bare_noun(first.noun))
+    return {first.name: number}
 
 
 def _ticket_and_text(spec: CommandSpec, rest: str) -> Options:
     first, second = spec.params
     token, text = _split(rest)
     if not token:
-        raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
+        raise spec.error(f'"{spec.words}" needs {first.noun} and {second.noun}')
     number = _number(spec, token)
-    if not text.strip():
-        raise spec.error(f'"{spec.words}" needs {second.noun} after the ticket number')
+    if not text.strip() and second.required:
+        raise spec.error(f'"{spec.words}" needs {second.noun} after the {_bare_noun(first.noun)}')
     return {first.name: number, second.name: text}
+
+
+def _ticket_and_edit(spec: CommandSpec, rest: str) -> Options:
+    """``kb edit 3 New title | New text`` or ``kb edit 3 New text``: before the first "|" is the title."""
+    number_param, body, title = spec.params
+    token, text = _split(rest)
+    if not token:
+        raise spec.error(f'"{spec.words}" needs {number_param.noun} and {body.noun}')
+    number = _number(spec, token)
+    head, bar, tail = text.partition("|")
+    if bar and not head.strip():
+        raise spec.error(f'"{spec.words}" needs {title.noun} before the "|"')
+    if not (tail if bar else text).strip():
+        raise spec.error(f'"{spec.words}" needs {body.noun} after the {_bare_noun(number_param.noun)}')
+    return (
+        {number_param.name: number, body.name: tail, title.name: head}
+        if bar
+        else {number_param.name: number, body.name: text}
+    )
+
+
+def _bare_noun(noun: str) -> str:
+    return noun.removeprefix("a ").removeprefix("an ")
 
 
 def _choice(spec: CommandSpec, rest: str) -> Options:
@@ -97,7 +122,7 @@ def _ticket_and_choice(spec: CommandSpec, rest: str) -> Options:
         raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
     number = _number(spec, token)
     checked = second.check(spec, value)
-    _no_more(spec, extra, "the " + second.noun.removeprefix("a ").removeprefix("an "))
+    _no_more(spec, extra, "the " + _bare_noun(second.noun))
     return {first.name: number, second.name: checked}
 
 
@@ -151,12 +176,37 @@ def _score_and_text(spec: CommandSpec, rest: str) -> Options:
     return {score.name: token, comment.name: more}
 
 
+def _ticket_choice_and_text(spec: CommandSpec, rest: str) -> Options:
+    """``request status 12 planned Shipping in May``: a number, a fixed value, then free text (maybe none)."""
+    first, second, third = spec.params
+    token, more = _split(rest)
+    value, text = _split(more)
+    if not token or not value:
+        raise spec.error(f'"{spec.words}" needs {first.noun} and {second.noun}')
+    return {first.name: _number(spec, token), second.name: second.check(spec, value), third.name: text}
+
+
+def _two_numbers(spec: CommandSpec, rest: str) -> Options:
+    """``request merge 14 12`` (or ``14 into 12``): two numbers."""
+    first, second = spec.params
+    token, more = _split(rest)
+    other, extra = _split(more)
+    if other.lower() == "into":
+        other, extra = _split(extra)
+    if not token or not other:
+        raise spec.error(f'"{spec.words}" needs two numbers')
+    numbers = {first.name: _number(spec, token), second.name: _number(spec, other)}
+    _no_more(spec, extra, "the second number")
+    return numbers
+
+
 _TICKET, _TEXT, _CHOICE, _PERSON = ParamKind.TICKET, ParamKind.TEXT, ParamKind.CHOICE, ParamKind.PERSON
 # How text is read into options, by the kinds of a command's parameters.
 _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (): _bare,
     (_TICKET,): _ticket,
     (_TICKET, _TEXT): _ticket_and_text,
+    (_TICKET, _TEXT, _TEXT): _ticket_and_edit,
     (_CHOICE,): _choice,
     (_TICKET, _CHOICE): _ticket_and_choice,
     (_TICKET, _PERSON): _ticket_and_person,
@@ -165,6 +215,8 @@ _READERS: dict[tuple[ParamKind, ...], Callable[[CommandSpec, str], Options]] = {
     (ParamKind.SCORE, _TEXT): _score_and_text,
     (ParamKind.IDENTITY,): _identities,
     (ParamKind.IDENTITY, ParamKind.IDENTITY): _identities,
+    (_TICKET, _CHOICE, _TEXT): _ticket_choice_and_text,
+    (_TICKET, _TICKET): _two_numbers,
 }
 
 

@@ -7,15 +7,18 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.knowledge.drafting import DraftRules
+from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
+from core.requests.impact import RequestPolicy
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
-    from core.ports import Chunk, Clock, Notifier, SearchHit
+    from core.ports import Chunk, Clock, Embedder, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
     from core.understanding.intents import IntentCatalog
@@ -27,20 +30,6 @@ class MessageUnderstander(Protocol):
 
     def understand(self, raw: str | bytes) -> Understanding:
         """What the core knows about ``raw``."""
-        ...
-
-
-class AddedArticleInfo(Protocol):
-    """What ``kb add`` reports back."""
-
-    @property
-    def title(self) -> str:
-        """The article's title."""
-        ...
-
-    @property
-    def chunks(self) -> int:
-        """How many passages it was split into."""
         ...
 
 
@@ -68,10 +57,6 @@ class KnowledgeEditor(Protocol):
 
     def search_text(self, text: str, k: int) -> list[SearchHit]:
         """The ``k`` passages nearest to ``text``."""
-        ...
-
-    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
-        """Add an article and make it searchable at once."""
         ...
 
     def passages(self) -> list[Chunk]:
@@ -137,6 +122,10 @@ class DeskPolicy:
     private_answer_platforms: frozenset[str] = frozenset({"console", "discord", "slack"})
     # How far customers' votes re-rank the passages found (core/knowledge/ranking.py).
     boosts: Boosts = DEFAULT_BOOSTS
+    # Which answers count as low-confidence ones, and how knowledge gaps are ranked (core/knowledge/gaps.py).
+    gaps: GapSettings = field(default_factory=GapSettings)
+    # What a resolved ticket must hold to propose a draft, and when its question is answered already.
+    drafts: DraftRules = field(default_factory=DraftRules)
 
 
 @dataclass
@@ -151,8 +140,13 @@ class Desk:
     clock: Clock
     knowledge: KnowledgeEditor | None = None
     moderators: Moderators = field(default_factory=Moderators)
+    # Who may publish knowledge-base articles (``knowledge.publishers``); other moderators send theirs to review.
+    publishers: Moderators = field(default_factory=lambda: Moderators(roles=frozenset({"publisher"})))
     policy: DeskPolicy = field(default_factory=DeskPolicy)
     satisfaction: SatisfactionPolicy = field(default_factory=SatisfactionPolicy)
+    requests: RequestPolicy = field(default_factory=RequestPolicy)
+    # What finds the feature requests close in meaning to a new one; without it none are offered.
+    embedder: Embedder | None = None
 
 
 def actor_of(message: Inbound) -> str:

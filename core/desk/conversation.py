@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import Desk, DeskPolicy, actor_of
 from core.desk.feedback import reranked
+from core.desk.gap_notes import note_replies
 from core.desk.limits import ticket_refusal
 from core.desk.people import membership
+from core.desk.requests import FEATURE_INTENT, RequestDesk
 from core.desk.topics import Topic, compare, problem_is_back
 from core.messages import (
     Action,
@@ -59,8 +61,9 @@ SUBJECT_CHARS = 120
 class Conversation:
     """Handles what customers write and the choices they pick."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, requests: RequestDesk | None = None) -> None:
         self.desk = desk
+        self.requests = requests or RequestDesk(desk)
 
     async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
         """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
@@ -117,6 +120,7 @@ class Conversation:
             said = said or "That message had no text I could read."
             return [Reply(ReplyKind.INFO, f"{said} Please type your question.")]
         replies = await self._respond(message, understanding)
+        await note_replies(d, message, understanding, replies)
         replies += _truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:
@@ -143,6 +147,8 @@ class Conversation:
                     Reply(ReplyKind.ANSWER, "Meanwhile, this may help:\n" + answer[0], answer[1], (), intent=intent)
                 )
             return replies
+        if answer is None and intent == FEATURE_INTENT:  # a wish the docs do not cover: offer to record it
+            return [replace(await self.requests.offer(message, understanding.text), intent=intent)]
         if answer is None:
             text = "I couldn't find an answer to that in the docs. I can open a ticket so a person can help."
             return [Reply(ReplyKind.INFO, text, choices=OFFER_TICKET, intent=intent)]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from core.desk.context import actor_of
 from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
+from core.desk.drafts import TicketDrafts
 from core.desk.people import membership
 from core.desk.surveys import SurveyDesk
 from core.messages import Citation, Reply, ReplyKind, bounded_files
@@ -116,6 +117,7 @@ class IssueDesk:
             ticket.number, change, TicketEvent(ticket.number, now, actor, "resolved", detail)
         )
         await self._surveys.ask_csat(resolved)
+        await TicketDrafts(d).resolved(resolved)
         return resolved
 
     async def reopened(self, address: Address, actor: str, detail: str) -> Ticket | None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from core.analytics.metrics import build_report, headline_text
 from core.analytics.records import ReportQuery
+from core.command_records import KnowledgeCommand, RequestCommand
 from core.commands import (
     Acknowledge,
     Assign,
@@ -15,10 +16,10 @@ from core.commands import (
     Command,
     CommandError,
     CommandSpec,
+    CorrectIntent,
     Escalate,
     ExplainSla,
     Help,
-    KbAdd,
     KbSearch,
     Link,
     LinkIdentities,
@@ -40,7 +41,11 @@ from core.commands import (
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
+from core.desk.drafts import TicketDrafts
+from core.desk.intents import correct_intent
+from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
+from core.desk.requests import RequestDesk
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -68,8 +73,9 @@ REFUSAL = "Only moderators can run that command. Ask a team member with a modera
 class Moderation:
     """Parses a command, checks who asked, and runs it."""
 
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, requests: RequestDesk | None = None) -> None:
         self.desk = desk
+        self.requests = requests or RequestDesk(desk)
         self.surveys = SurveyDesk(desk)
         self.signin = SignIn(desk)
         self.linking = Linking(desk)
@@ -124,6 +130,8 @@ class Moderation:
                 return await self._priority(message, number, priority)
             case SetTier(number=number, tier=tier):
                 return await move_tier(self.desk, message, number, tier)
+            case CorrectIntent(number=number, intent=intent):
+                return await correct_intent(self.desk, message, number, intent)
             case Escalate(number=number):
                 return await self._escalate(message, number)
             case Acknowledge(number=number):
@@ -136,8 +144,6 @@ class Moderation:
                 return await self._reopen(message, number)
             case KbSearch(text=text):
                 return await self._kb_search(text)
-            case KbAdd(title=title, body=body):
-                return await self._kb_add(message, title, body)
             case Rate():
                 return await self.surveys.command(message, command)
             case Stats():
@@ -146,6 +152,10 @@ class Moderation:
                 return await self.signin.link(message)
             case Link() | LinkIdentities() | UnlinkIdentity():
                 return await self.linking.run(message, command)
+            case _ if isinstance(command, KnowledgeCommand):
+                return await KnowledgeCommands(self.desk).run(message, command)
+            case _ if isinstance(command, RequestCommand):
+                return await self.requests.command(message, command)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:
@@ -296,6 +306,7 @@ class Moderation:
         )
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         await self.surveys.ask_csat(resolved)
+        await TicketDrafts(self.desk).resolved(resolved)  # a draft or a phrasing; never fails the resolution
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: Inbound, number: int) -> Reply:
@@ -313,10 +324,6 @@ class Moderation:
             return _info("Nothing in the knowledge base matches that.")
         lines = [f"{hit.score:.2f}  {hit.chunk.heading}  {hit.chunk.link}" for hit in hits]
         return _info("\n".join(lines))
-
-    async def _kb_add(self, message: Inbound, title: str, body: str) -> Reply:
-        added = await asyncio.to_thread(self._knowledge().add_article, title, body, message.author.name)
-        return _info(f"Added “{added.title}” to the knowledge base ({added.chunks} passage(s)); it can be found now.")
 
     def _knowledge(self) -> KnowledgeEditor:
         if self.desk.knowledge is None:

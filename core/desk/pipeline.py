@@ -16,6 +16,7 @@ from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.issues import IssueDesk
 from core.desk.moderation import Moderation
+from core.desk.requests import RequestDesk
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
 from core.messages import (
@@ -42,6 +43,7 @@ APOLOGY = (
 )
 # Choices that are moderator commands on the choice's ticket.
 _COMMAND_CHOICES = {Action.CLAIM: BY_WORDS["claim"], Action.ACKNOWLEDGE: BY_WORDS["ack"]}
+_REQUEST_CHOICES = frozenset({Action.VOTE, Action.UNVOTE, Action.FILE_REQUEST})
 
 
 class SupportDesk:
@@ -49,9 +51,10 @@ class SupportDesk:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self._conversation = Conversation(desk)
+        self._requests = RequestDesk(desk)  # one, so its embeddings of the requests are made once
+        self._conversation = Conversation(desk, self._requests)
         self._choices = Choices(desk, self._conversation)
-        self._moderation = Moderation(desk)
+        self._moderation = Moderation(desk, self._requests)
         self._issues = IssueDesk(desk)
         self._surveys = SurveyDesk(desk)
 
@@ -77,6 +80,8 @@ class SupportDesk:
     async def _choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         if message.action is Action.RATE:
             return await self._surveys.choose(message)
+        if message.action in _REQUEST_CHOICES:
+            return [await self._requests.choose(message)]
         spec = _COMMAND_CHOICES.get(message.action)
         if spec is not None:
             return await self._moderation.choose(message, spec)
@@ -92,6 +97,11 @@ class SupportDesk:
     def moderator_roles(self) -> frozenset[str]:
         """The roles that make someone a moderator (adapters grant them to their platform's staff)."""
         return frozenset(self.desk.moderators.roles)
+
+    @property
+    def intent_names(self) -> tuple[str, ...]:
+        """The intents a moderator may give a ticket (``intent N NAME``), as the intents file lists them."""
+        return tuple(intent.name for intent in self.desk.catalog.intents)
 
     async def first_delivery(self, platform: str, delivery_id: str, *, daily: bool = False) -> bool:
         """True the first time ``delivery_id`` is seen on ``platform`` (today's, with ``daily``); False after."""

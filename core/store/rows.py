@@ -62,6 +62,7 @@ def change_fields(change: TicketChange) -> dict[str, datetime | str | bool | Non
             ("resolution_due", change.resolution_due),
             ("tier", change.tier),
             ("frustrated", change.frustrated),
+            ("intent", change.intent),
         )
         if value is not None
     }

@@ -86,3 +86,17 @@ customer_link_events = Table(
     Column("other", String(IDENTITY_LENGTH), nullable=True, index=True),
     Column("person", String(PERSON_LENGTH), nullable=False),
 )
+
+customer_health = Table(
+    "customer_health",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(ACCOUNT_LENGTH), ForeignKey("customer_accounts.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("missing", String(128), nullable=False),  # the parts without data, comma-separated
+    Column("computed_at", UTCDateTime, nullable=False),
+    # One score per account and day: the first worker's insert wins, the others' fail on this index.
+    Index("ux_customer_health_account_day", "account", "day", unique=True),
+)

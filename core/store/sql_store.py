@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.store.answer_feedback import SqlAnswerFeedback
+from core.store.articles import SqlArticles
 from core.store.conversations import SqlConversations
 from core.store.customer_links import SqlCustomerLinks
 from core.store.customers import SqlCustomerAccounts
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
+from core.store.gap_questions import SqlGapQuestions
+from core.store.health import SqlHealthHistory
+from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.requests import SqlFeatureRequests
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -54,4 +59,9 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         feedback=SqlAnswerFeedback(engine, planning),
         customers=SqlCustomerAccounts(engine),
         links=SqlCustomerLinks(engine),
+        articles=SqlArticles(engine),
+        feature_requests=SqlFeatureRequests(engine),
+        gaps=SqlGapQuestions(engine),
+        intent_examples=SqlIntentExamples(engine, planning),
+        health=SqlHealthHistory(engine),
     )

@@ -116,6 +116,7 @@ class TicketChange:
     resolution_due: datetime | None = None
     tier: str | None = None
     frustrated: bool | None = None
+    intent: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.ports import Embedder, KnowledgeIndex, SearchHit
 from core.text import DEFAULT_MAX_CHARS, clean_message
@@ -12,6 +13,9 @@ from core.understanding.frustration import Frustration, read_frustration
 from core.understanding.intents import IntentCatalog
 from core.understanding.language import UNKNOWN, LanguageDetector
 from core.understanding.urgency import message_priority
+
+if TYPE_CHECKING:
+    from core.understanding.heads import HeadFollower
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Understander:
         top_k: int = 5,
         max_chars: int = DEFAULT_MAX_CHARS,
         language: LanguageDetector | None = None,
+        heads: HeadFollower | None = None,
     ) -> None:
         self._embedder = embedder
         self._classifier = classifier
@@ -59,6 +64,8 @@ class Understander:
         self._top_k = top_k
         self._max_chars = max_chars
         self._language = language
+        # Follows retrained heads (``helpline intents retrain``): one stat of their pointer every few seconds.
+        self._heads = heads
 
     def understand(self, raw: str | bytes) -> Understanding:
         """Classify ``raw`` and retrieve knowledge-base passages for it; never raises on odd input."""
@@ -66,7 +73,8 @@ class Understander:
         if clean.empty:
             return Understanding("", clean.truncated, EMPTY_PREDICTION, None, None, ())
         vector = self._embedder.embed([clean.text])
-        prediction = self._classifier.classify_one(vector[0])
+        classifier = self._heads.classifier() if self._heads is not None else self._classifier
+        prediction = classifier.classify_one(vector[0])
         hits: tuple[SearchHit, ...] = ()
         if self._index is not None and len(self._index):
             hits = tuple(self._index.search(vector, self._top_k, query_text=clean.text))

@@ -13,6 +13,7 @@ from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import DISCORD
 from core.notify import RoutingNotifier
+from core.ports import Embedder
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
 from core.tiers import TierDirectory, TierRule
@@ -56,7 +57,7 @@ def _options(**changes: Any) -> DiscordOptions:
     return dataclasses.replace(base, **changes)
 
 
-async def make_world(store: Stores | None = None, **changes: Any) -> World:
+async def make_world(store: Stores | None = None, embedder: Embedder | None = None, **changes: Any) -> World:
     """A world on a fresh (or the given) store; ``changes`` adjust the bot's options."""
     tiers = _tiers()
     store = store or memory_stores()
@@ -69,6 +70,7 @@ async def make_world(store: Stores | None = None, **changes: Any) -> World:
         notifier=RoutingNotifier({DISCORD: notifier}),
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
+        embedder=embedder,
     )
     desk, worker = system.desk, system.worker
     bot = create_bot(desk, _options(**changes))

@@ -26,6 +26,7 @@ from core.desk.context import MessageUnderstander, Moderators
 from core.jobs import JobQueue
 from core.messages import SLACK
 from core.notify import RoutingNotifier
+from core.ports import Embedder
 from core.sla.calendars import parse_opening
 from core.sla.oncall import OnCall, Shift
 from core.sla.plan import ON_CALL, EscalationLevel
@@ -151,6 +152,7 @@ async def make_world(
     store: Stores | None = None,
     queue: JobQueue | None = None,
     clock: ManualClock | None = None,
+    embedder: Embedder | None = None,
     concurrency: int = JobSettings().concurrency,
     **slack: Any,
 ) -> World:
@@ -173,6 +175,7 @@ async def make_world(
         notifier=notifier,
         clock=clock,
         moderators=Moderators(frozenset({"moderator", "support"})),
+        embedder=embedder,
     )
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url}

@@ -33,6 +33,7 @@ from bots.slack.runner import SlackRunner
 from config.settings import Settings
 from core.clock import ManualClock
 from core.desk.context import Moderators
+from core.knowledge.gaps import GapFinder
 from core.messages import SLACK
 from core.notify import RoutingNotifier
 from core.staff.records import DASHBOARD, Identity, SignInLink, StaffAccount, StaffRole
@@ -41,7 +42,8 @@ from core.stores import Stores
 from tests.adapters.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, signature_headers
 from tests.adapters.slack_world import ANA, STAFF, connect_message, settings, tiers
 from tests.desk_fakes import START, fake_system
-from tests.fakes import memory_stores
+from tests.fakes import HashingEmbedder, memory_stores
+from tests.gap_fakes import ThresholdClusterer
 from tests.staff_fakes import InMemoryStaffAccounts, InMemoryStaffSessions
 
 T = TypeVar("T")
@@ -108,6 +110,7 @@ class Dashboard:
             clock=self.clock,
             moderators=Moderators(frozenset({"moderator", "support"})),
         )
+        system.gaps = GapFinder(self.store.gaps, HashingEmbedder(), ThresholdClusterer(0.3), None, 0.45)
         env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": self.slack.api_url}
         env["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
         context = AdapterContext(system.desk, config, env, ALL, system.drains(), notifier, self.clock)

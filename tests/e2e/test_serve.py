@@ -36,11 +36,14 @@ def free_port() -> int:
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """This environment without platform credentials or Helpline settings, plus a private data dir and tiny KB."""
+    """This environment without platform credentials or Helpline settings, plus a private data dir and tiny KB.
+
+    The session's folder of ONNX exports is kept, so each server does not export the model again.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DISCORD_", "SLACK_", "GITHUB_", "HELPLINE_"))
+        if not key.startswith(("DISCORD_", "SLACK_", "GITHUB_", "HELPLINE_")) or key == "HELPLINE_MODEL__EXPORT_DIR"
     }
     source = tmp_path / "kb"
     source.mkdir(exist_ok=True)

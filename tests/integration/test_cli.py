@@ -27,7 +27,9 @@ def last_line(text: str) -> str:
 
 def test_kb_build_search_and_stats(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["kb", "build"]) == 0
-    assert "indexed 44 documents" in capsys.readouterr().out
+    built = capsys.readouterr().out
+    assert "indexed 44 documents" in built
+    assert "articles: 44 from the files changed, 0 added in chat imported" in built  # kb show can name them
     assert run(["kb", "search", "my deploy fails: build image too large", "-k", "3"]) == 0
     out = capsys.readouterr().out
     first = out.splitlines()[0]
@@ -39,7 +41,8 @@ def test_kb_build_search_and_stats(data_dir: Path, capsys: pytest.CaptureFixture
     assert "documents:  44" in stats
     assert "index:      flat (384 dimensions)" in stats
     assert run(["kb", "build"]) == 0
-    assert "0 embedded" in capsys.readouterr().out
+    rebuilt = capsys.readouterr().out
+    assert "0 embedded" in rebuilt and "articles:" not in rebuilt  # nothing changed in the files
 
 
 def test_search_before_build_explains_what_to_do(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,3 +163,20 @@ def test_eval_retrieval_scores_sections_when_judgements_name_them(
     assert list(fields) == ["article@1", "section@1"]
     assert float(fields["section@1"]) >= 0.84
     assert "mrr@10=" in last_line(out)
+
+
+def test_kb_build_without_the_database_still_builds_and_says_the_list_waits(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bots.bootstrap
+
+    async def unreachable(settings: object) -> object:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(bots.bootstrap, "open_stores", unreachable)
+    assert run(["kb", "build"]) == 0
+    captured = capsys.readouterr()
+    assert "indexed 44 documents" in captured.out
+    assert (
+        "the articles could not be listed in the database (connection refused); the next start does it" in captured.err
+    )

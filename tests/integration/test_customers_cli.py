@@ -143,7 +143,7 @@ def test_show_gives_people_tickets_usage_and_links_as_json_and_text(
     capsys.readouterr()
     assert run(["customer", "show", "acme", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert set(shown) == {"account", "people", "tickets", "usage", "links"}  # no "health" yet: a later release
+    assert set(shown) == {"account", "people", "tickets", "usage", "links", "health"}
     assert shown["account"]["renewal_date"] == "2026-12-31" and shown["account"]["seats"] == 50
     assert [p["identities"] for p in shown["people"]] == [["discord:81234"], ["github:acme-dev"], ["slack:U0ACME1"]]
     assert [t["number"] for t in shown["tickets"]["open"]] == [2, 1]
@@ -158,10 +158,25 @@ def test_show_gives_people_tickets_usage_and_links_as_json_and_text(
         "feature_adoption": 0.5,
         "plan_usage": None,
     }
+    health = shown["health"]
+    assert set(health) == {"score", "category", "trend", "reason", "missing", "parts"}
+    assert set(health["parts"]) == {"usage", "engagement", "support", "satisfaction", "growth"}
+    assert all(set(part) == {"score", "weight", "reason"} for part in health["parts"].values())
+    # The tickets are from March, outside the last 30 days: usage (31/50 seats, adoption 0.5) is 56, nobody
+    # wrote lately (engagement 0), support is untroubled (100); (0.3 x 56 + 0.2 x 100) / 0.75 = 49.07.
+    assert (health["score"], health["category"], health["trend"]) == (49, "Critical", None)
+    assert health["missing"] == ["satisfaction", "growth"]
+    assert health["parts"]["usage"] == {
+        "score": 56,
+        "weight": 0.3,
+        "reason": "31 active users of 50 seats; feature adoption 50%",
+    }
     assert run(["customer", "show", "acme"]) == 0
     text = capsys.readouterr().out
     assert "Acme, Inc. (acme) — tier enterprise" in text and "#2 new high Login broken (discord:81234" in text
-    assert "Health: not computed yet" in text
+    assert "Health: 49 Critical (not enough history for a trend); no data for satisfaction, growth" in text
+    assert "  usage (30%): 56 — 31 active users of 50 seats; feature adoption 50%" in text
+    assert "  growth (10%): no data — fewer than two usage reports with seats in use" in text
     assert run(["customer", "show", "nobody"]) == 2
     assert "there is no account 'nobody'" in capsys.readouterr().err
 
@@ -178,5 +193,29 @@ async def _history() -> None:
             draft = NewTicket("acme", "enterprise", where, user, user, subject, None, Priority.HIGH, at, None, None)
             await stores.tickets.open_ticket(draft, "helpline")
         await stores.customers.record_usage(Usage("acme", t0, active_users=31, seats=40, feature_adoption=0.5))
+    finally:
+        await engine.dispose()
+
+
+def test_customers_health_scores_now_and_keeps_one_score_per_day(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(["customers", "import", str(_file(tmp_path, GOOD))]) == 0
+    asyncio.run(_history())
+    capsys.readouterr()
+    assert run(["customers", "health", "acme"]) == 0
+    assert capsys.readouterr().out.startswith("acme: 49 Critical (no data for satisfaction, growth;")
+    assert run(["customers", "health"]) == 0  # every account, today's score replaced
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["acme", "globex"]
+    assert asyncio.run(_scores("acme")) == [49]
+    assert run(["customers", "health", "nobody"]) == 2
+    assert "there is no account 'nobody'" in capsys.readouterr().err
+
+
+async def _scores(account: str) -> list[int]:
+    stores, engine = await open_stores(load_settings(None))
+    try:
+        return [h.score for h in await stores.health.history(account, datetime(2000, 1, 1, tzinfo=UTC).date())]
     finally:
         await engine.dispose()

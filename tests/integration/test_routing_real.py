@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.bootstrap import build_classifier
+from bots.heads import build_classifier
 from config.intents import load_intents
 from config.settings import Settings
 from core.ports import Embedder

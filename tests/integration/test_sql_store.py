@@ -158,6 +158,12 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_customer_link_failures_identity_at",
             "ix_customer_link_events_identity",
             "ix_customer_link_events_other",
+            "ix_feature_requests_status",
+            "ix_feature_request_changes_request",
+            "ix_feature_request_merges_target",
+            "ix_gap_questions_at",
+            "ix_intent_examples_at",
+            "ux_customer_health_account_day",
         }
 
 

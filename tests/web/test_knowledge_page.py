@@ -15,7 +15,7 @@ from tests.web_fakes import dashboard_deps, viewer
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from core.desk.context import AddedArticleInfo, PublishInfo
+    from core.desk.context import PublishInfo
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
 
 SCRIPTED = Chunk(
@@ -37,9 +37,6 @@ class WordKnowledge:
         wanted = {w.lower() for w in text.split()}
         found = [c for c in self.chunks if wanted & set(f"{c.title} {c.text}".lower().split())]
         return [SearchHit(c, 0.9 - i / 10) for i, c in enumerate(found[:k])]
-
-    def add_article(self, title: str, body: str, author: str) -> AddedArticleInfo:
-        raise NotImplementedError("the knowledge page only searches")
 
     def passages(self) -> list[Chunk]:
         if self.broken:

@@ -24,6 +24,8 @@ from bots.web.guard import guarded
 from bots.web.render import page
 from core.analytics.records import AnswerRecord, ReportQuery
 from core.errors import HelplineError
+from core.knowledge.library import WAITING
+from core.knowledge.lifecycle import label
 from core.ports import Chunk, SearchHit
 
 VOTES_OVER = timedelta(days=90)  # the answers whose votes are counted
@@ -143,9 +145,11 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
             else:
                 found = articles_of(hits, votes)
         listed, listing_error = await asyncio.to_thread(_listing, deps, votes)
+        waiting = await deps.stores.articles.listed(WAITING)
         return page(
             request, viewer, "knowledge.html.j2", title="Knowledge", query=query, error=error or listing_error,
             found=found, articles=listed, days=VOTES_OVER.days, searchable=deps.knowledge is not None,
+            waiting=[(a, label(a.state)) for a in waiting],
         )  # fmt: skip
 
     return [Route("/knowledge", guarded(deps, knowledge), methods=["GET"])]

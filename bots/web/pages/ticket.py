@@ -54,6 +54,7 @@ def routes(deps: DashboardDeps) -> list[BaseRoute]:
             deadline=deadline_view(QueueRow(ticket, next_deadline(ticket)), now),
             assignee=assignee_words(ticket),
             priorities=list(Priority),
+            intents=deps.desk.intent_names,
         )
 
     async def act(request: Request, viewer: Viewer) -> Response:

@@ -9,6 +9,7 @@ from core.command_records import (
     Acknowledge,
     Assign,
     Claim,
+    CorrectIntent,
     Escalate,
     Note,
     Reopen,
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 ROLE_NAMES = {Role.CUSTOMER: "customer", Role.AGENT: "support", Role.BOT: "Helpline", Role.NOTE: "internal note"}
 PLATFORM_NAMES = {"discord": "Discord", "slack": "Slack", "github": "GitHub", "console": "console"}
-ACTIONS = ("claim", "assign", "reply", "note", "priority", "resolve", "reopen", "escalate", "acknowledge")
+ACTIONS = ("claim", "assign", "reply", "note", "priority", "intent", "resolve", "reopen", "escalate", "acknowledge")
 _MAX_TEXT = 4000  # characters of a reply or a note typed in the page
 
 
@@ -160,6 +161,11 @@ def command_for(action: str, number: int, form: Mapping[str, str]) -> Command:
             return SetPriority(number, Priority(form.get("priority", "")))
         except ValueError:
             raise ActionError("Choose a priority: " + ", ".join(p.value for p in Priority) + ".") from None
+    if action == "intent":
+        name = form.get("intent", "").strip().lower()
+        if not name:
+            raise ActionError("Choose the ticket's intent.")
+        return CorrectIntent(number, name)  # the desk checks the name against the intents file
     text = form.get("text", "").strip()
     if not text:
         raise ActionError("Write the reply first." if action == "reply" else "Write the note first.")

@@ -69,10 +69,19 @@ async def test_slash_commands_are_published(world: World) -> None:
     assert sync.path == f"/applications/{BOT}/guilds/{GUILD}/commands"
     names = {c["name"]: [o["name"] for o in c.get("options", [])] for c in sync.body}
     assert names["ticket"] == [
-        *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "escalate", "ack", "sla"),
-        *("resolve", "reopen"),
+        *("list", "show", "claim", "assign", "reply", "note", "priority", "tier", "intent", "escalate", "ack"),
+        *("sla", "resolve", "reopen"),
     ]
-    assert names["kb"] == ["search", "add"] and "stats" in names
+    assert names["kb"] == ["search", "add", "drafts", "show", "edit", "approve", "reject", "archive"]
+    assert "stats" in names
+    kb = next(c for c in sync.body if c["name"] == "kb")
+    edit = next(o for o in kb["options"] if o["name"] == "edit")
+    # Discord lists required options first: the number and the text, then the optional new title.
+    assert [(o["name"], o.get("required", False)) for o in edit["options"]] == [
+        ("number", True),
+        ("body", True),
+        ("title", False),
+    ]
     ticket = next(c for c in sync.body if c["name"] == "ticket")
     claim = next(o for o in ticket["options"] if o["name"] == "claim")
     assert claim["options"] == [
@@ -87,13 +96,16 @@ async def test_slash_commands_are_published(world: World) -> None:
     ]
     assign = next(o for o in ticket["options"] if o["name"] == "assign")
     assert [(o["name"], o["type"]) for o in assign["options"]] == [("number", 4), ("person", 6)]  # 6: a member
-    staff = [c for c in sync.body if c["name"] not in ("rate", "link")]  # /rate and /link are every member's
+    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap"}  # every member's commands
+    staff = [c for c in sync.body if c["name"] not in everyone]
     assert all(c["default_member_permissions"] == 1 << 13 for c in staff)  # Manage Messages
     [rate] = [c for c in sync.body if c["name"] == "rate"]
     assert rate["default_member_permissions"] is None and [o["name"] for o in rate["options"]] == ["score", "comment"]
+    assert all(c["default_member_permissions"] is None for c in sync.body if c["name"] in everyone)
     [link] = [c for c in sync.body if c["name"] == "link"]
-    assert link["default_member_permissions"] is None and [o["name"] for o in link["options"]] == ["code"]
+    assert [o["name"] for o in link["options"]] == ["code"]
     assert [o["name"] for o in next(c for c in sync.body if c["name"] == "customer")["options"]] == ["link", "unlink"]
+    assert names["request"] == ["status", "merge", "unmerge"] and names["vote"] == ["number"]
 
 
 async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world: World) -> None:
