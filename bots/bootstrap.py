@@ -158,10 +158,11 @@ class System:
     metrics: MetricsSource | None = None  # the database figures ``/metrics`` shows (None without a database)
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
     gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
+    job_concurrency: int = 1  # jobs.concurrency: how many jobs of different conversations a drain runs at once
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
-        return drains_on(self.stores.jobs, self.clock)
+        return drains_on(self.stores.jobs, self.clock, self.job_concurrency)
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -227,7 +228,10 @@ def compose_system(
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)
-    return System(SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps)
+    concurrency = settings.jobs.concurrency
+    return System(
+        SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency
+    )
 
 
 async def open_stores(settings: Settings) -> tuple[Stores, AsyncEngine]:

@@ -18,6 +18,7 @@ from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
+from config.jobs_config import JobSettings
 from config.platform_config import DiscordSettings as DiscordSettings
 from config.platform_config import GitHubLabels as GitHubLabels
 from config.platform_config import GitHubSettings as GitHubSettings
@@ -195,6 +196,7 @@ class Settings(_Section):
     digest: DigestSettings = DigestSettings()
     satisfaction: SatisfactionSettings = SatisfactionSettings()
     requests: RequestSettings = RequestSettings()
+    jobs: JobSettings = JobSettings()
 
     @field_validator("data_dir")
     @classmethod

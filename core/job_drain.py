@@ -53,13 +53,13 @@ class DrainPolicy:
     last_backoff: timedelta | None = None  # the longest wait; None: no cap
     keep_done: timedelta = timedelta(days=7)  # finished jobs are kept this long (redeliveries are recognised)
     tidy_every: timedelta = timedelta(hours=1)
-    # Jobs taken (and leased) per take. One: a process that dies leaves only the job it was running
-    # behind its lease, never a batch of untouched ones that newer jobs would overtake.
-    batch: int = 1
     # Errors whose message says it all (a platform's answer): logged without their traceback.
     quiet: tuple[type[Exception], ...] = ()
     permanent: tuple[type[Exception], ...] = PERMANENT  # given up at first, not retried
     logger: str = "helpline.jobs"  # the platform's own logger, so its operators find its jobs where they look
+    # At most this many at once whatever ``jobs.concurrency`` says; 1 for a queue whose jobs without a
+    # conversation must still run in the order they were accepted. None: as configured.
+    most_at_once: int | None = None
 
     def backoff(self, failures: int) -> timedelta:
         """The wait after a job's ``failures + 1``-th failure."""
@@ -68,16 +68,28 @@ class DrainPolicy:
 
 
 class JobDrain:
-    """Runs one queue's due jobs, oldest first and one at a time in a process, so their order is kept."""
+    """Runs one queue's due jobs, oldest first, up to ``concurrency`` at once (each of a different conversation).
 
-    def __init__(self, queue: JobQueue, name: str, handler: Handler, clock: Clock, policy: DrainPolicy) -> None:
+    A job is taken only when it can start at once, so a process that dies leaves behind its lease only the
+    jobs it was running, never untouched ones that newer jobs of their conversations would overtake. The
+    queue hands out no job while an older one of its conversation is pending, so a conversation's jobs run
+    one at a time and in order however many run at once, in this process or in others.
+    """
+
+    def __init__(
+        self, queue: JobQueue, name: str, handler: Handler, clock: Clock, policy: DrainPolicy, concurrency: int = 1
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"a drain runs at least one job at a time, not {concurrency}")
         self.queue = queue
         self.name = name
         self.policy = policy
+        self.concurrency = concurrency if policy.most_at_once is None else min(concurrency, policy.most_at_once)
         self._handler = handler
         self._clock = clock
         self._turn = asyncio.Lock()  # one pass at a time: a second would overtake the first's jobs
         self._wake = asyncio.Event()
+        self._arrived = asyncio.Event()  # a job was accepted (or ``wake``): a running pass takes it at once
         self._tidied_at: datetime | None = None
         self._log = logging.getLogger(policy.logger)
 
@@ -87,25 +99,49 @@ class JobDrain:
         Jobs with the same ``conversation`` run in the order they were accepted, across processes and restarts.
         """
         now = self._clock.now()
-        return await self.queue.enqueue(NewJob(self.name, key, kind, payload, now, conversation), now)
+        stored = await self.queue.enqueue(NewJob(self.name, key, kind, payload, now, conversation), now)
+        self._arrived.set()
+        return stored
 
     def wake(self) -> None:
         """Make ``run_forever`` look for work now instead of at its next poll."""
         self._wake.set()
+        self._arrived.set()
 
     async def counts(self) -> dict[JobStatus, int]:
         """How many of this queue's jobs are in each status."""
         return await self.queue.counts(self.name)
 
     async def run_once(self) -> int:
-        """Run every job due now; returns how many were taken (a postponed one counts too)."""
-        ran = 0
+        """Run every job due now (and those accepted meanwhile); returns how many were taken (postponed ones too)."""
         async with self._turn:
-            while taken := await self.queue.take(self.name, self._clock.now(), self.policy.lease, self.policy.batch):
-                for job in taken:
-                    await self._run(job)
+            return await self._pass()
+
+    async def _pass(self) -> int:
+        ran = 0
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                self._arrived.clear()  # before the take: a job accepted after it wakes the wait below
+                room = self.concurrency - len(running)
+                taken = await self.queue.take(self.name, self._clock.now(), self.policy.lease, room) if room else []
+                running.update(asyncio.create_task(self._run(job)) for job in taken)
                 ran += len(taken)
-        return ran
+                if not running:
+                    return ran
+                arrival = asyncio.ensure_future(self._arrived.wait())
+                finished, _ = await asyncio.wait({*running, arrival}, return_when=asyncio.FIRST_COMPLETED)
+                arrival.cancel()
+                for task in finished - {arrival}:
+                    running.discard(task)
+                    task.result()  # recording the outcome failed (the database went away): end the pass
+        except asyncio.CancelledError:  # the process is stopping: the running jobs come due when their leases end
+            for task in running:
+                task.cancel()
+            raise
+        finally:
+            # Outcomes of jobs still running are recorded before the error ends the pass.
+            await asyncio.gather(*running, return_exceptions=True)
 
     async def _run(self, job: Job) -> None:
         """Run one job and record the outcome: done, postponed, retried or given up."""
@@ -168,11 +204,11 @@ class JobDrain:
 DrainFactory = Callable[[str, Handler, DrainPolicy], JobDrain]
 
 
-def drains_on(queue: JobQueue, clock: Clock) -> DrainFactory:
-    """A factory of drains that all keep their jobs in ``queue`` and read ``clock``."""
+def drains_on(queue: JobQueue, clock: Clock, concurrency: int = 1) -> DrainFactory:
+    """A factory of drains that all keep their jobs in ``queue``, read ``clock`` and run ``concurrency`` at once."""
 
     def make(name: str, handler: Handler, policy: DrainPolicy) -> JobDrain:
         """A drain of the queue ``name``."""
-        return JobDrain(queue, name, handler, clock, policy)
+        return JobDrain(queue, name, handler, clock, policy, concurrency)
 
     return make

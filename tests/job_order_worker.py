@@ -2,7 +2,7 @@
 appending its conversation and number to a file (flushed and fsynced, as a platform that has received the answer).
 
 Exits 0 once the file ``STOP`` exists and no job is pending. Run as
-``python -m tests.job_order_worker DATABASE_URL HANDLED STOP``.
+``python -m tests.job_order_worker DATABASE_URL HANDLED STOP CONCURRENCY`` (jobs run at once, as ``jobs.concurrency``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ LEASE = timedelta(seconds=3)
 POLICY = DrainPolicy("Burst job", LEASE, timedelta(seconds=1), 5, logger="helpline.test")
 
 
-async def main(url: str, handled: Path, stop: Path) -> None:
+async def main(url: str, handled: Path, stop: Path, concurrency: int) -> None:
     """Drain until told to stop and nothing is left."""
     engine = create_engine_for(url)
 
@@ -39,7 +39,7 @@ async def main(url: str, handled: Path, stop: Path) -> None:
         await asyncio.sleep(0.005)  # some work after the answer went out: a kill may land here, before "done"
 
     queue = SqlJobQueue(engine)
-    drain = JobDrain(queue, QUEUE, handle, SystemClock(), POLICY)
+    drain = JobDrain(queue, QUEUE, handle, SystemClock(), POLICY, concurrency)
     try:
         while True:
             await drain.run_once()
@@ -51,4 +51,4 @@ async def main(url: str, handled: Path, stop: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])))
+    asyncio.run(main(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))

@@ -30,6 +30,8 @@ def policy(max_attempts: int) -> DrainPolicy:
         # A GitHub answer or an unreachable GitHub says it all; anything else needs its traceback.
         quiet=(GitHubCallError,),
         logger="helpline.github",
+        # The actions queued for an issue (a comment, then closing it) carry no conversation: one at a time.
+        most_at_once=1,
     )
 
 

@@ -18,6 +18,7 @@ from bots.http.app import create_app
 from bots.slack import runner as slack_adapter
 from bots.slack.runner import SlackRunner
 from config.intents import load_intents
+from config.jobs_config import JobSettings
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
 from config.tiers import load_tiers
 from core.clock import ManualClock
@@ -78,8 +79,8 @@ def tiers(slack_people: bool = False) -> TierDirectory:
     return TierDirectory(changed, rules, on_call=OnCall("UTC", shifts))
 
 
-def settings(**slack: Any) -> Settings:
-    """Settings for the bot under test; no pacing unless a test asks for it."""
+def settings(concurrency: int = JobSettings().concurrency, **slack: Any) -> Settings:
+    """Settings for the bot under test (``concurrency``: jobs.concurrency); no pacing unless a test asks for it."""
     base: dict[str, Any] = {
         "support_channels": SUPPORT_CHANNELS,
         "escalation_channel": ESCALATION_CHANNEL,
@@ -88,7 +89,9 @@ def settings(**slack: Any) -> Settings:
         "pace_seconds": 0.0,
     }
     return Settings(
-        slack=SlackSettings(**{**base, **slack}), support=SupportSettings(moderator_roles=("moderator", "support"))
+        slack=SlackSettings(**{**base, **slack}),
+        support=SupportSettings(moderator_roles=("moderator", "support")),
+        jobs=JobSettings(concurrency=concurrency),
     )
 
 
@@ -150,6 +153,7 @@ async def make_world(
     queue: JobQueue | None = None,
     clock: ManualClock | None = None,
     embedder: Embedder | None = None,
+    concurrency: int = JobSettings().concurrency,
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
@@ -164,7 +168,7 @@ async def make_world(
         store = dataclasses.replace(store, jobs=queue)
     notifier = RoutingNotifier({})
     system = fake_system(
-        settings(**slack),
+        settings(concurrency, **slack),
         understander=understander,
         tiers=directory,
         stores=store,
@@ -176,7 +180,7 @@ async def make_world(
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url}
     env |= {"SLACK_APP_TOKEN": app_token} if socket_mode else {"SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    context = AdapterContext(system.desk, settings(**slack), env, ALL, system.drains(), notifier, clock)
+    context = AdapterContext(system.desk, settings(concurrency, **slack), env, ALL, system.drains(), notifier, clock)
     runner = slack_adapter.build(context)
     notifier.add(runner.name, runner.notifier)
     worker = system.worker

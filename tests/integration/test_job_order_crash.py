@@ -1,6 +1,7 @@
 """Per-conversation order survives crashes: a burst of events over many conversations, drained by two processes
-at once, one of them SIGKILLed at random moments during the burst and started again; every conversation's events
-are still handled in the order they arrived (a job cut off by a kill is handled again before its successors).
+at once (each running up to ``CONCURRENCY`` jobs of different conversations side by side), one of them SIGKILLed
+at random moments during the burst and started again; every conversation's events are still handled in the order
+they arrived (a job cut off by a kill is handled again before its successors).
 
 Runs on SQLite and on PostgreSQL (``database_url``).
 """
@@ -30,11 +31,12 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS, PER_CONVERSATION, KILLS = 20, 15, 3
+CONCURRENCY = 4
 
 
 def _start(url: str, handled: Path, stop: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "tests.job_order_worker", url, str(handled), str(stop)]
+    command = [sys.executable, "-m", "tests.job_order_worker", url, str(handled), str(stop), str(CONCURRENCY)]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 

@@ -16,12 +16,14 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from core.clock import ManualClock
 from core.jobs import JobStatus, NewJob
 from core.store.engine import create_engine_for, sqlite_url, writer
 from core.store.job_queue import SqlJobQueue
 from core.store.migrate import alembic_config, upgrade_schema
 from core.store.schema import jobs
 from core.stores import Stores
+from tests.job_concurrency import check_concurrent_order
 
 pytestmark = pytest.mark.asyncio
 
@@ -160,3 +162,7 @@ async def test_counts_cover_every_status(store: Stores) -> None:
     [first, _] = await queue.jobs("github")
     await queue.give_up(first.id, "no")
     assert await queue.counts("github") == {JobStatus.PENDING: 1, JobStatus.DONE: 0, JobStatus.FAILED: 1}
+
+
+async def test_two_drains_of_four_at_once_keep_every_conversations_order(store: Stores) -> None:
+    await check_concurrent_order(store.jobs, ManualClock(T0))

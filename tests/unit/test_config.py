@@ -146,3 +146,10 @@ def test_a_bad_discord_id_names_the_file_and_key(tmp_path: Path) -> None:
     path = write(tmp_path, "helpline.yaml", "discord:\n  support_channels: [help-channel]\n")
     with pytest.raises(ConfigError, match=r"helpline\.yaml: discord\.support_channels\[0\]: .*integer"):
         load_settings(path, env={})
+
+
+def test_job_concurrency_from_file_and_its_limits(tmp_path: Path) -> None:
+    assert load_settings(env={}).jobs.concurrency == 8
+    assert load_settings(write(tmp_path, "helpline.yaml", "jobs:\n  concurrency: 2\n"), env={}).jobs.concurrency == 2
+    with pytest.raises(ConfigError, match=r"helpline\.yaml: jobs\.concurrency: .*greater than or equal to 1"):
+        load_settings(write(tmp_path, "helpline.yaml", "jobs:\n  concurrency: 0\n"), env={})

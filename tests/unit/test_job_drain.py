@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from datetime import datetime, timedelta
 
@@ -26,7 +25,6 @@ POLICY = DrainPolicy(
     max_attempts=4,
     keep_done=timedelta(days=7),
     tidy_every=timedelta(hours=1),
-    batch=2,
 )
 
 
@@ -55,7 +53,7 @@ def drain_with(handler: Handler, policy: DrainPolicy = POLICY) -> tuple[JobDrain
 async def test_accepted_jobs_run_oldest_first_and_are_done() -> None:
     handler = Handler()
     drain, queue, clock = drain_with(handler)
-    for key in ("a", "b", "c"):  # more than one batch
+    for key in ("a", "b", "c"):
         assert await drain.accept(key, "kind", key.encode())
     assert not await drain.accept("a", "kind", b"again")  # the same key is stored once
     assert await drain.run_once() == 3
@@ -117,7 +115,7 @@ async def test_a_drain_cut_off_mid_job_leaves_only_that_job_behind_its_lease() -
             started.set()
             await release.wait()
 
-    policy = dataclasses.replace(POLICY, batch=DrainPolicy.batch)  # the default: one job per take
+    policy = POLICY
     queue, clock = InMemoryJobQueue(), ManualClock(START)
     dying = JobDrain(queue, "test", stuck, clock, policy)
     for key, thread in (("cut off", "thread-1"), ("other", "thread-2"), ("follow-up", "thread-1")):
@@ -237,3 +235,65 @@ async def test_run_forever_wakes_for_new_work_and_survives_a_failing_pass() -> N
     stop.set()
     await running
     assert handler.ran == [("k", b"")]
+
+
+async def test_a_drain_runs_other_conversations_while_one_waits() -> None:
+    answered = asyncio.Event()
+    order: list[str] = []
+
+    async def handler(job: Job) -> None:
+        if job.key == "slow question":
+            await answered.wait()  # only another conversation's job, running meanwhile, lets this one finish
+        if job.key == "quick question":
+            answered.set()
+        order.append(job.key)
+
+    queue, clock = InMemoryJobQueue(), ManualClock(START)
+    drain = JobDrain(queue, "test", handler, clock, POLICY, concurrency=2)
+    await drain.accept("slow question", "kind", b"", conversation="thread-1")
+    await drain.accept("its follow-up", "kind", b"", conversation="thread-1")
+    await drain.accept("quick question", "kind", b"", conversation="thread-2")
+    assert await asyncio.wait_for(drain.run_once(), 5) == 3
+    assert order == ["quick question", "slow question", "its follow-up"]  # the follow-up waited for its question
+
+
+async def test_a_job_accepted_during_a_pass_starts_before_the_running_jobs_end() -> None:
+    release = asyncio.Event()
+    started: list[str] = []
+
+    async def handler(job: Job) -> None:
+        started.append(job.key)
+        if job.key == "long":
+            await release.wait()
+
+    queue, clock = InMemoryJobQueue(), ManualClock(START)
+    drain = JobDrain(queue, "test", handler, clock, POLICY, concurrency=4)
+    await drain.accept("long", "kind", b"", conversation="thread-1")
+    passing = asyncio.ensure_future(drain.run_once())
+    while not started:
+        await asyncio.sleep(0)
+    await drain.accept("new", "kind", b"", conversation="thread-2")
+    while len(started) < 2:  # the running pass took it; no second pass was asked for
+        await asyncio.sleep(0)
+    release.set()
+    assert await passing == 2 and started == ["long", "new"]
+
+
+async def test_a_drain_refuses_to_run_no_jobs_at_a_time() -> None:
+    with pytest.raises(ValueError, match="at least one job at a time, not 0"):
+        JobDrain(InMemoryJobQueue(), "test", Handler(), ManualClock(START), POLICY, concurrency=0)
+
+
+async def test_a_policy_can_cap_how_many_jobs_run_at_once() -> None:
+    capped = DrainPolicy("Test job", timedelta(minutes=1), timedelta(seconds=1), 5, most_at_once=1)
+    order: list[str] = []
+
+    async def slow(job: Job) -> None:
+        await asyncio.sleep(0.01 if job.key == "first" else 0)
+        order.append(job.key)
+
+    drain = JobDrain(InMemoryJobQueue(), "test", slow, ManualClock(START), capped, concurrency=8)
+    await drain.accept("first", "kind", b"")
+    await drain.accept("second", "kind", b"")  # no conversation, yet after the first
+    await drain.run_once()
+    assert (drain.concurrency, order) == (1, ["first", "second"])

@@ -140,7 +140,7 @@ async def crash_while_handling(first: World, gated: GatedUnderstander, *envelope
 
 async def test_a_follow_up_after_a_restart_never_overtakes_a_question_stored_before_the_crash() -> None:
     gated = GatedUnderstander()
-    first = await make_world(gated)
+    first = await make_world(gated, concurrency=1)  # the question is still waiting, untaken, when the process dies
     other = connect_message("the dashboard is down for everyone")  # another thread, cut off by the crash
     question, follow = question_and_follow_up()
     second = await crash_while_handling(first, gated, other, question)
