@@ -19,12 +19,13 @@ from tests.e2e.test_console import converse
 
 pytestmark = pytest.mark.model
 
-IP_QUESTION = "Hi team! Can our app get a fixed outbound IP address, so a partner can allowlist it? Thanks, Cara"
+# Asked as a how-to question: a wish ("can our app get …") is offered as a feature request instead.
+IP_QUESTION = "Hi team! Which fixed outbound IP addresses does our app use? A partner has to allowlist them. Thanks, Cara"
 IP_ANSWER = (
     "Hi Cara, yes: turn on Static egress under Settings > Networking and every request your app makes leaves "
     "from two fixed addresses, listed on that page, which your partner can allowlist. Best, Mo"
 )
-IP_TITLE = "Can our app get a fixed outbound IP address, so a partner can allowlist it"
+IP_TITLE = "Which fixed outbound IP addresses does our app use"
 RESET_QUESTION = "hello, the password reset email never arrived in my inbox"
 RESET_ANSWER = (
     "Reset emails come from no-reply@tideline.example and some company filters hold them: check the spam "
@@ -40,6 +41,8 @@ def own_data(sample_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("HELPLINE_DATA_DIR", str(data))
     monkeypatch.setenv("HELPLINE_SUPPORT__DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'tickets.sqlite3'}")
     monkeypatch.setenv("HELPLINE_KNOWLEDGE__PUBLISHERS", "moderator")
+    # The phrasing threshold (0.74) was measured on the torch backend the session's index was built with.
+    monkeypatch.setenv("HELPLINE_MODEL__BACKEND", "torch")
     monkeypatch.chdir(tmp_path)
     return data
 
@@ -56,8 +59,8 @@ def as_moderator(lines: list[str], mp: pytest.MonkeyPatch, cap: pytest.CaptureFi
 def test_a_resolved_ticket_becomes_a_draft_that_once_approved_answers_the_next_customer(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    not_found, opened = as_customer("cara", [IP_QUESTION, "1"], monkeypatch, capsys)  # 1: "Open a ticket"
-    assert not_found["text"].startswith("I couldn't find an answer") and opened["ticket"] == 1
+    [opened] = as_customer("cara", [IP_QUESTION], monkeypatch, capsys)  # nothing in the docs: a person is needed
+    assert opened["ticket"] == 1, opened
 
     *_, resolved, queue = as_moderator([f"/reply 1 {IP_ANSWER}", "/resolve 1", "/kb drafts"], monkeypatch, capsys)
     assert resolved["text"] == "Ticket #1 resolved."
