@@ -20,7 +20,9 @@ from tests.e2e.test_console import converse
 pytestmark = pytest.mark.model
 
 # Asked as a how-to question: a wish ("can our app get …") is offered as a feature request instead.
-IP_QUESTION = "Hi team! Which fixed outbound IP addresses does our app use? A partner has to allowlist them. Thanks, Cara"
+IP_QUESTION = (
+    "Hi team! Which fixed outbound IP addresses does our app use? A partner has to allowlist them. Thanks, Cara"
+)
 IP_ANSWER = (
     "Hi Cara, yes: turn on Static egress under Settings > Networking and every request your app makes leaves "
     "from two fixed addresses, listed on that page, which your partner can allowlist. Best, Mo"
