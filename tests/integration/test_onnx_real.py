@@ -14,11 +14,11 @@ import pytest
 
 from bots.bootstrap import SAMPLE_KB
 from core.errors import ConfigError
-from core.understanding.evaluation import score_retrieval
 from kb_index.knowledge_base import KnowledgeBase
 from kb_index.onnx_embedder import OnnxEmbedder
 from kb_index.onnx_export import MIN_COSINE
 from kb_index.onnx_model import GRAPH_FILE, TOKENIZER_FILE
+from tests.integration.test_sample_kb import shipped_query_scores
 
 pytestmark = pytest.mark.model
 
@@ -73,20 +73,7 @@ def test_a_second_process_reuses_the_export(onnx_embedder: OnnxEmbedder, onnx_ex
 def test_the_sample_kb_is_answered_as_well_as_on_torch(onnx_embedder: OnnxEmbedder, tmp_path: Path) -> None:
     knowledge = KnowledgeBase(tmp_path / "kb", onnx_embedder)
     knowledge.build(SAMPLE_KB)
-    data = REPO / "benchmarks" / "data"
-    queries = [json.loads(line) for line in (data / "sample_kb_queries.jsonl").read_text().splitlines()]
-    relevant: dict[str, set[str]] = {}
-    for line in (data / "sample_kb_qrels.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        relevant.setdefault(row["query_id"], set()).add(row["doc_id"])
-    ranked = {}
-    for query in queries:
-        docs: list[str] = []
-        for hit in knowledge.search_text(query["text"], 30):
-            if hit.chunk.doc_id not in docs:
-                docs.append(hit.chunk.doc_id)
-        ranked[query["id"]] = docs
-    scores = score_retrieval(ranked, relevant)
+    scores = shipped_query_scores(knowledge)
     # Torch scores mrr@10 0.9587 and recall@5 1.0 here (docs/benchmarks.md); the same bars as its test.
     assert scores.recall_at_5 >= 0.9
     assert scores.mrr_at_10 >= 0.8
