@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -19,3 +20,20 @@ def settings_from(ctx: typer.Context) -> Settings:
 def echo_err(message: str) -> None:
     """Print to standard error."""
     typer.echo(message, err=True)
+
+
+def text_or_json(output: str) -> str:
+    """``--format``, which is text or json; a usage error otherwise."""
+    if output not in ("text", "json"):
+        raise typer.BadParameter("--format must be text or json", param_hint="--format")
+    return output
+
+
+def since_window(since: str) -> timedelta:
+    """``--since`` (``30d``, ``12h``, ``2w``) as a duration; a usage error naming the option otherwise."""
+    from core.sla.deadlines import parse_duration
+
+    try:
+        return parse_duration(since.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--since") from None

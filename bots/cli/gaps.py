@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bots.cli.common import settings_from
+from bots.cli.common import settings_from, since_window, text_or_json
 
 if TYPE_CHECKING:
     from config.settings import Settings
@@ -22,14 +22,9 @@ def gaps(
     output: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Questions that got no answer, a low-confidence one or a not-helpful vote, clustered by meaning."""
-    from core.sla.deadlines import parse_duration
 
-    if output not in ("text", "json"):
-        raise typer.BadParameter("--format must be text or json", param_hint="--format")
-    try:
-        window = parse_duration(since.strip())
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    text_or_json(output)
+    window = since_window(since)
     now = datetime.now(UTC)
     report = asyncio.run(_report(settings_from(ctx), now - window, now))
     if output == "json":

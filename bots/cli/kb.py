@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from bots.bootstrap import build_knowledge_base, knowledge_source
-from bots.cli.common import echo_err, settings_from
+from bots.cli.common import echo_err, settings_from, since_window, text_or_json
 from bots.cli.gaps import gaps
 from core.errors import HelplineError
 from kb_index.knowledge_base import KnowledgeBase
@@ -148,14 +148,9 @@ def needs_update(
     import json
 
     from core.knowledge.records import NeedsUpdateRule
-    from core.sla.deadlines import parse_duration
 
-    if output not in ("text", "json"):
-        raise typer.BadParameter("--format must be text or json", param_hint="--format")
-    try:
-        window = parse_duration(since.strip())
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--since") from None
+    text_or_json(output)
+    window = since_window(since)
     if not 0.0 <= min_share <= 1.0:
         raise typer.BadParameter("must be between 0 and 1", param_hint="--min-share")
     rule = NeedsUpdateRule(window, min_not_helpful, min_share, min_tickets)
