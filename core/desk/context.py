@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
+    from core.knowledge.library import PublishInfo
     from core.ports import Chunk, Clock, Embedder, Notifier, SearchHit
     from core.stores import Stores
     from core.tiers import TierDirectory
@@ -30,25 +31,6 @@ class MessageUnderstander(Protocol):
 
     def understand(self, raw: str | bytes) -> Understanding:
         """What the core knows about ``raw``."""
-        ...
-
-
-class PublishInfo(Protocol):
-    """What ``KnowledgeEditor.publish`` reports back."""
-
-    @property
-    def chunks(self) -> int:
-        """How many passages the published articles have now."""
-        ...
-
-    @property
-    def embedded(self) -> int:
-        """How many texts went through the model (new or edited passages, new phrasings)."""
-        ...
-
-    @property
-    def version(self) -> str:
-        """The index version every serving process picks up."""
         ...
 
 

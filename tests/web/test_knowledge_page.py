@@ -15,8 +15,8 @@ from tests.web_fakes import dashboard_deps, viewer
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from core.desk.context import PublishInfo
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
+    from core.knowledge.library import PublishInfo
 
 SCRIPTED = Chunk(
     "x#0", "x", "<script>alert(1)</script> tips", "<b>bold</b>", "Use <img src=x onerror=alert(1)> carefully.",
