@@ -1,10 +1,10 @@
-"""What every SQL port shares: its engine, one transaction per method, and the ticket log's writes."""
+"""What every SQL port shares: its engine, one transaction per method, the ticket log's writes, one-time redemption."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from core.store import rows
 from core.store.engine import writer
@@ -14,8 +14,9 @@ from core.tickets.records import TicketNotFoundError, TicketStatus
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
+    from datetime import datetime
 
-    from sqlalchemy import Executable, RowMapping
+    from sqlalchemy import Column, Executable, RowMapping, Table
     from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
     from core.tickets.records import TicketEvent
@@ -52,3 +53,18 @@ class SqlPort:
 
     async def _insert_event(self, conn: AsyncConnection, event: TicketEvent) -> None:
         await conn.execute(insert(ticket_events).values(rows.event_values(event)))
+
+    async def _redeem_once(self, table: Table, key: Column[str], value: str, now: datetime) -> RowMapping | None:
+        """Mark the row ``key == value`` used if it is unused and unexpired at ``now``, and read it back; else None.
+
+        The condition and the change are one statement: a racing redemption finds ``used_at`` set and changes
+        nothing, however the two interleave (a row lock on PostgreSQL, the write lock on SQLite).
+        """
+        c = table.c
+        async with self._write() as conn:
+            changed = await conn.execute(
+                update(table).where(key == value, c.used_at.is_(None), c.expires_at > now).values(used_at=now)
+            )
+            if changed.rowcount != 1:
+                return None
+            return (await conn.execute(select(table).where(key == value))).mappings().one()

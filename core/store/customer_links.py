@@ -112,16 +112,9 @@ class SqlCustomerLinks(SqlPort):
 
     async def redeem_code(self, code_hash: str, now: datetime) -> LinkCode | None:
         """Mark the code used if it is unused and unexpired at ``now``, then read it: it comes back once only."""
-        c = customer_link_codes.c
-        async with self._write() as conn:
-            used = await conn.execute(
-                update(customer_link_codes)
-                .where(c.code_hash == code_hash, c.used_at.is_(None), c.expires_at > now)
-                .values(used_at=now)
-            )
-            if used.rowcount != 1:
-                return None
-            row = (await conn.execute(select(customer_link_codes).where(c.code_hash == code_hash))).mappings().one()
+        row = await self._redeem_once(customer_link_codes, customer_link_codes.c.code_hash, code_hash, now)
+        if row is None:
+            return None
         return LinkCode(row["code_hash"], row["identity"], row["created_at"], row["expires_at"], row["used_at"])
 
     async def codes_since(self, identities: Sequence[str], since: datetime) -> int:

@@ -86,18 +86,9 @@ class SqlStaffAccounts(SqlPort):
 
     async def redeem_link(self, token_hash: str, now: datetime) -> SignInLink | None:
         """Mark the link used if it is unused and unexpired at ``now``, then read it: it comes back once only."""
-        c = staff_sign_in_links.c
-        async with self._write() as conn:
-            # The condition and the change are one statement: a racing redemption finds used_at set and changes
-            # nothing, however the two interleave (a row lock on PostgreSQL, the write lock on SQLite).
-            used = await conn.execute(
-                update(staff_sign_in_links)
-                .where(c.token_hash == token_hash, c.used_at.is_(None), c.expires_at > now)
-                .values(used_at=now)
-            )
-            if used.rowcount != 1:
-                return None
-            row = (await conn.execute(select(staff_sign_in_links).where(c.token_hash == token_hash))).mappings().one()
+        row = await self._redeem_once(staff_sign_in_links, staff_sign_in_links.c.token_hash, token_hash, now)
+        if row is None:
+            return None
         return SignInLink(row["token_hash"], identity_from(row), row["created_at"], row["expires_at"], row["used_at"])
 
 
