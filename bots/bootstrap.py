@@ -6,17 +6,17 @@ system with fakes in place of the model or the index.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
-from bots.heads import build_classifier, follow_heads, scheduled_retrain
+from bots.heads import build_classifier, follow_heads
 from bots.knowledge_parts import (
     SAMPLE_KB as SAMPLE_KB,
 )
@@ -36,23 +36,20 @@ from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
+from bots.worker_parts import build_worker
 from config.intents import load_intents
 from config.settings import Settings
 from config.tiers import load_tiers
-from core.analytics.digest import DigestPoster
 from core.analytics.ports import ChartImages, MetricsSource
-from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
-from core.customers.health_pass import HealthPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
 from core.job_drain import DrainFactory, drains_on
 from core.knowledge.gaps import GapFinder
 from core.ports import Clock, Embedder, Notifier
-from core.retention import DeliveryPruner
-from core.satisfaction.nps import NpsRound
+from core.privacy.jobs import RedactingQueue
 from core.sla.worker import EscalationWorker
 from core.staff.ports import StaffAccounts, StaffSessions
 from core.store.engine import create_engine_for
@@ -67,9 +64,6 @@ from core.understanding.understander import Understander
 from kb_index.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("helpline")
-
-# How often the worker looks for people due an NPS question.
-NPS_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -192,6 +186,8 @@ def compose_system(
     ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
     the worker's pass also retrains the intent head on new corrections, once per period.
     """
+    redactor = settings.privacy.redactor()  # one for the desk's door and every job queue's
+    stores = dataclasses.replace(stores, jobs=RedactingQueue(stores.jobs, redactor))
     desk = Desk(
         understander=understander,
         catalog=catalog,
@@ -215,19 +211,9 @@ def compose_system(
         satisfaction=settings.satisfaction.policy(),
         requests=settings.requests.policy(),
         embedder=embedder,
+        redactor=redactor,
     )
-    pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
-    nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
-    health = HealthPass(stores, clock)  # every account's score of the day, once across workers
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
-    schedule = settings.digest.schedule()
-    if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
-        numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
-        digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
-        worker.passes = (digest.run_once, health.run_once)
-    retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
-    if retrainer is not None:
-        worker.passes = (*worker.passes, retrainer.run_once)
+    worker = build_worker(settings, desk, charts=charts, gaps=gaps, embedder=embedder)
     concurrency = settings.jobs.concurrency
     return System(
         SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency

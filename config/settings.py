@@ -23,6 +23,7 @@ from config.platform_config import DiscordSettings as DiscordSettings
 from config.platform_config import GitHubLabels as GitHubLabels
 from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
+from config.privacy_config import PrivacySettings
 from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
@@ -196,6 +197,7 @@ class Settings(_Section):
     digest: DigestSettings = DigestSettings()
     satisfaction: SatisfactionSettings = SatisfactionSettings()
     requests: RequestSettings = RequestSettings()
+    privacy: PrivacySettings = PrivacySettings()
     jobs: JobSettings = JobSettings()
 
     @field_validator("data_dir")

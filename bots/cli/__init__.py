@@ -12,6 +12,7 @@ from typer.exceptions import TyperException
 
 from bots.cli import chat, customers, evaluate, intents, kb, report, requests, serve, sla, staff
 from core.errors import HelplineError
+from core.privacy.logs import redact_logs
 
 app = typer.Typer(
     name="helpline",
@@ -48,6 +49,7 @@ def _options(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    redact_logs()  # no customer's secret and no configured one in any log line
     ctx.obj = config
 
 

@@ -42,6 +42,7 @@ from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
+from core.privacy.logs import redact_logs
 
 log = logging.getLogger("helpline.serve")
 
@@ -121,6 +122,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         metrics_token=token,
     )
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off"))
+    redact_logs()  # uvicorn's own handlers (its access log quotes URLs) are redacted like the rest
     stop = asyncio.Event()
     worker = asyncio.create_task(system.worker.run_forever(interval, stop)) if plan.worker else None
     follower = asyncio.create_task(follow_knowledge(system.knowledge, settings.knowledge.refresh_interval, stop))

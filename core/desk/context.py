@@ -11,6 +11,7 @@ from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
+from core.privacy.redaction import Redactor
 from core.requests.impact import RequestPolicy
 from core.satisfaction.policy import SatisfactionPolicy
 
@@ -129,6 +130,8 @@ class Desk:
     requests: RequestPolicy = field(default_factory=RequestPolicy)
     # What finds the feature requests close in meaning to a new one; without it none are offered.
     embedder: Embedder | None = None
+    # What is removed from customers' text before anything keeps it (``privacy.redact``); on by default.
+    redactor: Redactor = field(default_factory=Redactor)
 
 
 def actor_of(message: Inbound) -> str:

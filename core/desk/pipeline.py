@@ -16,6 +16,7 @@ from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.issues import IssueDesk
 from core.desk.moderation import Moderation
+from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
@@ -57,25 +58,31 @@ class SupportDesk:
         self._moderation = Moderation(desk, self._requests)
         self._issues = IssueDesk(desk)
         self._surveys = SurveyDesk(desk)
+        self._privacy = PrivacyDoor(desk)
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
         try:
-            match message:
-                case CommandText():
-                    return await self._moderation.handle(message)
-                case CommandMessage():
-                    return await self._moderation.run(message, message.command)
-                case ChoiceMessage():
-                    return await self._choose(message)
-                case IncomingMessage():
-                    comment = await self._surveys.comment(message)
-                    return comment if comment is not None else await self._conversation.handle(message)
+            message, notice = await self._privacy.screen(message)
+            replies = await self._dispatch(message)
         except HelplineError as exc:
             return [Reply(ReplyKind.ERROR, str(exc))]
         except Exception:
             log.exception("failed to handle a %s message from %s", message.platform, actor_of(message))
             return [Reply(ReplyKind.ERROR, APOLOGY)]
+        return replies if notice is None else [*replies, notice]
+
+    async def _dispatch(self, message: Inbound) -> Sequence[Reply]:
+        match message:
+            case CommandText():
+                return await self._moderation.handle(message)
+            case CommandMessage():
+                return await self._moderation.run(message, message.command)
+            case ChoiceMessage():
+                return await self._choose(message)
+            case IncomingMessage():
+                comment = await self._surveys.comment(message)
+                return comment if comment is not None else await self._conversation.handle(message)
 
     async def _choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         if message.action is Action.RATE:

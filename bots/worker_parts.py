@@ -1,0 +1,53 @@
+"""The escalation worker and the passes that ride on it, assembled for the composition root.
+
+Each pass is one thing the worker does on every tick, once across all workers (its own lease or unique
+row decides): the weekly digest, every account's health score of the day, the intent head's retraining.
+A new scheduled duty is one more pass here, not a new process.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bots.heads import scheduled_retrain
+from core.analytics.digest import DigestPoster
+from core.analytics.weekly import WeekReport
+from core.customers.health_pass import HealthPass
+from core.retention import DeliveryPruner
+from core.satisfaction.nps import NpsRound
+from core.sla.worker import EscalationWorker
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from core.analytics.ports import ChartImages
+    from core.desk.context import Desk
+    from core.knowledge.gaps import GapFinder
+    from core.ports import Embedder
+
+NPS_EVERY = timedelta(hours=1)  # how often the worker looks for accounts due an NPS survey
+
+
+def build_worker(
+    settings: Settings,
+    desk: Desk,
+    *,
+    charts: ChartImages | None = None,
+    gaps: GapFinder | None = None,
+    embedder: Embedder | None = None,
+) -> EscalationWorker:
+    """The worker with every pass the settings turn on, on the desk's stores, tiers, notifier and clock."""
+    stores, tiers, notifier, clock = desk.stores, desk.tiers, desk.notifier, desk.clock
+    pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
+    nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
+    health = HealthPass(stores, clock)  # every account's score of the day, once across workers
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
+    schedule = settings.digest.schedule()
+    if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
+        numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
+        digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
+        worker.passes = (digest.run_once, *worker.passes)
+    retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
+    if retrainer is not None:
+        worker.passes = (*worker.passes, retrainer.run_once)
+    return worker

@@ -1,0 +1,1 @@
+"""Privacy: secrets and personal data redacted at the desk's door (docs/privacy.md)."""
