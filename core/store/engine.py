@@ -106,7 +106,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def on_begin(connection: Connection) -> None:
         # A deferred BEGIN that later writes can fail at once with "database is locked" in WAL
         # mode (the busy timeout does not apply to lock upgrades), hence IMMEDIATE for writers.
-        write = bool(connection.get_execution_options().get(WRITE_OPTION, False))
+        options = connection.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":  # VACUUM, which no transaction may hold
+            return
+        write = bool(options.get(WRITE_OPTION, False))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     event.listen(engine, "connect", on_connect)

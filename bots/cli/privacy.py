@@ -1,0 +1,80 @@
+"""``helpline privacy export PERSON`` and ``helpline privacy forget PERSON [--yes]`` (docs/privacy.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Optional, TypeVar
+
+import typer
+
+from bots.bootstrap import open_stores
+from bots.cli.common import settings_from
+from bots.reports.output import write_whole
+from core.clock import SystemClock
+from core.privacy.office import PrivacyOffice
+from core.store.personal_data import SqlPersonalData
+
+T = TypeVar("T")
+
+app = typer.Typer(help="A person's data: export all of it, or erase it.", no_args_is_help=True)
+PERSON_HELP = "The person as one of their identities, platform:id (console:pat, slack:U123); linked ones go too."
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _on_office(ctx: typer.Context, work: Callable[[PrivacyOffice], Awaitable[T]]) -> T:
+    settings = settings_from(ctx)
+
+    async def run() -> T:
+        stores, engine = await open_stores(settings)
+        try:
+            return await work(PrivacyOffice(SqlPersonalData(engine), stores.links, SystemClock()))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=PERSON_HELP)],
+    output: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Option("--output", "-o", help="Write the JSON here (readable by you only) instead of printing it."),
+    ] = None,
+) -> None:
+    """Write everything held about PERSON as JSON: tickets, messages, surveys, votes, requests, identities."""
+    document = _on_office(ctx, lambda office: office.export(person, _actor()))
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_whole(output, text)
+    typer.echo(f"Wrote what is held about {document['identity']} to {output}.")
+
+
+@app.command("forget")
+def forget(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help=PERSON_HELP)],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase PERSON's messages, identities, survey comments and votes' links; keep anonymised metrics."""
+    identities = _on_office(ctx, lambda office: office.identities(person))
+    if not yes:
+        listed = ", ".join(identities)
+        typer.confirm(f"Erase everything held about {listed}? This cannot be undone.", abort=True)
+    counts = _on_office(ctx, lambda office: office.forget(person, _actor()))
+    if not counts:
+        typer.echo(f"Nothing was held about {', '.join(identities)}; the request is audited.")
+        return
+    done = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
+    typer.echo(f"Erased {', '.join(identities)}: {done}. Metrics keep their anonymised rows.")

@@ -1,0 +1,33 @@
+"""The port of everything held about a person: read it all out, or erase it and keep the numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from core.privacy.records import PrivacyAudit
+
+
+class PersonalData(Protocol):
+    """Finds, exports and erases the rows about a set of identities (one person's linked identities)."""
+
+    async def export(self, identities: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Every row about ``identities``, by kind (tickets, messages, surveys, votes, ...), JSON-ready."""
+        ...
+
+    async def forget(self, identities: Sequence[str]) -> dict[str, int]:
+        """Erase what identifies them; keep anonymised metrics rows. Counts of rows erased or anonymised by kind."""
+        ...
+
+    async def compact(self) -> None:
+        """Rewrite the database files so erased rows are not left in free pages."""
+        ...
+
+    async def record(self, audit: PrivacyAudit) -> None:
+        """Keep one audit entry."""
+        ...
+
+    async def audits(self, subject: str) -> list[PrivacyAudit]:
+        """The audit entries about ``subject`` (a digest from ``subject_of``), oldest first."""
+        ...
