@@ -55,6 +55,7 @@ from core.staff.ports import StaffAccounts, StaffSessions
 from core.store.engine import create_engine_for
 from core.store.metrics import SqlMetricsSource
 from core.store.migrate import upgrade_schema
+from core.store.personal_data import SqlPersonalData
 from core.store.sql_store import sql_stores
 from core.stores import Stores
 from core.tiers import TierDirectory
@@ -213,7 +214,8 @@ def compose_system(
         embedder=embedder,
         redactor=redactor,
     )
-    worker = build_worker(settings, desk, charts=charts, gaps=gaps, embedder=embedder)
+    personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store
+    worker = build_worker(settings, desk, charts=charts, gaps=gaps, embedder=embedder, personal=personal)
     concurrency = settings.jobs.concurrency
     return System(
         SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency

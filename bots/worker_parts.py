@@ -1,7 +1,8 @@
 """The escalation worker and the passes that ride on it, assembled for the composition root.
 
 Each pass is one thing the worker does on every tick, once across all workers (its own lease or unique
-row decides): the weekly digest, every account's health score of the day, the intent head's retraining.
+row decides): the weekly digest, every account's health score of the day, the expiry of old conversation
+text, the intent head's retraining.
 A new scheduled duty is one more pass here, not a new process.
 """
 
@@ -14,6 +15,7 @@ from bots.heads import scheduled_retrain
 from core.analytics.digest import DigestPoster
 from core.analytics.weekly import WeekReport
 from core.customers.health_pass import HealthPass
+from core.privacy.retention import RetentionPass
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from core.desk.context import Desk
     from core.knowledge.gaps import GapFinder
     from core.ports import Embedder
+    from core.privacy.ports import PersonalData
 
 NPS_EVERY = timedelta(hours=1)  # how often the worker looks for accounts due an NPS survey
 
@@ -35,6 +38,7 @@ def build_worker(
     charts: ChartImages | None = None,
     gaps: GapFinder | None = None,
     embedder: Embedder | None = None,
+    personal: PersonalData | None = None,
 ) -> EscalationWorker:
     """The worker with every pass the settings turn on, on the desk's stores, tiers, notifier and clock."""
     stores, tiers, notifier, clock = desk.stores, desk.tiers, desk.notifier, desk.clock
@@ -47,6 +51,9 @@ def build_worker(
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
         worker.passes = (digest.run_once, *worker.passes)
+    retention = settings.privacy.retention_policy()
+    if personal is not None and retention.active:  # conversation text past its tier's period, expired
+        worker.passes = (*worker.passes, RetentionPass(personal, clock, retention).run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

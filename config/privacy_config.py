@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from config.durations import checked_duration
+from config.yaml_loader import load_yaml_mapping
+from core.errors import ConfigError
 from core.privacy.redaction import ALL_KINDS, Redactor, extra_rule
+from core.privacy.retention import RetentionPolicy
+from core.sla.deadlines import parse_duration
 
 
 class PrivacySettings(BaseModel):
@@ -16,6 +24,28 @@ class PrivacySettings(BaseModel):
     redact: list[str] = Field(default_factory=lambda: sorted(ALL_KINDS))
     # A deployment's own kinds: name -> regular expression, e.g. ``employee-id: '\bEMP-\d{6}\b'``.
     patterns: dict[str, str] = Field(default_factory=dict)
+
+    # How long conversation text is kept, per tier (``community: 90d``); a tier not named keeps it for ever.
+    retention: dict[str, str] = Field(default_factory=dict)
+    # The same for text outside any ticket (self-service answers); unset keeps it.
+    retention_other: str | None = None
+
+    @field_validator("retention")
+    @classmethod
+    def _periods(cls, value: dict[str, str]) -> dict[str, str]:
+        for period in value.values():
+            checked_duration(period)
+        return value
+
+    @field_validator("retention_other")
+    @classmethod
+    def _other(cls, value: str | None) -> str | None:
+        return None if value is None else checked_duration(value)
+
+    def retention_policy(self) -> RetentionPolicy:
+        """The retention settings as the worker's policy."""
+        other = None if self.retention_other is None else parse_duration(self.retention_other)
+        return RetentionPolicy({tier: parse_duration(period) for tier, period in self.retention.items()}, other)
 
     @field_validator("redact")
     @classmethod
@@ -37,3 +67,15 @@ class PrivacySettings(BaseModel):
         """The redactor these settings describe."""
         extra = [extra_rule(kind, pattern) for kind, pattern in self.patterns.items()]
         return Redactor.configured(self.redact, extra)
+
+
+def check_retention_tiers(settings: PrivacySettings, tiers_file: Path, source: str) -> None:
+    """Refuse a retention period for a tier that ``tiers_file`` does not define, naming ``source`` and the key."""
+    if not settings.retention:
+        return
+    tiers = load_yaml_mapping(tiers_file).get("tiers")
+    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
+    for name in settings.retention:
+        if name not in known:
+            key = f"privacy.retention.{name}"
+            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")

@@ -23,7 +23,7 @@ from config.platform_config import DiscordSettings as DiscordSettings
 from config.platform_config import GitHubLabels as GitHubLabels
 from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
-from config.privacy_config import PrivacySettings
+from config.privacy_config import PrivacySettings, check_retention_tiers
 from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
@@ -300,4 +300,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         raise ConfigError(str(path or "environment"), key, problem) from None
     check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
     check_weight_tiers(settings.requests, settings.support.tiers_file, str(path or "environment"))
+    check_retention_tiers(settings.privacy, settings.support.tiers_file, str(path or "environment"))
     return settings

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from core.privacy.records import PrivacyAudit
 
 
@@ -18,6 +20,10 @@ class PersonalData(Protocol):
 
     async def forget(self, identities: Sequence[str]) -> dict[str, int]:
         """Erase what identifies them; keep anonymised metrics rows. Counts of rows erased or anonymised by kind."""
+        ...
+
+    async def expire(self, tier: str | None, before: datetime) -> dict[str, int]:
+        """Delete ``tier``'s conversation text older than ``before`` (``None``: messages of no ticket); counts."""
         ...
 
     async def compact(self) -> None:

@@ -29,10 +29,14 @@ from core.store.schema_gaps import gap_questions
 from core.store.schema_knowledge import answer_feedback
 from core.store.schema_privacy import privacy_audit
 from core.store.schema_requests import feature_request_drafts, feature_request_votes, feature_requests
+from core.tickets.records import TicketStatus
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, RowMapping, Table
     from sqlalchemy.ext.asyncio import AsyncConnection
+
+_FINISHED = (TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value)
+_EXPIRED = "[expired]"  # a finished ticket's subject once its tier's retention is over
 
 # Tables a PostgreSQL erasure rewrites (VACUUM FULL), so the erased text leaves the files there too.
 _REWRITTEN = ("messages", "tickets", "ticket_events", "surveys", "gap_questions", "answer_feedback")
@@ -140,6 +144,26 @@ class SqlPersonalData(SqlPort):
             drafts = delete(feature_request_drafts).where(feature_request_drafts.c.identity.in_(ids))
             counts["feature_request_drafts"] = await _count(conn, drafts)
             counts["identities"] = await self._forget_identities(conn, ids)
+        return {kind: count for kind, count in counts.items() if count}
+
+    async def expire(self, tier: str | None, before: datetime) -> dict[str, int]:
+        """Delete the conversation text of ``tier``'s finished tickets (or of no ticket) older than ``before``."""
+        counts: dict[str, int] = {}
+        async with self._write() as conn:
+            if tier is None:
+                old = and_(messages.c.ticket_id.is_(None), messages.c.at < before)
+                counts["messages"] = await _count(conn, delete(messages).where(old))
+                return {kind: count for kind, count in counts.items() if count}
+            done = and_(tickets.c.tier == tier, tickets.c.status.in_(_FINISHED), tickets.c.updated_at < before)
+            finished = select(tickets.c.id).where(done)
+            old = and_(messages.c.ticket_id.in_(finished), messages.c.at < before)
+            counts["messages"] = await _count(conn, delete(messages).where(old))
+            subjects = update(tickets).where(done, tickets.c.subject != _EXPIRED).values(subject=_EXPIRED)
+            counts["tickets"] = await _count(conn, subjects)
+            said = and_(surveys.c.tier == tier, surveys.c.sent_at < before, surveys.c.comment != "")
+            counts["surveys"] = await _count(conn, update(surveys).where(said).values(comment=""))
+            asked = and_(gap_questions.c.tier == tier, gap_questions.c.at < before)
+            counts["gap_questions"] = await _count(conn, delete(gap_questions).where(asked))
         return {kind: count for kind, count in counts.items() if count}
 
     async def compact(self) -> None:

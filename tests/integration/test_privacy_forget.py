@@ -122,3 +122,38 @@ def test_the_commands_export_ask_and_forget(
     assert "Nothing was held about console:nobody" in capsys.readouterr().out
     assert run(["privacy", "export", "nobody"]) == 2
     assert "platform:id" in capsys.readouterr().err
+
+
+@pytest.mark.asyncio
+async def test_retention_expires_finished_tickets_of_a_tier_and_keeps_open_ones(engine: AsyncEngine) -> None:
+    from datetime import timedelta
+
+    from core.privacy.retention import RetentionPass, RetentionPolicy
+
+    stores = sql_stores(engine)
+    h = await _history(stores)  # two community tickets: #1 (ana) and #2 (bo)
+    await h.say("resolve 1", command=True, user="mo", roles=frozenset({"moderator"}))
+    data = SqlPersonalData(engine)
+    retention = RetentionPass(data, h.clock, RetentionPolicy({"community": timedelta(days=30)}, timedelta(days=30)))
+    assert await retention.run_once() == 0  # nothing is 30 days old yet
+    h.clock.advance(timedelta(days=31))
+    assert await retention.run_once() > 0
+    finished = await stores.tickets.get(1)
+    assert finished is not None and finished.subject == "[expired]" and finished.tier == "community"
+    assert await stores.conversations.messages(1) == []
+    open_one = await stores.tickets.get(2)
+    assert open_one is not None and open_one.subject == "the app crashes at boot for me too"
+    assert await stores.conversations.messages(2) != []
+
+
+def test_retention_for_an_unknown_tier_names_the_key(tmp_path: Path) -> None:
+    from config.settings import load_settings
+    from core.errors import ConfigError
+
+    path = tmp_path / "helpline.yaml"
+    path.write_text("privacy:\n  retention: {gold: 30d}\n")
+    with pytest.raises(ConfigError, match=r"privacy\.retention\.gold"):
+        load_settings(path)
+    path.write_text("privacy:\n  retention: {community: soon}\n")
+    with pytest.raises(ConfigError, match=r"privacy\.retention"):
+        load_settings(path)
