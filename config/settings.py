@@ -37,6 +37,10 @@ DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
 DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
 MIN_RETRAIN_EVERY = timedelta(hours=1)  # a retrain embeds every example: not on every worker pass
 ENV_PREFIX = "HELPLINE_"
+# Secrets read from the environment by the parts that use them, never settings: they share the prefix only.
+NOT_SETTINGS = frozenset(
+    {"HELPLINE_CONFIG", "HELPLINE_DASHBOARD_SECRET", "HELPLINE_API_TOKEN", "HELPLINE_METRICS_TOKEN"}
+)
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
 
 
@@ -225,7 +229,7 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[s
     tree: dict[str, Any] = {}
     names: dict[tuple[str, ...], str] = {}
     for key, value in env.items():
-        if not key.startswith(ENV_PREFIX) or key == ENV_PREFIX + "CONFIG":
+        if not key.startswith(ENV_PREFIX) or key in NOT_SETTINGS:
             continue
         path = key[len(ENV_PREFIX) :].lower().split("__")
         node = tree

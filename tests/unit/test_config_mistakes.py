@@ -133,6 +133,17 @@ def test_an_unknown_environment_variable_is_named_not_the_file(tmp_path: Path) -
     )
 
 
+def test_the_secret_variables_sharing_the_prefix_are_not_settings(tmp_path: Path) -> None:
+    # HELPLINE_DASHBOARD_SECRET turns the dashboard on; it used to stop every command as an "unknown setting".
+    secrets = {
+        "HELPLINE_DASHBOARD_SECRET": "x" * 40,
+        "HELPLINE_API_TOKEN": "t" * 32,
+        "HELPLINE_METRICS_TOKEN": "m" * 32,
+    }
+    settings = load_settings(write(tmp_path, "knowledge:\n  top_k: 3\n", "helpline.yaml"), env=secrets)
+    assert settings.knowledge.top_k == 3
+
+
 def test_a_huge_ticket_window_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "support:\n  ticket_window: 99999999999999d\n", "helpline.yaml")
     with pytest.raises(ConfigError, match=r"support\.ticket_window: .* durations are at most 3650d"):
