@@ -2,8 +2,9 @@
 trend, renewal date and open tickets; filtered by tier and category, sorted by a chosen column.
 
 The score is the latest the history keeps (the worker scores every account daily; ``helpline customers
-health`` rescores on demand), so the list costs one history read per account, not a scoring. Open tickets are
-the active tickets opened by any identity of the account's people, as on the account's own page.
+health`` rescores on demand), so the list costs four reads (accounts, their people, the last 30 days' scores,
+the active tickets), not a scoring. Open tickets are the active tickets opened by any identity of the
+account's people, as on the account's own page.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from core.customers.health import CATEGORIES, NO_DATA
 from core.customers.health_figures import utc_day
-from core.customers.health_history import trend
+from core.customers.health_history import HealthDay, trend
 from core.customers.view import TREND_HISTORY
 
 if TYPE_CHECKING:
-    from core.customers.health_history import HealthDay
     from core.customers.records import Account
     from core.stores import Stores
 
@@ -82,14 +82,19 @@ async def portfolio(stores: Stores, now: datetime, query: PortfolioQuery = Portf
     for ticket in active:
         key = f"{ticket.address.platform}:{ticket.requester_id}"
         opened[key] = opened.get(key, 0) + 1
-    rows = []
     since = utc_day(now) - TREND_HISTORY
+    histories: dict[str, list[HealthDay]] = {}
+    for kept in await stores.health.every_history(since):
+        histories.setdefault(kept.account, []).append(kept)
+    identities: dict[str, list[str]] = {}
+    for person in await stores.customers.everyone():
+        identities.setdefault(person.account or "", []).extend(person.identities)
+    rows = []
     for account in await stores.customers.accounts():
         if query.tier and account.tier != query.tier:
             continue
-        history = await stores.health.history(account.id, since)
-        people = await stores.customers.people(account.id)
-        count = sum(opened.get(i, 0) for p in people for i in p.identities)
+        history = histories.get(account.id, [])
+        count = sum(opened.get(i, 0) for i in identities.get(account.id, ()))
         row = PortfolioRow(account, history[-1] if history else None, trend(history), count)
         if not query.category or row.category == query.category:
             rows.append(row)

@@ -51,3 +51,22 @@ async def test_the_list_and_the_page_read_scores_tickets_and_links_from_the_stor
         "slack:UMOD linked slack:U1 to discord:9",
         "scored 90 Healthy",
     ]
+
+
+async def test_everyone_and_every_history_read_all_accounts_at_once(store: Stores) -> None:
+    entries = [
+        AccountEntry(Account("b", "Beta", "pro"), (PersonDraft("Zed", ("slack:UZ",)),)),
+        AccountEntry(Account("a", "Alpha", "pro"), (PersonDraft("Ana", ("slack:UA", "github:ana")),)),
+    ]
+    await store.customers.save(entries, T0)
+    await store.links.link("slack:UZ", "discord:7", "slack:UMOD", T0)
+    await store.links.unlink("discord:7", "slack:UMOD", T0)  # a person of their own, in no account
+    assert [(p.account, p.name, p.identities) for p in await store.customers.everyone()] == [
+        ("a", "Ana", ("github:ana", "slack:UA")),
+        ("b", "Zed", ("slack:UZ",)),
+    ]
+    for account, days_ago in (("b", 2), ("a", 1), ("a", 3), ("b", 40)):
+        at = T0 - timedelta(days=days_ago)
+        await store.health.add(HealthDay(account, at.date(), 50, "At risk", (), at))
+    kept = await store.health.every_history((T0 - timedelta(days=30)).date())
+    assert [(h.account, (T0.date() - h.day).days) for h in kept] == [("a", 3), ("a", 1), ("b", 2)]
