@@ -305,6 +305,7 @@ def dashboard_deps(
         knowledge=system.knowledge,
         gaps=system.gaps,
         moderator_roles=frozenset(settings.support.moderator_roles),
+        request_policy=settings.requests.policy(),
     )
 
 

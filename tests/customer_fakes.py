@@ -78,6 +78,11 @@ class InMemoryCustomerAccounts:
         mine = [self.state.person(pid) for pid, (_, account) in self.state.people.items() if account == account_id]
         return sorted((p for p in mine if p.identities), key=lambda p: (p.name, p.id))
 
+    async def everyone(self) -> list[Person]:
+        """The people of every account, by account, name and id."""
+        mine = [self.state.person(pid) for pid, (_, account) in self.state.people.items() if account is not None]
+        return sorted((p for p in mine if p.identities), key=lambda p: (p.account or "", p.name, p.id))
+
     async def record_usage(self, usage: Usage) -> None:
         """Keep the figures of a known account."""
         if usage.account not in self.state.accounts:

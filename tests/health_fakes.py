@@ -29,6 +29,10 @@ class InMemoryHealthHistory:
         """The account's scores from ``since`` on, oldest first."""
         return sorted((h for (a, d), h in self.days.items() if a == account_id and d >= since), key=lambda h: h.day)
 
+    async def every_history(self, since: date) -> list[HealthDay]:
+        """Every account's scores from ``since`` on, by account then day."""
+        return sorted((h for (_, d), h in self.days.items() if d >= since), key=lambda h: (h.account, h.day))
+
     async def scored_on(self, day: date) -> set[str]:
         """The accounts with a score for ``day``."""
         return {a for a, d in self.days if d == day}

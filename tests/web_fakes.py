@@ -59,6 +59,7 @@ def dashboard_deps(harness: Harness, who: Viewer | None, *, public_url: str = "h
         gate=FixedGate(who),
         report_policy=ReportPolicy(),
         public_url=public_url,
+        request_policy=harness.desk.desk.requests,
     )
 
 

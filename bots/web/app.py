@@ -10,7 +10,18 @@ from starlette.staticfiles import StaticFiles
 from bots.web import signin
 from bots.web.deps import DashboardDeps, Viewer
 from bots.web.guard import guarded
-from bots.web.pages import articles, gaps, knowledge, overview, queue, reports, staff, ticket
+from bots.web.pages import (
+    articles,
+    customers,
+    feature_requests,
+    gaps,
+    knowledge,
+    overview,
+    queue,
+    reports,
+    staff,
+    ticket,
+)
 
 
 def dashboard_routes(deps: DashboardDeps) -> list[BaseRoute]:
@@ -29,6 +40,8 @@ def dashboard_routes(deps: DashboardDeps) -> list[BaseRoute]:
         *knowledge.routes(deps),
         *articles.routes(deps),
         *gaps.routes(deps),
+        *customers.routes(deps),
+        *feature_requests.routes(deps),
         *reports.routes(deps),
         *staff.routes(deps),
     ]

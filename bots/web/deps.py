@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from core.messages import Address, Author
+from core.requests.impact import RequestPolicy
 from core.staff.records import DASHBOARD, Identity, StaffRole
 
 if TYPE_CHECKING:
@@ -76,3 +77,4 @@ class DashboardDeps:
     moderator_roles: frozenset[str] = frozenset({"moderator"})  # what a password account acts with
     knowledge: KnowledgeEditor | None = None  # the desk's knowledge base (``System.knowledge``), searched by the page
     gaps: GapFinder | None = None  # the knowledge-gap report (``System.gaps``), shown by the Gaps page
+    request_policy: RequestPolicy = field(default_factory=RequestPolicy)  # the Requests pages' weights, trending

@@ -41,6 +41,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Queue", "/dashboard/queue"),
     NavItem("Knowledge", "/dashboard/knowledge"),
     NavItem("Gaps", "/dashboard/gaps"),
+    NavItem("Customers", "/dashboard/customers"),
+    NavItem("Requests", "/dashboard/requests"),
     NavItem("Reports", "/dashboard/reports", lead=True),
     NavItem("Staff", "/dashboard/staff", lead=True),
 )

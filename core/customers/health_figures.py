@@ -53,7 +53,7 @@ async def health_figures(stores: Stores, account: Account, now: datetime) -> Hea
         days=WINDOW.days,
         licensed_seats=account.seats,
         tickets=len(tickets),
-        sla_misses=sum(1 for t in tickets if _missed(t, now)),
+        sla_misses=sum(1 for t in tickets if missed_deadline(t, now)),
         escalations=escalations,
         unresolved_critical=unresolved_critical,
         people=len(people),
@@ -79,7 +79,7 @@ def utc_day(now: datetime) -> date:
     return now.astimezone(UTC).date()
 
 
-def _missed(ticket: Ticket, now: datetime) -> bool:
+def missed_deadline(ticket: Ticket, now: datetime) -> bool:
     """Whether the ticket missed its first-response or resolution deadline (or is past one still open)."""
     pairs = ((ticket.first_response_due, ticket.first_response_at), (ticket.resolution_due, ticket.resolved_at))
     return any(due is not None and (done or now) > due for due, done in pairs)

@@ -39,6 +39,10 @@ class CustomerAccounts(Protocol):
         """The account's people, by name then id."""
         ...
 
+    async def everyone(self) -> list[Person]:
+        """The people of every account (those in no account left out), by account, name and id."""
+        ...
+
     async def record_usage(self, usage: Usage) -> None:
         """Keep reported usage figures; ``AccountNotFoundError`` for an unknown account."""
         ...
@@ -108,6 +112,10 @@ class HealthHistory(Protocol):
 
     async def history(self, account_id: str, since: date) -> list[HealthDay]:
         """The account's scores from ``since`` on, oldest first."""
+        ...
+
+    async def every_history(self, since: date) -> list[HealthDay]:
+        """Every account's scores from ``since`` on, by account, then oldest first."""
         ...
 
     async def scored_on(self, day: date) -> set[str]:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.customers.health_figures import account_health, health_day
+from core.customers.health import health
+from core.customers.health_figures import health_day, health_figures
 from core.customers.health_history import trend
 
 if TYPE_CHECKING:
-    from core.customers.health import Health
+    from core.customers.health import Health, HealthFigures
     from core.customers.records import Account, LinkEvent, Person, Usage
     from core.stores import Stores
     from core.tickets.records import Ticket
@@ -37,6 +38,7 @@ class CustomerView:
     links: tuple[LinkEvent, ...]
     health: Health | None = None  # computed at the view's ``now``
     trend: str | None = None  # improving, stable or declining; None with too little history
+    figures: HealthFigures | None = None  # what ``health`` was computed from (the dashboard shows them)
 
 
 async def customer_view(
@@ -61,10 +63,11 @@ async def customer_view(
     view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
     if now is None:
         return view
-    score = await account_health(stores, account, now)
+    figures = await health_figures(stores, account, now)
+    score = health(figures)
     today = health_day(account, score, now)
     history = [h for h in await stores.health.history(account.id, today.day - TREND_HISTORY) if h.day != today.day]
-    return replace(view, health=score, trend=trend([*history, today]))
+    return replace(view, health=score, trend=trend([*history, today]), figures=figures)
 
 
 def document(view: CustomerView) -> dict[str, Any]:

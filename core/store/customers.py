@@ -69,6 +69,17 @@ class SqlCustomerAccounts(SqlPort):
         )
         return people_from(await self._read(query))
 
+    async def everyone(self) -> list[Person]:
+        """The people of every account with their identities, by account, name and id (one query)."""
+        p, i = customer_people.c, customer_identities.c
+        query = (
+            select(p.id, p.name, p.account, i.identity)
+            .join(customer_identities, i.person == p.id)
+            .where(p.account.is_not(None))
+            .order_by(p.account, p.name, p.id, i.identity)
+        )
+        return people_from(await self._read(query))
+
     async def record_usage(self, usage: Usage) -> None:
         """Keep reported usage figures; ``AccountNotFoundError`` for an unknown account."""
         async with self._write() as conn:

@@ -42,6 +42,12 @@ class SqlHealthHistory(SqlPort):
         rows = await self._read(select(customer_health).where(c.account == account_id, c.day >= since).order_by(c.day))
         return [_day(row) for row in rows]
 
+    async def every_history(self, since: date) -> list[HealthDay]:
+        """Every account's scores from ``since`` on, by account then day (one query)."""
+        c = customer_health.c
+        rows = await self._read(select(customer_health).where(c.day >= since).order_by(c.account, c.day))
+        return [_day(row) for row in rows]
+
     async def scored_on(self, day: date) -> set[str]:
         """The accounts with a score for ``day``."""
         c = customer_health.c
