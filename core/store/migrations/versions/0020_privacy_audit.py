@@ -1,6 +1,6 @@
 """The privacy audit: exports and erasures of a person's data, by the SHA-256 of the identity.
 
-Revision ID: 0025_privacy_audit
+Revision ID: 0020_privacy_audit
 Revises: 0019_health
 Create Date: 2026-12-03
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 from core.store.columns import UTCDateTime
 
-revision: str = "0025_privacy_audit"
+revision: str = "0020_privacy_audit"
 down_revision: str | None = "0019_health"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
