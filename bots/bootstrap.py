@@ -20,11 +20,9 @@ from bots.heads import build_classifier, follow_heads, scheduled_retrain
 from bots.knowledge_parts import (
     SAMPLE_KB as SAMPLE_KB,
 )
+from bots.knowledge_parts import build_index, gap_finder
 from bots.knowledge_parts import (
     build_knowledge_base as build_knowledge_base,
-)
-from bots.knowledge_parts import (
-    gap_finder,
 )
 from bots.knowledge_parts import (
     index_options as index_options,
@@ -37,6 +35,7 @@ from bots.latency import TimedIndex, TimedUnderstander
 from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
 from config.intents import load_intents
+from config.playbooks_config import load_playbooks
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.digest import DigestPoster
@@ -45,6 +44,8 @@ from core.analytics.weekly import WeekReport
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
 from core.customers.health_pass import HealthPass
+from core.customers.outreach import OutreachPolicy
+from core.customers.outreach_pass import OutreachPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
@@ -98,7 +99,7 @@ def build_understanding(
     catalog = load_intents(settings.intents.file)
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
-        _build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
+        build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,
@@ -111,28 +112,6 @@ def build_understanding(
         heads=follow_heads(settings, catalog, classifier, embedder),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
-
-
-def _build_index(
-    knowledge: KnowledgeBase, embedder: Embedder, configured: Path, on_first_build: Callable[[Path], None] | None
-) -> None:
-    """Build the index that is missing, or rebuild the one made with another model or backend from its own source.
-
-    Vectors of two embedders never mix: a rebuild embeds every passage again.
-    """
-    previous = knowledge.built_with()
-    if previous is not None and previous[0] != embedder.name:
-        source = previous[1] if previous[1] is not None and previous[1].exists() else configured
-        log.warning(
-            "the knowledge index was built with %s, not %s: rebuilding it from %s", previous[0], embedder.name, source
-        )
-    else:
-        source = configured
-        if on_first_build is None:
-            log.warning("no knowledge index yet: building it from %s (first run only)", source)
-    if on_first_build is not None:
-        on_first_build(source)
-    knowledge.build(source, progress=on_first_build is None)
 
 
 def build_moderators(settings: Settings) -> Moderators:
@@ -159,6 +138,7 @@ class System:
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
     gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
     job_concurrency: int = 1  # jobs.concurrency: how many jobs of different conversations a drain runs at once
+    outreach: OutreachPass | None = None  # proactive outreach; ``POST /api/usage`` checks an account's triggers
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -185,12 +165,14 @@ def compose_system(
     charts: ChartImages | None = None,
     embedder: Embedder | None = None,
     gaps: GapFinder | None = None,
+    playbooks: OutreachPolicy | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
     ``build_system`` calls it once the database and the model are open; tests call it with fakes.
     ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
-    the worker's pass also retrains the intent head on new corrections, once per period.
+    the worker's pass also retrains the intent head on new corrections, once per period. ``playbooks`` are
+    proactive outreach's (none when not given; ``build_system`` reads ``support.playbooks_file``).
     """
     desk = Desk(
         understander=understander,
@@ -219,18 +201,29 @@ def compose_system(
     pruner = DeliveryPruner(stores.deliveries, clock, settings.support.delivery_retention_duration())
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
     health = HealthPass(stores, clock)  # every account's score of the day, once across workers
-    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
+    outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
+    worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, escalated=outreach.escalations)
+    worker.passes = (health.run_once, outreach.run_once)
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
         digest = DigestPoster(stores, schedule, numbers, charts, clock, worker.owner)
-        worker.passes = (digest.run_once, health.run_once)
+        worker.passes = (digest.run_once, health.run_once, outreach.run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)
     concurrency = settings.jobs.concurrency
     return System(
-        SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency
+        SupportDesk(desk),
+        worker,
+        stores,
+        clock,
+        engine,
+        knowledge,
+        tiers=tiers,
+        gaps=gaps,
+        job_concurrency=concurrency,
+        outreach=outreach,
     )
 
 
@@ -287,6 +280,7 @@ async def build_system(
         charts=_DigestCharts(),
         embedder=embedder,
         gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
+        playbooks=load_playbooks(settings.support.playbooks_file, [t.name for t in tiers.tiers]),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once
