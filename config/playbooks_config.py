@@ -23,6 +23,7 @@ from core.customers.outreach import (
     PlaybookAction,
     Trigger,
 )
+from core.customers.outreach_steps import DIRECT_PLATFORMS
 from core.customers.records import CustomerError, account_id, identity
 from core.errors import ConfigError
 from core.messages import Address
@@ -99,9 +100,13 @@ class _AccountModel(BaseModel):
     @classmethod
     def _contact(cls, value: str | None) -> str | None:
         try:
-            return None if value is None else identity(value)
+            found = None if value is None else identity(value)
         except CustomerError as exc:
             raise _problem(str(exc)) from None
+        if found is not None and found.partition(":")[0] not in DIRECT_PLATFORMS:
+            platforms = ", ".join(DIRECT_PLATFORMS)
+            raise _problem(f"direct messages go out on {platforms} only; give the account a shared channel instead")
+        return found
 
 
 class _ActionModel(BaseModel):

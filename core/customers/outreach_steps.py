@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from core.customers.outreach import Occurrence, OutreachPolicy, Playbook
     from core.customers.records import Account, Person
 
-DIRECT_PLATFORMS = ("slack", "discord")  # where Helpline can write to a person directly
+# Where an adapter delivers a notice to a person directly: Slack posts to a user id as the app's direct message.
+# Discord's delivers to channel ids only, so a Discord customer is written to in the account's shared channel.
+DIRECT_PLATFORMS = ("slack",)
 
 
 class OutreachStatus(StrEnum):

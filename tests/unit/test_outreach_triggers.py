@@ -99,16 +99,16 @@ def test_messages_over_the_limit_are_throttled_and_outside_hours_deferred() -> N
     playbook = Playbook("renewal", Trigger.RENEWAL, actions, days=(30,))
     occurrence = due(playbook, AccountFacts(ACME, TODAY))
     assert occurrence is not None
-    people = [Person("p1", "Ana", "acme", ("github:ana", "discord:81234"))]
+    people = [Person("p1", "Ana", "acme", ("discord:81234", "github:ana", "slack:U1"))]
     to = recipients(ACME, OutreachPolicy(), "slack:C0TEAM", people)
-    assert (to.contact, to.staff, to.leadership) == ("discord:81234", "slack:C0TEAM", "slack:C0TEAM")
+    assert (to.contact, to.staff, to.leadership) == ("slack:U1", "slack:C0TEAM", "slack:C0TEAM")
     later = NOW + timedelta(hours=2)
     steps = plan_steps(playbook, occurrence, to, now=NOW, opens=later, recent=1, limit=2)
     assert [s.status for s in steps] == [OutreachStatus.DEFERRED, OutreachStatus.THROTTLED, OutreachStatus.SENT]
     assert steps[0].text == "Hi Acme, 30 days left" and steps[0].due_at == later and steps[1].notice is None
     open_now = plan_steps(playbook, occurrence, to, now=NOW, opens=NOW, recent=0, limit=2)
     assert [s.status for s in open_now][:2] == [OutreachStatus.SENT, OutreachStatus.SENT]
-    nobody = recipients(ACME, OutreachPolicy(), "console", [Person("p2", "Bo", "acme", ("github:bo",))])
+    nobody = recipients(ACME, OutreachPolicy(), "console", [Person("p2", "Bo", "acme", ("github:bo", "discord:9"))])
     assert (
         plan_steps(playbook, occurrence, nobody, now=NOW, opens=NOW, recent=0, limit=2)[0].status
         is OutreachStatus.NO_CONTACT

@@ -79,6 +79,11 @@ def test_the_shipped_playbooks_cover_every_trigger_with_the_specifications_thres
         ("settings: {staff_channel: 'not an address'}", "settings.staff_channel", "is not an address"),
         ("accounts: {Acme: {channel: 'slack:C1'}}", "accounts", "is not an account id"),
         ("accounts: {acme: {contact: 'fax:123'}}", "accounts.acme.contact", "is not an identity"),
+        (
+            "accounts: {acme: {contact: 'discord:81234'}}",
+            "accounts.acme.contact",
+            "direct messages go out on slack only",
+        ),
     ],
 )
 def test_a_mistake_is_named_with_its_file_and_key(tmp_path: Path, text: str, key: str, words: str) -> None:
