@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from bots.bootstrap import build_system
+from bots.cli.customers import text_of
 from bots.http.app import create_app
 from bots.http.customers_api import customer_routes
 from config.intents import load_intents
@@ -23,6 +24,10 @@ from core.customers.outreach_pass import OutreachPass
 from core.customers.records import Account, AccountEntry, PersonDraft, Usage
 from core.customers.view import customer_view, document
 from core.messages import Address, Destination
+from core.sla.worker import EscalationWorker
+from core.store.engine import create_engine_for
+from core.store.migrate import upgrade_schema
+from core.store.sql_store import sql_stores
 from core.stores import Stores
 from core.tickets.records import Deadline, Escalation, NewTicket, Priority
 from tests.desk_fakes import RULES, KeywordUnderstander, RecordingNotifier
@@ -153,6 +158,9 @@ async def test_customer_messages_are_throttled_per_account_and_the_timeline_says
     assert view is not None
     shown = document(view)
     assert shown["timeline"][0]["occurrence"] == "active_users:50"
+    lines = text_of(shown).splitlines()
+    assert lines[lines.index("Outreach (5):") + 1].endswith("milestone (active_users:50): message to slack:U1, sent")
+    assert any(line.endswith("milestone (active_users:10): message to slack:U1, throttled") for line in lines)
     assert set(shown["timeline"][0]) == {
         "at", "playbook", "trigger", "occurrence", "action", "audience", "target", "text", "status", "due_at", "sent_at"
     }  # fmt: skip
@@ -251,3 +259,41 @@ async def test_the_served_worker_runs_the_shipped_playbooks_and_sends_through_it
         ("Outreach (health_critical", CSM),
         ("Outreach (health_critical", "console"),
     ]
+
+
+async def test_an_escalation_the_sla_worker_fires_runs_the_escalation_playbook_in_that_pass(store: Stores) -> None:
+    await _account(store)
+    clock = ManualClock(T0)
+    playbook = Playbook("escalation", Trigger.ESCALATION, NOTICE, tiers=("enterprise",))
+    outreach = _pass(store, clock, playbook, every=timedelta(days=30))  # no check for a month: only the hook finds it
+    await outreach.run_once()
+    notifier = RecordingNotifier()
+    worker = EscalationWorker(store, TIERS, notifier, clock, owner="w1", escalated=outreach.escalations)
+    worker.passes = (outreach.run_once,)
+    where = Address("slack", "T1", "C1", "1.1")
+    opened = T0 - timedelta(hours=5)  # enterprise, high: a first response within 4h, missed an hour ago
+    draft = NewTicket("acme", "enterprise", where, "U1", "Ana", "Down", None, Priority.HIGH, opened, None, None)
+    await store.tickets.open_ticket(draft, "helpline")
+    fired = await worker.run_once()
+    assert fired  # the SLA engine escalated the ticket in this pass ...
+    told = [o for o in notifier.sent if "Outreach (escalation)" in o.reply.text]
+    assert [str(o.address) for o in told] == [CSM]  # ... and the CSM heard of it through the same pass's drain
+    await worker.run_once()
+    assert len([o for o in notifier.sent if "Outreach (escalation)" in o.reply.text]) == 1
+
+
+async def test_nothing_runs_twice_after_a_restart_on_a_new_connection(database_url: str) -> None:
+    clock = ManualClock(T0)
+    for run in range(2):  # the second run is a new process: a new engine on the same database
+        engine = create_engine_for(database_url)
+        try:
+            await upgrade_schema(engine)
+            store = sql_stores(engine)
+            if run == 0:
+                await _account(store)
+                await _troubled(store)
+            await _pass(store, clock, *EVERY_TRIGGER).run_once()
+            assert len(await store.outreach.occurred("acme")) == 7
+            assert len(await store.outbox.outbox()) == 8
+        finally:
+            await engine.dispose()
