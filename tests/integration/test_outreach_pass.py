@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +24,7 @@ from core.customers.outreach import ActionKind, Audience, OutreachPolicy, Playbo
 from core.customers.outreach_pass import OutreachPass
 from core.customers.records import Account, AccountEntry, PersonDraft, Usage
 from core.customers.view import customer_view, document
+from core.errors import ConfigError
 from core.messages import Address, Destination
 from core.sla.worker import EscalationWorker
 from core.store.engine import create_engine_for
@@ -297,3 +299,23 @@ async def test_nothing_runs_twice_after_a_restart_on_a_new_connection(database_u
             assert len(await store.outbox.outbox()) == 8
         finally:
             await engine.dispose()
+
+
+async def test_a_broken_playbooks_file_stops_the_start_naming_the_file_and_key(tmp_path: Path) -> None:
+    broken = tmp_path / "playbooks.yaml"
+    broken.write_text("playbooks:\n  renewal: {trigger: renewal, days: [30], actions: [{message: 'Hi {nmae}'}]}\n")
+    settings = load_settings(env={})
+    settings = settings.model_copy(update={"support": settings.support.model_copy(update={"playbooks_file": broken})})
+    catalog = load_intents(DEFAULT_INTENTS_FILE)
+    with pytest.raises(ConfigError) as raised:
+        await build_system(
+            settings,
+            notifier=RecordingNotifier(),
+            understander=KeywordUnderstander(catalog, RULES),
+            catalog=catalog,
+            tiers=TIERS,
+            stores=memory_stores(),
+            clock=ManualClock(T0),
+        )
+    assert (raised.value.path, raised.value.key) == (str(broken), "playbooks.renewal.actions[0].message")
+    assert "unknown template field {nmae}" in raised.value.problem
