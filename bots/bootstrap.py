@@ -20,11 +20,9 @@ from bots.heads import build_classifier, follow_heads
 from bots.knowledge_parts import (
     SAMPLE_KB as SAMPLE_KB,
 )
+from bots.knowledge_parts import build_index, gap_finder
 from bots.knowledge_parts import (
     build_knowledge_base as build_knowledge_base,
-)
-from bots.knowledge_parts import (
-    gap_finder,
 )
 from bots.knowledge_parts import (
     index_options as index_options,
@@ -38,11 +36,14 @@ from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
 from bots.worker_parts import build_worker
 from config.intents import load_intents
+from config.playbooks_config import load_playbooks
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.ports import ChartImages, MetricsSource
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.outreach import OutreachPolicy
+from core.customers.outreach_pass import OutreachPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
@@ -93,7 +94,7 @@ def build_understanding(
     catalog = load_intents(settings.intents.file)
     knowledge = build_knowledge_base(settings, embedder)
     if build_kb and len(knowledge) == 0:
-        _build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
+        build_index(knowledge, embedder, knowledge_source(settings), on_first_build)
     classifier = build_classifier(settings, catalog, embedder)
     understander = Understander(
         embedder,
@@ -106,28 +107,6 @@ def build_understanding(
         heads=follow_heads(settings, catalog, classifier, embedder),
     )
     return UnderstandingParts(embedder, catalog, knowledge, TimedUnderstander(understander))
-
-
-def _build_index(
-    knowledge: KnowledgeBase, embedder: Embedder, configured: Path, on_first_build: Callable[[Path], None] | None
-) -> None:
-    """Build the index that is missing, or rebuild the one made with another model or backend from its own source.
-
-    Vectors of two embedders never mix: a rebuild embeds every passage again.
-    """
-    previous = knowledge.built_with()
-    if previous is not None and previous[0] != embedder.name:
-        source = previous[1] if previous[1] is not None and previous[1].exists() else configured
-        log.warning(
-            "the knowledge index was built with %s, not %s: rebuilding it from %s", previous[0], embedder.name, source
-        )
-    else:
-        source = configured
-        if on_first_build is None:
-            log.warning("no knowledge index yet: building it from %s (first run only)", source)
-    if on_first_build is not None:
-        on_first_build(source)
-    knowledge.build(source, progress=on_first_build is None)
 
 
 def build_moderators(settings: Settings) -> Moderators:
@@ -154,6 +133,7 @@ class System:
     tiers: TierDirectory | None = None  # the tier directory the desk was built with (the dashboard shows it)
     gaps: GapFinder | None = None  # the knowledge-gap report (the dashboard's Gaps page), when a model is loaded
     job_concurrency: int = 1  # jobs.concurrency: how many jobs of different conversations a drain runs at once
+    outreach: OutreachPass | None = None  # proactive outreach; ``POST /api/usage`` checks an account's triggers
 
     def drains(self) -> DrainFactory:
         """Makes the adapters' durable job drains, on the system's job queue and clock."""
@@ -180,12 +160,14 @@ def compose_system(
     charts: ChartImages | None = None,
     embedder: Embedder | None = None,
     gaps: GapFinder | None = None,
+    playbooks: OutreachPolicy | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
     ``build_system`` calls it once the database and the model are open; tests call it with fakes.
     ``moderators`` defaults to the support settings' ones. With ``embedder`` and ``intents.retrain_every`` set,
-    the worker's pass also retrains the intent head on new corrections, once per period.
+    the worker's pass also retrains the intent head on new corrections, once per period. ``playbooks`` are
+    proactive outreach's (none when not given; ``build_system`` reads ``support.playbooks_file``).
     """
     redactor = settings.privacy.redactor()  # one for the desk's door and every job queue's
     stores = dataclasses.replace(stores, jobs=RedactingQueue(stores.jobs, redactor))
@@ -214,11 +196,23 @@ def compose_system(
         embedder=embedder,
         redactor=redactor,
     )
+    outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store
-    worker = build_worker(settings, desk, charts=charts, gaps=gaps, embedder=embedder, personal=personal)
+    worker = build_worker(
+        settings, desk, charts=charts, gaps=gaps, embedder=embedder, personal=personal, outreach=outreach
+    )
     concurrency = settings.jobs.concurrency
     return System(
-        SupportDesk(desk), worker, stores, clock, engine, knowledge, tiers=tiers, gaps=gaps, job_concurrency=concurrency
+        SupportDesk(desk),
+        worker,
+        stores,
+        clock,
+        engine,
+        knowledge,
+        tiers=tiers,
+        gaps=gaps,
+        job_concurrency=concurrency,
+        outreach=outreach,
     )
 
 
@@ -275,6 +269,7 @@ async def build_system(
         charts=_DigestCharts(),
         embedder=embedder,
         gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
+        playbooks=load_playbooks(settings.support.playbooks_file, [t.name for t in tiers.tiers]),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import kb_index
@@ -15,6 +17,7 @@ from kb_index.faiss_index import IndexOptions
 from kb_index.knowledge_base import KnowledgeBase
 
 SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
+log = logging.getLogger("helpline")
 
 
 def index_options(settings: Settings) -> IndexOptions:
@@ -40,3 +43,25 @@ def gap_finder(settings: Settings, stores: Stores, embedder: Embedder, index: Kn
     gaps = settings.knowledge.gaps
     clusterer = clusterer_for(gaps.method, gaps.distance)
     return GapFinder(stores.gaps, embedder, clusterer, index, settings.support.answer_score, gaps.policy())
+
+
+def build_index(
+    knowledge: KnowledgeBase, embedder: Embedder, configured: Path, on_first_build: Callable[[Path], None] | None
+) -> None:
+    """Build the index that is missing, or rebuild the one made with another model or backend from its own source.
+
+    Vectors of two embedders never mix: a rebuild embeds every passage again.
+    """
+    previous = knowledge.built_with()
+    if previous is not None and previous[0] != embedder.name:
+        source = previous[1] if previous[1] is not None and previous[1].exists() else configured
+        log.warning(
+            "the knowledge index was built with %s, not %s: rebuilding it from %s", previous[0], embedder.name, source
+        )
+    else:
+        source = configured
+        if on_first_build is None:
+            log.warning("no knowledge index yet: building it from %s (first run only)", source)
+    if on_first_build is not None:
+        on_first_build(source)
+    knowledge.build(source, progress=on_first_build is None)

@@ -23,6 +23,7 @@ from core.sla.worker import EscalationWorker
 if TYPE_CHECKING:
     from config.settings import Settings
     from core.analytics.ports import ChartImages
+    from core.customers.outreach_pass import OutreachPass
     from core.desk.context import Desk
     from core.knowledge.gaps import GapFinder
     from core.ports import Embedder
@@ -39,6 +40,7 @@ def build_worker(
     gaps: GapFinder | None = None,
     embedder: Embedder | None = None,
     personal: PersonalData | None = None,
+    outreach: OutreachPass | None = None,
 ) -> EscalationWorker:
     """The worker with every pass the settings turn on, on the desk's stores, tiers, notifier and clock."""
     stores, tiers, notifier, clock = desk.stores, desk.tiers, desk.notifier, desk.clock
@@ -46,6 +48,9 @@ def build_worker(
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
     health = HealthPass(stores, clock)  # every account's score of the day, once across workers
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
+    if outreach is not None:  # proactive outreach, after the day's scores; the SLA engine's escalations too
+        worker.passes = (*worker.passes, outreach.run_once)
+        worker.escalated = outreach.escalations
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)

@@ -35,6 +35,7 @@ from core.store.engine import DatabaseUrlError, async_database_url
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_INTENTS_FILE = CONFIG_DIR / "intents.yaml"
 DEFAULT_TIERS_FILE = CONFIG_DIR / "tiers.yaml"
+DEFAULT_PLAYBOOKS_FILE = CONFIG_DIR / "playbooks.yaml"
 MIN_RETRAIN_EVERY = timedelta(hours=1)  # a retrain embeds every example: not on every worker pass
 ENV_PREFIX = "HELPLINE_"
 # Secrets read from the environment by the parts that use them, never settings: they share the prefix only.
@@ -144,6 +145,7 @@ class SupportSettings(_Section):
     """Tickets, tiers, moderators and escalation."""
 
     tiers_file: Path = DEFAULT_TIERS_FILE
+    playbooks_file: Path = DEFAULT_PLAYBOOKS_FILE  # proactive outreach (docs/customers.md)
     # postgresql+asyncpg://… or sqlite+aiosqlite:///…; the default is a SQLite file in the data directory.
     database_url: str | None = Field(None, min_length=1)
     moderator_roles: tuple[str, ...] = ("moderator", "support")
@@ -266,6 +268,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
         ("knowledge", "source"),
         ("intents", "file"),
         ("support", "tiers_file"),
+        ("support", "playbooks_file"),
         ("model", "export_dir"),
     ):
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None

@@ -18,6 +18,7 @@ from tests.gap_fakes import InMemoryGapQuestions
 from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
+from tests.outreach_fakes import InMemoryOutreachRecords
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.request_fakes import InMemoryFeatureRequests
@@ -107,4 +108,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         gaps=InMemoryGapQuestions(state),
         intent_examples=InMemoryIntentExamples(state),
         health=InMemoryHealthHistory(),
+        outreach=InMemoryOutreachRecords(state),
     )

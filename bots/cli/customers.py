@@ -142,7 +142,7 @@ def show(
     account: Annotated[str, typer.Argument(help="The account's id.")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="text or json.")] = ShowFormat.TEXT,
 ) -> None:
-    """Show an account: its contract, people and identities, open and recent tickets, usage and link audit."""
+    """Show an account: contract, people and identities, open and recent tickets, usage, links, health, outreach."""
 
     async def work(stores: Stores, tiers: TierDirectory) -> dict[str, Any]:
         view = await customer_view(stores, account, now=SystemClock().now())
@@ -186,7 +186,21 @@ def text_of(shown: dict[str, Any]) -> str:
             for e in shown["links"]
         ]
     lines += health_lines(shown["health"])
+    lines += timeline_lines(shown.get("timeline", []))
     return "\n".join(lines)
+
+
+def timeline_lines(timeline: list[dict[str, Any]]) -> list[str]:
+    """The outreach timeline, newest first, one line per action with what became of it."""
+    lines = [f"Outreach ({len(timeline)}):"]
+    for r in timeline:
+        where = f" to {r['target']}" if r["target"] else ""
+        due = f" until {r['due_at'][:16]}" if r["status"] == "deferred" and r["due_at"] else ""
+        first = r["text"].splitlines()[0] if r["text"] else ""
+        lines.append(f"  {r['at'][:16]} {r['playbook']} ({r['occurrence']}): {r['action']}{where}, {r['status']}{due}")
+        if first:
+            lines.append(f"    {first}")
+    return lines if timeline else ["Outreach: none yet"]
 
 
 def health_lines(health: dict[str, Any] | None) -> list[str]:

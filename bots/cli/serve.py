@@ -103,7 +103,10 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     routes = [route for adapter in adapters for route in adapter.routes()] + dashboard.routes
     api_token = os.environ.get(API_TOKEN_ENV) or None
     tier_names = [tier.name for tier in (system.tiers or load_tiers(settings.support.tiers_file)).tiers]
-    routes += customer_routes(system.stores.customers, tier_names, clock, api_token)
+    # A usage report scores its account again and checks its outreach triggers at once (the worker's pass would,
+    # within the hour); each occurrence still runs once, as the store decides.
+    after_usage = system.outreach.after_usage if system.outreach is not None else None
+    routes += customer_routes(system.stores.customers, tier_names, clock, api_token, after_usage)
     log.info(
         "/api/customers, /api/usage: %s", "bearer token required" if api_token else f"off ({API_TOKEN_ENV} not set)"
     )

@@ -79,8 +79,18 @@ class _Refused(Exception):
         self.status = status
 
 
-def customer_routes(accounts: CustomerAccounts, tiers: Collection[str], clock: Clock, token: str | None) -> list[Route]:
-    """The API's routes over the customer store, guarded by ``token`` (off without one)."""
+def customer_routes(
+    accounts: CustomerAccounts,
+    tiers: Collection[str],
+    clock: Clock,
+    token: str | None,
+    after_usage: Callable[[str], Awaitable[object]] | None = None,
+) -> list[Route]:
+    """The API's routes over the customer store, guarded by ``token`` (off without one).
+
+    ``after_usage`` is told of each account whose usage was stored (proactive outreach scores it again and
+    checks its triggers); its failure is logged, and the report stays stored.
+    """
 
     async def put_customer(request: Request) -> Response:
         try:
@@ -112,6 +122,11 @@ def customer_routes(accounts: CustomerAccounts, tiers: Collection[str], clock: C
             return _error(422, str(exc), exc.field)
         except AccountNotFoundError as exc:
             return _error(404, str(exc), "account")
+        if after_usage is not None:
+            try:
+                await after_usage(usage.account)
+            except Exception:  # the figures are kept; the worker's next check sees them
+                log.exception("checking outreach after usage of account %s failed", usage.account)
         return JSONResponse({"stored": {"account": usage.account, "at": usage.at.isoformat()}}, status_code=201)
 
     return [

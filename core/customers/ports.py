@@ -5,12 +5,14 @@ Every method is one transaction. Times are timezone-aware UTC.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from core.customers.health_history import HealthDay
+    from core.customers.outreach import Occurrence
+    from core.customers.outreach_steps import OutreachRecord, OutreachStep
     from core.customers.records import Account, AccountEntry, LinkCode, LinkEvent, Person, Usage
 
 
@@ -120,4 +122,31 @@ class HealthHistory(Protocol):
 
     async def scored_on(self, day: date) -> set[str]:
         """The accounts that have a score for ``day``."""
+        ...
+
+
+class OutreachRecords(Protocol):
+    """The outreach timeline: each occurrence of a playbook once per account (a unique index), with its actions."""
+
+    async def occur(
+        self, occurrence: Occurrence, at: datetime, since: datetime, plan: Callable[[int], Sequence[OutreachStep]]
+    ) -> list[OutreachRecord] | None:
+        """Record the occurrence and the steps ``plan`` makes, and queue the sent steps' notices, in one transaction.
+
+        ``plan`` is given how many customer messages the account had sent or deferred from ``since`` on (counted
+        under a lock on the account, so two workers do not both pass the throttle). None, and nothing written,
+        when the account had this occurrence already.
+        """
+        ...
+
+    async def occurred(self, account: str) -> set[tuple[str, str]]:
+        """The account's recorded occurrences as (playbook, key)."""
+        ...
+
+    async def release(self, now: datetime, limit: int = 100) -> list[OutreachRecord]:
+        """Queue the deferred messages due at ``now`` in the outbox, each once across workers; the ones released."""
+        ...
+
+    async def timeline(self, account: str, limit: int = 50) -> list[OutreachRecord]:
+        """The account's outreach records, newest first."""
         ...

@@ -1,4 +1,4 @@
-"""One account as a person reads it (``helpline customer show``): its fields, people, tickets, usage and links.
+"""One account as a person reads it (``helpline customer show``): fields, people, tickets, usage, links, outreach.
 
 The tickets are every ticket any identity of the account's people opened, so a person's history follows them
 across platforms. ``document`` is the JSON form (its keys are documented in docs/customers.md). Given ``now``,
@@ -17,6 +17,7 @@ from core.customers.health_history import trend
 
 if TYPE_CHECKING:
     from core.customers.health import Health, HealthFigures
+    from core.customers.outreach_steps import OutreachRecord
     from core.customers.records import Account, LinkEvent, Person, Usage
     from core.stores import Stores
     from core.tickets.records import Ticket
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 RECENT_TICKETS = 10  # closed or resolved tickets shown besides the open ones
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TREND_HISTORY = timedelta(days=30)  # the history read for the trend
+TIMELINE = 50  # outreach records shown, newest first
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class CustomerView:
     health: Health | None = None  # computed at the view's ``now``
     trend: str | None = None  # improving, stable or declining; None with too little history
     figures: HealthFigures | None = None  # what ``health`` was computed from (the dashboard shows them)
+    timeline: tuple[OutreachRecord, ...] = ()  # proactive outreach's records, newest first
 
 
 async def customer_view(
@@ -60,7 +63,8 @@ async def customer_view(
     done = tuple(t for t in newest if not t.status.active)[:recent]
     usage = await stores.customers.usage(account_id, limit=1)
     links = tuple(await stores.links.history(identities)) if identities else ()
-    view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
+    timeline = tuple(await stores.outreach.timeline(account_id, limit=TIMELINE))
+    view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links, timeline=timeline)
     if now is None:
         return view
     figures = await health_figures(stores, account, now)
@@ -95,6 +99,23 @@ def document(view: CustomerView) -> dict[str, Any]:
             for e in view.links
         ],
         "health": None if view.health is None else _health(view.health, view.trend),
+        "timeline": [_outreach(r) for r in view.timeline],
+    }
+
+
+def _outreach(record: OutreachRecord) -> dict[str, Any]:
+    return {
+        "at": record.at.isoformat(),
+        "playbook": record.playbook,
+        "trigger": record.trigger,
+        "occurrence": record.occurrence,
+        "action": record.action,
+        "audience": record.audience,
+        "target": record.target,
+        "text": record.text,
+        "status": record.status,
+        "due_at": _iso(record.due_at),
+        "sent_at": _iso(record.sent_at),
     }
 
 

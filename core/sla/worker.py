@@ -46,8 +46,11 @@ class EscalationWorker:
         pruner: DeliveryPruner | None = None,
         passes: Sequence[Callable[[], Awaitable[object]]] = (),
         nps: NpsRound | None = None,
+        escalated: Callable[[Sequence[Escalation]], Awaitable[object]] | None = None,
     ) -> None:
         self._stores = stores
+        # Told of the escalation levels a pass fired (proactive outreach's escalation playbooks), before the drain.
+        self.escalated = escalated
         # Periodic work that queues its notices in the outbox (the weekly digest), run before each drain.
         self.passes = tuple(passes)
         self.pruner = pruner
@@ -95,6 +98,7 @@ class EscalationWorker:
                     sent.append(escalation)
             # No early stop on a short batch: firing plans what comes next (the latest reminder after a pause),
             # and what is already due goes out in this pass, after what fell due before it.
+        await self._tell(sent)
         await self._run_passes()
         await self._nps()  # queues its questions in the outbox, so the drain below sends them
         await self.drain(self._clock.now())
@@ -105,6 +109,14 @@ class EscalationWorker:
     def _holds(self, lease_until: datetime) -> bool:
         """Whether a lease still has a safe margin (a quarter of its length) left on this host's clock."""
         return self._clock.now() < lease_until - self._lease / 4
+
+    async def _tell(self, sent: Sequence[Escalation]) -> None:
+        if self.escalated is None or not sent:
+            return
+        try:
+            await self.escalated(sent)
+        except Exception:  # the escalations went out; whoever listens catches up on its own pass
+            log.exception("telling of %d escalation(s) failed", len(sent))
 
     async def _run_passes(self) -> None:
         for run in self.passes:

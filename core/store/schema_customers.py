@@ -1,4 +1,5 @@
-"""The customer tables (accounts, people, identities, usage, link codes, failed codes, the link audit)."""
+"""The customer tables (accounts, people, identities, usage, link codes, failed codes, the link audit, health,
+outreach)."""
 
 from __future__ import annotations
 
@@ -99,4 +100,39 @@ customer_health = Table(
     Column("computed_at", UTCDateTime, nullable=False),
     # One score per account and day: the first worker's insert wins, the others' fail on this index.
     Index("ux_customer_health_account_day", "account", "day", unique=True),
+)
+
+# Proactive outreach: each occurrence of a playbook once per account, and what each of its actions became.
+outreach_occurrences = Table(
+    "outreach_occurrences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account", String(ACCOUNT_LENGTH), ForeignKey("customer_accounts.id"), nullable=False),
+    Column("playbook", String(64), nullable=False),
+    Column("trigger", String(32), nullable=False),
+    Column("occurrence", String(128), nullable=False),  # e.g. "30:2027-01-31": 30 days before that renewal
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    # Once per occurrence: the first worker's insert wins, the others' fail on this index and write nothing.
+    Index("ux_outreach_occurrences_key", "account", "playbook", "occurrence", unique=True),
+)
+
+outreach_records = Table(
+    "outreach_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("occurrence_id", Integer, ForeignKey("outreach_occurrences.id"), nullable=False),
+    Column("account", String(ACCOUNT_LENGTH), ForeignKey("customer_accounts.id"), nullable=False),
+    Column("action", String(16), nullable=False),  # notice, message, task
+    Column("audience", String(16), nullable=False),  # csm, leadership, staff, customer
+    Column("target", Text, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # sent, deferred, throttled, open, no contact
+    Column("at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("address", Text, nullable=True),  # a deferred message's notice, as the outbox keeps it (JSON)
+    Column("payload", Text, nullable=True),
+    Index("ix_outreach_records_account_at", "account", "at"),
+    Index("ix_outreach_records_status_due", "status", "due_at"),
 )

@@ -165,6 +165,9 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_intent_examples_at",
             "ux_customer_health_account_day",
             "ix_privacy_audit_subject",
+            "ux_outreach_occurrences_key",
+            "ix_outreach_records_account_at",
+            "ix_outreach_records_status_due",
         }
 
 
