@@ -58,8 +58,20 @@ async def health_entries(stores: Stores, view: CustomerView, since: datetime) ->
     return entries
 
 
-# Outreach and journeys: add their sources here when their records exist.
-SOURCES: tuple[TimelineSource, ...] = (link_entries, health_entries)
+async def outreach_entries(stores: Stores, view: CustomerView, since: datetime) -> list[TimelineEntry]:
+    """Proactive outreach's actions on the account: which playbook did what, and whether it went."""
+    entries = []
+    for record in view.timeline:
+        if record.at < since:
+            continue
+        where = f" to {record.target}" if record.target else ""
+        text = f"{record.playbook} ({record.trigger}): {record.action}{where}, {record.status}"
+        entries.append(TimelineEntry(record.sent_at or record.at, "outreach", text))
+    return entries
+
+
+# Onboarding journeys: add their source here when their records exist.
+SOURCES: tuple[TimelineSource, ...] = (link_entries, health_entries, outreach_entries)
 
 
 async def timeline(

@@ -23,6 +23,7 @@ from core.customers.health_history import HealthDay
 from core.customers.outreach import ActionKind, Audience, OutreachPolicy, Playbook, PlaybookAction, Trigger
 from core.customers.outreach_pass import OutreachPass
 from core.customers.records import Account, AccountEntry, PersonDraft, Usage
+from core.customers.timeline import timeline as account_timeline
 from core.customers.view import customer_view, document
 from core.errors import ConfigError
 from core.messages import Address, Destination
@@ -166,6 +167,11 @@ async def test_customer_messages_are_throttled_per_account_and_the_timeline_says
     assert set(shown["timeline"][0]) == {
         "at", "playbook", "trigger", "occurrence", "action", "audience", "target", "text", "status", "due_at", "sent_at"
     }  # fmt: skip
+    # The dashboard's account timeline shows the same actions among its other entries.
+    entries = await account_timeline(store, view, clock.now())
+    outreach_lines = [e.text for e in entries if e.kind == "outreach"]
+    assert "milestone (milestone): message to slack:U1, throttled" in outreach_lines
+    assert len(outreach_lines) == 5
 
 
 async def test_a_message_outside_business_hours_waits_for_them_and_goes_once(store: Stores) -> None:
