@@ -20,7 +20,7 @@ from tests.job_fakes import InMemoryJobQueue
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
-from tests.request_fakes import InMemoryFeatureRequests
+from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -107,4 +107,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         gaps=InMemoryGapQuestions(state),
         intent_examples=InMemoryIntentExamples(state),
         health=InMemoryHealthHistory(),
+        request_issues=InMemoryRequestIssues(),
     )

@@ -20,6 +20,7 @@ from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.request_issues import SqlRequestIssues
 from core.store.requests import SqlFeatureRequests
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
@@ -64,4 +65,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         gaps=SqlGapQuestions(engine),
         intent_examples=SqlIntentExamples(engine, planning),
         health=SqlHealthHistory(engine),
+        request_issues=SqlRequestIssues(engine),
     )
