@@ -18,6 +18,7 @@ from core.command_records import (
     VoteFor,
 )
 from core.desk.context import actor_of
+from core.desk.people import linked_identities
 from core.errors import HelplineError
 from core.messages import Action, Choice, ChoiceMessage, Inbound, Reply, ReplyKind, not_offered
 from core.requests.board import RequestBoard
@@ -45,7 +46,7 @@ class RequestDesk:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._matcher = RequestMatcher(desk.embedder) if desk.embedder is not None else None
-        self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests)
+        self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests, desk.stores.links)
 
     @property
     def _store(self) -> FeatureRequests:
@@ -126,7 +127,11 @@ class RequestDesk:
             moved = f"#{number} was merged into #{request.number}, so your vote counts there. "
         if request.status not in OPEN_TO_VOTES:
             return Reply(ReplyKind.INFO, f"{moved}Feature request #{request.number} is {request.status}: no votes.")
-        counted = await self._store.vote(request.number, self.requester(message), self.desk.clock.now())
+        mine = await linked_identities(self.desk, message)
+        voted = (await self._store.votes([request.number]))[request.number]
+        counted = not any(vote.voter.identity in mine for vote in voted) and await self._store.vote(
+            request.number, self.requester(message), self.desk.clock.now()
+        )  # a person votes once, whichever of their linked identities they vote from
         tally = await self.board.impact(request.number)
         if not counted:
             said = f"You already voted for #{request.number} '{request.title}' ({numbers(tally)})."
@@ -138,7 +143,10 @@ class RequestDesk:
         """Withdraw the author's vote."""
         request = await self.board.require(number)
         target = request.duplicate_of or number
-        if not await self._store.unvote(target, actor_of(message)):
+        withdrawn = [
+            await self._store.unvote(target, identity) for identity in await linked_identities(self.desk, message)
+        ]
+        if not any(withdrawn):
             return Reply(ReplyKind.INFO, f"You have no vote on #{target} to withdraw.")
         return Reply(ReplyKind.INFO, f"Your vote for #{target} is withdrawn.", choices=(vote_choice(request),))
 
