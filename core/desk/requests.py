@@ -20,7 +20,7 @@ from core.command_records import (
 from core.desk.context import actor_of
 from core.desk.people import linked_identities
 from core.errors import HelplineError
-from core.messages import Action, Choice, ChoiceMessage, Inbound, Reply, ReplyKind, not_offered
+from core.messages import Action, Choice, ChoiceMessage, Inbound, IncomingMessage, Reply, ReplyKind, not_offered
 from core.requests.board import RequestBoard
 from core.requests.matching import OPEN_TO_VOTES, RequestMatcher
 from core.requests.records import TEXT_CHARS, NewRequest, Requester, RequestStatus
@@ -31,6 +31,7 @@ from core.requests.wording import (
     vote_choice,
     withdraw_choice,
 )
+from core.tickets.records import ConversationMessage, Role, raw_bytes
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from core.requests.records import FeatureRequest
 
 FEATURE_INTENT = "feature_request"
+# The offer's way out when it misread the message: the words become an ordinary ticket, nothing is lost.
+NOT_A_REQUEST = Choice("No, open a ticket instead", Action.OPEN_TICKET)
 
 
 class RequestDesk:
@@ -92,15 +95,27 @@ class RequestDesk:
         d = self.desk
         draft = await self._store.draft(NewRequest(title_of(words), words, self.requester(message), d.clock.now()))
         record = Choice("Record it as a new request", Action.FILE_REQUEST, draft.id)
+        await self._keep(message, words)
         close = await self._similar(words)
         if not close:
-            return Reply(ReplyKind.INFO, f"Record this as a feature request? “{short(words, 200)}”", choices=(record,))
+            text = f"Record this as a feature request? “{short(words, 200)}”"
+            return Reply(ReplyKind.INFO, text, choices=(record, NOT_A_REQUEST))
         best = close[0]
         text_ = (
             f"This sounds like feature request #{best.number} '{best.title}'. Vote for it instead, so the team "
             "sees how many want it, or record yours as a new request?"
         )
-        return Reply(ReplyKind.INFO, text_, choices=(*(vote_choice(r) for r in close), record))
+        return Reply(ReplyKind.INFO, text_, choices=(*(vote_choice(r) for r in close), record, NOT_A_REQUEST))
+
+    async def _keep(self, message: Inbound, words: str) -> None:
+        """Keep a typed ``feature`` command's words in the conversation, so "open a ticket instead" carries them
+        (a message read as a wish is kept already)."""
+        if isinstance(message, IncomingMessage):
+            return
+        d = self.desk
+        kept = ConversationMessage(message.address, message.author.id, message.author.name, Role.CUSTOMER, words,
+                                   d.clock.now(), raw=raw_bytes(words), external_id=message.message_id)  # fmt: skip
+        await d.stores.conversations.record_message(kept)
 
     async def file(self, message: Inbound, draft: int) -> Reply:
         """ "Record it": the draft becomes a request with its requester's vote, once."""
