@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bots.github.actions import IssueActions, Op, Step
 from bots.github.client import TRIAGE_ROLES, WRITE_ROLES, RateLimited
+from bots.github.requests import KINDS, RequestIssues
 from bots.github.translate import (
     ANSWERED_COMMANDS,
     COMMAND_USAGE,
@@ -85,6 +86,10 @@ class GitHubBot:
     jobs: JobDrain  # the ``github`` queue's drain, which runs ``run``
     settings: GitHubSettings
     api: GitHubApi | None  # None without GITHUB_TOKEN: the bot listens and keeps tickets, but cannot post
+    requests: RequestIssues = field(init=False)  # feature requests followed by issues
+
+    def __post_init__(self) -> None:
+        self.requests = RequestIssues(self.desk, self.jobs, self.api)
 
     @property
     def can_act(self) -> bool:
@@ -96,13 +101,18 @@ class GitHubBot:
         if job.kind == ACTIONS:
             await self._perform(IssueActions.decode(job.payload))
             return
-        data = json.loads(job.payload)
-        event = read_event(data["event"], json.loads(data["body"]))
         try:
+            if job.kind in KINDS:
+                await self.requests.run(job)
+                return
+            data = json.loads(job.payload)
+            event = read_event(data["event"], json.loads(data["body"]))
             if isinstance(event, IssueChanged):
                 await self._issue_changed(job.key, event)
             elif isinstance(event, Commented):
                 await self._commented(job.key, event)
+            if isinstance(event, IssueChanged | Commented):
+                await self.requests.delivered(job.key, event, event.issue)
         except RateLimited as limited:
             raise Deferred(limited) from None
 

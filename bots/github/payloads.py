@@ -67,6 +67,7 @@ class IssuePayload(_Part):
     title: Text | None = None
     body: Text | None = None  # null when the issue has no description
     state: Text | None = None
+    state_reason: Text | None = None  # on a closed issue: "completed", "not_planned" or "duplicate"
     pull_request: dict[str, object] | None = None
 
 

@@ -78,6 +78,7 @@ class Issue:
     author: User
     pull_request: bool
     closed: bool = False
+    state_reason: str = ""  # why a closed issue was closed: "completed", "not_planned", …
 
     @property
     def address(self) -> Address:
@@ -285,6 +286,7 @@ def _issue(repository: RepositoryPayload, raw: IssuePayload) -> Issue:
         author=_user(raw.user),
         pull_request="pull_request" in raw.model_fields_set,
         closed=raw.state == "closed",
+        state_reason=raw.state_reason or "",
     )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from core.command_records import (
     FileRequest,
+    LinkRequestIssue,
     MergeRequests,
     RequestCommand,
     Roadmap,
@@ -19,6 +20,7 @@ from core.command_records import (
 )
 from core.desk.context import actor_of
 from core.desk.people import linked_identities
+from core.desk.request_issues import RequestTracking
 from core.errors import HelplineError
 from core.messages import Action, Choice, ChoiceMessage, Inbound, IncomingMessage, Reply, ReplyKind, not_offered
 from core.requests.board import RequestBoard
@@ -50,6 +52,7 @@ class RequestDesk:
         self.desk = desk
         self._matcher = RequestMatcher(desk.embedder) if desk.embedder is not None else None
         self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests, desk.stores.links)
+        self.tracking = RequestTracking(desk, self.board)
 
     @property
     def _store(self) -> FeatureRequests:
@@ -74,6 +77,8 @@ class RequestDesk:
                 return await self.board.merge(source, target, actor_of(message))
             case UnmergeRequest(number=number):
                 return await self.board.unmerge(number, actor_of(message))
+            case LinkRequestIssue(number=number, issue=issue):
+                return await self.tracking.link_command(message, number, issue)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def choose(self, message: ChoiceMessage) -> Reply:
