@@ -26,10 +26,11 @@ from bots.github.translate import (
     quiet,
     rate_command,
     read_event,
+    request_choice,
 )
 from core.desk.issues import IssueKind
 from core.job_drain import Postpone
-from core.messages import GITHUB, ReplyKind
+from core.messages import GITHUB, Action, Author, ChoiceMessage, ReplyKind
 from core.tickets.records import Priority, TicketStatus
 
 if TYPE_CHECKING:
@@ -163,17 +164,36 @@ class GitHubBot:
             await desk.issue_closed(issue.address, actor, f"issue closed on GitHub by {event.sender.login}")
         elif event.action == "reopened":
             await desk.issue_reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
+        elif event.action == "labeled":  # labelled an enhancement by a person: offer to record it as a request
+            await self._enhancement(delivery, event)
         elif not issue.pull_request and not self._ignored(issue.author.login, issue.author.bot):
             triage = await desk.triage_issue(issue_message(issue), issue.title)
             comment = acknowledgement_comment(triage.acknowledgement, triage.answer)
+            if triage.kind is IssueKind.ENHANCEMENT and triage.opened:
+                offer = await self.requests.offer(issue)
+                comment += f"\n\n{offer}" if offer else ""
             steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels)), Step(Op.COMMENT, body=comment)]
             await self.queue_actions(
                 f"{delivery}:triage", IssueActions(issue.repo.full_name, issue.number, tuple(steps))
             )
 
+    async def _enhancement(self, delivery: str, event: IssueChanged) -> None:
+        issue = event.issue
+        wanted = event.label == self.settings.labels.enhancement and not issue.pull_request
+        if not wanted or self._ignored(event.sender.login, event.sender.bot):
+            return
+        offer = await self.requests.offer(issue)
+        if offer:
+            steps = (Step(Op.COMMENT, body=offer),)
+            await self.queue_actions(f"{delivery}:offer", IssueActions(issue.repo.full_name, issue.number, steps))
+
     async def _commented(self, delivery: str, event: Commented) -> None:
         issue = event.issue
         if issue.pull_request or from_helpline(event.body) or self._ignored(event.author.login, event.author.bot):
+            return
+        picked = request_choice(event.body)
+        if picked is not None:  # a feature-request choice: anyone's own, no role needed
+            await self._request_choice(delivery, event, *picked)
             return
         words = command_in(event.body)
         rating = rate_command(event.body)
@@ -232,6 +252,18 @@ class GitHubBot:
         step = (
             Step(Op.COMMENT, body=quiet("\n".join(errors))) if errors else Step(Op.REACT, comment_id=event.comment_id)
         )
+        await self.queue_actions(f"{delivery}:reply", _on(event, step))
+
+    async def _request_choice(self, delivery: str, event: Commented, action: Action, number: int) -> None:
+        """``/helpline record N``, ``vote N``, ``unvote N``: the choice picked; a recording's answer is posted."""
+        if not await self.desk.first_delivery(GITHUB, f"command:{event.comment_id}"):
+            return  # this very comment was already handled (a retried job)
+        author = Author(event.author.login, event.author.login)
+        picked = ChoiceMessage(event.issue.address, author, action, number, f"comment:{event.comment_id}")
+        replies = await self.desk.handle(picked)
+        errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
+        said = errors or ([reply.text for reply in replies] if action is Action.FILE_REQUEST else [])
+        step = Step(Op.COMMENT, body=quiet("\n".join(said))) if said else Step(Op.REACT, comment_id=event.comment_id)
         await self.queue_actions(f"{delivery}:reply", _on(event, step))
 
     def _triaged(self, event: Commented) -> IssueActions:

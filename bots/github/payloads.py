@@ -98,6 +98,12 @@ class PingPayload(_Part):
     zen: Text | None = None
 
 
+class LabelPayload(_Part):
+    """``label``: the label an ``issues.labeled`` delivery added."""
+
+    name: Text
+
+
 class IssuesPayload(_Part):
     """The top level of an ``issues`` delivery."""
 
@@ -105,6 +111,7 @@ class IssuesPayload(_Part):
     issue: IssuePayload
     action: Text
     sender: UserPayload
+    label: LabelPayload | None = None
 
 
 class IssueCommentPayload(_Part):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bots.github.translate import Issue, IssueChanged, quiet
+from bots.github.translate import Issue, IssueChanged, issue_message, quiet, request_prompt
 from core.messages import GITHUB
 from core.requests.tracker import CREATE_ISSUE, SYNC_REACTIONS, IssueJob
 
@@ -44,6 +44,14 @@ class RequestIssues:
         done = IssueJob(work.request, work.repo, number, work.label, work.by)
         await self.desk.request_issue_created(done, url)
         await self.jobs.accept(f"created:{work.request}:{number}", SYNC_REACTIONS, done.encode(), str(done.address))
+
+    async def offer(self, issue: Issue) -> str:
+        """The comment offering to record an enhancement issue as a feature request, once per issue ("" after)."""
+        if not await self.desk.first_delivery(GITHUB, f"request-offer:{issue.address}"):
+            return ""
+        if await self.desk.request_of_issue(issue.address) is not None:
+            return ""  # it follows a request already
+        return request_prompt(await self.desk.offer_request(issue_message(issue)))
 
     async def delivered(self, delivery: str, event: object, issue: Issue) -> None:
         """After a delivery about ``issue``: complete its request when closed as completed, and read its 👍."""

@@ -146,6 +146,11 @@ class SupportDesk:
         """The issue's 👍 now come from ``logins``: its request's votes follow them."""
         return await self._requests.tracking.sync(issue, logins)
 
+    async def offer_request(self, message: IncomingMessage) -> Reply:
+        """ "Record this as a feature request?" for ``message`` (an issue labelled as an enhancement)."""
+        text = message.text.decode("utf-8", "replace") if isinstance(message.text, bytes) else message.text
+        return await self._requests.offer(message, text)
+
     async def request_text(self, number: int) -> tuple[str, str] | None:
         """Request ``number``'s title and the text of the issue opened for it; None if there is no such request."""
         request = await self.desk.stores.feature_requests.get(number)

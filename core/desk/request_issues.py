@@ -14,12 +14,21 @@ from core.jobs import NewJob
 from core.messages import GITHUB, Author, IncomingMessage, Reply, ReplyKind
 from core.requests.matching import OPEN_TO_VOTES
 from core.requests.records import REACTION_LINK, IssueLink, Requester, RequestStatus
-from core.requests.tracker import CREATE_ISSUE, SYNC_REACTIONS, IssueJob, issue_at, reaction_identity, withdrawn
+from core.requests.tracker import (
+    CREATE_ISSUE,
+    SYNC_REACTIONS,
+    IssueJob,
+    issue_at,
+    issue_web_url,
+    reaction_identity,
+    withdrawn,
+)
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
     from core.messages import Address, Inbound
     from core.requests.board import RequestBoard
+    from core.requests.records import FeatureRequest
 
 COMPLETED_NOTE = "The GitHub issue was closed as completed."
 
@@ -71,6 +80,18 @@ class RequestTracking:
         """The bot opened the request's issue: it follows the request from now on."""
         link = IssueLink(job.request, job.address, url, job.by, self.desk.clock.now())
         return await self.desk.stores.request_issues.link(link)
+
+    async def filed(self, request: FeatureRequest) -> None:
+        """A request recorded from a GitHub issue (an enhancement) is followed by that issue."""
+        issue = request.requester.address
+        if issue.platform != GITHUB or not issue.thread.isdigit():
+            return
+        if await self.desk.stores.request_issues.request_at(issue) is not None:
+            return
+        by = request.requester.identity
+        link = IssueLink(request.number, issue, issue_web_url(issue), by, self.desk.clock.now())
+        await self.desk.stores.request_issues.link(link)
+        await self._queue(SYNC_REACTIONS, f"filed:{request.number}", _job(link))
 
     async def request_of(self, issue: Address) -> int | None:
         """The request the issue follows, if any."""

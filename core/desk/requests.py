@@ -128,6 +128,8 @@ class RequestDesk:
         if filed is None:
             return Reply(ReplyKind.ERROR, "Only the person who asked can record that request.")
         request, new = filed
+        if new:
+            await self.tracking.filed(request)
         if not new:
             return Reply(ReplyKind.INFO, f"That is already feature request #{request.number} '{request.title}'.")
         text = (

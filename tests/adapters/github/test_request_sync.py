@@ -12,7 +12,7 @@ import pytest
 from config.requests_config import RequestSettings
 from core.messages import CONSOLE, Action, Address, Author, ChoiceMessage, CommandText
 from core.requests.records import RequestStatus
-from tests.adapters.github_world import REPO, World, closed, comment, make_world
+from tests.adapters.github_world import REPO, World, closed, comment, make_world, payload
 
 pytestmark = pytest.mark.asyncio
 
@@ -129,3 +129,39 @@ async def test_create_opens_a_labelled_issue_that_follows_the_request(tmp_path: 
         assert f"already follows {link.url}" in (await world.moderator(f"request github {number} create")).text
     finally:
         await world.close()
+
+
+def labelled(label: str, sender: str = "Codertocat") -> dict[str, object]:
+    """``issues.labeled`` on issue #1, by ``sender``."""
+    data = payload("issues.reopened")
+    data["action"], data["label"] = "labeled", {"name": label, "id": 1}
+    data["sender"]["login"] = sender
+    return data
+
+
+async def test_an_issue_labelled_an_enhancement_becomes_a_request_after_its_author_confirms(world: World) -> None:
+    await world.deliver("issues", labelled("bug"))
+    await world.drain()
+    assert world.fake.issue(REPO, 1).comments == []  # only the enhancement label is a wish
+    await world.deliver("issues", labelled("enhancement"))
+    await world.drain()
+    await world.drain()
+    [offer] = world.fake.issue(REPO, 1).comments
+    assert "Record this as a feature request?" in offer and "`/helpline record 1`" in offer
+    assert await world.store.feature_requests.requests() == []  # nothing before the confirmation
+    await world.deliver("issues", labelled("enhancement"))  # labelled again: asked once
+    await world.deliver("issue_comment", comment("/helpline record 1", login="monalisa", comment_id=11))
+    for _ in range(4):
+        await world.drain()
+    assert (
+        len(world.fake.issue(REPO, 1).comments) == 2
+        and "Only the person who asked" in world.fake.issue(REPO, 1).comments[1]
+    )
+    world.fake.issue(REPO, 1).plus_ones = ["octocat"]
+    await world.deliver("issue_comment", comment("/helpline record 1", comment_id=12))  # the issue's author
+    for _ in range(4):
+        await world.drain()
+    assert "Recorded as feature request #1" in world.fake.issue(REPO, 1).comments[-1]
+    link = await world.store.request_issues.issue_of(1)
+    assert link is not None and link.url == URL  # the issue follows its request: its 👍 are votes
+    assert "2 votes" in await shown(world, 1)
