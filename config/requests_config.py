@@ -33,6 +33,9 @@ class RequestSettings(BaseModel):
     # tests/data/request_pairs.jsonl with the bundled model: docs/requests.md).
     duplicate_score: float = Field(DUPLICATE_SCORE, ge=-1, le=1)
     suggestions: int = Field(3, ge=0, le=5)
+    # Where ``request github N create`` opens the request's GitHub issue (owner/name), with which label.
+    github_repo: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+    github_label: str = Field("enhancement", min_length=1, max_length=50)
 
     @field_validator("tier_weights")
     @classmethod
@@ -55,6 +58,8 @@ class RequestSettings(BaseModel):
             trending_window=parse_duration(self.trending_window),
             duplicate_score=self.duplicate_score,
             suggestions=self.suggestions,
+            issue_repo=self.github_repo,
+            issue_label=self.github_label,
         )
 
 

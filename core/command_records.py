@@ -280,12 +280,28 @@ class UnmergeRequest:
     number: int
 
 
+@dataclass(frozen=True)
+class LinkRequestIssue:
+    """Have a GitHub issue follow a feature request: ``issue`` is its URL, or ``create`` for a new one."""
+
+    number: int
+    issue: str
+
+
 # The feature-request commands, run by ``core.desk.requests``.
 # The knowledge base's life-cycle commands, run by core.desk.knowledge_commands.
 KnowledgeCommand: TypeAlias = KbAdd | KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
 
 RequestCommand: TypeAlias = (
-    FileRequest | VoteFor | Unvote | Roadmap | ShowRequest | SetRequestStatus | MergeRequests | UnmergeRequest
+    FileRequest
+    | VoteFor
+    | Unvote
+    | Roadmap
+    | ShowRequest
+    | SetRequestStatus
+    | MergeRequests
+    | UnmergeRequest
+    | LinkRequestIssue
 )
 
 

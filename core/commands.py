@@ -45,6 +45,7 @@ from core.command_records import (
     KbShow,
     Link,
     LinkIdentities,
+    LinkRequestIssue,
     ListTickets,
     Login,
     MergeRequests,
@@ -130,6 +131,7 @@ _OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or p
 _CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
 REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
 _STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
+_ISSUE = Param("issue", ParamKind.TEXT, "The issue's URL, or create for a new one", "an issue", max_chars=300)
 _INTENT = Param("intent", ParamKind.TEXT, "The right intent's name, e.g. billing", "an intent", max_chars=128)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
@@ -276,6 +278,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "request unmerge", "request unmerge N", "undo request N's merge", UnmergeRequest,
         lambda o: UnmergeRequest(_number(o)), (REQUEST,), ("request", "unmerge"),
+    ),
+    CommandSpec(
+        "request github", "request github N ISSUE_URL|create",
+        "have a GitHub issue follow request N (a new one with create); its 👍 count as votes", LinkRequestIssue,
+        lambda o: LinkRequestIssue(_number(o), str(o["issue"])), (REQUEST, _ISSUE), ("request", "github"),
     ),
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip

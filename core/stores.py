@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
-    from core.requests.ports import FeatureRequests
+    from core.requests.ports import FeatureRequests, RequestIssues
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -48,3 +48,4 @@ class Stores:
     intent_examples: IntentExamples  # moderators' intent corrections, the retrain's labelled examples
     health: HealthHistory  # every account's daily health score
     outreach: OutreachRecords  # proactive outreach: playbook occurrences and the accounts' timelines
+    request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request

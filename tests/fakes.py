@@ -21,7 +21,7 @@ from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.outreach_fakes import InMemoryOutreachRecords
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
-from tests.request_fakes import InMemoryFeatureRequests
+from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -109,4 +109,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         intent_examples=InMemoryIntentExamples(state),
         health=InMemoryHealthHistory(),
         outreach=InMemoryOutreachRecords(state),
+        request_issues=InMemoryRequestIssues(),
     )

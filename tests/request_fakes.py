@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from core.requests.records import (
     Draft,
     FeatureRequest,
+    IssueLink,
     Merge,
     NewRequest,
     Requester,
@@ -22,6 +23,7 @@ from core.requests.rules import RequestError, counted, group_of, merge_problem
 from tests.store_state import MemoryState, utc
 
 if TYPE_CHECKING:
+    from core.messages import Address
     from core.requests.ports import Notices
 
 
@@ -142,3 +144,26 @@ class InMemoryFeatureRequests:
     def _group_votes(self, number: int) -> list[Vote]:
         group = group_of(number, self.merge_log)
         return [v for v in self.all_votes if v.request in group]
+
+
+class InMemoryRequestIssues:
+    """The tracker issues that follow requests, in a dict: one issue per request, one request per issue."""
+
+    def __init__(self) -> None:
+        self.links: dict[int, IssueLink] = {}
+
+    async def link(self, link: IssueLink) -> IssueLink:
+        """Replace the request's link; refused when the issue follows another request."""
+        other = await self.request_at(link.issue)
+        if other is not None and other.request != link.request:
+            raise RequestError(f"That issue already follows feature request #{other.request}.")
+        self.links[link.request] = replace(link, at=utc(link.at))
+        return self.links[link.request]
+
+    async def issue_of(self, number: int) -> IssueLink | None:
+        """The issue that follows request ``number``, if any."""
+        return self.links.get(number)
+
+    async def request_at(self, issue: Address) -> IssueLink | None:
+        """The link of the request the issue at ``issue`` follows, if any."""
+        return next((link for link in self.links.values() if link.issue == issue), None)

@@ -44,7 +44,9 @@ def _on_board(ctx: typer.Context, work: Callable[[RequestBoard], Awaitable[T]]) 
     async def run() -> T:
         stores, engine = await open_stores(settings)
         try:
-            return await work(RequestBoard(stores.feature_requests, SystemClock(), settings.requests.policy()))
+            return await work(
+                RequestBoard(stores.feature_requests, SystemClock(), settings.requests.policy(), stores.links)
+            )
         finally:
             await engine.dispose()
 

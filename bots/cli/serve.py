@@ -111,7 +111,11 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         "/api/customers, /api/usage: %s", "bearer token required" if api_token else f"off ({API_TOKEN_ENV} not set)"
     )
     routes += roadmap_routes(  # the public roadmap: titles, statuses and vote counts only
-        system.stores.feature_requests, clock, settings.requests.policy(), settings.satisfaction.product_name
+        system.stores.feature_requests,
+        clock,
+        settings.requests.policy(),
+        settings.satisfaction.product_name,
+        system.stores.links,
     )
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")

@@ -103,7 +103,19 @@ def read_line(line: str, identity: Identity, pending: tuple[Choice, ...], number
         return ChoiceMessage(
             identity.address, identity.author, picked.action, picked.ticket, message_id, score=picked.score
         )
+    declined = _declined(stripped, pending)
+    if declined is not None:  # "no" to "Record this as a feature request?": the offer's way out, not a new message
+        return ChoiceMessage(identity.address, identity.author, declined.action, declined.ticket, message_id)
     return IncomingMessage(identity.address, identity.author, text, message_id)
+
+
+def _declined(text: str, pending: tuple[Choice, ...]) -> Choice | None:
+    """The "open a ticket instead" choice when ``no`` answers a feature-request offer; else None."""
+    if text.lower().rstrip(".!") not in {"no", "n", "nope"}:
+        return None
+    if not any(choice.action is Action.FILE_REQUEST for choice in pending):
+        return None
+    return next((choice for choice in pending if choice.action is Action.OPEN_TICKET), None)
 
 
 def typed_scale(choices: tuple[Choice, ...]) -> bool:

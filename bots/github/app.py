@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bots.github.actions import IssueActions, Op, Step
 from bots.github.client import TRIAGE_ROLES, WRITE_ROLES, RateLimited
+from bots.github.requests import KINDS, RequestIssues
 from bots.github.translate import (
     ANSWERED_COMMANDS,
     COMMAND_USAGE,
@@ -25,10 +26,11 @@ from bots.github.translate import (
     quiet,
     rate_command,
     read_event,
+    request_choice,
 )
 from core.desk.issues import IssueKind
 from core.job_drain import Postpone
-from core.messages import GITHUB, ReplyKind
+from core.messages import GITHUB, Action, Author, ChoiceMessage, ReplyKind
 from core.tickets.records import Priority, TicketStatus
 
 if TYPE_CHECKING:
@@ -85,6 +87,10 @@ class GitHubBot:
     jobs: JobDrain  # the ``github`` queue's drain, which runs ``run``
     settings: GitHubSettings
     api: GitHubApi | None  # None without GITHUB_TOKEN: the bot listens and keeps tickets, but cannot post
+    requests: RequestIssues = field(init=False)  # feature requests followed by issues
+
+    def __post_init__(self) -> None:
+        self.requests = RequestIssues(self.desk, self.jobs, self.api)
 
     @property
     def can_act(self) -> bool:
@@ -96,13 +102,18 @@ class GitHubBot:
         if job.kind == ACTIONS:
             await self._perform(IssueActions.decode(job.payload))
             return
-        data = json.loads(job.payload)
-        event = read_event(data["event"], json.loads(data["body"]))
         try:
+            if job.kind in KINDS:
+                await self.requests.run(job)
+                return
+            data = json.loads(job.payload)
+            event = read_event(data["event"], json.loads(data["body"]))
             if isinstance(event, IssueChanged):
                 await self._issue_changed(job.key, event)
             elif isinstance(event, Commented):
                 await self._commented(job.key, event)
+            if isinstance(event, IssueChanged | Commented):
+                await self.requests.delivered(job.key, event, event.issue)
         except RateLimited as limited:
             raise Deferred(limited) from None
 
@@ -153,17 +164,36 @@ class GitHubBot:
             await desk.issue_closed(issue.address, actor, f"issue closed on GitHub by {event.sender.login}")
         elif event.action == "reopened":
             await desk.issue_reopened(issue.address, actor, f"issue reopened on GitHub by {event.sender.login}")
+        elif event.action == "labeled":  # labelled an enhancement by a person: offer to record it as a request
+            await self._enhancement(delivery, event)
         elif not issue.pull_request and not self._ignored(issue.author.login, issue.author.bot):
             triage = await desk.triage_issue(issue_message(issue), issue.title)
             comment = acknowledgement_comment(triage.acknowledgement, triage.answer)
+            if triage.kind is IssueKind.ENHANCEMENT and triage.opened:
+                offer = await self.requests.offer(issue)
+                comment += f"\n\n{offer}" if offer else ""
             steps = [Step(Op.LABELS, labels=labels_for(triage, self.settings.labels)), Step(Op.COMMENT, body=comment)]
             await self.queue_actions(
                 f"{delivery}:triage", IssueActions(issue.repo.full_name, issue.number, tuple(steps))
             )
 
+    async def _enhancement(self, delivery: str, event: IssueChanged) -> None:
+        issue = event.issue
+        wanted = event.label == self.settings.labels.enhancement and not issue.pull_request
+        if not wanted or self._ignored(event.sender.login, event.sender.bot):
+            return
+        offer = await self.requests.offer(issue)
+        if offer:
+            steps = (Step(Op.COMMENT, body=offer),)
+            await self.queue_actions(f"{delivery}:offer", IssueActions(issue.repo.full_name, issue.number, steps))
+
     async def _commented(self, delivery: str, event: Commented) -> None:
         issue = event.issue
         if issue.pull_request or from_helpline(event.body) or self._ignored(event.author.login, event.author.bot):
+            return
+        picked = request_choice(event.body)
+        if picked is not None:  # a feature-request choice: anyone's own, no role needed
+            await self._request_choice(delivery, event, *picked)
             return
         words = command_in(event.body)
         rating = rate_command(event.body)
@@ -222,6 +252,18 @@ class GitHubBot:
         step = (
             Step(Op.COMMENT, body=quiet("\n".join(errors))) if errors else Step(Op.REACT, comment_id=event.comment_id)
         )
+        await self.queue_actions(f"{delivery}:reply", _on(event, step))
+
+    async def _request_choice(self, delivery: str, event: Commented, action: Action, number: int) -> None:
+        """``/helpline record N``, ``vote N``, ``unvote N``: the choice picked; a recording's answer is posted."""
+        if not await self.desk.first_delivery(GITHUB, f"command:{event.comment_id}"):
+            return  # this very comment was already handled (a retried job)
+        author = Author(event.author.login, event.author.login)
+        picked = ChoiceMessage(event.issue.address, author, action, number, f"comment:{event.comment_id}")
+        replies = await self.desk.handle(picked)
+        errors = [reply.text for reply in replies if reply.kind is ReplyKind.ERROR]
+        said = errors or ([reply.text for reply in replies] if action is Action.FILE_REQUEST else [])
+        step = Step(Op.COMMENT, body=quiet("\n".join(said))) if said else Step(Op.REACT, comment_id=event.comment_id)
         await self.queue_actions(f"{delivery}:reply", _on(event, step))
 
     def _triaged(self, event: Commented) -> IssueActions:

@@ -189,6 +189,23 @@ class GitHubApi:
         """React to a comment on an issue, the quiet way of saying "done"."""
         await self._call(lambda: self._repo(repo).get_issue(number).get_comment(comment_id).create_reaction(content))
 
+    async def plus_ones(self, repo: str, number: int) -> list[str]:
+        """The logins of the people (not bots) whose 👍 is on the issue itself, oldest first."""
+        return await self._call(lambda: self._plus_ones_now(repo, number))
+
+    def _plus_ones_now(self, repo: str, number: int) -> list[str]:
+        reactions = self._repo(repo).get_issue(number).get_reactions()
+        return [r.user.login for r in reactions if r.content == "+1" and r.user is not None and r.user.type != "Bot"]
+
+    async def open_issue(self, repo: str, title: str, body: str, label: str) -> tuple[int, str]:
+        """Open an issue with ``label``; its number and the URL people see it at."""
+
+        def work() -> tuple[int, str]:
+            issue = self._repo(repo).create_issue(title=title, body=body, labels=[label])
+            return issue.number, issue.html_url
+
+        return await self._call(work)
+
     async def role(self, repo: str, login: str) -> str:
         """``login``'s role on ``repo`` (admin, maintain, write, triage, read or none), cached briefly."""
         key = (repo.lower(), login.lower())

@@ -67,6 +67,7 @@ class IssuePayload(_Part):
     title: Text | None = None
     body: Text | None = None  # null when the issue has no description
     state: Text | None = None
+    state_reason: Text | None = None  # on a closed issue: "completed", "not_planned" or "duplicate"
     pull_request: dict[str, object] | None = None
 
 
@@ -97,6 +98,12 @@ class PingPayload(_Part):
     zen: Text | None = None
 
 
+class LabelPayload(_Part):
+    """``label``: the label an ``issues.labeled`` delivery added."""
+
+    name: Text
+
+
 class IssuesPayload(_Part):
     """The top level of an ``issues`` delivery."""
 
@@ -104,6 +111,7 @@ class IssuesPayload(_Part):
     issue: IssuePayload
     action: Text
     sender: UserPayload
+    label: LabelPayload | None = None
 
 
 class IssueCommentPayload(_Part):

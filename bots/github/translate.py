@@ -38,7 +38,9 @@ _MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 BOT_MARK = "<!-- posted by Helpline -->"
 # GitHub refuses comments longer than 65,536 characters; longer text is cut with a note.
 COMMENT_CHARS = 60_000
-HANDLED = {"issues": frozenset({"opened", "closed", "reopened"}), "issue_comment": frozenset({"created"})}
+HANDLED = {"issues": frozenset({"opened", "closed", "reopened", "labeled"}), "issue_comment": frozenset({"created"})}
+# The feature-request choices as comment commands, GitHub having no buttons: ``/helpline record 4``.
+REQUEST_WORDS = {"record": Action.FILE_REQUEST, "vote": Action.VOTE, "unvote": Action.UNVOTE}
 
 
 class PayloadError(ValueError):
@@ -78,6 +80,7 @@ class Issue:
     author: User
     pull_request: bool
     closed: bool = False
+    state_reason: str = ""  # why a closed issue was closed: "completed", "not_planned", …
 
     @property
     def address(self) -> Address:
@@ -94,11 +97,12 @@ class Ping:
 
 @dataclass(frozen=True)
 class IssueChanged:
-    """``issues``: opened, closed or reopened."""
+    """``issues``: opened, closed, reopened or labeled (``label``: the label's name)."""
 
     action: str
     issue: Issue
     sender: User
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ def read_event(event: str, payload: object) -> GitHubEvent | None:
             return Ping(PingPayload.model_validate(payload).zen or "")
         if event == "issues":
             changed = IssuesPayload.model_validate(payload)
-            return IssueChanged(changed.action, _issue(changed.repository, changed.issue), _user(changed.sender))
+            label = changed.label.name if changed.label is not None else ""
+            return IssueChanged(changed.action, _issue(changed.repository, changed.issue), _user(changed.sender), label)
         data = IssueCommentPayload.model_validate(payload)
     except ValidationError as exc:
         raise PayloadError(problem(exc)) from None
@@ -275,6 +280,25 @@ def rate_command(body: str) -> str | None:
     return "rate " + after.partition(" ")[2].strip() if " " in after else "rate"
 
 
+def request_prompt(reply: Reply) -> str:
+    """A feature-request offer as a comment: its question, then each choice as the comment command that picks it."""
+    lines = [quiet(reply.text), ""]
+    for choice in reply.choices:
+        if choice.action is Action.FILE_REQUEST:
+            lines.append(f"- the issue's author: comment `{COMMAND_PREFIX} record {choice.ticket}` to record it")
+        elif choice.action is Action.VOTE:
+            lines.append(f"- {quiet(choice.label)}: comment `{COMMAND_PREFIX} vote {choice.ticket}`")
+    return "\n".join(lines).rstrip()
+
+
+def request_choice(body: str) -> tuple[Action, int] | None:
+    """The feature-request choice of a ``/helpline record N``, ``vote N`` or ``unvote N`` comment; else None."""
+    words = (command_in(body) or "").split()
+    if len(words) != 2 or words[0].lower() not in REQUEST_WORDS or not words[1].isdigit() or len(words[1]) > 9:
+        return None
+    return REQUEST_WORDS[words[0].lower()], int(words[1])
+
+
 def _issue(repository: RepositoryPayload, raw: IssuePayload) -> Issue:
     return Issue(
         repo=Repo(repository.owner.login, repository.name),
@@ -285,6 +309,7 @@ def _issue(repository: RepositoryPayload, raw: IssuePayload) -> Issue:
         author=_user(raw.user),
         pull_request="pull_request" in raw.model_fields_set,
         closed=raw.state == "closed",
+        state_reason=raw.state_reason or "",
     )
 
 

@@ -11,7 +11,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from bots.web.render import ENV, SECURITY_HEADERS
-from core.requests.board import RequestBoard
+from core.requests.board import People, RequestBoard
 from core.requests.records import ROADMAP_ORDER
 from core.requests.wording import HEADINGS
 
@@ -53,9 +53,11 @@ async def roadmap_sections(board: RequestBoard) -> list[Section]:
     return sections
 
 
-def roadmap_routes(store: FeatureRequests, clock: Clock, policy: RequestPolicy, product: str) -> list[Route]:
-    """The public page's route."""
-    board = RequestBoard(store, clock, policy)
+def roadmap_routes(
+    store: FeatureRequests, clock: Clock, policy: RequestPolicy, product: str, people: People | None = None
+) -> list[Route]:
+    """The public page's route; with ``people``, a person's linked identities count as one vote."""
+    board = RequestBoard(store, clock, policy, people)
 
     async def roadmap(request: Request) -> HTMLResponse:
         body = ENV.get_template("public_roadmap.html.j2").render(

@@ -33,7 +33,9 @@ from core.messages import (
 
 if TYPE_CHECKING:
     from core.desk.issues import Triage
+    from core.desk.request_issues import Synced
     from core.messages import Address, Author
+    from core.requests.tracker import IssueJob
     from core.tickets.records import Ticket
 
 log = logging.getLogger("helpline.desk")
@@ -140,6 +142,37 @@ class SupportDesk:
             await stores.tickets.latest_ticket_for(address) is not None
             or len(await stores.conversations.conversation(address, limit=1)) > 0
         )
+
+    # Feature requests followed by tracker issues (GitHub).
+
+    async def request_of_issue(self, issue: Address) -> int | None:
+        """The feature request the issue at ``issue`` follows, if any."""
+        return await self._requests.tracking.request_of(issue)
+
+    async def issue_reactions(self, issue: Address, logins: Sequence[str]) -> Synced:
+        """The issue's 👍 now come from ``logins``: its request's votes follow them."""
+        return await self._requests.tracking.sync(issue, logins)
+
+    async def offer_request(self, message: IncomingMessage) -> Reply:
+        """ "Record this as a feature request?" for ``message`` (an issue labelled as an enhancement)."""
+        text = message.text.decode("utf-8", "replace") if isinstance(message.text, bytes) else message.text
+        return await self._requests.offer(message, text)
+
+    async def request_text(self, number: int) -> tuple[str, str] | None:
+        """Request ``number``'s title and the text of the issue opened for it; None if there is no such request."""
+        request = await self.desk.stores.feature_requests.get(number)
+        if request is None:
+            return None
+        body = f"{request.description}\n\nFeature request #{number} in Helpline; 👍 this issue to vote for it."
+        return request.title, body
+
+    async def request_issue_created(self, job: IssueJob, url: str) -> None:
+        """The request's issue was opened at ``url``; it follows the request from now on."""
+        await self._requests.tracking.created(job, url)
+
+    async def issue_completed(self, issue: Address, actor: str) -> Reply | None:
+        """The issue was closed as completed: the request it follows is completed, its voters told once."""
+        return await self._requests.tracking.completed(issue, actor)
 
     # Issues from a tracker (GitHub), kept in step with their tickets.
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from core.command_records import (
     FileRequest,
+    LinkRequestIssue,
     MergeRequests,
     RequestCommand,
     Roadmap,
@@ -18,8 +19,10 @@ from core.command_records import (
     VoteFor,
 )
 from core.desk.context import actor_of
+from core.desk.people import linked_identities
+from core.desk.request_issues import RequestTracking
 from core.errors import HelplineError
-from core.messages import Action, Choice, ChoiceMessage, Inbound, Reply, ReplyKind, not_offered
+from core.messages import Action, Choice, ChoiceMessage, Inbound, IncomingMessage, Reply, ReplyKind, not_offered
 from core.requests.board import RequestBoard
 from core.requests.matching import OPEN_TO_VOTES, RequestMatcher
 from core.requests.records import TEXT_CHARS, NewRequest, Requester, RequestStatus
@@ -30,6 +33,7 @@ from core.requests.wording import (
     vote_choice,
     withdraw_choice,
 )
+from core.tickets.records import ConversationMessage, Role, raw_bytes
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
@@ -37,6 +41,8 @@ if TYPE_CHECKING:
     from core.requests.records import FeatureRequest
 
 FEATURE_INTENT = "feature_request"
+# The offer's way out when it misread the message: the words become an ordinary ticket, nothing is lost.
+NOT_A_REQUEST = Choice("No, open a ticket instead", Action.OPEN_TICKET)
 
 
 class RequestDesk:
@@ -45,7 +51,8 @@ class RequestDesk:
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self._matcher = RequestMatcher(desk.embedder) if desk.embedder is not None else None
-        self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests)
+        self.board = RequestBoard(desk.stores.feature_requests, desk.clock, desk.requests, desk.stores.links)
+        self.tracking = RequestTracking(desk, self.board)
 
     @property
     def _store(self) -> FeatureRequests:
@@ -70,6 +77,8 @@ class RequestDesk:
                 return await self.board.merge(source, target, actor_of(message))
             case UnmergeRequest(number=number):
                 return await self.board.unmerge(number, actor_of(message))
+            case LinkRequestIssue(number=number, issue=issue):
+                return await self.tracking.link_command(message, number, issue)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def choose(self, message: ChoiceMessage) -> Reply:
@@ -91,15 +100,27 @@ class RequestDesk:
         d = self.desk
         draft = await self._store.draft(NewRequest(title_of(words), words, self.requester(message), d.clock.now()))
         record = Choice("Record it as a new request", Action.FILE_REQUEST, draft.id)
+        await self._keep(message, words)
         close = await self._similar(words)
         if not close:
-            return Reply(ReplyKind.INFO, f"Record this as a feature request? “{short(words, 200)}”", choices=(record,))
+            text = f"Record this as a feature request? “{short(words, 200)}”"
+            return Reply(ReplyKind.INFO, text, choices=(record, NOT_A_REQUEST))
         best = close[0]
         text_ = (
             f"This sounds like feature request #{best.number} '{best.title}'. Vote for it instead, so the team "
             "sees how many want it, or record yours as a new request?"
         )
-        return Reply(ReplyKind.INFO, text_, choices=(*(vote_choice(r) for r in close), record))
+        return Reply(ReplyKind.INFO, text_, choices=(*(vote_choice(r) for r in close), record, NOT_A_REQUEST))
+
+    async def _keep(self, message: Inbound, words: str) -> None:
+        """Keep a typed ``feature`` command's words in the conversation, so "open a ticket instead" carries them
+        (a message read as a wish is kept already)."""
+        if isinstance(message, IncomingMessage):
+            return
+        d = self.desk
+        kept = ConversationMessage(message.address, message.author.id, message.author.name, Role.CUSTOMER, words,
+                                   d.clock.now(), raw=raw_bytes(words), external_id=message.message_id)  # fmt: skip
+        await d.stores.conversations.record_message(kept)
 
     async def file(self, message: Inbound, draft: int) -> Reply:
         """ "Record it": the draft becomes a request with its requester's vote, once."""
@@ -107,6 +128,8 @@ class RequestDesk:
         if filed is None:
             return Reply(ReplyKind.ERROR, "Only the person who asked can record that request.")
         request, new = filed
+        if new:
+            await self.tracking.filed(request)
         if not new:
             return Reply(ReplyKind.INFO, f"That is already feature request #{request.number} '{request.title}'.")
         text = (
@@ -126,7 +149,11 @@ class RequestDesk:
             moved = f"#{number} was merged into #{request.number}, so your vote counts there. "
         if request.status not in OPEN_TO_VOTES:
             return Reply(ReplyKind.INFO, f"{moved}Feature request #{request.number} is {request.status}: no votes.")
-        counted = await self._store.vote(request.number, self.requester(message), self.desk.clock.now())
+        mine = await linked_identities(self.desk, message)
+        voted = (await self._store.votes([request.number]))[request.number]
+        counted = not any(vote.voter.identity in mine for vote in voted) and await self._store.vote(
+            request.number, self.requester(message), self.desk.clock.now()
+        )  # a person votes once, whichever of their linked identities they vote from
         tally = await self.board.impact(request.number)
         if not counted:
             said = f"You already voted for #{request.number} '{request.title}' ({numbers(tally)})."
@@ -138,7 +165,10 @@ class RequestDesk:
         """Withdraw the author's vote."""
         request = await self.board.require(number)
         target = request.duplicate_of or number
-        if not await self._store.unvote(target, actor_of(message)):
+        withdrawn = [
+            await self._store.unvote(target, identity) for identity in await linked_identities(self.desk, message)
+        ]
+        if not any(withdrawn):
             return Reply(ReplyKind.INFO, f"You have no vote on #{target} to withdraw.")
         return Reply(ReplyKind.INFO, f"Your vote for #{target} is withdrawn.", choices=(vote_choice(request),))
 

@@ -4,20 +4,27 @@ notices), merges, one request shown, the list and the roadmap, each with its num
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from core.messages import Reply, ReplyKind
 from core.requests.impact import Impact, RequestPolicy, impact, ranked
 from core.requests.matching import OPEN_TO_VOTES
-from core.requests.records import ROADMAP_ORDER, RequestNotFoundError, RequestStatus
+from core.requests.records import ROADMAP_ORDER, RequestNotFoundError, RequestStatus, Vote
+from core.requests.rules import per_person
 from core.requests.wording import numbers, request_line, roadmap_reply, status_notices, vote_choice
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from core.customers.records import Person
+    from core.messages import Outbound
     from core.ports import Clock
     from core.requests.ports import FeatureRequests
     from core.requests.records import FeatureRequest, Merge, StatusChange
+
+
+_FIRST = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -30,11 +37,41 @@ class Detail:
     merged: list[Merge]
 
 
-class RequestBoard:
-    """Moves requests on and reads them back with their numbers; the caller checks who may."""
+class People(Protocol):
+    """Who is who across platforms (``CustomerLinks``): the person an identity is linked into, if any."""
 
-    def __init__(self, store: FeatureRequests, clock: Clock, policy: RequestPolicy) -> None:
-        self.store, self.clock, self.policy = store, clock, policy
+    async def person_of(self, identity: str) -> Person | None:
+        """The person ``identity`` belongs to; None when it is linked to no other."""
+        ...
+
+
+class RequestBoard:
+    """Moves requests on and reads them back with their numbers; the caller checks who may.
+
+    With ``people``, a person's linked identities count once in every number and notice.
+    """
+
+    def __init__(
+        self, store: FeatureRequests, clock: Clock, policy: RequestPolicy, people: People | None = None
+    ) -> None:
+        self.store, self.clock, self.policy, self.people = store, clock, policy, people
+
+    async def persons(self, votes: Sequence[Vote]) -> dict[str, str]:
+        """Each voter's identity → their person's id, for the identities linked into a person."""
+        found: dict[str, str] = {}
+        if self.people is None:
+            return found
+        for identity in dict.fromkeys(vote.voter.identity for vote in votes):
+            person = await self.people.person_of(identity)
+            if person is not None:
+                found[identity] = person.id
+        return found
+
+    async def counted_votes(self, numbers_: Sequence[int]) -> dict[int, list[Vote]]:
+        """The votes that count for each request, one per person."""
+        votes = await self.store.votes(numbers_)
+        persons = await self.persons([vote for found in votes.values() for vote in found])
+        return {n: per_person(found, persons) for n, found in votes.items()}
 
     async def require(self, number: int) -> FeatureRequest:
         """Request ``number``; ``RequestNotFoundError`` if there is none."""
@@ -45,7 +82,7 @@ class RequestBoard:
 
     async def impacts(self, numbers_: Sequence[int]) -> dict[int, Impact]:
         """Each request's numbers now."""
-        votes, now = await self.store.votes(numbers_), self.clock.now()
+        votes, now = await self.counted_votes(numbers_), self.clock.now()
         return {n: impact(votes[n], self.policy, now) for n in numbers_}
 
     async def impact(self, number: int) -> Impact:
@@ -95,13 +132,18 @@ class RequestBoard:
             return Reply(ReplyKind.ERROR, f"#{number} is merged into #{request.duplicate_of}; unmerge it first.")
         if request.status is status:
             return Reply(ReplyKind.INFO, f"Feature request #{number} is already {status}.")
-        change = await self.store.change_status(
-            number, request.status, status, note, by, self.clock.now(), status_notices
-        )
+        persons = await self.persons([*(await self.store.votes([number]))[number], _own(request)])
+
+        def notices(changed: FeatureRequest, change: StatusChange, votes: list[Vote]) -> list[Outbound]:
+            """One notice per person: a voter linked to the requester (or another voter) is told once."""
+            kept = [v for v in per_person([_own(changed), *votes], persons) if v.voter != changed.requester]
+            return status_notices(changed, change, kept)
+
+        change = await self.store.change_status(number, request.status, status, note, by, self.clock.now(), notices)
         if change is None:
             return Reply(ReplyKind.ERROR, f"#{number} changed while this was asked; look at it again.")
-        voters = (await self.store.votes([number]))[number]
-        told = len({v.voter.identity for v in voters} | {request.requester.identity})
+        voters = (await self.counted_votes([number]))[number]
+        told = len({persons.get(i, i) for i in {v.voter.identity for v in voters} | {request.requester.identity}})
         people = "person" if told == 1 else "people"
         return Reply(ReplyKind.INFO, f"Feature request #{number} is now {status} (was {change.old}); "
                                      f"{told} {people} will be told.")  # fmt: skip
@@ -120,3 +162,8 @@ class RequestBoard:
             return Reply(ReplyKind.INFO, f"#{number} is not merged into another request.")
         return Reply(ReplyKind.INFO, f"#{number} is its own request again ({undone.previous}), "
                                      f"with {numbers(await self.impact(number))}.")  # fmt: skip
+
+
+def _own(request: FeatureRequest) -> Vote:
+    """The requester as the earliest vote, so a voter linked to them is folded into them."""
+    return Vote(request.number, request.requester, _FIRST)

@@ -25,6 +25,10 @@ class RequestPolicy:
     duplicate_score: float = DUPLICATE_SCORE
     # At most this many similar requests are offered.
     suggestions: int = 3
+    # Where ``request github N create`` opens a request's issue (``owner/name``; empty: create is refused), and
+    # the label it carries.
+    issue_repo: str = ""
+    issue_label: str = "enhancement"
 
     def weight(self, tier: str) -> float:
         """What one account of ``tier`` weighs."""

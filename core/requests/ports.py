@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from core.messages import Outbound
+    from core.messages import Address, Outbound
     from core.requests.records import (
         Draft,
         FeatureRequest,
+        IssueLink,
         Merge,
         NewRequest,
         Requester,
@@ -88,4 +89,23 @@ class FeatureRequests(Protocol):
 
     async def merges(self, number: int) -> list[Merge]:
         """The standing merges into request ``number``, oldest first."""
+        ...
+
+
+class RequestIssues(Protocol):
+    """Which tracker issue (a GitHub issue) follows which request: one issue per request, one request per issue."""
+
+    async def link(self, link: IssueLink) -> IssueLink:
+        """Make ``link.issue`` the request's issue (replacing an earlier one); the link kept.
+
+        ``RequestError`` if that issue already follows another request.
+        """
+        ...
+
+    async def issue_of(self, number: int) -> IssueLink | None:
+        """The issue that follows request ``number``, if any."""
+        ...
+
+    async def request_at(self, issue: Address) -> IssueLink | None:
+        """The link of the request the issue at ``issue`` follows, if any."""
         ...

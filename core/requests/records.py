@@ -124,3 +124,19 @@ class Merge:
     by: str
     at: datetime
     undone_at: datetime | None = None
+
+
+# The ``link`` of a vote counted from a 👍 on the request's tracker issue: such votes follow the reactions.
+REACTION_LINK = "reaction"
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    """Request ``request`` is tracked by the issue at ``issue`` (its address: platform, owner, repository,
+    number); ``url`` is where people see it, ``by`` who linked it."""
+
+    request: int
+    issue: Address
+    url: str
+    by: str
+    at: datetime

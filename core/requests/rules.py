@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from core.errors import HelplineError
 from core.requests.records import FeatureRequest, Merge, RequestStatus, Vote
@@ -43,4 +43,13 @@ def counted(votes: Sequence[Vote]) -> list[Vote]:
     first: dict[str, Vote] = {}
     for vote in sorted(votes, key=lambda v: v.at):
         first.setdefault(vote.voter.identity, vote)
+    return list(first.values())
+
+
+def per_person(votes: Sequence[Vote], person_of: Mapping[str, str]) -> list[Vote]:
+    """One vote per person, the earliest, oldest first: linked identities (``person_of``: identity → person)
+    count once; an identity with no person is its own."""
+    first: dict[str, Vote] = {}
+    for vote in sorted(votes, key=lambda v: v.at):
+        first.setdefault(person_of.get(vote.voter.identity, vote.voter.identity), vote)
     return list(first.values())

@@ -95,3 +95,18 @@ feature_request_merges = Table(
     Index("ix_feature_request_merges_target", "target"),
     sqlite_autoincrement=True,
 )
+
+# The tracker issue (a GitHub issue) that follows a request: one per request, and an issue follows one request.
+feature_request_issues = Table(
+    "feature_request_issues",
+    metadata,
+    Column("request", Integer, ForeignKey("feature_requests.id"), primary_key=True, autoincrement=False),
+    Column("platform", String(PLATFORM_LENGTH), nullable=False),
+    Column("workspace", String(255), nullable=False),
+    Column("channel", String(255), nullable=False),
+    Column("thread", String(255), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("by", String(IDENTITY_LENGTH), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "workspace", "channel", "thread"),
+)

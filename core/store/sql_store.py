@@ -21,6 +21,7 @@ from core.store.outreach import SqlOutreachRecords
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
+from core.store.request_issues import SqlRequestIssues
 from core.store.requests import SqlFeatureRequests
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
@@ -66,4 +67,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         intent_examples=SqlIntentExamples(engine, planning),
         health=SqlHealthHistory(engine),
         outreach=SqlOutreachRecords(engine),
+        request_issues=SqlRequestIssues(engine),
     )

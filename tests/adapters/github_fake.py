@@ -19,6 +19,8 @@ _LABELS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels$")
 _LABEL = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/labels/([^/]+)$")
 _COMMENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$")
 _REACTIONS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/comments/(\d+)/reactions$")
+_ISSUE_REACTIONS = re.compile(r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/reactions$")
+_ISSUES = re.compile(r"^/repos/([^/]+)/([^/]+)/issues$")
 _ACCESS_TOKEN = re.compile(r"^/app/installations/(\d+)/access_tokens$")
 _PERMISSION = re.compile(r"^/repos/([^/]+)/([^/]+)/collaborators/([^/]+)/permission$")
 
@@ -52,6 +54,9 @@ class IssueState:
     labels: list[str] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     state: str = "open"
+    plus_ones: list[str] = field(default_factory=list)  # the logins whose 👍 is on the issue, oldest first
+    title: str = ""
+    body: str = ""
 
 
 class FakeGitHub:
@@ -146,6 +151,22 @@ class FakeGitHub:
             state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
             state.state = body.get("state", state.state)
             return 200, {"number": int(m.group(3)), "state": state.state, "url": self._issue_url(m)}
+        if (m := _ISSUE_REACTIONS.match(path)) and method == "GET":
+            state = self.issue(f"{m.group(1)}/{m.group(2)}", int(m.group(3)))
+            return 200, [
+                {"id": n, "node_id": f"R{n}", "content": "+1", "created_at": "2026-03-02T09:00:00Z",
+                 "user": {"login": login, "type": "Bot" if login.endswith("[bot]") else "User",
+                          "url": f"{self.url}/users/{login}"}}
+                for n, login in enumerate(state.plus_ones, 1)
+            ]  # fmt: skip
+        if (m := _ISSUES.match(path)) and method == "POST":
+            repo = f"{m.group(1)}/{m.group(2)}"
+            number = 1 + max((n for r, n in self.issues if r == repo), default=100)
+            state = self.issue(repo, number)
+            state.title, state.body, state.labels = body["title"], body.get("body", ""), list(body.get("labels", []))
+            url = f"{self.url}/repos/{repo}/issues/{number}"
+            return 201, {"number": number, "url": url, "html_url": f"https://github.com/{repo}/issues/{number}",
+                         "state": "open", "title": state.title}  # fmt: skip
         if (m := _REACTIONS.match(path)) and method == "POST":
             self.reactions.append((int(m.group(3)), body["content"]))
             return 201, {"id": 1, "content": body["content"]}

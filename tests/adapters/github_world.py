@@ -22,6 +22,7 @@ from bots.github.runner import GitHubRunner
 from bots.github.translate import sign
 from bots.http.app import create_app
 from bots.registry import ADAPTERS
+from config.requests_config import RequestSettings
 from config.settings import DEFAULT_TIERS_FILE, GitHubSettings, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
@@ -148,6 +149,7 @@ async def make_world(
     settings: GitHubSettings = SETTINGS,
     fake: FakeGitHub | None = None,
     extra_env: dict[str, str] | None = None,
+    requests: RequestSettings | None = None,
 ) -> World:
     """The bot on the SQLite file ``db`` (reuse the file to simulate a restart)."""
     fake = fake or FakeGitHub()
@@ -161,7 +163,7 @@ async def make_world(
     notifier = RoutingNotifier({CONSOLE: console})
     tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
     system = fake_system(
-        Settings(github=settings),
+        Settings(github=settings, requests=requests or RequestSettings()),
         tiers=tiers,
         stores=store,
         notifier=notifier,

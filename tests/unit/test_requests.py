@@ -57,7 +57,8 @@ async def file(h: Harness, text: str, user: str = "ana", thread: str = "t1") -> 
 async def test_a_request_is_recorded_after_one_confirmation_by_its_writer_only() -> None:
     h = harness()
     offer = await ask(h, "Dark mode for the dashboard", "ana", "t1")
-    assert offer.text.startswith("Record this as a feature request?") and values(offer) == ["file_request:1"]
+    assert offer.text.startswith("Record this as a feature request?")
+    assert values(offer) == ["file_request:1", "open_ticket"]  # and the way out when it misread the message
     assert await h.store.feature_requests.requests() == []  # nothing is filed before the confirmation
     other = one(await h.say("", user="bob", thread="t1", choice="file_request:1"))
     assert other.kind is ReplyKind.ERROR and "Only the person who asked" in other.text

@@ -28,7 +28,10 @@ async def test_two_people_asking_in_their_own_words_end_with_one_request_and_two
     await discord.slash("feature", None, {"text": "Dark mode for the dashboard"}, user=ANA)
     offer = discord.api.followups()[-1]
     assert offer["content"].startswith("Record this as a feature request?")
-    assert buttons(offer) == [("Record it as a new request", "helpline:file_request:1")]
+    assert buttons(offer) == [
+        ("Record it as a new request", "helpline:file_request:1"),
+        ("No, open a ticket instead", "helpline:open_ticket"),  # the way out when the offer misread it
+    ]
     await discord.press("helpline:file_request:1", channel=STAFF, user=ANA)
     assert "Recorded as feature request #1" in discord.api.followups()[-1]["content"]
 

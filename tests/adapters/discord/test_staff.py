@@ -105,7 +105,7 @@ async def test_slash_commands_are_published(world: World) -> None:
     [link] = [c for c in sync.body if c["name"] == "link"]
     assert [o["name"] for o in link["options"]] == ["code"]
     assert [o["name"] for o in next(c for c in sync.body if c["name"] == "customer")["options"]] == ["link", "unlink"]
-    assert names["request"] == ["status", "merge", "unmerge"] and names["vote"] == ["number"]
+    assert names["request"] == ["status", "merge", "unmerge", "github"] and names["vote"] == ["number"]
 
 
 async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world: World) -> None:

@@ -69,7 +69,9 @@ def test_comments_ping_and_unused_events_are_told_apart() -> None:
     assert isinstance(event, Commented) and (event.comment_id, event.author.login) == (492700400, "Codertocat")
     assert event.body.startswith("You are totally right!")
     assert read_event("ping", payload("ping")) == Ping("Anything added dilutes everything else.")
-    assert read_event("issues", payload("issues.labeled")) is None
+    assert read_event("issues", {**payload("issues.labeled"), "action": "assigned"}) is None
+    labeled = read_event("issues", payload("issues.labeled"))  # read for the enhancement label (requests)
+    assert isinstance(labeled, IssueChanged) and (labeled.action, labeled.label) == ("labeled", "bug")
     assert read_event("installation", payload("installation.created")) is None
     assert isinstance(read_event("issues", payload("issues.opened.with-organization")), IssueChanged)
 

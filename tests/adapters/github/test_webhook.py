@@ -67,7 +67,7 @@ async def test_unreadable_deliveries_are_refused_with_400(world: World) -> None:
 
 async def test_ping_is_answered_and_events_helpline_does_not_use_are_ignored(world: World) -> None:
     ping = await world.deliver("ping", payload("ping"))
-    labeled = await world.deliver("issues", payload("issues.labeled"))
+    labeled = await world.deliver("issues", {**payload("issues.labeled"), "action": "assigned"})
     installation = await world.deliver("installation", payload("installation.created"))
     assert (ping.status_code, ping.json()["status"]) == (200, "pong")
     assert [labeled.json()["status"], installation.json()["status"]] == ["ignored", "ignored"]

@@ -44,7 +44,7 @@ async def test_two_people_asking_in_their_own_words_end_with_one_request_and_two
     await world.command(slash(ANA, "feature Dark mode for the dashboard", world, trigger="1.ana"))
     offer = world.slack.responses()[-1]
     assert "Record this as a feature request?" in shown(offer)
-    assert buttons(offer) == ["helpline:file_request:1"]
+    assert buttons(offer) == ["helpline:file_request:1", "helpline:open_ticket"]  # and the way out
     await world.interaction(_click(world, ANA, "file_request:1", offer, 1))
     await world.settle()
     [recorded] = world.slack.posts("C0STAFF")  # said where it was asked, not privately
