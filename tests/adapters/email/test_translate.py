@@ -153,3 +153,12 @@ def test_the_sender_domain_counts_only_when_dkim_verifies_for_it() -> None:
     assert verified_domain(other, "juergen@bigcorp.example", lambda name, timeout=5: other_records.get(name)) == ""
     assert verified_domain(raw, "juergen@bigcorp.example", dns) == ""
     assert verified_domain(signed.replace(b"doppelt", b"bezahlt"), "juergen@bigcorp.example", dns) == ""
+
+
+def test_only_a_verified_domain_reaches_the_core_as_the_authors_organisation() -> None:
+    mail = parse_mail(mails.OUTLOOK_HTML_ONLY)
+    spoofable = decide(mail, MAILBOX, SECRET)
+    verified = decide(mail, MAILBOX, SECRET, verified_domain="bigcorp.example")
+    assert isinstance(spoofable, Accept) and isinstance(verified, Accept)
+    assert spoofable.message.author.team == "" and spoofable.message.address.workspace == ""
+    assert verified.message.author.team == "bigcorp.example"
