@@ -39,6 +39,7 @@ DEFAULT_PLAYBOOKS_FILE = CONFIG_DIR / "playbooks.yaml"
 MIN_RETRAIN_EVERY = timedelta(hours=1)  # a retrain embeds every example: not on every worker pass
 ENV_PREFIX = "HELPLINE_"
 # Secrets read from the environment by the parts that use them, never settings: they share the prefix only.
+NOT_SETTINGS_PREFIX = "HELPLINE_EMAIL_"  # the e-mail adapter's mailboxes and credentials (bots/email/settings.py)
 NOT_SETTINGS = frozenset(
     {"HELPLINE_CONFIG", "HELPLINE_DASHBOARD_SECRET", "HELPLINE_API_TOKEN", "HELPLINE_METRICS_TOKEN"}
 )
@@ -231,7 +232,7 @@ def _env_overrides(env: Mapping[str, str]) -> tuple[dict[str, Any], dict[tuple[s
     tree: dict[str, Any] = {}
     names: dict[tuple[str, ...], str] = {}
     for key, value in env.items():
-        if not key.startswith(ENV_PREFIX) or key in NOT_SETTINGS:
+        if not key.startswith(ENV_PREFIX) or key in NOT_SETTINGS or key.startswith(NOT_SETTINGS_PREFIX):
             continue
         path = key[len(ENV_PREFIX) :].lower().split("__")
         node = tree

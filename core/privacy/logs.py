@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from core.privacy.redaction import Redactor
 
 # Environment variables whose values are credentials: Helpline's own and the platforms' (docs/privacy.md).
-_SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIALS)$|DATABASE_URL$")
+_SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIALS)(_[A-Z0-9]+)?$|DATABASE_URL$")
 _SHORTEST = 8  # shorter values (a "1", a "true") would blank ordinary words out of every line
 
 

@@ -56,10 +56,11 @@ def test_each_adapter_is_judged_on_its_own_credentials() -> None:
 
 def test_the_shipped_adapters_are_all_off_in_an_empty_environment() -> None:
     statuses = _shipped({})
-    assert set(statuses) == {"discord", "slack", "github"} == {spec.platform for spec in ADAPTERS}
+    assert set(statuses) == {"discord", "slack", "github", "email"} == {spec.platform for spec in ADAPTERS}
     assert not any(s.on for s in statuses.values())
     assert "DISCORD_TOKEN" in statuses["discord"].reason
     assert "GITHUB_TOKEN" in statuses["github"].reason and "GITHUB_WEBHOOK_SECRET" in statuses["github"].reason
+    assert "HELPLINE_EMAIL_MAILBOXES" in statuses["email"].reason
 
 
 def test_the_discord_bot_is_part_of_this_build_and_runs_with_a_token() -> None:

@@ -15,6 +15,7 @@ ENVIRON = {
     "HELPLINE_DASHBOARD_SECRET": "s3cr3t-dashboard-value",
     "DATABASE_URL": "postgresql://helpline:pw-in-url@db/helpline",
     "HELPLINE_API_TOKEN": "short",  # too short to hunt for in every line
+    "HELPLINE_EMAIL_PASSWORD_SUPPORT": "mailbox-password-value",  # one mailbox's password
     "HOME": "/root/very-long-home-path",
 }
 
@@ -24,6 +25,7 @@ def test_secret_named_variables_are_the_ones_hunted_for() -> None:
         "xoxb-not-a-real-one-but-long",
         "s3cr3t-dashboard-value",
         "postgresql://helpline:pw-in-url@db/helpline",
+        "mailbox-password-value",
     }
 
 
