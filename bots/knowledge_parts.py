@@ -20,7 +20,9 @@ SAMPLE_KB = Path(kb_index.__file__).resolve().parent / "sample_kb"
 def index_options(settings: Settings) -> IndexOptions:
     """FAISS choices from the knowledge settings."""
     k = settings.knowledge
-    return IndexOptions(k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search)
+    return IndexOptions(
+        k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search, k.ivf_above, k.ivf_nprobe
+    )
 
 
 def knowledge_source(settings: Settings) -> Path:
