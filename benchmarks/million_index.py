@@ -30,6 +30,7 @@ from kb_index.keyed_index import KeyedIndex
 
 DIM = 384
 SLICE = 50_000
+QUERY_BLOCK = 100
 SPREAD = 0.08  # along each of the 64 shared directions (norm about 0.64)
 NOISE = 0.01  # in every dimension (norm about 0.2): cosine to the topic about 0.8
 
@@ -67,12 +68,14 @@ def exact_top(centres: Vectors, count: int, queries: Vectors, k: int, changed: d
         for key in mine:
             vector = changed[key]
             vectors[key - first] = vector if len(vector) else np.full(DIM, np.nan, dtype=np.float32)
-        scores = np.nan_to_num(queries @ vectors.T, nan=-np.inf)
-        near = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        all_s = np.hstack([best_s, np.take_along_axis(scores, near, axis=1)])
-        all_k = np.hstack([best_k, keys[near]])
-        top = np.argsort(-all_s, axis=1, kind="stable")[:, :k]
-        best_s, best_k = np.take_along_axis(all_s, top, axis=1), np.take_along_axis(all_k, top, axis=1)
+        for start in range(0, len(queries), QUERY_BLOCK):  # blocks keep the score matrix small
+            rows = slice(start, start + QUERY_BLOCK)
+            scores = np.nan_to_num(queries[rows] @ vectors.T, nan=-np.inf)
+            near = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            all_s = np.hstack([best_s[rows], np.take_along_axis(scores, near, axis=1)])
+            all_k = np.hstack([best_k[rows], keys[near]])
+            top = np.argsort(-all_s, axis=1, kind="stable")[:, :k]
+            best_s[rows], best_k[rows] = np.take_along_axis(all_s, top, axis=1), np.take_along_axis(all_k, top, axis=1)
     return best_k
 
 

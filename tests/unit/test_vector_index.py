@@ -85,12 +85,12 @@ def test_auto_kind_is_exact_while_small_and_approximate_when_large() -> None:
 
 def test_ivf_index_finds_the_exact_neighbours_of_a_small_set() -> None:
     data, queries = unit_vectors(2000), unit_vectors(20, seed=5)
-    ivf = build_index(data, 32, IndexOptions(kind="ivf-sq8"))
+    ivf = build_index(data, 32, IndexOptions(kind="ivf-sq8", ivf_nprobe=64))
     _, exact_ids = build_index(data, 32, IndexOptions(kind="numpy")).search(queries, 10)
     _, ivf_ids = ivf.search(queries, 10)
     assert ivf.kind == "ivf-sq8"
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact_ids.tolist(), ivf_ids.tolist(), strict=True)])
-    assert recall >= 0.9  # 32 lists, 48 probed: every list is read, only the 8-bit codes differ
+    assert recall >= 0.9  # 51 lists, all probed: only the 8-bit codes differ from exact search
 
 
 def test_ivf_index_without_vectors_to_train_on_is_refused_with_a_clear_message() -> None:
