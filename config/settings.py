@@ -91,7 +91,7 @@ class KnowledgeSettings(_Section):
     ef_construction: int = Field(80, ge=8, le=4096)
     ef_search: int = Field(512, ge=8, le=65_536)
     ivf_above: int = Field(250_000, ge=1, le=1_000_000_000)
-    ivf_nprobe: int = Field(16, ge=1, le=65_536)
+    ivf_nprobe: int = Field(8, ge=1, le=65_536)
     top_k: int = Field(5, ge=1, le=100)
     # Every process checks this often whether another one built a newer version, and switches to it.
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)

@@ -25,7 +25,7 @@ class IndexOptions:
     ef_search: int = 512
     # The inverted file over 8-bit codes (docs/benchmarks.md, "A million passages", chose these).
     ivf_above: int = 250_000
-    ivf_nprobe: int = 16
+    ivf_nprobe: int = 8
 
 
 def ivf_lists(count: int) -> int:

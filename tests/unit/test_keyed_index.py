@@ -18,7 +18,7 @@ def unit_vectors(n: int, dim: int = 16, seed: int = 0) -> np.ndarray:
 def filled(kind: str, n: int = 400) -> tuple[KeyedIndex, np.ndarray, np.ndarray]:
     keys = np.arange(n, dtype=np.int64) * 10 + 7  # not positions: the keys are the caller's
     data = unit_vectors(n)
-    index = KeyedIndex(16, kind, IndexOptions(ef_search=256))
+    index = KeyedIndex(16, kind, IndexOptions(ef_search=256, ivf_nprobe=64))  # every list read: exact but for codes
     index.add(keys, data)
     return index, keys, data
 
