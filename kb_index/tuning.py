@@ -15,7 +15,7 @@ import os
 import random
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,8 +89,12 @@ def tune_model(
     target: Path,
     settings: TuneSettings,
     extra_pairs: Sequence[tuple[str, str]] = (),
+    on_step: Callable[[int, int, float], object] | None = None,
 ) -> Tuned:
-    """Fine-tune the model in ``base`` on ``examples`` (text, intent) and save it to ``target``."""
+    """Fine-tune the model in ``base`` on ``examples`` (text, intent) and save it to ``target``.
+
+    ``on_step(step, steps, loss)`` is called after every step (for a progress line).
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from sentence_transformers import SentenceTransformer
@@ -109,7 +113,7 @@ def tune_model(
     total = max(1, round(len(epoch) * settings.epochs))
     plan = [epoch[i % len(epoch)] for i in range(total)]
     started = time.perf_counter()
-    for batch in plan:
+    for step, batch in enumerate(plan, 1):
         anchors = _encode(model, [a for a, _, _ in batch])
         partners = _encode(model, [p for _, p, _ in batch])
         logits = SCALE * anchors @ partners.T
@@ -120,6 +124,8 @@ def tune_model(
         optimiser.zero_grad()
         loss.backward()  # type: ignore[no-untyped-call]
         optimiser.step()
+        if on_step:
+            on_step(step, total, float(loss.item()))
     model.eval()
     target.mkdir(parents=True, exist_ok=False)
     model.save(str(target))

@@ -93,7 +93,13 @@ def tune_command(
     target = folder / name
     base = model_folder(settings.model.name)
     typer.echo(f"tuning {settings.model.name} on {len(examples)} examples, {epochs:g} epoch(s)")
-    tuned = tune_model(base, examples, target, TuneSettings(epochs=epochs, seed=seed, threads=settings.model.threads))
+
+    def progress(step: int, steps: int, loss: float) -> None:
+        if step % 10 == 0 or step == steps:
+            typer.echo(f"step {step}/{steps}: loss {loss:.3f}")
+
+    plan = TuneSettings(epochs=epochs, seed=seed, threads=settings.model.threads)
+    tuned = tune_model(base, examples, target, plan, on_step=progress)
     typer.echo(f"tuned: {tuned.pairs} pairs, {tuned.steps} steps in {tuned.seconds:.1f} s")
     try:
         _use(settings, folder, name)
