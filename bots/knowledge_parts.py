@@ -23,7 +23,9 @@ log = logging.getLogger("helpline")
 def index_options(settings: Settings) -> IndexOptions:
     """FAISS choices from the knowledge settings."""
     k = settings.knowledge
-    return IndexOptions(k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search)
+    return IndexOptions(
+        k.index, k.approximate_above, k.hnsw_m, k.ef_construction, k.ef_search, k.ivf_above, k.ivf_nprobe
+    )
 
 
 def knowledge_source(settings: Settings) -> Path:

@@ -91,11 +91,13 @@ class KnowledgeSettings(_Section):
     """Where the knowledge base comes from and how it is indexed."""
 
     source: Path | None = None
-    index: Literal["auto", "flat", "hnsw", "numpy"] = "auto"
+    index: Literal["auto", "flat", "hnsw", "ivf-sq8", "numpy"] = "auto"
     approximate_above: int = Field(20_000, ge=1, le=1_000_000_000)
     hnsw_m: int = Field(32, ge=4, le=128)
     ef_construction: int = Field(80, ge=8, le=4096)
     ef_search: int = Field(512, ge=8, le=65_536)
+    ivf_above: int = Field(250_000, ge=1, le=1_000_000_000)
+    ivf_nprobe: int = Field(8, ge=1, le=65_536)
     top_k: int = Field(5, ge=1, le=100)
     # Every process checks this often whether another one built a newer version, and switches to it.
     refresh_interval: float = Field(2.0, ge=0.1, le=3600.0)

@@ -1,4 +1,4 @@
-"""FAISS indexes: exact inner-product search while small, HNSW when large."""
+"""FAISS indexes: exact inner-product search while small, HNSW when large, an 8-bit inverted file when huge."""
 
 from __future__ import annotations
 
@@ -17,33 +17,60 @@ from kb_index.vector_index import ExactIndex, Ids, Scores, VectorIndex, as_matri
 class IndexOptions:
     """How to choose and tune the index; all of it is configurable in settings."""
 
-    # "auto" is exact up to approximate_above vectors and HNSW beyond.
+    # "auto" is exact up to approximate_above vectors, HNSW up to ivf_above, and ivf-sq8 beyond.
     kind: str = "auto"
     approximate_above: int = 20_000
     hnsw_m: int = 32
     ef_construction: int = 80
     ef_search: int = 512
+    # The inverted file over 8-bit codes (docs/benchmarks.md, "A million passages", chose these).
+    ivf_above: int = 250_000
+    ivf_nprobe: int = 8
+
+
+def ivf_lists(count: int) -> int:
+    """Inverted lists for ``count`` training vectors: about 4·√n, a power of two, with ≥ 39 vectors per list."""
+    wanted = 1 << max(0, round(float(np.log2(max(1.0, 4 * float(np.sqrt(count)))))))
+    return max(1, min(wanted, count // 39))
+
+
+def ivf_index(dimension: int, lists: int) -> faiss.IndexIVFScalarQuantizer:
+    """An untrained inverted file of 8-bit scalar-quantised vectors, scored by inner product."""
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFScalarQuantizer(
+        quantizer, dimension, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    return index  # FAISS's Python layer keeps the quantizer alive with the index
 
 
 class FaissIndex(VectorIndex):
-    """A FAISS index (``IndexFlatIP`` or ``IndexHNSWFlat``) behind the common interface."""
+    """A FAISS index (``IndexFlatIP``, ``IndexHNSWFlat`` or ``IndexIVFScalarQuantizer``) behind the common interface."""
 
-    def __init__(self, index: faiss.Index, kind: str, ef_search: int = IndexOptions.ef_search) -> None:
+    def __init__(self, index: faiss.Index, kind: str, ef_search: int = IndexOptions.ef_search, nprobe: int = 1) -> None:
         super().__init__(index.d)
         self._index = index
         self.kind = kind
         self._ef_search = ef_search
+        self._nprobe = nprobe
 
     @classmethod
-    def create(cls, dimension: int, kind: str, options: IndexOptions) -> FaissIndex:
-        """An empty ``flat`` or ``hnsw`` index."""
+    def create(cls, dimension: int, kind: str, options: IndexOptions, training: Vectors | None = None) -> FaissIndex:
+        """An empty ``flat``, ``hnsw`` or ``ivf-sq8`` index; the inverted file is trained on ``training``."""
+        if kind == "ivf-sq8":
+            if training is None or not len(training):
+                raise ValueError("an ivf-sq8 index is trained on vectors: give some")
+            matrix = as_matrix(training, dimension)
+            ivf = ivf_index(dimension, ivf_lists(len(matrix)))
+            ivf.train(matrix)
+            ivf.make_direct_map()  # so stored vectors can be read back for a rebuild
+            return cls(ivf, "ivf-sq8", nprobe=min(options.ivf_nprobe, int(ivf.nlist)))
         if kind == "flat":
             return cls(faiss.IndexFlatIP(dimension), "flat")
         if kind == "hnsw":
             index = faiss.IndexHNSWFlat(dimension, options.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = options.ef_construction
             return cls(index, "hnsw", options.ef_search)
-        raise ValueError(f"unknown FAISS index kind {kind!r} (expected flat or hnsw)")
+        raise ValueError(f"unknown FAISS index kind {kind!r} (expected flat, hnsw or ivf-sq8)")
 
     def add(self, vectors: Vectors) -> None:
         """Append vectors (HNSW links them into its graph as they come)."""
@@ -58,9 +85,11 @@ class FaissIndex(VectorIndex):
                 np.full((len(queries), max(k, 0)), -1, dtype=np.int64),
             )
         params = None
+        # Present at run time; the bundled type stubs miss them.
         if self.kind == "hnsw":
-            # Present at run time; the bundled type stubs miss it.
             params = faiss.SearchParametersHNSW(efSearch=max(self._ef_search, k))  # type: ignore[attr-defined]
+        elif self.kind == "ivf-sq8":
+            params = faiss.SearchParametersIVF(nprobe=self._nprobe)  # type: ignore[call-arg]
         scores, ids = self._index.search(queries, k, params=params)
         scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
         return scores, ids.astype(np.int64)
@@ -72,7 +101,7 @@ class FaissIndex(VectorIndex):
         return np.asarray(self._index.reconstruct_n(0, len(self)), dtype=np.float32)
 
     def reconstruct(self, ids: Sequence[int]) -> Vectors:
-        """Stored vectors read back one by one (flat and HNSW storage both allow it)."""
+        """Stored vectors read back one by one (decoded from their 8-bit codes for ``ivf-sq8``)."""
         if not ids:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._index.reconstruct(int(i)) for i in ids]).astype(np.float32)
@@ -85,8 +114,11 @@ class FaissIndex(VectorIndex):
 
     @classmethod
     def load(cls, path: Path, options: IndexOptions) -> FaissIndex:
-        """Read an index written by ``save``; only flat and HNSW indexes are accepted."""
+        """Read an index written by ``save``; only flat, HNSW and 8-bit IVF indexes are accepted."""
         index = faiss.read_index(str(path))
+        if isinstance(index, faiss.IndexIVFScalarQuantizer):
+            index.make_direct_map()
+            return cls(index, "ivf-sq8", nprobe=min(options.ivf_nprobe, int(index.nlist)))
         if isinstance(index, faiss.IndexHNSWFlat):
             return cls(index, "hnsw", options.ef_search)
         if isinstance(index, faiss.IndexFlatIP):
@@ -99,16 +131,20 @@ class FaissIndex(VectorIndex):
 
 
 def choose_kind(count: int, options: IndexOptions) -> str:
-    """The index kind for ``count`` vectors: exact while small, approximate when large."""
+    """The index kind for ``count`` vectors: exact while small, HNSW when large, 8-bit IVF when huge."""
     if options.kind != "auto":
         return options.kind
+    if count > options.ivf_above:
+        return "ivf-sq8"
     return "hnsw" if count > options.approximate_above else "flat"
 
 
 def build_index(vectors: Vectors, dimension: int, options: IndexOptions) -> VectorIndex:
     """Create the right index for ``vectors`` and fill it."""
     kind = choose_kind(len(vectors), options)
-    index: VectorIndex = ExactIndex(dimension) if kind == "numpy" else FaissIndex.create(dimension, kind, options)
+    index: VectorIndex = (
+        ExactIndex(dimension) if kind == "numpy" else FaissIndex.create(dimension, kind, options, training=vectors)
+    )
     if len(vectors):
         index.add(vectors)
     return index

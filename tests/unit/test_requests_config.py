@@ -21,7 +21,7 @@ def test_weights_and_windows_become_the_policy(tmp_path: Path) -> None:
     settings = _load(tmp_path, "requests:\n  tier_weights: {enterprise: 10}\n  trending_window: 14d\n")
     policy = settings.requests.policy()  # type: ignore[attr-defined]
     assert policy.weight("enterprise") == 10 and policy.weight("community") == 1
-    assert policy.trending_window == timedelta(days=14) and policy.duplicate_score == 0.36
+    assert policy.trending_window == timedelta(days=14) and policy.duplicate_score == 0.37
 
 
 @pytest.mark.parametrize(

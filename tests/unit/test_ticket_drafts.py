@@ -153,7 +153,7 @@ async def test_a_phrasing_the_article_has_already_is_not_published_again() -> No
     assert len(await h.store.articles.phrasings()) == 1 and len(knowledge.published) == 1
 
 
-@pytest.mark.parametrize(("score", "drafted"), [(0.74, False), (0.7399, True)])
+@pytest.mark.parametrize(("score", "drafted"), [(0.75, False), (0.7499, True)])
 async def test_the_threshold_decides_between_phrasing_and_draft(score: float, drafted: bool) -> None:
     h = harness_with(ScriptedKnowledge(SearchHit(INVOICES, score)))
     await answered_and_resolved(h)
