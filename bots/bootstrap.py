@@ -38,11 +38,13 @@ from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
 from bots.worker_parts import build_worker
 from config.intents import load_intents
+from config.journeys_config import load_journeys
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.ports import ChartImages, MetricsSource
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.journeys import JourneySettings
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.files import private_dir
@@ -179,6 +181,7 @@ def compose_system(
     charts: ChartImages | None = None,
     embedder: Embedder | None = None,
     gaps: GapFinder | None = None,
+    journeys: JourneySettings | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -212,6 +215,7 @@ def compose_system(
         requests=settings.requests.policy(),
         embedder=embedder,
         redactor=redactor,
+        journeys=journeys,
     )
     worker = build_worker(settings, desk, charts=charts, gaps=gaps, embedder=embedder)
     concurrency = settings.jobs.concurrency
@@ -273,6 +277,7 @@ async def build_system(
         charts=_DigestCharts(),
         embedder=embedder,
         gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
+        journeys=load_journeys(settings.support.journeys_file, [tier.name for tier in tiers.tiers]),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once

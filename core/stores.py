@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
-    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory
+    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
@@ -47,3 +47,4 @@ class Stores:
     gaps: GapQuestions  # the questions the desk could not answer well (knowledge gaps)
     intent_examples: IntentExamples  # moderators' intent corrections, the retrain's labelled examples
     health: HealthHistory  # every account's daily health score
+    journeys: JourneyProgress  # every person's onboarding journey

@@ -17,6 +17,7 @@ from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
 from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
+from tests.journey_fakes import InMemoryJourneyProgress
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
@@ -107,4 +108,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         gaps=InMemoryGapQuestions(state),
         intent_examples=InMemoryIntentExamples(state),
         health=InMemoryHealthHistory(),
+        journeys=InMemoryJourneyProgress(state),
     )

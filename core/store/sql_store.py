@@ -16,6 +16,7 @@ from core.store.gap_questions import SqlGapQuestions
 from core.store.health import SqlHealthHistory
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
+from core.store.journeys import SqlJourneyProgress
 from core.store.outbox import SqlOutbox
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
@@ -64,4 +65,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         gaps=SqlGapQuestions(engine),
         intent_examples=SqlIntentExamples(engine, planning),
         health=SqlHealthHistory(engine),
+        journeys=SqlJourneyProgress(engine),
     )
