@@ -164,6 +164,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_gap_questions_at",
             "ix_intent_examples_at",
             "ux_customer_health_account_day",
+            "ix_customer_journeys_state",
         }
 
 
