@@ -16,6 +16,7 @@ from core.customers.health_history import trend
 
 if TYPE_CHECKING:
     from core.customers.health import Health
+    from core.customers.journeys import Progress
     from core.customers.records import Account, LinkEvent, Person, Usage
     from core.stores import Stores
     from core.tickets.records import Ticket
@@ -37,6 +38,7 @@ class CustomerView:
     links: tuple[LinkEvent, ...]
     health: Health | None = None  # computed at the view's ``now``
     trend: str | None = None  # improving, stable or declining; None with too little history
+    journeys: tuple[Progress, ...] = ()  # the onboarding journeys of the account's people
 
 
 async def customer_view(
@@ -59,6 +61,7 @@ async def customer_view(
     usage = await stores.customers.usage(account_id, limit=1)
     links = tuple(await stores.links.history(identities)) if identities else ()
     view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links)
+    view = replace(view, journeys=tuple(await stores.journeys.of_people(identities)))
     if now is None:
         return view
     score = await account_health(stores, account, now)
@@ -92,6 +95,20 @@ def document(view: CustomerView) -> dict[str, Any]:
             for e in view.links
         ],
         "health": None if view.health is None else _health(view.health, view.trend),
+        "journeys": [_journey(p) for p in view.journeys],
+    }
+
+
+def _journey(progress: Progress) -> dict[str, Any]:
+    """A person's journey: its tier, the steps sent (the next one's index), its state and when."""
+    return {
+        "person": progress.person,
+        "journey": progress.tier,
+        "step": progress.step,
+        "state": progress.state.value,
+        "stop_reason": None if progress.stop_reason is None else progress.stop_reason.value,
+        "started_at": progress.started_at.isoformat(),
+        "last_sent_at": None if progress.last_sent_at is None else progress.last_sent_at.isoformat(),
     }
 
 
