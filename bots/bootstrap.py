@@ -36,12 +36,14 @@ from bots.web.deps import DashboardDeps, Gate
 from bots.web.mount import DashboardMount, mount_dashboard
 from bots.worker_parts import build_worker
 from config.intents import load_intents
+from config.journeys_config import load_journeys
 from config.playbooks_config import load_playbooks
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.ports import ChartImages, MetricsSource
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
+from core.customers.journeys import JourneySettings
 from core.customers.outreach import OutreachPolicy
 from core.customers.outreach_pass import OutreachPass
 from core.desk.context import Desk, DeskPolicy, KnowledgeEditor, MessageUnderstander, Moderators
@@ -161,6 +163,7 @@ def compose_system(
     embedder: Embedder | None = None,
     gaps: GapFinder | None = None,
     playbooks: OutreachPolicy | None = None,
+    journeys: JourneySettings | None = None,
 ) -> System:
     """The support desk and its escalation worker from parts already made, with no I/O.
 
@@ -195,6 +198,7 @@ def compose_system(
         requests=settings.requests.policy(),
         embedder=embedder,
         redactor=redactor,
+        journeys=journeys,
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store
@@ -270,6 +274,7 @@ async def build_system(
         embedder=embedder,
         gaps=gap_finder(settings, stores, built.embedder, built.knowledge) if built is not None else None,
         playbooks=load_playbooks(settings.support.playbooks_file, [t.name for t in tiers.tiers]),
+        journeys=load_journeys(settings.support.journeys_file, [tier.name for tier in tiers.tiers]),
     )
     system.metrics = SqlMetricsSource(engine) if engine is not None else None
     if knowledge is not None:  # the file articles as built, and the old chat articles imported once

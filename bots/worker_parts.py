@@ -8,6 +8,7 @@ A new scheduled duty is one more pass here, not a new process.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -15,16 +16,20 @@ from bots.heads import scheduled_retrain
 from core.analytics.digest import DigestPoster
 from core.analytics.weekly import WeekReport
 from core.customers.health_pass import HealthPass
+from core.customers.journeys_pass import JourneyPass, no_articles
+from core.errors import IndexNotBuiltError
 from core.privacy.retention import RetentionPass
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from config.settings import Settings
     from core.analytics.ports import ChartImages
     from core.customers.outreach_pass import OutreachPass
-    from core.desk.context import Desk
+    from core.desk.context import Desk, KnowledgeEditor
     from core.knowledge.gaps import GapFinder
     from core.ports import Embedder
     from core.privacy.ports import PersonalData
@@ -59,7 +64,29 @@ def build_worker(
     retention = settings.privacy.retention_policy()
     if personal is not None and retention.active:  # conversation text past its tier's period, expired
         worker.passes = (*worker.passes, RetentionPass(personal, clock, retention).run_once)
+    if desk.journeys is not None:  # onboarding steps, each sent once through the outbox
+        finder = no_articles if desk.knowledge is None else getting_started(desk.knowledge)
+        journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)
+        worker.passes = (*worker.passes, journeys.run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)
     return worker
+
+
+def getting_started(knowledge: KnowledgeEditor) -> Callable[[str, int], Sequence[str]]:
+    """The welcome's article finder: the ``count`` articles nearest to ``query``, one line each (title and link)."""
+
+    def find(query: str, count: int) -> Sequence[str]:
+        try:
+            hits = knowledge.search_text(query, count * 3)
+        except IndexNotBuiltError:
+            return ()
+        lines: dict[str, str] = {}
+        for hit in hits:
+            chunk = hit.chunk
+            if chunk.doc_id not in lines and len(lines) < count:
+                lines[chunk.doc_id] = f"{chunk.title}: {chunk.url}" if chunk.url else chunk.title
+        return list(lines.values())
+
+    return find

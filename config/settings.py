@@ -19,6 +19,7 @@ from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
 from config.jobs_config import JobSettings
+from config.journeys_config import DEFAULT_JOURNEYS_FILE
 from config.platform_config import DiscordSettings as DiscordSettings
 from config.platform_config import GitHubLabels as GitHubLabels
 from config.platform_config import GitHubSettings as GitHubSettings
@@ -149,6 +150,7 @@ class SupportSettings(_Section):
 
     tiers_file: Path = DEFAULT_TIERS_FILE
     playbooks_file: Path = DEFAULT_PLAYBOOKS_FILE  # proactive outreach (docs/customers.md)
+    journeys_file: Path = DEFAULT_JOURNEYS_FILE  # each tier's onboarding journey (config/journeys.yaml)
     # postgresql+asyncpg://… or sqlite+aiosqlite:///…; the default is a SQLite file in the data directory.
     database_url: str | None = Field(None, min_length=1)
     moderator_roles: tuple[str, ...] = ("moderator", "support")

@@ -192,6 +192,11 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class StopJourney:
+    """Stop one's onboarding messages (``/helpline stop``)."""
+
+
+@dataclass(frozen=True)
 class Login:
     """Ask for a one-time link that signs the moderator in to the dashboard as themselves."""
 
@@ -331,6 +336,7 @@ Command: TypeAlias = (
     | Stats
     | Rate
     | Login
+    | StopJourney
     | Link
     | LinkIdentities
     | UnlinkIdentity

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
-    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, OutreachRecords
+    from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
@@ -49,3 +49,4 @@ class Stores:
     health: HealthHistory  # every account's daily health score
     outreach: OutreachRecords  # proactive outreach: playbook occurrences and the accounts' timelines
     request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request
+    journeys: JourneyProgress  # every person's onboarding journey

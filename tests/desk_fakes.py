@@ -11,6 +11,7 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
+from core.customers.journeys import JourneySettings
 from core.desk.context import MessageUnderstander, Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import (
@@ -198,6 +199,7 @@ def fake_system(
     moderators: Moderators,
     understander: MessageUnderstander | None = None,
     embedder: Embedder | None = None,
+    journeys: JourneySettings | None = None,
 ) -> System:
     """The system as ``bootstrap`` composes it, understanding by keywords (``RULES``) instead of a model."""
     catalog = load_intents(DEFAULT_INTENTS_FILE)
@@ -211,6 +213,7 @@ def fake_system(
         clock=clock,
         moderators=moderators,
         embedder=embedder,
+        journeys=journeys,
     )
 
 

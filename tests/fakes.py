@@ -17,6 +17,7 @@ from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
 from tests.health_fakes import InMemoryHealthHistory
 from tests.job_fakes import InMemoryJobQueue
+from tests.journey_fakes import InMemoryJourneyProgress
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.outreach_fakes import InMemoryOutreachRecords
 from tests.queue_fakes import InMemoryTicketQueue
@@ -110,4 +111,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         health=InMemoryHealthHistory(),
         outreach=InMemoryOutreachRecords(state),
         request_issues=InMemoryRequestIssues(),
+        journeys=InMemoryJourneyProgress(state),
     )

@@ -24,6 +24,7 @@ from bots.discord.translate import (
     Outgoing,
     address_of,
     author_of,
+    direct_recipient,
     incoming,
     is_answerable,
     place,
@@ -81,6 +82,8 @@ class DiscordOptions:
     shard_count: int | None = None
     # All the shards Discord recommends, in this one process (discord.py's AutoShardedClient).
     auto_shard: bool = False
+    # Member joins start onboarding journeys; Discord sends them only with the privileged Server Members intent.
+    member_joins: bool = False
 
 
 def mentions_for(ping_role: int | None, ping_users: tuple[int, ...] = ()) -> discord.AllowedMentions:
@@ -110,6 +113,7 @@ class HelplineBot(discord.Client):
     def __init__(self, desk: SupportDesk, options: DiscordOptions) -> None:
         intents = discord.Intents.default()
         intents.message_content = options.message_content
+        intents.members = options.member_joins
         super().__init__(
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -150,6 +154,10 @@ class HelplineBot(discord.Client):
         log.info(
             "connected to Discord as %s in %d server(s); support channels: %s", self.user, len(self.guilds), channels
         )
+
+    async def on_member_join(self, member: discord.Member) -> None:
+        """Someone joined a server the bot is in: the desk may start their onboarding journey."""
+        await self.desk.person_joined(Address(DISCORD, str(member.guild.id)), author_of(member), "discord_join")
 
     async def on_message(self, message: discord.Message) -> None:
         """A message anywhere the bot can see it."""
@@ -272,11 +280,12 @@ class HelplineBot(discord.Client):
 
     async def deliver(self, outbound: Outbound) -> None:
         """Post a message the core started (an escalation, a staff reply) to its channel or thread."""
+        user = direct_recipient(outbound.reply)  # a direct message (a journey step) goes to the person's DMs
         try:
-            channel_id = target_channel(outbound.address, self.options.staff_channel)
+            channel_id = 0 if user is not None else target_channel(outbound.address, self.options.staff_channel)
         except ValueError as exc:
             raise UndeliverableError(str(exc)) from None
-        channel = await self._channel(channel_id)
+        channel = await self.create_dm(discord.Object(user)) if user is not None else await self._channel(channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             raise UndeliverableError(f"Discord channel {channel_id} cannot receive messages")
         outs = render(outbound.reply, ping_role=self.options.on_call_role)

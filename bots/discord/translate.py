@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import discord
 
 from bots.discord.text import MESSAGE_LIMIT, escape_user_text, split_message
-from core.messages import DISCORD, Address, Author, Choice, FileRef, IncomingMessage, Reply, ReplyKind
+from core.messages import DISCORD, Address, Author, Choice, Destination, FileRef, IncomingMessage, Reply, ReplyKind
 
 # Button custom ids: "helpline:" and a choice value such as "helpful", "claim:12" or "rate:7:5". Stable across
 # restarts, so a button on a week-old message still works.
@@ -137,6 +137,14 @@ def target_channel(address: Address, staff_channel: int | None) -> int:
     if staff_channel is None:
         raise ValueError("escalations go to 'discord' but discord.staff_channel is not set")
     return staff_channel
+
+
+def direct_recipient(reply: Reply) -> int | None:
+    """The Discord user a direct message goes to (its first Discord user mention); None for any other reply."""
+    if reply.destination is not Destination.DIRECT:
+        return None
+    users = [m.id for m in reply.mentions if m.platform == DISCORD and m.kind == "user" and m.id.isdigit()]
+    return int(users[0]) if users else None
 
 
 def custom_id(choice: Choice) -> str:

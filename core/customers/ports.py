@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from core.customers.health_history import HealthDay
+    from core.customers.journeys import Progress, StopReason
     from core.customers.outreach import Occurrence
     from core.customers.outreach_steps import OutreachRecord, OutreachStep
     from core.customers.records import Account, AccountEntry, LinkCode, LinkEvent, Person, Usage
+    from core.messages import Outbound
 
 
 class CustomerAccounts(Protocol):
@@ -149,4 +151,36 @@ class OutreachRecords(Protocol):
 
     async def timeline(self, account: str, limit: int = 50) -> list[OutreachRecord]:
         """The account's outreach records, newest first."""
+        ...
+
+
+class JourneyProgress(Protocol):
+    """Every person's onboarding journey: the next step, its state; a step's message queued with its advance."""
+
+    async def start(self, progress: Progress) -> bool:
+        """Keep a new journey unless the person has one (of any state); True if this one was kept."""
+        ...
+
+    async def get(self, person: str) -> Progress | None:
+        """The journey of this person (``platform:id``), if any."""
+        ...
+
+    async def active(self) -> list[Progress]:
+        """Every active journey, oldest start first."""
+        ...
+
+    async def of_people(self, people: Sequence[str]) -> list[Progress]:
+        """The journeys of these people (any state), by person."""
+        ...
+
+    async def advance(self, person: str, step: int, notice: Outbound, at: datetime, *, last: bool) -> bool:
+        """Mark step ``step`` sent and queue ``notice`` in the outbox, together; ``last`` completes the journey.
+
+        False, and nothing written, unless the journey is active and its next step is still ``step``: of two
+        workers sending the same step, one wins.
+        """
+        ...
+
+    async def stop(self, person: str, reason: StopReason, at: datetime) -> bool:
+        """Stop the person's active journey; False when there was none active."""
         ...

@@ -17,6 +17,7 @@ from core.customers.health_history import trend
 
 if TYPE_CHECKING:
     from core.customers.health import Health, HealthFigures
+    from core.customers.journeys import Progress
     from core.customers.outreach_steps import OutreachRecord
     from core.customers.records import Account, LinkEvent, Person, Usage
     from core.stores import Stores
@@ -42,6 +43,7 @@ class CustomerView:
     trend: str | None = None  # improving, stable or declining; None with too little history
     figures: HealthFigures | None = None  # what ``health`` was computed from (the dashboard shows them)
     timeline: tuple[OutreachRecord, ...] = ()  # proactive outreach's records, newest first
+    journeys: tuple[Progress, ...] = ()  # the onboarding journeys of the account's people
 
 
 async def customer_view(
@@ -65,6 +67,7 @@ async def customer_view(
     links = tuple(await stores.links.history(identities)) if identities else ()
     timeline = tuple(await stores.outreach.timeline(account_id, limit=TIMELINE))
     view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links, timeline=timeline)
+    view = replace(view, journeys=tuple(await stores.journeys.of_people(identities)))
     if now is None:
         return view
     figures = await health_figures(stores, account, now)
@@ -100,6 +103,7 @@ def document(view: CustomerView) -> dict[str, Any]:
         ],
         "health": None if view.health is None else _health(view.health, view.trend),
         "timeline": [_outreach(r) for r in view.timeline],
+        "journeys": [_journey(p) for p in view.journeys],
     }
 
 
@@ -116,6 +120,19 @@ def _outreach(record: OutreachRecord) -> dict[str, Any]:
         "status": record.status,
         "due_at": _iso(record.due_at),
         "sent_at": _iso(record.sent_at),
+    }
+
+
+def _journey(progress: Progress) -> dict[str, Any]:
+    """A person's journey: its tier, the steps sent (the next one's index), its state and when."""
+    return {
+        "person": progress.person,
+        "journey": progress.tier,
+        "step": progress.step,
+        "state": progress.state.value,
+        "stop_reason": None if progress.stop_reason is None else progress.stop_reason.value,
+        "started_at": progress.started_at.isoformat(),
+        "last_sent_at": None if progress.last_sent_at is None else progress.last_sent_at.isoformat(),
     }
 
 

@@ -18,6 +18,7 @@ from core.satisfaction.policy import SatisfactionPolicy
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from core.customers.journeys import JourneySettings
     from core.knowledge.articles import FileArticle, LiveArticle, NewArticle, Phrasing
     from core.knowledge.library import PublishInfo
     from core.ports import Chunk, Clock, Embedder, Notifier, SearchHit
@@ -132,6 +133,8 @@ class Desk:
     embedder: Embedder | None = None
     # What is removed from customers' text before anything keeps it (``privacy.redact``); on by default.
     redactor: Redactor = field(default_factory=Redactor)
+    # Each tier's onboarding journey (``config/journeys.yaml``); None: nobody is sent one.
+    journeys: JourneySettings | None = None
 
 
 def actor_of(message: Inbound) -> str:

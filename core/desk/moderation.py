@@ -34,6 +34,7 @@ from core.commands import (
     SetTier,
     ShowTicket,
     Stats,
+    StopJourney,
     UnlinkIdentity,
     help_text,
     needs_moderator,
@@ -43,6 +44,7 @@ from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
 from core.desk.intents import correct_intent
+from core.desk.journeys import JourneyDesk
 from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
 from core.desk.requests import RequestDesk
@@ -150,6 +152,8 @@ class Moderation:
                 return _info(await self._stats())
             case Login():
                 return await self.signin.link(message)
+            case StopJourney():
+                return await JourneyDesk(self.desk).stop(message)
             case Link() | LinkIdentities() | UnlinkIdentity():
                 return await self.linking.run(message, command)
             case _ if isinstance(command, KnowledgeCommand):

@@ -15,6 +15,7 @@ from core.desk.choices import Choices
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.issues import IssueDesk
+from core.desk.journeys import JourneyDesk
 from core.desk.moderation import Moderation
 from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
@@ -61,6 +62,7 @@ class SupportDesk:
         self._issues = IssueDesk(desk)
         self._surveys = SurveyDesk(desk)
         self._privacy = PrivacyDoor(desk)
+        self._journeys = JourneyDesk(desk)
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
@@ -83,6 +85,7 @@ class SupportDesk:
             case ChoiceMessage():
                 return await self._choose(message)
             case IncomingMessage():
+                await self._journeys.replied(message)
                 comment = await self._surveys.comment(message)
                 return comment if comment is not None else await self._conversation.handle(message)
 
@@ -174,11 +177,22 @@ class SupportDesk:
         """The issue was closed as completed: the request it follows is completed, its voters told once."""
         return await self._requests.tracking.completed(issue, actor)
 
+    async def person_joined(self, address: Address, author: Author, source: str) -> bool:
+        """Someone joined a server or shared channel (``source``: "discord_join", "slack_join"): start their
+        onboarding journey if they are new and their tier has one; True if one started."""
+        try:
+            return await self._journeys.joined(address, author, source)
+        except Exception:  # a join is no conversation: log it, never break the adapter's event loop
+            log.exception("could not start the journey of %s:%s", address.platform, author.id)
+            return False
+
     # Issues from a tracker (GitHub), kept in step with their tickets.
 
     async def triage_issue(self, message: IncomingMessage, title: str) -> Triage:
-        """Open a new issue's ticket (once) and find a confident answer for it."""
-        return await self._issues.triage(message, title)
+        """Open a new issue's ticket (once) and find a confident answer for it; a first issue starts a journey."""
+        triage = await self._issues.triage(message, title)
+        await self.person_joined(message.address, message.author, "github_issue")
+        return triage
 
     async def issue_closed(self, address: Address, actor: str, detail: str) -> Ticket | None:
         """The issue was closed: resolve its active ticket; None if it had none."""

@@ -16,6 +16,7 @@ from core.store.gap_questions import SqlGapQuestions
 from core.store.health import SqlHealthHistory
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
+from core.store.journeys import SqlJourneyProgress
 from core.store.outbox import SqlOutbox
 from core.store.outreach import SqlOutreachRecords
 from core.store.planning import Planning
@@ -68,4 +69,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         health=SqlHealthHistory(engine),
         outreach=SqlOutreachRecords(engine),
         request_issues=SqlRequestIssues(engine),
+        journeys=SqlJourneyProgress(engine),
     )

@@ -27,7 +27,9 @@ from tests.adapters.discord_rest import (
     application,
     attachment,
     callback,
+    dm_channel,
     files_match,
+    is_bot_task,
     read_multipart,
     user_object,
 )
@@ -107,6 +109,8 @@ class FakeDiscordApi:
         match method, parts:
             case "GET", ["users", "@me"]:
                 return lambda *_: (200, user_object(BOT, "helpline", bot=True))
+            case "POST", ["users", "@me", "channels"]:  # open a DM channel with a user
+                return lambda _, body: (200, dm_channel(int(body["recipient_id"])))
             case "GET", ["oauth2", "applications", "@me"]:
                 return lambda *_: (200, application(BOT))
             case "PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]:
@@ -229,10 +233,16 @@ class FakeDiscord:
         """Wait until every handler the events started has finished."""
         me = asyncio.current_task()
         for _ in range(100):
-            busy = [t for t in asyncio.all_tasks() if t is not me and _is_bot_task(t)]
+            busy = [t for t in asyncio.all_tasks() if t is not me and is_bot_task(t)]
             if not busy:
                 return
             await asyncio.wait(busy, timeout=10)
+
+    async def member_joins(self, user: int, name: str = "Ana") -> None:
+        """Someone joins the guild (GUILD_MEMBER_ADD); returns once the bot has handled it."""
+        member = {"user": user_object(user, name), "roles": [], "joined_at": "2026-11-23T09:00:00+00:00", "flags": 0}
+        self.event("GUILD_MEMBER_ADD", {**member, "guild_id": str(GUILD), "deaf": False, "mute": False})
+        await self.settle()
 
     async def message(
         self,
@@ -338,8 +348,3 @@ def _option(name: str, value: Any) -> dict[str, Any]:
     if isinstance(value, Picked):
         return {"name": name, "type": 6, "value": str(value.id)}
     return {"name": name, "type": 4 if isinstance(value, int) else 3, "value": value}
-
-
-def _is_bot_task(task: asyncio.Task[Any]) -> bool:
-    name = task.get_name()
-    return name.startswith(("discord", "CommandTree")) and not task.done()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -103,3 +104,14 @@ def callback(interaction: int, body: dict[str, Any]) -> dict[str, Any]:
             "response_message_ephemeral": bool(flags & EPHEMERAL),
         }
     }
+
+
+def dm_channel(user: int) -> dict[str, Any]:
+    """The DM channel with ``user``, as ``POST /users/@me/channels`` answers; its id is the user's plus one."""
+    return {"id": str(user + 1), "type": 1, "recipients": [user_object(user, "member")], "last_message_id": None}
+
+
+def is_bot_task(task: asyncio.Task[Any]) -> bool:
+    """True for a task discord.py started for an event that has not finished."""
+    name = task.get_name()
+    return name.startswith(("discord", "CommandTree")) and not task.done()

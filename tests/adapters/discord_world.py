@@ -9,6 +9,7 @@ from bots.discord.app import DiscordNotifier, DiscordOptions, HelplineBot, creat
 from config.settings import DEFAULT_TIERS_FILE, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
+from core.customers.journeys import JourneySettings
 from core.desk.context import Moderators
 from core.desk.pipeline import SupportDesk
 from core.messages import DISCORD
@@ -57,7 +58,12 @@ def _options(**changes: Any) -> DiscordOptions:
     return dataclasses.replace(base, **changes)
 
 
-async def make_world(store: Stores | None = None, embedder: Embedder | None = None, **changes: Any) -> World:
+async def make_world(
+    store: Stores | None = None,
+    embedder: Embedder | None = None,
+    journeys: JourneySettings | None = None,
+    **changes: Any,
+) -> World:
     """A world on a fresh (or the given) store; ``changes`` adjust the bot's options."""
     tiers = _tiers()
     store = store or memory_stores()
@@ -71,6 +77,7 @@ async def make_world(store: Stores | None = None, embedder: Embedder | None = No
         clock=clock,
         moderators=Moderators(frozenset({"moderator"})),
         embedder=embedder,
+        journeys=journeys,
     )
     desk, worker = system.desk, system.worker
     bot = create_bot(desk, _options(**changes))

@@ -168,6 +168,7 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ux_outreach_occurrences_key",
             "ix_outreach_records_account_at",
             "ix_outreach_records_status_due",
+            "ix_customer_journeys_state",
         }
 
 
