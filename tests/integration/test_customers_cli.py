@@ -143,7 +143,7 @@ def test_show_gives_people_tickets_usage_and_links_as_json_and_text(
     capsys.readouterr()
     assert run(["customer", "show", "acme", "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert set(shown) == {"account", "people", "tickets", "usage", "links", "health", "timeline"}
+    assert set(shown) == {"account", "people", "tickets", "usage", "links", "health", "timeline", "journeys"}
     assert shown["timeline"] == []  # no outreach ran: the CLI never runs playbooks itself
     assert set(shown) == {"account", "people", "tickets", "usage", "links", "health", "journeys"}
     assert shown["journeys"] == []  # nobody in the account has appeared on a platform since the import
