@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,8 +32,6 @@ from bots.knowledge_parts import (
 )
 from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
-from bots.web.deps import DashboardDeps, Gate
-from bots.web.mount import DashboardMount, mount_dashboard
 from bots.worker_parts import build_worker
 from config.intents import load_intents
 from config.journeys_config import load_journeys
@@ -66,6 +64,10 @@ from core.understanding.intents import IntentCatalog
 from core.understanding.language import LangidDetector
 from core.understanding.understander import Understander
 from kb_index.knowledge_base import KnowledgeBase
+
+if TYPE_CHECKING:  # the dashboard (its pages, charts and templates) is imported by `serve` only, when it mounts it
+    from bots.web.deps import DashboardDeps, Gate
+    from bots.web.mount import DashboardMount
 
 log = logging.getLogger("helpline")
 
@@ -292,6 +294,8 @@ def dashboard_deps(
     public_url: str,
 ) -> DashboardDeps:
     """What the dashboard's pages are given, from the running system (its desk, stores, clock and tiers)."""
+    from bots.web.deps import DashboardDeps
+
     return DashboardDeps(
         desk=system.desk,
         stores=system.stores,
@@ -317,6 +321,8 @@ def mount_for(
     public_url: str,
 ) -> DashboardMount:
     """The dashboard ``serve`` mounts: on with ``HELPLINE_DASHBOARD_SECRET``, else its off page saying so."""
+    from bots.web.mount import mount_dashboard
+
     staff, sessions = system.stores.staff, system.stores.sessions
     return mount_dashboard(
         lambda gate: dashboard_deps(system, settings, gate, staff=staff, sessions=sessions, public_url=public_url),

@@ -35,7 +35,6 @@ from bots.http.app import create_app
 from bots.http.customers_api import TOKEN_ENV as API_TOKEN_ENV
 from bots.http.customers_api import customer_routes
 from bots.http.metrics import TOKEN_ENV
-from bots.registry import ADAPTERS
 from bots.web.roadmap import roadmap_routes
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -80,6 +79,8 @@ def serve(
 
 async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = ALL) -> None:
     """Start what ``plan`` says this process runs, and run until interrupted."""
+    from bots.registry import ADAPTERS  # every platform's SDK: imported by the process that serves them only
+
     log.info("%s; database %s", plan.describe(), _safe_url(settings.database_url()))
     statuses = adapter_status(os.environ, ADAPTERS)
     for status in statuses:

@@ -69,14 +69,16 @@ class Conversation:
         """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
         d = self.desk
         understanding = await reranked(d, await asyncio.to_thread(d.understander.understand, message.text))
-        active = await d.stores.tickets.active_ticket_for(message.address)
+        latest = await d.stores.tickets.latest_ticket_for(message.address)  # also the active one, mostly: one read
+        stale = latest is not None and not latest.status.active
+        active = await d.stores.tickets.active_ticket_for(message.address) if stale else latest
         if active is not None:
             topic = Topic.SAME if self._is_agent(active, message) else await self._topic(active, understanding)
             if topic is Topic.SAME:
                 return await self._follow_up(active, message, understanding)
             if topic is Topic.UNSURE:
                 return await self._ask(active, message, understanding)
-        elif (resolved := await self._resolved(message)) is not None:
+        elif (resolved := _resolved(message, latest)) is not None:
             if problem_is_back(understanding.text) or message.platform in d.policy.one_topic_platforms:
                 return await self._follow_up(await self.reopen(resolved, message), message, understanding, True)
             if await self._topic(resolved, understanding, after_resolution=True) is not Topic.NEW:
@@ -239,13 +241,6 @@ class Conversation:
             await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
         return replies + _truncation_note(understanding)
 
-    async def _resolved(self, message: Inbound) -> Ticket | None:
-        """The thread's latest ticket if it is resolved and ``message``'s author asked for it."""
-        latest = await self.desk.stores.tickets.latest_ticket_for(message.address)
-        if latest is None or latest.status is not TicketStatus.RESOLVED or latest.requester_id != message.author.id:
-            return None
-        return latest
-
     async def reopen(self, ticket: Ticket, message: Inbound, why: str = "the customer wrote again") -> Ticket:
         """Reopen a resolved ticket, as the resolution notice promises when the problem is back."""
         d = self.desk
@@ -347,3 +342,9 @@ def _subject(text: str) -> str:
     """A ticket subject from the customer's words: the first line, shortened."""
     first = text.strip().splitlines()[0] if text.strip() else "(no text)"
     return first if len(first) <= SUBJECT_CHARS else first[: SUBJECT_CHARS - 1].rstrip() + "…"
+
+
+def _resolved(message: Inbound, latest: Ticket | None) -> Ticket | None:
+    """The thread's latest ticket if it is resolved and ``message``'s author asked for it."""
+    asked = latest is not None and latest.status is TicketStatus.RESOLVED and latest.requester_id == message.author.id
+    return latest if asked else None

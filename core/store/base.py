@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select, update
 
 from core.store import rows
-from core.store.engine import writer
+from core.store.engine import one_reader, writer
 from core.store.planning import Planning
 from core.store.schema import ticket_events, tickets
 from core.tickets.records import TicketNotFoundError, TicketStatus
@@ -34,13 +34,14 @@ class SqlPort:
     def __init__(self, engine: AsyncEngine, planning: Planning | None = None) -> None:
         self._engine = engine
         self._writer = writer(engine)
+        self._one_reader = one_reader(engine)
         self.planning = planning if planning is not None else Planning()
 
     def _write(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self._writer.begin()
 
     async def _read(self, query: Executable) -> list[RowMapping]:
-        async with self._engine.connect() as conn:
+        async with self._one_reader.connect() as conn:
             return list((await conn.execute(query)).mappings())
 
     async def _exists(self, query: Executable) -> bool:

@@ -18,6 +18,10 @@ from core.files import private_dir, private_file
 # write lock up front (BEGIN IMMEDIATE) so a transaction never has to upgrade a read lock.
 WRITE_OPTION = "helpline_write"
 
+# Execution option that marks a connection as one that runs a single read; on SQLite it skips the
+# BEGIN, since one statement in autocommit mode already reads one consistent snapshot.
+ONE_READ_OPTION = "helpline_one_read"
+
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 # The async driver used when a URL names only the database (``postgresql://``, ``sqlite://``).
@@ -82,6 +86,11 @@ def writer(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+def one_reader(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine (and pool) for connections that run one SELECT and nothing else (no BEGIN on SQLite)."""
+    return engine.execution_options(**{ONE_READ_OPTION: True})
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     # The busy timeout comes first: switching a new file to WAL takes a lock that another process
     # opening the same file at that moment may hold, and without the timeout that fails at once.
@@ -108,6 +117,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # mode (the busy timeout does not apply to lock upgrades), hence IMMEDIATE for writers.
         options = connection.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":  # VACUUM, which no transaction may hold
+            return
+        if options.get(ONE_READ_OPTION, False):  # a lone SELECT is its own transaction: one hand-off fewer
             return
         write = bool(options.get(WRITE_OPTION, False))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

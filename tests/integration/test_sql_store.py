@@ -192,7 +192,9 @@ async def test_sqlite_pragmas_are_set_on_every_connection(tmp_path: Path) -> Non
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 1234, "foreign_keys": 1, "synchronous": 1}
 
 
-async def test_writes_begin_immediate_and_reads_begin_deferred(sqlite_engine: AsyncEngine) -> None:
+async def test_writes_begin_immediate_lone_reads_send_no_begin_and_other_reads_begin_deferred(
+    sqlite_engine: AsyncEngine,
+) -> None:
     engine = sqlite_engine
     statements: list[str] = []
 
@@ -204,7 +206,11 @@ async def test_writes_begin_immediate_and_reads_begin_deferred(sqlite_engine: As
     await store.conversations.record_message(message("hello"))
     assert statements[0] == "BEGIN IMMEDIATE"
     statements.clear()
-    await store.conversations.conversation(THREAD)
+    await store.conversations.conversation(THREAD)  # one SELECT: its own snapshot, no BEGIN round trip
+    assert len(statements) == 1 and statements[0].startswith("SELECT")
+    statements.clear()
+    async with engine.connect() as conn:  # several reads that must agree still share one deferred transaction
+        await conn.execute(select(func.count()).select_from(deflections))
     assert statements[0] == "BEGIN"
     assert "BEGIN IMMEDIATE" not in statements
 
