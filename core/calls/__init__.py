@@ -1,0 +1,1 @@
+"""Video calls: offering slots from the support calendar, tier quotas, booked calls."""
