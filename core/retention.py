@@ -15,7 +15,29 @@ DEFAULT_DELIVERY_RETENTION = timedelta(days=7)
 PRUNE_EVERY = timedelta(hours=1)
 
 
-class DeliveryPruner:
+class Periodic:
+    """A worker pass that runs at most once an ``every``; a failed run is tried again on the next pass."""
+
+    def __init__(self, clock: Clock, every: timedelta) -> None:
+        self._clock = clock
+        self._every = every
+        self._last: datetime | None = None
+
+    async def run_once(self) -> int:
+        """Run ``work`` unless it ran less than ``every`` ago; what it returns (0 when skipped)."""
+        now = self._clock.now()
+        if self._last is not None and now - self._last < self._every:
+            return 0
+        done = await self.work(now)
+        self._last = now  # only after success
+        return done
+
+    async def work(self, now: datetime) -> int:
+        """The pass's work at ``now``; how many rows it touched."""
+        raise NotImplementedError
+
+
+class DeliveryPruner(Periodic):
     """Deletes delivery records older than ``keep``, at most once every ``every`` (run by the worker)."""
 
     def __init__(
@@ -27,19 +49,13 @@ class DeliveryPruner:
     ) -> None:
         if keep <= timedelta(0):
             raise ValueError("delivery retention must be positive")
+        super().__init__(clock, every)
         self._store = store
-        self._clock = clock
         self.keep = keep
-        self._every = every
-        self._last: datetime | None = None
 
-    async def run_once(self) -> int:
-        """Forget deliveries received more than ``keep`` ago, unless that was done less than ``every`` ago."""
-        now = self._clock.now()
-        if self._last is not None and now - self._last < self._every:
-            return 0
+    async def work(self, now: datetime) -> int:
+        """Forget deliveries received more than ``keep`` ago."""
         forgotten = await self._store.forget_deliveries(now - self.keep)
-        self._last = now  # only after success, so a failed prune is tried again on the next pass
         if forgotten:
             log.info("forgot %d delivery record(s) older than %s", forgotten, self.keep)
         return forgotten

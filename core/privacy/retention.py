@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from core.retention import Periodic
+
 if TYPE_CHECKING:
     from core.ports import Clock
     from core.privacy.ports import PersonalData
@@ -37,23 +39,18 @@ class RetentionPolicy:
         return bool(self.by_tier) or self.other is not None
 
 
-class RetentionPass:
+class RetentionPass(Periodic):
     """The worker's pass that expires old conversation text (at most once an ``every``)."""
 
     def __init__(
         self, data: PersonalData, clock: Clock, policy: RetentionPolicy, every: timedelta = RETENTION_EVERY
     ) -> None:
+        super().__init__(clock, every)
         self._data = data
-        self._clock = clock
         self.policy = policy
-        self._every = every
-        self._last: datetime | None = None
 
-    async def run_once(self) -> int:
+    async def work(self, now: datetime) -> int:
         """Expire what is past its tier's period; how many rows were deleted or blanked."""
-        now = self._clock.now()
-        if self._last is not None and now - self._last < self._every:
-            return 0
         total = 0
         periods: list[tuple[str | None, timedelta]] = list(self.policy.by_tier.items())
         if self.policy.other is not None:
@@ -64,5 +61,4 @@ class RetentionPass:
                 done = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
                 log.info("retention (%s, %s): %s", tier or "no ticket", keep, done)
             total += sum(counts.values())
-        self._last = now  # only after success, so a failed pass is tried again on the next one
         return total
