@@ -181,10 +181,7 @@ class Stats:
 
 @dataclass(frozen=True)
 class Rate:
-    """A customer's answer to a satisfaction survey: a rating, a comment, or both.
-
-    ``survey`` names the survey (a form or button knows it); None means the newest one asked in the thread.
-    """
+    """A customer's answer to a survey: a rating, a comment, or both; ``survey`` None is the thread's newest."""
 
     score: int | None
     comment: str = ""
@@ -194,6 +191,11 @@ class Rate:
 @dataclass(frozen=True)
 class StopJourney:
     """Stop one's onboarding messages (``/helpline stop``)."""
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    """Ask the team to erase everything held about oneself (``/helpline forget me``); a lead approves."""
 
 
 @dataclass(frozen=True)
@@ -293,8 +295,7 @@ class LinkRequestIssue:
     issue: str
 
 
-# The feature-request commands, run by ``core.desk.requests``.
-# The knowledge base's life-cycle commands, run by core.desk.knowledge_commands.
+# The knowledge base's life-cycle commands (core.desk.knowledge_commands) and the feature-request ones.
 KnowledgeCommand: TypeAlias = KbAdd | KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
 
 RequestCommand: TypeAlias = (
@@ -337,6 +338,7 @@ Command: TypeAlias = (
     | Rate
     | Login
     | StopJourney
+    | ForgetMe
     | Link
     | LinkIdentities
     | UnlinkIdentity

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
+    from core.privacy.ports import PrivacyAuditLog
     from core.requests.ports import FeatureRequests, RequestIssues
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
@@ -50,3 +51,4 @@ class Stores:
     outreach: OutreachRecords  # proactive outreach: playbook occurrences and the accounts' timelines
     request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request
     journeys: JourneyProgress  # every person's onboarding journey
+    privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for

@@ -20,6 +20,7 @@ from tests.job_fakes import InMemoryJobQueue
 from tests.journey_fakes import InMemoryJourneyProgress
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.outreach_fakes import InMemoryOutreachRecords
+from tests.privacy_fakes import InMemoryPrivacyAudit
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
@@ -112,4 +113,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         outreach=InMemoryOutreachRecords(state),
         request_issues=InMemoryRequestIssues(),
         journeys=InMemoryJourneyProgress(state),
+        privacy=InMemoryPrivacyAudit(),
     )

@@ -61,6 +61,17 @@ def export(
     typer.echo(f"Wrote what is held about {document['identity']} to {output}.")
 
 
+@app.command("requests")
+def requests(ctx: typer.Context) -> None:
+    """List the erasures people asked for in chat (``/helpline forget me``) and not yet carried out."""
+    pending = _on_office(ctx, lambda office: office.data.pending())
+    if not pending:
+        typer.echo("Nobody is waiting to be forgotten.")
+        return
+    for entry in pending:
+        typer.echo(f"{entry.actor} asked on {entry.at:%Y-%m-%d %H:%M} UTC: helpline privacy forget {entry.actor}")
+
+
 @app.command("forget")
 def forget(
     ctx: typer.Context,

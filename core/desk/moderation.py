@@ -19,6 +19,7 @@ from core.commands import (
     CorrectIntent,
     Escalate,
     ExplainSla,
+    ForgetMe,
     Help,
     KbSearch,
     Link,
@@ -47,6 +48,7 @@ from core.desk.intents import correct_intent
 from core.desk.journeys import JourneyDesk
 from core.desk.knowledge_commands import KnowledgeCommands
 from core.desk.linking import Linking
+from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
 from core.desk.signin import SignIn
 from core.desk.surveys import SurveyDesk
@@ -152,6 +154,8 @@ class Moderation:
                 return _info(await self._stats())
             case Login():
                 return await self.signin.link(message)
+            case ForgetMe():
+                return await PrivacyDoor(self.desk).forget_me(message)
             case StopJourney():
                 return await JourneyDesk(self.desk).stop(message)
             case Link() | LinkIdentities() | UnlinkIdentity():

@@ -14,6 +14,7 @@ import re
 
 from core.desk.context import Desk, actor_of
 from core.messages import CommandText, Inbound, IncomingMessage, Reply, ReplyKind
+from core.privacy.records import REQUESTED, PrivacyAudit, subject_of
 from core.privacy.redaction import SECRET_KINDS
 
 log = logging.getLogger("helpline.privacy")
@@ -62,6 +63,21 @@ class PrivacyDoor:
         if not secrets or not await self._first_in_thread(message):
             return message, None
         return message, Reply(ReplyKind.INFO, notice_text(secrets))
+
+    async def forget_me(self, message: Inbound) -> Reply:
+        """Record the author's request to be erased, once; a lead carries it out with ``privacy forget``."""
+        mine = actor_of(message)
+        subject = subject_of(mine)
+        if any(entry.subject == subject for entry in await self.desk.stores.privacy.pending()):
+            return Reply(ReplyKind.INFO, "Your request to be forgotten is already with the team; nothing more to do.")
+        await self.desk.stores.privacy.record(PrivacyAudit(self.desk.clock.now(), mine, REQUESTED, subject))
+        log.info("%s asked to be forgotten", mine)
+        return Reply(
+            ReplyKind.INFO,
+            "Your request is recorded. A lead reviews it; once approved, everything Helpline holds about you "
+            "(and the accounts linked to yours) is erased, and only anonymous counts remain. Messages on this "
+            "platform itself are not Helpline's to delete.",
+        )
 
     async def _first_in_thread(self, message: Inbound) -> bool:
         address = message.address

@@ -11,7 +11,23 @@ if TYPE_CHECKING:
     from core.privacy.records import PrivacyAudit
 
 
-class PersonalData(Protocol):
+class PrivacyAuditLog(Protocol):
+    """The audit of exports and erasures, and the erasures people asked for (``/helpline forget me``)."""
+
+    async def record(self, audit: PrivacyAudit) -> None:
+        """Keep one audit entry."""
+        ...
+
+    async def audits(self, subject: str) -> list[PrivacyAudit]:
+        """The audit entries about ``subject`` (a digest from ``subject_of``), oldest first."""
+        ...
+
+    async def pending(self) -> list[PrivacyAudit]:
+        """The erasures asked for and not yet carried out, oldest first (their ``actor`` is who asked)."""
+        ...
+
+
+class PersonalData(PrivacyAuditLog, Protocol):
     """Finds, exports and erases the rows about a set of identities (one person's linked identities)."""
 
     async def export(self, identities: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -28,12 +44,4 @@ class PersonalData(Protocol):
 
     async def compact(self) -> None:
         """Rewrite the database files so erased rows are not left in free pages."""
-        ...
-
-    async def record(self, audit: PrivacyAudit) -> None:
-        """Keep one audit entry."""
-        ...
-
-    async def audits(self, subject: str) -> list[PrivacyAudit]:
-        """The audit entries about ``subject`` (a digest from ``subject_of``), oldest first."""
         ...

@@ -11,6 +11,7 @@ from datetime import datetime
 from core.errors import HelplineError
 
 _IDENTITY = re.compile(r"[a-z][a-z0-9_-]{0,31}:[^\s:][^\s]{0,253}")
+REQUESTED = "forget-request"  # the audit action of ``/helpline forget me``: a lead approves with ``privacy forget``
 FORGOTTEN = "forgotten"  # what an erased identity's rows say instead, with the row's id after it
 
 

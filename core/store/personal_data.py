@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, delete, false, insert, or_, select, update
 
-from core.privacy.records import FORGOTTEN, PrivacyAudit
+from core.privacy.records import FORGOTTEN, REQUESTED, PrivacyAudit
 from core.store.base import SqlPort
 from core.store.schema import messages, surveys, ticket_events, tickets
 from core.store.schema_customers import (
@@ -144,6 +144,8 @@ class SqlPersonalData(SqlPort):
             drafts = delete(feature_request_drafts).where(feature_request_drafts.c.identity.in_(ids))
             counts["feature_request_drafts"] = await _count(conn, drafts)
             counts["identities"] = await self._forget_identities(conn, ids)
+            asked = update(privacy_audit).where(privacy_audit.c.actor.in_(ids)).values(actor=FORGOTTEN)
+            await conn.execute(asked)  # who asked for the erasure goes too; the digest stays
         return {kind: count for kind, count in counts.items() if count}
 
     async def expire(self, tier: str | None, before: datetime) -> dict[str, int]:
@@ -188,6 +190,20 @@ class SqlPersonalData(SqlPort):
         return [
             PrivacyAudit(row["at"], row["actor"], row["action"], row["subject"], json.loads(row["detail"]))
             for row in await self._read(query)
+        ]
+
+    async def pending(self) -> list[PrivacyAudit]:
+        """The erasures asked for whose subject has no erasure after the asking."""
+        audit = privacy_audit.c
+        rows = await self._read(select(privacy_audit).where(audit.action == REQUESTED).order_by(audit.id))
+        erased = {
+            (row["subject"], row["id"])
+            for row in await self._read(select(audit.subject, audit.id).where(audit.action == "forget"))
+        }
+        return [
+            PrivacyAudit(row["at"], row["actor"], row["action"], row["subject"], json.loads(row["detail"]))
+            for row in rows
+            if not any(subject == row["subject"] and later > row["id"] for subject, later in erased)
         ]
 
     async def _ticket_numbers(self, conn: AsyncConnection, ids: list[str]) -> list[int]:

@@ -19,6 +19,7 @@ from core.store.job_queue import SqlJobQueue
 from core.store.journeys import SqlJourneyProgress
 from core.store.outbox import SqlOutbox
 from core.store.outreach import SqlOutreachRecords
+from core.store.personal_data import SqlPersonalData
 from core.store.planning import Planning
 from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
@@ -70,4 +71,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         outreach=SqlOutreachRecords(engine),
         request_issues=SqlRequestIssues(engine),
         journeys=SqlJourneyProgress(engine),
+        privacy=SqlPersonalData(engine),
     )

@@ -157,3 +157,17 @@ def test_retention_for_an_unknown_tier_names_the_key(tmp_path: Path) -> None:
     path.write_text("privacy:\n  retention: {community: soon}\n")
     with pytest.raises(ConfigError, match=r"privacy\.retention"):
         load_settings(path)
+
+
+@pytest.mark.asyncio
+async def test_a_forget_me_request_waits_for_the_lead_and_leaves_with_the_erasure(engine: AsyncEngine) -> None:
+    stores = sql_stores(engine)
+    h = await _history(stores)
+    await h.say("forget me", command=True)
+    [pending] = await stores.privacy.pending()
+    assert pending.actor == "discord:ana"
+    await PrivacyOffice(SqlPersonalData(engine), stores.links, h.clock).forget("discord:ana", "cli:lead")
+    assert await stores.privacy.pending() == []
+    entries = await stores.privacy.audits(subject_of("discord:ana"))
+    assert [e.action for e in entries] == ["forget-request", "forget"]
+    assert entries[0].actor == "forgotten"  # who asked is erased with the rest; the digest stays

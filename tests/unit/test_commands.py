@@ -162,7 +162,7 @@ def test_help_lists_every_command_with_a_description() -> None:
         *("tickets", "ticket", "claim", "assign", "reply", "note", "priority", "tier", "intent", "escalate"),
         "resolve",
         "reopen",
-        *("ack", "sla", "kb search", "kb add", "stats", "rate", "login", "stop", "help"),
+        *("ack", "sla", "kb search", "kb add", "stats", "rate", "login", "stop", "forget me", "help"),
         *("link", "customer link", "customer unlink"),
         *("kb drafts", "kb show", "kb edit", "kb approve", "kb reject", "kb archive"),
         *("feature", "vote", "unvote", "roadmap", "request show", "request status", "request merge"),

@@ -119,3 +119,14 @@ def test_a_bad_privacy_setting_names_the_file_and_the_key(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert "privacy.patterns" in str(info.value) and "employee-id" in str(info.value)
+
+
+@pytest.mark.asyncio
+async def test_forget_me_is_recorded_once_for_a_lead_to_approve() -> None:
+    h = make_harness()
+    [first] = await h.say("forget me", command=True)
+    assert "request is recorded" in first.text and "A lead reviews it" in first.text
+    [again] = await h.say("forget me", command=True)
+    assert "already with the team" in again.text
+    [pending] = await h.store.privacy.pending()
+    assert pending.actor == "discord:ana" and pending.action == "forget-request"
