@@ -138,11 +138,14 @@ def _health(playbook: Playbook, facts: AccountFacts) -> Occurrence | None:
     scored = [h for h in facts.health if h.category != "No data"]
     if threshold is None or not scored or scored[-1].score >= threshold:
         return None
-    start = scored[-1]
+    start, above = scored[-1], False
     for day in reversed(scored):  # back to the first day of this stretch below the threshold
         if day.score >= threshold:
+            above = True
             break
         start = day
+    if not above:  # a drop needs a score above it first: an account's first scores are its baseline
+        return None
     latest = scored[-1]
     limit = _number(threshold)
     reason = f"health score {latest.score} ({latest.category}) is below {limit} since {start.day.isoformat()}"

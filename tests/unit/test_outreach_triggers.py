@@ -58,6 +58,8 @@ def test_a_health_drop_keeps_one_key_while_it_lasts_and_gets_a_new_one_after_a_r
     assert again is not None and again.key == "70:2026-12-03"
     no_data = [HealthDay("acme", TODAY, 0, "No data", (), NOW)]
     assert due(playbook, AccountFacts(ACME, TODAY, no_data)) is None  # no data is not a drop
+    # A new account's first scores are its baseline, not a drop: the console's made-up account, or an import.
+    assert due(playbook, AccountFacts(ACME, TODAY, _scores(44, 44))) is None
 
 
 def test_usage_adoption_and_milestones_read_the_latest_reports() -> None:
