@@ -39,9 +39,22 @@ class RedactingFilter(logging.Filter):
             text = text.replace(secret, "[secret]")
         return self._redactor.redact(text).text
 
+    def _argument(self, value: object) -> object:
+        if isinstance(value, bool | int | float) or value is None:
+            return value
+        text = value if isinstance(value, str) else str(value)
+        cleaned = self.clean(text)
+        return value if cleaned == text else cleaned
+
     def filter(self, record: logging.LogRecord) -> bool:
         """Always keep the record; only its text changes."""
-        record.msg, record.args = self.clean(record.getMessage()), None
+        # The arguments stay arguments: formatters such as uvicorn's access log read them by position.
+        if isinstance(record.msg, str):
+            record.msg = self.clean(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._argument(value) for value in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: self._argument(value) for key, value in record.args.items()}
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

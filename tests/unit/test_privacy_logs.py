@@ -59,3 +59,22 @@ def test_installing_twice_adds_one_filter_per_handler() -> None:
         assert sum(isinstance(f, RedactingFilter) for f in handler.filters) == 1
     finally:
         root.removeHandler(handler)
+
+
+def test_positional_arguments_stay_for_formatters_that_read_them() -> None:
+    # uvicorn's access formatter unpacks record.args (client, method, path, version, status).
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", f"/x?t={GITHUB}", "1.1", 200),
+        None,
+    )
+    RedactingFilter(Redactor()).filter(record)
+    assert isinstance(record.args, tuple) and len(record.args) == 5
+    client, method, path, version, status = record.args
+    assert (client, method, version, status) == ("127.0.0.1:5000", "GET", "1.1", 200)
+    assert path == "/x?t=[github-token]"
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /x?t=[github-token] HTTP/1.1" 200'
