@@ -27,6 +27,7 @@ from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
 from core.customers.health_pass import rescore
 from core.customers.journeys_import import ImportJourneys, known_identities
+from core.customers.journeys_pass import JourneyPass
 from core.customers.records import CustomerError
 from core.customers.view import customer_view, document
 from core.errors import DataError, HelplineError
@@ -152,12 +153,15 @@ def show(
     """Show an account: contract, people and identities, open and recent tickets, usage, links, health, outreach."""
 
     async def work(stores: Stores, tiers: TierDirectory) -> dict[str, Any]:
-        view = await customer_view(stores, account, now=SystemClock().now())
+        journeys = load_journeys(settings.support.journeys_file, [tier.name for tier in tiers.tiers])
+        due = JourneyPass(stores, SystemClock(), tiers, journeys).next_due
+        view = await customer_view(stores, account, now=SystemClock().now(), due=due)
         if view is None:
             raise HelplineError(f"there is no account {account!r}; see helpline customers export")
         return document(view)
 
-    shown = _on_stores(settings_from(ctx), work)
+    settings = settings_from(ctx)
+    shown = _on_stores(settings, work)
     typer.echo(json.dumps(shown, indent=2, ensure_ascii=False) if fmt is ShowFormat.JSON else text_of(shown))
 
 

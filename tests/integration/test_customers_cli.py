@@ -147,6 +147,8 @@ def test_show_gives_people_tickets_usage_and_links_as_json_and_text(
     assert shown["timeline"] == []  # no outreach ran: the CLI never runs playbooks itself
     # The import started a journey for each Slack or Discord person (a CSV identity is a person of its own).
     assert sorted(j["person"] for j in shown["journeys"]) == ["discord:81234", "slack:U0ACME1"]
+    # Nothing sent yet: the welcome (day 0) is next, due at once (enterprise hours are 24x7).
+    assert all(j["step"] == 0 and j["next_due"] == j["started_at"] for j in shown["journeys"])
     assert shown["account"]["renewal_date"] == "2026-12-31" and shown["account"]["seats"] == 50
     assert [p["identities"] for p in shown["people"]] == [["discord:81234"], ["github:acme-dev"], ["slack:U0ACME1"]]
     assert [t["number"] for t in shown["tickets"]["open"]] == [2, 1]
