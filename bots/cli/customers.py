@@ -21,10 +21,13 @@ from bots.bootstrap import open_stores
 from bots.cli.common import settings_from
 from bots.cli.customers_csv import accounts_csv, read_accounts
 from bots.reports.output import write_whole
+from config.journeys_config import load_journeys
 from config.tiers import load_tiers
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
 from core.customers.health_pass import rescore
+from core.customers.journeys_import import ImportJourneys, known_identities
+from core.customers.journeys_pass import JourneyPass
 from core.customers.records import CustomerError
 from core.customers.view import customer_view, document
 from core.errors import DataError, HelplineError
@@ -75,11 +78,16 @@ def import_accounts(
         raise DataError(f"cannot read {file}: {exc}") from None
 
     async def work(stores: Stores, tiers: TierDirectory) -> tuple[int, int]:
-        entries = read_accounts(_lines(text), [tier.name for tier in tiers.tiers])
+        names = [tier.name for tier in tiers.tiers]
+        entries = read_accounts(_lines(text), names)
+        imports = ImportJourneys(stores.journeys, load_journeys(settings.support.journeys_file, names))
+        known = await known_identities(stores.customers)
         try:
             await stores.customers.save(entries, SystemClock().now())
         except CustomerError as exc:
             raise DataError(f"{file}: {exc}; nothing was imported") from None
+        # Each new Slack or Discord identity starts its person's onboarding journey (docs/customers.md).
+        await imports.after_import(stores.customers, [e.account.id for e in entries], known, SystemClock().now())
         return len(entries), sum(len(p.identities) for e in entries for p in e.people)
 
     accounts, identities = _on_stores(settings, work)
@@ -145,12 +153,15 @@ def show(
     """Show an account: contract, people and identities, open and recent tickets, usage, links, health, outreach."""
 
     async def work(stores: Stores, tiers: TierDirectory) -> dict[str, Any]:
-        view = await customer_view(stores, account, now=SystemClock().now())
+        journeys = load_journeys(settings.support.journeys_file, [tier.name for tier in tiers.tiers])
+        due = JourneyPass(stores, SystemClock(), tiers, journeys).next_due
+        view = await customer_view(stores, account, now=SystemClock().now(), due=due)
         if view is None:
             raise HelplineError(f"there is no account {account!r}; see helpline customers export")
         return document(view)
 
-    shown = _on_stores(settings_from(ctx), work)
+    settings = settings_from(ctx)
+    shown = _on_stores(settings, work)
     typer.echo(json.dumps(shown, indent=2, ensure_ascii=False) if fmt is ShowFormat.JSON else text_of(shown))
 
 

@@ -36,9 +36,11 @@ from bots.http.customers_api import TOKEN_ENV as API_TOKEN_ENV
 from bots.http.customers_api import customer_routes
 from bots.http.metrics import TOKEN_ENV
 from bots.web.roadmap import roadmap_routes
+from config.journeys_config import load_journeys
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.clock import SystemClock
+from core.customers.journeys_import import ImportJourneys
 from core.messages import CONSOLE, Outbound
 from core.notify import RoutingNotifier
 from core.privacy.logs import redact_logs
@@ -107,7 +109,8 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
     # A usage report scores its account again and checks its outreach triggers at once (the worker's pass would,
     # within the hour); each occurrence still runs once, as the store decides.
     after_usage = system.outreach.after_usage if system.outreach is not None else None
-    routes += customer_routes(system.stores.customers, tier_names, clock, api_token, after_usage)
+    imports = ImportJourneys(system.stores.journeys, load_journeys(settings.support.journeys_file, tier_names))
+    routes += customer_routes(system.stores.customers, tier_names, clock, api_token, after_usage, imports)
     log.info(
         "/api/customers, /api/usage: %s", "bearer token required" if api_token else f"off ({API_TOKEN_ENV} not set)"
     )

@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from bots.http.body import read_capped
 from bots.http.customer_body import BodyError, account_entry, usage_of
+from core.customers.journeys_import import ImportJourneys, known_identities
 from core.customers.records import AccountNotFoundError, IdentityTakenError
 
 if TYPE_CHECKING:
@@ -85,17 +86,20 @@ def customer_routes(
     clock: Clock,
     token: str | None,
     after_usage: Callable[[str], Awaitable[object]] | None = None,
+    imports: ImportJourneys | None = None,
 ) -> list[Route]:
     """The API's routes over the customer store, guarded by ``token`` (off without one).
 
     ``after_usage`` is told of each account whose usage was stored (proactive outreach scores it again and
-    checks its triggers); its failure is logged, and the report stays stored.
+    checks its triggers); its failure is logged, and the report stays stored. With ``imports``, each new
+    direct-message identity of a saved account's people starts that person's onboarding journey.
     """
 
     async def put_customer(request: Request) -> Response:
         try:
             entry = account_entry(request.path_params["account"], await _json(request), tiers)
             known = await accounts.get(entry.account.id) is not None
+            identities = await known_identities(accounts) if imports is not None else set()
             await accounts.save([entry], clock.now())
         except _Refused as exc:
             return _error(exc.status, str(exc))
@@ -103,6 +107,11 @@ def customer_routes(
             return _error(422, str(exc), exc.field)
         except IdentityTakenError as exc:
             return _error(409, str(exc), "people")
+        if imports is not None:
+            try:
+                await imports.after_import(accounts, [entry.account.id], identities, clock.now())
+            except Exception:  # the account is saved; a journey that could not start is no reason to refuse it
+                log.exception("starting the journeys of account %s failed", entry.account.id)
         people = await accounts.people(entry.account.id)
         log.info("account %s %s through the API", entry.account.id, "updated" if known else "created")
         body = {

@@ -22,7 +22,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bots.slack.comments import Asked, CommentForms, comment_block
-from bots.slack.events import event_drain, event_job
+from bots.slack.events import event_drain, event_job, read_join
 from bots.slack.names import NameBook
 from bots.slack.outbox import NoticeOptions, SlackPoster
 from bots.slack.staff import StaffDirectory
@@ -43,7 +43,7 @@ from bots.slack.translate_blocks import ACTION_PREFIX, render
 from core.desk.context import actor_of
 from core.desk.pipeline import SupportDesk
 from core.job_drain import DrainFactory
-from core.messages import Action, Address, ChoiceMessage, CommandText, IncomingMessage, Reply, ReplyKind
+from core.messages import Action, Address, Author, ChoiceMessage, CommandText, IncomingMessage, Reply, ReplyKind
 
 log = logging.getLogger("helpline.slack")
 
@@ -86,6 +86,7 @@ class SlackBot:
         self.events = event_drain(drains, self._event)
         app.event("message")(self._on_event)
         app.event("app_mention")(self._on_event)
+        app.event("member_joined_channel")(self._on_join)
         app.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_button)
         app.command(COMMAND)(self._on_command)
         self.comments = CommentForms(app, lambda: self.desk)  # a survey's "Add a comment" modal
@@ -104,6 +105,10 @@ class SlackBot:
                 log.warning("a Slack event was not stored: %s", exc)
         await ack()
         self._spawn(self._drain(), "event")
+
+    async def _on_join(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        self._spawn(self._joined(body), "channel join")
 
     async def _drain(self) -> None:
         await self.events.run_once()
@@ -167,6 +172,15 @@ class SlackBot:
                 return
             replies = await self.desk.handle(await self._named(message))
             await self._post_all(message.address, replies)
+
+    async def _joined(self, body: dict[str, Any]) -> None:
+        """Someone joined a support channel (any channel the bot is in when none are listed): their journey."""
+        join = read_join(body)
+        channels = self.options.support_channels
+        if join is None or (channels and join.channel not in channels):
+            return
+        author = Author(join.user, await self._names.name(join.user), team=join.user_team)
+        await self.desk.person_joined(Address(SLACK, join.team, join.channel), author, "slack_join")
 
     async def _wanted(self, event: Event, message: IncomingMessage, staff: bool) -> bool:
         """Whether Helpline answers this message (mentions and DMs always; see docs/slack.md)."""

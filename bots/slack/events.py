@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,29 @@ def read_event_job(job: Job) -> tuple[dict[str, Any], str]:
     except (ValueError, KeyError, TypeError) as exc:
         raise GiveUp(f"unreadable: {exc}") from None
     return envelope, bot_user
+
+
+@dataclass(frozen=True)
+class Join:
+    """A ``member_joined_channel`` event: who joined which channel of which workspace."""
+
+    team: str
+    channel: str
+    user: str
+    user_team: str  # the member's own workspace (a Slack Connect customer's), else the channel's
+
+
+def read_join(envelope: Mapping[str, Any]) -> Join | None:
+    """The join in an ``event_callback`` envelope, or None for anything else or anything unreadable."""
+    event = envelope.get("event") if isinstance(envelope, Mapping) else None
+    if not isinstance(event, Mapping) or event.get("type") != "member_joined_channel":
+        return None
+    team = envelope.get("context_team_id") or envelope.get("team_id") or event.get("team")
+    channel, user = event.get("channel"), event.get("user")
+    if not all(isinstance(v, str) and v for v in (team, channel, user)):
+        return None
+    user_team = event.get("user_team") or event.get("team") or team
+    return Join(str(team), str(channel), str(user), str(user_team) if isinstance(user_team, str) else str(team))
 
 
 def event_drain(drains: DrainFactory, handler: Handler) -> JobDrain:

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bots.slack.translate import SLACK, SlackMessage, channel_of, render, thread_ts_of
-from core.messages import Attachment, Outbound, Reply, ReplyKind
+from core.messages import Attachment, Destination, Outbound, Reply, ReplyKind
 from core.notify import UndeliverableError
 
 log = logging.getLogger("helpline.slack")
@@ -116,6 +116,16 @@ class NoticeOptions:
     staff_group: str | None = None
 
 
+def direct_channel(outbound: Outbound) -> str | None:
+    """A direct message's channel: the Slack user it mentions (posting to a user id opens the DM), when the
+    address names no channel; None for everything else."""
+    reply = outbound.reply
+    if reply.destination is not Destination.DIRECT or outbound.address.channel:
+        return None
+    users = [m.id for m in reply.mentions if m.platform == SLACK and m.kind == "user"]
+    return users[0] if users else None
+
+
 class SlackNotifier:
     """The core's notifier port for Slack: escalations to a channel, notices to a customer's thread."""
 
@@ -129,7 +139,7 @@ class SlackNotifier:
         if poster is None:
             raise UndeliverableError(f"cannot deliver to {outbound.address}: the Slack bot is not running")
         try:
-            channel = channel_of(outbound.address, self.options.escalation_channel)
+            channel = direct_channel(outbound) or channel_of(outbound.address, self.options.escalation_channel)
         except ValueError as exc:
             raise UndeliverableError(str(exc)) from None
         reply, link = outbound.reply, None

@@ -18,6 +18,7 @@ from core.customers.journeys import (
     PlannedStep,
     Progress,
     after_send,
+    due_at,
     due_step,
     preview,
     render_step,
@@ -25,6 +26,8 @@ from core.customers.journeys import (
 from core.messages import GITHUB, Destination, Mention, Outbound, Reply, ReplyKind
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from core.ports import Clock
     from core.sla.deadlines import Calendar
     from core.stores import Stores
@@ -67,6 +70,11 @@ class JourneyPass:
     def calendars(self) -> dict[str, Calendar]:
         """Each journey tier's business calendar."""
         return {name: self._tiers.get(name).sla.calendar for name in self.settings.journeys}
+
+    def next_due(self, progress: Progress) -> datetime | None:
+        """When the person's next step is due (business hours applied); None when none is left or unknown."""
+        journey = self.settings.journeys.get(progress.tier)
+        return None if journey is None else due_at(journey, progress, self.calendars()[progress.tier])
 
     async def run_once(self) -> int:
         """Send the due steps; how many this worker sent (a step another worker took is not counted)."""

@@ -16,6 +16,8 @@ from core.customers.health_figures import health_day, health_figures
 from core.customers.health_history import trend
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from core.customers.health import Health, HealthFigures
     from core.customers.journeys import Progress
     from core.customers.outreach_steps import OutreachRecord
@@ -44,12 +46,21 @@ class CustomerView:
     figures: HealthFigures | None = None  # what ``health`` was computed from (the dashboard shows them)
     timeline: tuple[OutreachRecord, ...] = ()  # proactive outreach's records, newest first
     journeys: tuple[Progress, ...] = ()  # the onboarding journeys of the account's people
+    journey_due: tuple[datetime | None, ...] = ()  # each journey's next step's due time (none: not known)
 
 
 async def customer_view(
-    stores: Stores, account_id: str, *, recent: int = RECENT_TICKETS, now: datetime | None = None
+    stores: Stores,
+    account_id: str,
+    *,
+    recent: int = RECENT_TICKETS,
+    now: datetime | None = None,
+    due: Callable[[Progress], datetime | None] | None = None,
 ) -> CustomerView | None:
-    """The view of one account (with its health score when ``now`` is given); None if there is no such account."""
+    """The view of one account (with its health score when ``now`` is given); None if there is no such account.
+
+    ``due`` tells when a journey's next step is due (``JourneyPass.next_due``); without it ``next_due`` is null.
+    """
     account = await stores.customers.get(account_id)
     if account is None:
         return None
@@ -67,7 +78,8 @@ async def customer_view(
     links = tuple(await stores.links.history(identities)) if identities else ()
     timeline = tuple(await stores.outreach.timeline(account_id, limit=TIMELINE))
     view = CustomerView(account, people, open_tickets, done, usage[0] if usage else None, links, timeline=timeline)
-    view = replace(view, journeys=tuple(await stores.journeys.of_people(identities)))
+    journeys = tuple(await stores.journeys.of_people(identities))
+    view = replace(view, journeys=journeys, journey_due=tuple(due(p) for p in journeys) if due else ())
     if now is None:
         return view
     figures = await health_figures(stores, account, now)
@@ -103,7 +115,9 @@ def document(view: CustomerView) -> dict[str, Any]:
         ],
         "health": None if view.health is None else _health(view.health, view.trend),
         "timeline": [_outreach(r) for r in view.timeline],
-        "journeys": [_journey(p) for p in view.journeys],
+        "journeys": [
+            _journey(p, view.journey_due[i] if view.journey_due else None) for i, p in enumerate(view.journeys)
+        ],
     }
 
 
@@ -123,8 +137,8 @@ def _outreach(record: OutreachRecord) -> dict[str, Any]:
     }
 
 
-def _journey(progress: Progress) -> dict[str, Any]:
-    """A person's journey: its tier, the steps sent (the next one's index), its state and when."""
+def _journey(progress: Progress, next_due: datetime | None) -> dict[str, Any]:
+    """A person's journey: its tier, the steps sent (the next one's index), its state, when, and what is next."""
     return {
         "person": progress.person,
         "journey": progress.tier,
@@ -133,6 +147,7 @@ def _journey(progress: Progress) -> dict[str, Any]:
         "stop_reason": None if progress.stop_reason is None else progress.stop_reason.value,
         "started_at": progress.started_at.isoformat(),
         "last_sent_at": None if progress.last_sent_at is None else progress.last_sent_at.isoformat(),
+        "next_due": _iso(next_due),
     }
 
 

@@ -22,6 +22,7 @@ from config.jobs_config import JobSettings
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, Settings, SlackSettings, SupportSettings
 from config.tiers import load_tiers
 from core.clock import ManualClock
+from core.customers.journeys import JourneySettings
 from core.desk.context import MessageUnderstander, Moderators
 from core.jobs import JobQueue
 from core.messages import SLACK
@@ -154,6 +155,7 @@ async def make_world(
     clock: ManualClock | None = None,
     embedder: Embedder | None = None,
     concurrency: int = JobSettings().concurrency,
+    journeys: JourneySettings | None = None,
     **slack: Any,
 ) -> World:
     """Start the fake Slack and the bot on it, as ``helpline serve`` wires them."""
@@ -176,6 +178,7 @@ async def make_world(
         clock=clock,
         moderators=Moderators(frozenset({"moderator", "support"})),
         embedder=embedder,
+        journeys=journeys,
     )
     # Socket Mode needs no signing secret: events arrive over the bot's own websocket.
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake.api_url}

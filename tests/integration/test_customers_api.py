@@ -13,7 +13,9 @@ import pytest_asyncio
 
 from bots.http.app import create_app
 from bots.http.customers_api import MAX_BODY, customer_routes
+from config.journeys_config import load_journeys
 from core.clock import ManualClock
+from core.customers.journeys_import import ImportJourneys
 from core.customers.records import Account, Usage
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
@@ -169,3 +171,16 @@ async def test_usage_is_stored_per_account_and_checked(store: Stores) -> None:
         refused = await _call(store, "POST", "/api/usage", json=body)
         assert refused.status_code in (404, 422) and refused.json()["field"] == field, (body, refused.text)
     assert len(await store.customers.usage("acme")) == 2
+
+
+async def test_put_starts_the_journey_of_each_person_with_a_new_dm_identity_once(store: Stores) -> None:
+    imports = ImportJourneys(store.journeys, load_journeys(tiers=TIERS))
+    routes = customer_routes(store.customers, TIERS, ManualClock(NOW), TOKEN, imports=imports)
+    app = create_app(None, ManualClock(NOW), (), interval=60.0, routes=routes)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://helpline") as http:
+        assert (await http.put("/api/customers/acme", json=ACME, headers=AUTH)).status_code == 201
+        [ada] = await store.journeys.active()  # Bob has only GitHub, which has no direct messages
+        assert (ada.person, ada.tier, ada.name, ada.source) == ("discord:81234", "enterprise", "Ada", "import")
+        again = {**ACME, "people": [{"name": "Ada", "identities": ["slack:U0ADA", "discord:81234", "slack:U0ADA2"]}]}
+        assert (await http.put("/api/customers/acme", json=again, headers=AUTH)).status_code == 200
+    assert [p.person for p in await store.journeys.active()] == ["discord:81234"]  # one journey per person

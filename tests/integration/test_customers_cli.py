@@ -145,7 +145,10 @@ def test_show_gives_people_tickets_usage_and_links_as_json_and_text(
     shown = json.loads(capsys.readouterr().out)
     assert set(shown) == {"account", "people", "tickets", "usage", "links", "health", "timeline", "journeys"}
     assert shown["timeline"] == []  # no outreach ran: the CLI never runs playbooks itself
-    assert shown["journeys"] == []  # nobody in the account has appeared on a platform since the import
+    # The import started a journey for each Slack or Discord person (a CSV identity is a person of its own).
+    assert sorted(j["person"] for j in shown["journeys"]) == ["discord:81234", "slack:U0ACME1"]
+    # Nothing sent yet: the welcome (day 0) is next, due at once (enterprise hours are 24x7).
+    assert all(j["step"] == 0 and j["next_due"] == j["started_at"] for j in shown["journeys"])
     assert shown["account"]["renewal_date"] == "2026-12-31" and shown["account"]["seats"] == 50
     assert [p["identities"] for p in shown["people"]] == [["discord:81234"], ["github:acme-dev"], ["slack:U0ACME1"]]
     assert [t["number"] for t in shown["tickets"]["open"]] == [2, 1]
@@ -221,3 +224,21 @@ async def _scores(account: str) -> list[int]:
         return [h.score for h in await stores.health.history(account, datetime(2000, 1, 1, tzinfo=UTC).date())]
     finally:
         await engine.dispose()
+
+
+def test_import_starts_the_journeys_of_people_with_slack_or_discord_identities(tmp_path: Path) -> None:
+    assert run(["customers", "import", str(_file(tmp_path, GOOD))]) == 0
+
+    async def journeys() -> list[tuple[str, str, str]]:
+        stores, engine = await open_stores(load_settings())
+        try:
+            return [(p.person, p.tier, p.source) for p in await stores.journeys.active()]
+        finally:
+            await engine.dispose()
+
+    # Each CSV identity is a person: Acme's Slack and Discord people get the enterprise journey, its GitHub
+    # person (no direct messages) and Globex's e-mail person none.
+    started = [("discord:81234", "enterprise", "import"), ("slack:U0ACME1", "enterprise", "import")]
+    assert sorted(asyncio.run(journeys())) == started
+    assert run(["customers", "import", str(_file(tmp_path, GOOD))]) == 0  # importing again starts nothing new
+    assert sorted(asyncio.run(journeys())) == started

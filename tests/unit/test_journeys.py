@@ -186,3 +186,18 @@ async def test_the_preview_lists_who_gets_what_when_and_sends_nothing() -> None:
     ]
     assert await world.stores.outbox.outbox() == []
     assert world.notifier.sent == []
+
+
+@pytest.mark.asyncio
+async def test_next_due_is_the_next_steps_time_in_business_hours_and_none_once_stopped() -> None:
+    world = journey_world()
+    assert await world.join()
+    due = JourneyPass(world.stores, world.clock, tiers(), load_journeys(tiers=[t.name for t in tiers().tiers])).next_due
+    [progress] = await world.stores.journeys.active()
+    assert due(progress) == progress.started_at  # the welcome: Monday 09:00 London is open
+    await world.worker.run_once()
+    [progress] = await world.stores.journeys.active()
+    assert due(progress) == progress.started_at + timedelta(days=1)  # day 1: Tuesday, open as well
+    await world.command("stop")
+    stopped = await world.stores.journeys.get(progress.person)
+    assert stopped is not None and due(stopped) is None

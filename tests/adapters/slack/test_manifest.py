@@ -20,9 +20,11 @@ def test_the_manifest_subscribes_to_every_event_the_bot_answers_with_the_scopes_
     data = manifest()
     events = set(data["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(data["oauth_config"]["scopes"]["bot"])
-    assert events == {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"}
+    messages = {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"}
+    assert events == messages | {"member_joined_channel"}  # a join starts an onboarding journey
     needed = {"app_mentions:read", "channels:history", "groups:history", "im:history", "mpim:history"}
-    assert needed | {"chat:write", "files:write", "commands", "usergroups:read", "users:read"} == scopes
+    joins = {"channels:read", "groups:read"}
+    assert needed | joins | {"chat:write", "files:write", "commands", "usergroups:read", "users:read"} == scopes
     assert data["features"]["app_home"]["messages_tab_enabled"] is True  # customers may DM the bot
 
 

@@ -13,7 +13,7 @@ from bots.slack.runner import SlackCredentials, build_app, slack_options
 from bots.slack.staff import StaffDirectory
 from config.settings import load_settings
 from core.errors import ConfigError
-from core.messages import Action, Address, Choice, Outbound, Reply, ReplyKind
+from core.messages import Action, Address, Choice, Destination, Mention, Outbound, Reply, ReplyKind
 from core.notify import UndeliverableError
 from tests.adapters.slack_fake import BOT_TOKEN, FakeSlack
 
@@ -162,3 +162,13 @@ async def test_names_come_from_users_info_once_and_fall_back_to_the_user_id(
     unscoped = NameBook(make_client("xoxb-wrong", slack.api_url))
     assert [await unscoped.name(u) for u in ("U1", "U2")] == ["U1", "U2"]
     assert sum("cannot read Slack user names" in r.message for r in caplog.records) == 1
+
+
+async def test_a_direct_notice_goes_to_the_user_it_mentions_not_the_escalation_channel(slack: FakeSlack) -> None:
+    reply = Reply(
+        ReplyKind.INFO, "Welcome, Ana!", destination=Destination.DIRECT, mentions=(Mention("slack", "user", "U0ANA"),)
+    )
+    await notifier(slack, NoticeOptions("C0ESCALATE", "S0STAFF")).send(Outbound(Address("slack", "T0VENDOR"), reply))
+    [post] = slack.posts("U0ANA")
+    assert "Welcome, Ana!" in post["text"]
+    assert slack.posts("C0ESCALATE") == []
