@@ -125,13 +125,14 @@ def test_serve_reports_health_and_why_each_adapter_is_off_then_stops_cleanly(ser
     assert body["status"] == "ok"
     assert body["escalation_worker"]["last_error"] is None
     adapters = body["adapters"]
-    assert set(adapters) == {"discord", "slack", "github"}
+    assert set(adapters) == {"discord", "slack", "github", "email"}
     assert not any(adapter["on"] for adapter in adapters.values())
     assert "DISCORD_TOKEN" in adapters["discord"]["reason"]
     assert "SLACK_BOT_TOKEN" in adapters["slack"]["reason"]
     assert "SLACK_SIGNING_SECRET" in adapters["slack"]["reason"]
     assert "GITHUB_TOKEN" in adapters["github"]["reason"]
     assert "GITHUB_WEBHOOK_SECRET" in adapters["github"]["reason"]
+    assert "HELPLINE_EMAIL_MAILBOXES" in adapters["email"]["reason"]
 
     log = served.stderr()
     assert "discord adapter: off (DISCORD_TOKEN not set)" in log
