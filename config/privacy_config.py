@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.durations import checked_duration
-from config.yaml_loader import load_yaml_mapping
-from core.errors import ConfigError
+from config.yaml_loader import refuse_unknown_tiers
 from core.privacy.redaction import ALL_KINDS, Redactor, extra_rule
 from core.privacy.retention import RetentionPolicy
 from core.sla.deadlines import parse_duration
@@ -71,11 +69,4 @@ class PrivacySettings(BaseModel):
 
 def check_retention_tiers(settings: PrivacySettings, tiers_file: Path, source: str) -> None:
     """Refuse a retention period for a tier that ``tiers_file`` does not define, naming ``source`` and the key."""
-    if not settings.retention:
-        return
-    tiers = load_yaml_mapping(tiers_file).get("tiers")
-    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
-    for name in settings.retention:
-        if name not in known:
-            key = f"privacy.retention.{name}"
-            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")
+    refuse_unknown_tiers(((f"privacy.retention.{name}", name) for name in settings.retention), tiers_file, source)

@@ -3,14 +3,12 @@ request is close enough to an old one to be offered as a vote instead."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.durations import checked_duration
-from config.yaml_loader import load_yaml_mapping
-from core.errors import ConfigError
+from config.yaml_loader import refuse_unknown_tiers
 from core.requests.impact import DUPLICATE_SCORE, RequestPolicy
 from core.sla.deadlines import parse_duration
 
@@ -67,9 +65,5 @@ def check_weight_tiers(settings: RequestSettings, tiers_file: Path, source: str)
     """Refuse a weighted tier that ``tiers_file`` does not define, naming ``source`` and the key."""
     if "tier_weights" not in settings.model_fields_set:
         return  # the defaults name the shipped tiers; a tiers file without them weighs its own at default_weight
-    tiers = load_yaml_mapping(tiers_file).get("tiers")
-    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
-    for name in settings.tier_weights:
-        if name not in known:
-            key = f"requests.tier_weights.{name}"
-            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")
+    references = ((f"requests.tier_weights.{name}", name) for name in settings.tier_weights)
+    refuse_unknown_tiers(references, tiers_file, source)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.durations import checked_duration
-from config.yaml_loader import load_yaml_mapping
-from core.errors import ConfigError
+from config.yaml_loader import refuse_unknown_tiers
 from core.satisfaction.policy import SatisfactionPolicy
 from core.sla.deadlines import parse_duration
 
@@ -90,11 +88,4 @@ def check_tier_names(settings: SatisfactionSettings, tiers_file: Path, source: s
     The tiers file is read only when the config names tiers; the defaults (the shipped paying tiers) are not
     checked, so a tiers file of one's own without them still loads.
     """
-    references = settings.tier_references()
-    if not references:
-        return
-    tiers = load_yaml_mapping(tiers_file).get("tiers")
-    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
-    for key, name in references:
-        if name not in known:
-            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")
+    refuse_unknown_tiers(settings.tier_references(), tiers_file, source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, get_args
 
@@ -163,3 +164,18 @@ def validation_problem(exc: ValidationError, model: type[BaseModel] | None = Non
     first = _dotted(errors[0]["loc"])
     others = [f"{_dotted(e['loc'])}: {_message(e, model)}" for e in errors[1:6]]
     return first, "; ".join([_message(errors[0], model), *others])
+
+
+def refuse_unknown_tiers(references: Iterable[tuple[str, str]], tiers_file: Path, source: str) -> None:
+    """Refuse the first ``(key, tier name)`` whose tier ``tiers_file`` does not define, naming ``source`` and key.
+
+    The tiers file is read only when there is something to check.
+    """
+    pending = list(references)
+    if not pending:
+        return
+    tiers = load_yaml_mapping(tiers_file).get("tiers")
+    known = [str(name) for name in tiers] if isinstance(tiers, Mapping) else []
+    for key, name in pending:
+        if name not in known:
+            raise ConfigError(source, key, f"unknown tier {name!r}; {tiers_file} defines: {', '.join(known)}")
