@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -14,6 +15,7 @@ import pytest_asyncio
 from bots.bootstrap import SAMPLE_KB, build_embedder
 from config.settings import ModelSettings, Settings
 from core.ports import Embedder
+from core.privacy.logs import RedactingFilter
 from kb_index.knowledge_base import KnowledgeBase
 from tests import postgres
 
@@ -44,6 +46,17 @@ def sample_kb(real_embedder: Embedder, tmp_path_factory: pytest.TempPathFactory)
     knowledge = KnowledgeBase(tmp_path_factory.mktemp("sample-kb"), real_embedder)
     knowledge.build(SAMPLE_KB)
     return knowledge
+
+
+@pytest.fixture(autouse=True)
+def _no_log_redaction_left_behind() -> Iterator[None]:
+    """A test that runs the CLI puts redacting filters on every handler, pytest's own too: take them off after."""
+    yield
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            for found in [each for each in handler.filters if isinstance(each, RedactingFilter)]:
+                handler.removeFilter(found)
 
 
 @pytest.fixture
