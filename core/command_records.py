@@ -231,85 +231,12 @@ class Help:
 
 
 @dataclass(frozen=True)
-class FileRequest:
-    """Ask for a feature: recorded as a request after one confirmation, or a vote for a close one."""
-
-    text: str
+class ExtraCommand:
+    """The base of the commands a feature package brings: it tables them in ``core.command_extras``."""
 
 
-@dataclass(frozen=True)
-class VoteFor:
-    """Vote for a feature request (once per person)."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Unvote:
-    """Withdraw one's vote for a feature request."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class Roadmap:
-    """The top feature requests by status and score."""
-
-
-@dataclass(frozen=True)
-class ShowRequest:
-    """One feature request: its status, numbers, history and what was merged into it."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class SetRequestStatus:
-    """Move a feature request to a status, with an optional note; its voters and requester are told."""
-
-    number: int
-    status: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class MergeRequests:
-    """Merge a duplicate request into another: its votes count there."""
-
-    source: int
-    target: int
-
-
-@dataclass(frozen=True)
-class UnmergeRequest:
-    """Undo a merge: the request and its votes are its own again."""
-
-    number: int
-
-
-@dataclass(frozen=True)
-class LinkRequestIssue:
-    """Have a GitHub issue follow a feature request: ``issue`` is its URL, or ``create`` for a new one."""
-
-    number: int
-    issue: str
-
-
-# The knowledge base's life-cycle commands (core.desk.knowledge_commands) and the feature-request ones.
+# The knowledge base's life-cycle commands (core.desk.knowledge_commands).
 KnowledgeCommand: TypeAlias = KbAdd | KbDrafts | KbShow | KbEdit | KbApprove | KbReject | KbArchive
-
-RequestCommand: TypeAlias = (
-    FileRequest
-    | VoteFor
-    | Unvote
-    | Roadmap
-    | ShowRequest
-    | SetRequestStatus
-    | MergeRequests
-    | UnmergeRequest
-    | LinkRequestIssue
-)
-
 
 Command: TypeAlias = (
     ListTickets
@@ -343,5 +270,5 @@ Command: TypeAlias = (
     | LinkIdentities
     | UnlinkIdentity
     | Help
-    | RequestCommand
+    | ExtraCommand
 )

@@ -8,9 +8,9 @@ This module imports nothing from ``core.desk``, so ``core.messages`` can carry t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import TypeAlias
 
+from core.command_extras import EXTRA_COMMANDS, EXTRA_GROUPS
 from core.command_params import (
     MAX_SCORE,
     MAX_TICKET_NUMBER,
@@ -33,7 +33,6 @@ from core.command_records import (
     CorrectIntent,
     Escalate,
     ExplainSla,
-    FileRequest,
     ForgetMe,
     Help,
     KbAdd,
@@ -46,31 +45,21 @@ from core.command_records import (
     KbShow,
     Link,
     LinkIdentities,
-    LinkRequestIssue,
     ListTickets,
     Login,
-    MergeRequests,
     Note,
     Rate,
     Reopen,
     ReplyTo,
     Resolve,
-    Roadmap,
     SetPriority,
-    SetRequestStatus,
     SetTier,
-    ShowRequest,
     ShowTicket,
     Stats,
     StopJourney,
     UnlinkIdentity,
-    UnmergeRequest,
-    Unvote,
-    VoteFor,
 )
 from core.tickets.priority import Priority
-
-REQUEST_STATUSES = ("open", "planned", "started", "completed", "declined")  # core.requests.records.SETTABLE
 
 # The records are re-exported: callers import them with the table.
 __all__ = [
@@ -133,9 +122,6 @@ _TIER = Param("tier", ParamKind.TEXT, "The tier's name, e.g. enterprise", "a tie
 _WHO = Param("first", ParamKind.IDENTITY, "Whom: a mention here, or platform:id", "an identity")
 _OTHER = Param("second", ParamKind.IDENTITY, "The other identity: a mention or platform:id", "another identity")
 _CODE = Param("code", ParamKind.TEXT, "The code from your other platform; none: get one", "a code", "", max_chars=32)
-REQUEST = Param("number", ParamKind.TICKET, "The feature request's number, e.g. 12", "a request number")
-_STATUS = Param("status", ParamKind.CHOICE, "The request's new status", "a status", values=REQUEST_STATUSES)
-_ISSUE = Param("issue", ParamKind.TEXT, "The issue's URL, or create for a new one", "an issue", max_chars=300)
 _INTENT = Param("intent", ParamKind.TEXT, "The right intent's name, e.g. billing", "an intent", max_chars=128)
 _OnTicket: TypeAlias = type[ShowTicket | Claim | Escalate | Acknowledge | ExplainSla | Resolve | Reopen]
 
@@ -253,45 +239,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 ("customer", "link")),
     CommandSpec("customer unlink", "customer unlink WHO", "separate an identity from the person it is linked to",
                 UnlinkIdentity, lambda o: UnlinkIdentity(str(o["first"])), (_WHO,), ("customer", "unlink")),
-    CommandSpec(
-        "feature", "feature TEXT", "ask for a feature; you can vote for a close one instead", FileRequest,
-        lambda o: FileRequest(str(o["text"])), (Param("text", ParamKind.TEXT, "What you would like", "a request"),),
-        ("feature",), moderator=False,
-    ),
-    CommandSpec(
-        "vote", "vote N", "vote for feature request N", VoteFor, lambda o: VoteFor(_number(o)), (REQUEST,),
-        ("vote",), moderator=False,
-    ),
-    CommandSpec(
-        "unvote", "unvote N", "withdraw your vote for feature request N", Unvote, lambda o: Unvote(_number(o)),
-        (REQUEST,), ("unvote",), moderator=False,
-    ),
-    CommandSpec("roadmap", "roadmap", "the top feature requests", Roadmap, lambda o: Roadmap(), slash=("roadmap",),
-                moderator=False),
-    CommandSpec(
-        "request show", "request show N", "show feature request N", ShowRequest, lambda o: ShowRequest(_number(o)),
-        (REQUEST,), moderator=False,
-    ),
-    CommandSpec(
-        "request status", "request status N STATUS [note]", "move a feature request on; its voters are told",
-        SetRequestStatus, lambda o: SetRequestStatus(_number(o), str(o["status"]), str(o["note"])),
-        (REQUEST, _STATUS, Param("note", ParamKind.TEXT, "What voters read with it (optional)", "a note", "")),
-        ("request", "status"),
-    ),
-    CommandSpec(
-        "request merge", "request merge N INTO", "merge duplicate request N into request INTO", MergeRequests,
-        lambda o: MergeRequests(_number(o), int(o["into"])), (REQUEST, replace(REQUEST, name="into")),
-        ("request", "merge"),
-    ),
-    CommandSpec(
-        "request unmerge", "request unmerge N", "undo request N's merge", UnmergeRequest,
-        lambda o: UnmergeRequest(_number(o)), (REQUEST,), ("request", "unmerge"),
-    ),
-    CommandSpec(
-        "request github", "request github N ISSUE_URL|create",
-        "have a GitHub issue follow request N (a new one with create); its 👍 count as votes", LinkRequestIssue,
-        lambda o: LinkRequestIssue(_number(o), str(o["issue"])), (REQUEST, _ISSUE), ("request", "github"),
-    ),
+    *EXTRA_COMMANDS,
     CommandSpec("help", "help", "this list", Help, lambda o: Help(), moderator=False),
 )  # fmt: skip
 
@@ -301,7 +249,7 @@ GROUPS: Mapping[str, str] = {
     "kb": "Search, grow and review the knowledge base",
     "helpline": "Your Helpline: sign in to the dashboard",
     "customer": "Customers: link and unlink people's identities",
-    "request": "Move feature requests on, merge and unmerge them",
+    **EXTRA_GROUPS,
 }
 
 COMMAND_USAGE: dict[str, str] = {spec.words: f"{spec.usage} — {spec.description}" for spec in COMMANDS}

@@ -17,10 +17,10 @@ import typer
 from bots.bootstrap import open_stores
 from bots.cli.common import settings_from
 from core.clock import SystemClock
-from core.commands import REQUEST_STATUSES
 from core.errors import HelplineError
 from core.messages import Reply, ReplyKind
 from core.requests.board import Detail, RequestBoard
+from core.requests.commands import STATUSES as REQUEST_STATUSES
 from core.requests.records import FeatureRequest, RequestStatus
 
 if TYPE_CHECKING:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from core.desk.context import Desk, DeskPolicy, actor_of
+from core.desk.context import Desk, actor_of
 from core.desk.feedback import reranked
 from core.desk.gap_notes import note_replies
 from core.desk.limits import ticket_refusal
+from core.desk.opening import resolved_for, routing_rules, subject_of, ticket_draft, truncation_note
 from core.desk.people import membership
 from core.desk.requests import FEATURE_INTENT, RequestDesk
 from core.desk.topics import Topic, compare, problem_is_back
@@ -25,10 +25,9 @@ from core.messages import (
     ReplyKind,
     bounded_files,
 )
-from core.sla.deadlines import deadlines, reprioritised
+from core.sla.deadlines import reprioritised
 from core.tickets.records import (
     ConversationMessage,
-    NewTicket,
     Priority,
     Role,
     Ticket,
@@ -39,14 +38,13 @@ from core.tickets.records import (
 )
 from core.understanding.handoff import handoff_note
 from core.understanding.intents import Handling
-from core.understanding.language import Languages
-from core.understanding.routing import Decision, Route, RoutingRules, decide
+from core.understanding.routing import Decision, Route, decide
 from core.understanding.smalltalk import smalltalk_reply
 from core.understanding.understander import Understanding
 from core.wording import acknowledgement, extract, served_elsewhere
 
 if TYPE_CHECKING:
-    from core.tiers import Membership
+    pass
 
 ANSWER_CHOICES = (
     Choice("Helpful", Action.HELPFUL),
@@ -55,7 +53,6 @@ ANSWER_CHOICES = (
 )
 OFFER_TICKET = (Choice("Open a ticket", Action.OPEN_TICKET),)
 BOT_ID = "helpline"
-SUBJECT_CHARS = 120
 
 
 class Conversation:
@@ -78,7 +75,7 @@ class Conversation:
                 return await self._follow_up(active, message, understanding)
             if topic is Topic.UNSURE:
                 return await self._ask(active, message, understanding)
-        elif (resolved := _resolved(message, latest)) is not None:
+        elif (resolved := resolved_for(message, latest)) is not None:
             if problem_is_back(understanding.text) or message.platform in d.policy.one_topic_platforms:
                 return await self._follow_up(await self.reopen(resolved, message), message, understanding, True)
             if await self._topic(resolved, understanding, after_resolution=True) is not Topic.NEW:
@@ -111,7 +108,7 @@ class Conversation:
         choices = (Choice(f"Add to ticket #{n}", Action.ADD_TO_TICKET, n), Choice("New question", Action.NEW_QUESTION))
         replies = [Reply(ReplyKind.INFO, text, choices=choices, intent=understanding.prediction.intent, ticket=n)]
         await d.stores.conversations.record_message(self._bot_message(message, replies[0], None))
-        return replies + _truncation_note(understanding)
+        return replies + truncation_note(understanding)
 
     async def start(self, message: Inbound, understanding: Understanding) -> list[Reply]:
         """A new conversation from a kept message: the docs' answer, a ticket, or an offer to open one."""
@@ -123,7 +120,7 @@ class Conversation:
             return [Reply(ReplyKind.INFO, f"{said} Please type your question.")]
         replies = await self._respond(message, understanding)
         await note_replies(d, message, understanding, replies)
-        replies += _truncation_note(understanding)
+        replies += truncation_note(understanding)
         ticket = next((reply.ticket for reply in replies if reply.ticket is not None), None)
         for reply in replies:
             await d.stores.conversations.record_message(self._bot_message(message, reply, ticket))
@@ -184,7 +181,7 @@ class Conversation:
             return Reply(ReplyKind.INFO, refusal, choices=OFFER_TICKET, intent=intent)
         member = await membership(d, message)
         priority = d.tiers.priority(member.tier, base)
-        draft = ticket_draft(message, member, priority, _subject(subject), intent, d.clock.now())
+        draft = ticket_draft(message, member, priority, subject_of(subject), intent, d.clock.now())
         if decision is not None:  # what the staff see beside the ticket: the language and a frustrated customer
             draft = replace(draft, language=decision.language, frustrated=decision.frustrated)
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
@@ -239,7 +236,7 @@ class Conversation:
         if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
             replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
             await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
-        return replies + _truncation_note(understanding)
+        return replies + truncation_note(understanding)
 
     async def reopen(self, ticket: Ticket, message: Inbound, why: str = "the customer wrote again") -> Ticket:
         """Reopen a resolved ticket, as the resolution notice promises when the problem is back."""
@@ -300,51 +297,3 @@ class Conversation:
             citation=reply.citation,
             ticket=ticket,
         )
-
-
-def ticket_draft(
-    message: Inbound, member: Membership, priority: Priority, subject: str, intent: str | None, now: datetime
-) -> NewTicket:
-    """The ticket a message's author opens now, with the deadlines their tier promises at ``priority``."""
-    due = deadlines(member.tier.targets, priority, now)
-    return NewTicket(
-        customer=member.customer,
-        tier=member.tier.name,
-        address=message.address,
-        requester_id=message.author.id,
-        requester_name=message.author.name,
-        subject=subject,
-        intent=intent,
-        priority=priority,
-        created_at=now,
-        first_response_due=due.first_response,
-        resolution_due=due.resolution,
-    )
-
-
-def _truncation_note(understanding: Understanding) -> list[Reply]:
-    """The note that only the start of a long message was read (none for a message read whole)."""
-    if not understanding.truncated:
-        return []
-    note = (
-        f"Your message was long, so I read only its first {len(understanding.text):,} characters; "
-        "the whole message is kept."
-    )
-    return [Reply(ReplyKind.INFO, note)]
-
-
-def routing_rules(policy: DeskPolicy) -> RoutingRules:
-    """The routing thresholds the desk's policy sets."""
-    return RoutingRules(Languages.of(policy.languages), policy.answer_score, policy.clear_out_of_scope)
-
-
-def _subject(text: str) -> str:
-    """A ticket subject from the customer's words: the first line, shortened."""
-    first = text.strip().splitlines()[0] if text.strip() else "(no text)"
-    return first if len(first) <= SUBJECT_CHARS else first[: SUBJECT_CHARS - 1].rstrip() + "…"
-
-
-def _resolved(message: Inbound, latest: Ticket | None) -> Ticket | None:
-    """The thread's latest ticket if it is resolved and ``message``'s author asked for it."""
-    asked = latest is not None and latest.status is TicketStatus.RESOLVED and latest.requester_id == message.author.id
-    return latest if asked else None

@@ -14,8 +14,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from core.desk.context import actor_of
-from core.desk.conversation import BOT_ID, SUBJECT_CHARS, ticket_draft
+from core.desk.conversation import BOT_ID
 from core.desk.drafts import TicketDrafts
+from core.desk.opening import SUBJECT_CHARS, ticket_draft
 from core.desk.people import membership
 from core.desk.surveys import SurveyDesk
 from core.messages import Citation, Reply, ReplyKind, bounded_files

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from core.analytics.metrics import build_report, headline_text
 from core.analytics.records import ReportQuery
-from core.command_records import KnowledgeCommand, RequestCommand
+from core.command_records import ExtraCommand, KnowledgeCommand
 from core.commands import (
     Acknowledge,
     Assign,
@@ -44,6 +44,7 @@ from core.desk.assignment import assign, log_change, move_tier, ticket_of
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
+from core.desk.extras import run_extra
 from core.desk.intents import correct_intent
 from core.desk.journeys import JourneyDesk
 from core.desk.knowledge_commands import KnowledgeCommands
@@ -162,8 +163,8 @@ class Moderation:
                 return await self.linking.run(message, command)
             case _ if isinstance(command, KnowledgeCommand):
                 return await KnowledgeCommands(self.desk).run(message, command)
-            case _ if isinstance(command, RequestCommand):
-                return await self.requests.command(message, command)
+            case ExtraCommand():
+                return await run_extra(self, message, command)
         raise HelplineError(f"unsupported command: {command!r}")
 
     async def _ticket(self, number: int) -> Ticket:

@@ -6,7 +6,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from core.command_records import (
+from core.desk.context import actor_of
+from core.desk.people import linked_identities
+from core.desk.request_issues import RequestTracking
+from core.errors import HelplineError
+from core.messages import Action, Choice, ChoiceMessage, Inbound, IncomingMessage, Reply, ReplyKind, not_offered
+from core.requests.board import RequestBoard
+from core.requests.commands import (
     FileRequest,
     LinkRequestIssue,
     MergeRequests,
@@ -18,12 +24,6 @@ from core.command_records import (
     Unvote,
     VoteFor,
 )
-from core.desk.context import actor_of
-from core.desk.people import linked_identities
-from core.desk.request_issues import RequestTracking
-from core.errors import HelplineError
-from core.messages import Action, Choice, ChoiceMessage, Inbound, IncomingMessage, Reply, ReplyKind, not_offered
-from core.requests.board import RequestBoard
 from core.requests.matching import OPEN_TO_VOTES, RequestMatcher
 from core.requests.records import TEXT_CHARS, NewRequest, Requester, RequestStatus
 from core.requests.wording import (

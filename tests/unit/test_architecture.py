@@ -157,3 +157,14 @@ def test_relative_imports_are_refused_so_none_escapes_the_check(tmp_path: Path, 
     root = _tree(tmp_path, {"core/__init__.py": "", "core/x.py": text})
     with pytest.raises(ValueError, match="relative import"):
         module_imports(root / "core" / "x.py")
+
+
+def test_every_command_a_package_brings_has_a_handler_and_a_unique_name() -> None:
+    from core.command_extras import EXTRA_COMMANDS
+    from core.commands import COMMANDS
+    from core.desk.extras import HANDLERS
+
+    unhandled = [spec.words for spec in EXTRA_COMMANDS if spec.record not in HANDLERS]
+    assert not unhandled, f"commands without a handler in core/desk/extras.py: {unhandled}"
+    words = [spec.words for spec in COMMANDS]
+    assert len(words) == len(set(words)), "two commands share their words"

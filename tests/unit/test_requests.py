@@ -11,8 +11,8 @@ import pytest
 from config.intents import load_intents
 from config.requests_config import RequestSettings
 from config.settings import DEFAULT_INTENTS_FILE, Settings
-from core.commands import REQUEST_STATUSES
 from core.messages import Action, Address, Reply, ReplyKind
+from core.requests.commands import STATUSES as REQUEST_STATUSES
 from core.requests.impact import Impact, RequestPolicy, impact
 from core.requests.records import SETTABLE, Requester, RequestStatus, Vote
 from core.tiers import Customer

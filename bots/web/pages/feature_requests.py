@@ -17,8 +17,8 @@ from starlette.routing import BaseRoute, Route
 from bots.web.guard import guarded
 from bots.web.pages.flash import Said, flash_query, read_flash, run_as
 from bots.web.render import missing, page, path_number
-from core.command_records import MergeRequests, SetRequestStatus, UnmergeRequest
 from core.requests.board import RequestBoard
+from core.requests.commands import MergeRequests, SetRequestStatus, UnmergeRequest
 from core.requests.matching import OPEN_TO_VOTES
 from core.requests.records import SETTABLE, RequestNotFoundError, RequestStatus
 from core.requests.staff_view import (

@@ -1,0 +1,18 @@
+"""The commands feature packages bring, each package's table added here in one line.
+
+A package defines its records (subclasses of ``ExtraCommand``) and its ``CommandSpec`` table in a module of its
+own, adds the table below, and its handlers to ``core.desk.extras``: every platform then offers the commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.command_params import CommandSpec
+from core.requests.commands import REQUEST_COMMANDS, REQUEST_GROUPS
+
+EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS,)
+# What the groups of grouped platforms (Discord's /request) say about themselves.
+EXTRA_GROUPS: Mapping[str, str] = {
+    **REQUEST_GROUPS,
+}

@@ -1,0 +1,52 @@
+"""Who runs the commands feature packages bring (``core.command_extras``): one handler per record type.
+
+A handler gets ``Desks`` (the desk, and the packages' desks the moderation keeps), the message and the command, and
+returns the reply. A package adds its handlers below in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from core.command_params import CommandSpec
+from core.command_records import ExtraCommand
+from core.errors import HelplineError
+from core.messages import Inbound, Reply
+from core.requests import commands as requests
+
+if TYPE_CHECKING:
+    from core.desk.context import Desk
+    from core.desk.requests import RequestDesk
+
+
+class Desks(Protocol):
+    """What a handler may use: the desk, and the packages' own desks that live as long as the moderation's."""
+
+    desk: Desk
+    requests: RequestDesk
+
+
+ExtraHandler = Callable[[Desks, Inbound, Any], Awaitable[Reply]]
+
+
+async def _request(moderation: Desks, message: Inbound, command: requests.RequestCommand) -> Reply:
+    return await moderation.requests.command(message, command)
+
+
+def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
+    """``handler`` for every record of a package's table."""
+    return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
+
+
+HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
+    **_each(requests.REQUEST_COMMANDS, _request),
+}
+
+
+async def run_extra(moderation: Desks, message: Inbound, command: ExtraCommand) -> Reply:
+    """Run a feature package's ``command`` with its handler."""
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise HelplineError(f"no handler for the command {type(command).__name__} (core.desk.extras)")
+    return await handler(moderation, message, command)
