@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
+    from core.calls.ports import Calls
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
@@ -52,3 +53,4 @@ class Stores:
     request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request
     journeys: JourneyProgress  # every person's onboarding journey
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
+    calls: Calls  # the booked video calls

@@ -12,6 +12,7 @@ from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
 from tests.article_fakes import InMemoryArticles
+from tests.call_fakes import InMemoryCalls
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
@@ -113,5 +114,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         outreach=InMemoryOutreachRecords(state),
         request_issues=InMemoryRequestIssues(),
         journeys=InMemoryJourneyProgress(state),
+        calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
     )

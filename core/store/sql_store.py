@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.store.answer_feedback import SqlAnswerFeedback
 from core.store.articles import SqlArticles
+from core.store.calls import SqlCalls
 from core.store.conversations import SqlConversations
 from core.store.customer_links import SqlCustomerLinks
 from core.store.customers import SqlCustomerAccounts
@@ -71,5 +72,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         outreach=SqlOutreachRecords(engine),
         request_issues=SqlRequestIssues(engine),
         journeys=SqlJourneyProgress(engine),
+        calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
     )
