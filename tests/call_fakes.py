@@ -1,4 +1,4 @@
-"""The in-memory ``Calls``: booked calls in a dictionary; notices go into ``state``'s outbox, the one the drain reads."""
+"""The in-memory ``Calls``: booked calls in a dictionary; notices go into the outbox the drain reads."""
 
 from __future__ import annotations
 

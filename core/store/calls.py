@@ -37,9 +37,9 @@ class SqlCalls(SqlPort):
                 clash = await conn.execute(select(_c.id).where(_c.start_at < call.end, _c.end_at > call.start))
                 if clash.first() is not None:
                     return None
-                done = await conn.execute(insert(calls).values(_values(call)))
+                done = await conn.execute(insert(calls).values(_values(call)).returning(_c.id))
+                call_id = int(done.scalar_one())
                 await _queue(conn, notices, call.booked_at or call.start)
-                call_id = int(done.inserted_primary_key[0])
         except IntegrityError:  # another booking of the same start won the race
             return None
         return BookedCall(**vars(call), call_id=call_id)
