@@ -39,6 +39,7 @@ from config.playbooks_config import load_playbooks
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.ports import ChartImages, MetricsSource
+from core.calls.meetings import JitsiRooms
 from core.clock import SystemClock
 from core.customers.checks import seed_from_tiers
 from core.customers.journeys import JourneySettings
@@ -201,6 +202,8 @@ def compose_system(
         embedder=embedder,
         redactor=redactor,
         journeys=journeys,
+        calls=settings.calls.policy(),
+        call_rooms=JitsiRooms(settings.calls.jitsi_url),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

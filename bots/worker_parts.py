@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bots.heads import scheduled_retrain
 from core.analytics.digest import DigestPoster
 from core.analytics.weekly import WeekReport
+from core.calls.reminders import CallReminders
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
 from core.errors import IndexNotBuiltError
@@ -68,6 +69,7 @@ def build_worker(
         finder = no_articles if desk.knowledge is None else getting_started(desk.knowledge)
         journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)
         worker.passes = (*worker.passes, journeys.run_once)
+    worker.passes = (*worker.passes, CallReminders(stores, clock, tiers, desk.calls).run_once)  # once each
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

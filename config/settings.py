@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from config.analytics_config import AnalyticsSettings
+from config.calls_config import CallsSettings, check_call_tiers
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
@@ -210,6 +211,7 @@ class Settings(_Section):
     requests: RequestSettings = RequestSettings()
     privacy: PrivacySettings = PrivacySettings()
     jobs: JobSettings = JobSettings()
+    calls: CallsSettings = CallsSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -313,4 +315,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     check_tier_names(settings.satisfaction, settings.support.tiers_file, str(path or "environment"))
     check_weight_tiers(settings.requests, settings.support.tiers_file, str(path or "environment"))
     check_retention_tiers(settings.privacy, settings.support.tiers_file, str(path or "environment"))
+    check_call_tiers(settings.calls, settings.support.tiers_file, str(path or "environment"))
     return settings

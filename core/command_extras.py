@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.calls.commands import CALL_COMMANDS
 from core.command_params import CommandSpec
 from core.requests.commands import REQUEST_COMMANDS, REQUEST_GROUPS
 
-EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS,)
+EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS, *CALL_COMMANDS)
 # What the groups of grouped platforms (Discord's /request) say about themselves.
 EXTRA_GROUPS: Mapping[str, str] = {
     **REQUEST_GROUPS,

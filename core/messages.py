@@ -209,6 +209,9 @@ class Action(StrEnum):
     VOTE = "vote"  # a vote for the feature request ``ticket`` names (its number)
     UNVOTE = "unvote"  # ... withdrawn
     FILE_REQUEST = "file_request"  # "Record this as a feature request?": yes, for the draft ``ticket`` names
+    BOOK_CALL = (
+        "book_call"  # a video-call slot: ``score`` is its start (minutes since the epoch), ``ticket`` its ticket
+    )
 
 
 @dataclass(frozen=True)
@@ -248,8 +251,8 @@ class Choice:
         name, _, rest = value.partition(":")
         number, _, score = rest.partition(":")
         action = Action(name)
-        if score and action is not Action.RATE:
-            raise ValueError(f"{value!r}: only a rating carries a score")
+        if score and action not in (Action.RATE, Action.BOOK_CALL):
+            raise ValueError(f"{value!r}: only a rating or a call's time carries a score")
         return cls("", action, int(number) if number else None, int(score) if score else None)
 
 

@@ -34,6 +34,8 @@ class CallSettings:
         default_factory=lambda: {tier: CallPolicy(n) for tier, n in DEFAULT_QUOTAS.items()}
     )
     reminder: timedelta = timedelta(minutes=15)
+    # The soonest a call can start after it is asked for.
+    notice: timedelta = timedelta(hours=2)
     # The support calendar's name (a calendar of the tiers file); empty: the calendar of the first tier with calls.
     calendar: str = ""
 

@@ -64,6 +64,8 @@ def _ticket(spec: CommandSpec, rest: str) -> Options:
     [first] = spec.params
     token, more = _split(rest)
     if not token:
+        if not first.required:  # an optional number (``call`` alone): the parameter's default decides
+            return {}
         raise spec.error(f'"{spec.words}" needs {first.noun}')
     number = _number(spec, token)
     _no_more(spec, more, "the " + _bare_noun(first.noun))

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.calls.meetings import JitsiRooms, MeetingRooms
+from core.calls.records import CallSettings
 from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
@@ -135,6 +137,9 @@ class Desk:
     redactor: Redactor = field(default_factory=Redactor)
     # Each tier's onboarding journey (``config/journeys.yaml``); None: nobody is sent one.
     journeys: JourneySettings | None = None
+    # Each tier's video calls (``calls:``) and where their meetings are held.
+    calls: CallSettings = field(default_factory=CallSettings)
+    call_rooms: MeetingRooms = field(default_factory=JitsiRooms)
 
 
 def actor_of(message: Inbound) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from core.calls.commands import CALL_COMMANDS, RequestCall
 from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
 from core.errors import HelplineError
@@ -16,6 +17,7 @@ from core.messages import Inbound, Reply
 from core.requests import commands as requests
 
 if TYPE_CHECKING:
+    from core.desk.calls import CallDesk
     from core.desk.context import Desk
     from core.desk.requests import RequestDesk
 
@@ -25,6 +27,7 @@ class Desks(Protocol):
 
     desk: Desk
     requests: RequestDesk
+    calls: CallDesk
 
 
 ExtraHandler = Callable[[Desks, Inbound, Any], Awaitable[Reply]]
@@ -34,6 +37,10 @@ async def _request(moderation: Desks, message: Inbound, command: requests.Reques
     return await moderation.requests.command(message, command)
 
 
+async def _call(moderation: Desks, message: Inbound, command: RequestCall) -> Reply:
+    return await moderation.calls.offer(message, command.ticket)
+
+
 def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
     """``handler`` for every record of a package's table."""
     return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
@@ -41,6 +48,7 @@ def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[Extr
 
 HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(requests.REQUEST_COMMANDS, _request),
+    **_each(CALL_COMMANDS, _call),
 }
 
 

@@ -41,6 +41,7 @@ from core.commands import (
     needs_moderator,
 )
 from core.desk.assignment import assign, log_change, move_tier, ticket_of
+from core.desk.calls import CallDesk
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
@@ -81,6 +82,7 @@ class Moderation:
     def __init__(self, desk: Desk, requests: RequestDesk | None = None) -> None:
         self.desk = desk
         self.requests = requests or RequestDesk(desk)
+        self.calls = CallDesk(desk)
         self.surveys = SurveyDesk(desk)
         self.signin = SignIn(desk)
         self.linking = Linking(desk)

@@ -92,6 +92,8 @@ class SupportDesk:
     async def _choose(self, message: ChoiceMessage) -> Sequence[Reply]:
         if message.action is Action.RATE:
             return await self._surveys.choose(message)
+        if message.action is Action.BOOK_CALL:
+            return [await self._moderation.calls.book(message)]
         if message.action in _REQUEST_CHOICES:
             return [await self._requests.choose(message)]
         spec = _COMMAND_CHOICES.get(message.action)
