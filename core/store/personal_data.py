@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, delete, false, insert, or_, select, 
 from core.privacy.records import FORGOTTEN, REQUESTED, PrivacyAudit
 from core.store.base import SqlPort
 from core.store.schema import messages, surveys, ticket_events, tickets
+from core.store.schema_calls import calls
 from core.store.schema_customers import (
     customer_identities,
     customer_link_codes,
@@ -95,6 +96,7 @@ class SqlPersonalData(SqlPort):
                 "link_events": select(customer_link_events).where(
                     or_(customer_link_events.c.identity.in_(ids), customer_link_events.c.other.in_(ids))
                 ),
+                "calls": select(calls).where(calls.c.person.in_(ids)).order_by(calls.c.start_at),
             }
             return {
                 kind: [_json_ready(row) for row in (await conn.execute(query)).mappings()]
@@ -114,6 +116,7 @@ class SqlPersonalData(SqlPort):
                 feedback = or_(*(_thread(answer_feedback, t) for t in threads))
                 counts["answer_feedback"] = await _count(conn, delete(answer_feedback).where(feedback))
             counts["gap_questions"] = await _count(conn, delete(gap_questions).where(gap_questions.c.person.in_(ids)))
+            counts["calls"] = await _count(conn, delete(calls).where(calls.c.person.in_(ids)))
             counts["tickets"] = await _anonymise(
                 conn,
                 tickets,

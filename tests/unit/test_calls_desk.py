@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
+from core.calls.commands import RequestCall
+from core.commands import needs_moderator
+from core.desk.commands import parse_command
 from core.messages import Action, Choice, Reply, ReplyKind
 from core.tiers import Customer
 from tests.desk_fakes import Harness, make_harness
-
-pytestmark = pytest.mark.asyncio
 
 # The harness starts on Monday 23 November 2026 at 09:00 UTC; the support calendar is London's 08:00-18:00 (UTC in
 # November), and a call starts at least two hours after it is asked for.
@@ -40,6 +41,7 @@ async def pick(h: Harness, user: str, choice: Choice, thread: str | None = None)
     return reply
 
 
+@pytest.mark.asyncio
 async def test_a_professional_customer_books_one_call_a_month_with_a_link_and_an_invite() -> None:
     h = harness()
     slots = await offer(h, "pro1")
@@ -66,6 +68,7 @@ async def test_a_professional_customer_books_one_call_a_month_with_a_link_and_an
     assert refused.choices == () and "next call can be booked from 01 December 2026" in refused.text
 
 
+@pytest.mark.asyncio
 async def test_a_community_member_is_told_what_their_plan_offers_instead() -> None:
     h = harness()
     reply = await offer(h, "someone")
@@ -73,6 +76,7 @@ async def test_a_community_member_is_told_what_their_plan_offers_instead() -> No
     assert await h.store.calls.of_person("discord:someone") == []
 
 
+@pytest.mark.asyncio
 async def test_two_customers_picking_one_slot_get_it_once_and_the_second_gets_new_times() -> None:
     h = harness()
     first, second = await offer(h, "ent1"), await offer(h, "pro1")
@@ -84,6 +88,7 @@ async def test_two_customers_picking_one_slot_get_it_once_and_the_second_gets_ne
     assert len(await h.store.calls.overlapping(starts(first)[0], starts(first)[0] + timedelta(minutes=1))) == 1
 
 
+@pytest.mark.asyncio
 async def test_a_forged_or_stale_time_books_nothing() -> None:
     h = harness()
     night = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # outside the support calendar
@@ -94,6 +99,7 @@ async def test_a_forged_or_stale_time_books_nothing() -> None:
     assert await h.store.calls.of_person("discord:ent1") == []
 
 
+@pytest.mark.asyncio
 async def test_a_call_about_a_ticket_is_on_its_log_and_someone_elses_ticket_is_refused() -> None:
     h = harness()
     said = await h.say("the app is down for all our users", user="ent1", thread="t-ent1")
@@ -109,6 +115,7 @@ async def test_a_call_about_a_ticket_is_on_its_log_and_someone_elses_ticket_is_r
     assert other.kind is ReplyKind.ERROR and "not one of yours" in other.text
 
 
+@pytest.mark.asyncio
 async def test_the_worker_reminds_the_customer_and_the_team_once_fifteen_minutes_before() -> None:
     h = harness()
     slots = await offer(h, "ent1")
@@ -121,3 +128,9 @@ async def test_the_worker_reminds_the_customer_and_the_team_once_fifteen_minutes
     assert any(t.startswith("Video call with discord:ent1 in 14 minutes") for t in texts)
     assert len(reminders) == 2
     assert await h.wait(timedelta(minutes=5)) == []
+
+
+def test_call_is_typed_alone_or_with_a_ticket_and_anyone_may_ask() -> None:
+    assert parse_command("call") == RequestCall(0)
+    assert parse_command("/call 12") == RequestCall(12)
+    assert not needs_moderator(parse_command("call"))
