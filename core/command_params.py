@@ -90,7 +90,7 @@ class Param:
 
     def check(self, spec: CommandSpec, value: int | str | None) -> int | str:
         """``value`` made ready for the record (trimmed, lower-cased, defaulted); ``CommandError`` if it cannot be."""
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or value == self.default or (isinstance(value, str) and not value.strip()):
             if self.default is not None:
                 return self.default
             raise spec.error(f'"{spec.words}" needs {self.noun}')

@@ -7,7 +7,6 @@ as non-blocking I/O, so the gateway heartbeat is never held up by a question.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import weakref
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from bots.discord.translate import (
     place,
     render,
     target_channel,
+    uploads,
     without_mention,
 )
 from bots.discord.views import ChoiceButton, choice_view
@@ -273,10 +273,14 @@ class HelplineBot(discord.Client):
         extra: discord.ui.View | None = None,
     ) -> None:
         # Only the first follow-up inherits the deferral's privacy; later pieces must ask again.
-        outs = [out for reply in replies or [Reply(ReplyKind.INFO, "Done.")] for out in render(reply)]
-        for n, out in enumerate(outs):
+        outs = [(out, r) for r in replies or [Reply(ReplyKind.INFO, "Done.")] for out in render(r)]
+        for n, (out, reply) in enumerate(outs):
             view = extra if n == len(outs) - 1 else None  # e.g. "Add a comment", under the last piece
-            await interaction.followup.send(**_payload(out, view), ephemeral=ephemeral)
+            last = n == len(outs) - 1 or outs[n + 1][1] is not reply
+            payload = _payload(out, view)
+            if last and reply.attachments:  # a reply's files go with its last piece
+                payload["files"] = uploads(reply)
+            await interaction.followup.send(**payload, ephemeral=ephemeral)
 
     async def deliver(self, outbound: Outbound) -> None:
         """Post a message the core started (an escalation, a staff reply) to its channel or thread."""
@@ -295,9 +299,8 @@ class HelplineBot(discord.Client):
                 continue
             # The files go with the last piece (the digest with its chart): one message, so a refused
             # upload is retried without the text having been posted alone.
-            files = [discord.File(io.BytesIO(a.data), filename=a.name) for a in outbound.reply.attachments]
             try:
-                await channel.send(**_payload(out), files=files)
+                await channel.send(**_payload(out), files=uploads(outbound.reply))
             except discord.Forbidden as exc:
                 if exc.code != MISSING_PERMISSIONS:
                     raise

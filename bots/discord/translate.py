@@ -6,6 +6,7 @@ payloads) and build the text, embeds and custom ids the bot sends.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 
@@ -202,3 +203,8 @@ def render(reply: Reply, *, ping_role: int | None = None) -> list[Outgoing]:
     last = sent[-1]
     sent[-1] = Outgoing(last.content, None, reply.choices, last.ping_role, last.ping_users)
     return sent
+
+
+def uploads(reply: Reply) -> list[discord.File]:
+    """A reply's files, as a message uploads them."""
+    return [discord.File(io.BytesIO(a.data), filename=a.name) for a in reply.attachments]

@@ -57,7 +57,12 @@ def shown_zone(person_zone: str | None, calendar: BusinessCalendar) -> tuple[Zon
 
 
 def describe_slots(slots: list[datetime], person_zone: str | None, calendar: BusinessCalendar) -> list[str]:
-    """Each slot as the customer reads it, e.g. ``Tue 3 Mar 14:00 (Europe/Berlin)``."""
+    """Each slot as the customer reads it, e.g. ``Tue 3 Mar 14:00 (Europe/Berlin)``: short enough for a button."""
+    zone, _ = shown_zone(person_zone, calendar)
+    return [f"{s.astimezone(zone):%a %d %b %H:%M} ({zone})" for s in slots]
+
+
+def zone_note(person_zone: str | None, calendar: BusinessCalendar) -> str:
+    """What the offer says about the zone its times are in: nothing when it is the customer's own."""
     zone, own = shown_zone(person_zone, calendar)
-    label = str(zone) if own else f"{zone}, the support team's time; tell us your time zone to see yours"
-    return [f"{s.astimezone(zone):%a %d %b %H:%M} ({label})" for s in slots]
+    return "" if own else f" Times are the support team's ({zone}); tell us your time zone to see yours."

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from core.calls.invite import invite
 from core.calls.quota import check_quota
 from core.calls.records import CallPolicy, NewCall
-from core.calls.slots import describe_slots, free_slots
+from core.calls.slots import describe_slots, free_slots, zone_note
 from core.calls.support_hours import support_calendar
 from core.desk.context import actor_of
 from core.desk.people import membership
@@ -144,7 +144,8 @@ class CallDesk:
             Choice(label, Action.BOOK_CALL, number, _minute(s)) for label, s in zip(labels, slots, strict=True)
         )
         about = f" about ticket #{number}" if number else ""
-        text = f"{lead_in}Pick a time for a video call{about} ({describe_duration(policy.length)}):"
+        length = describe_duration(policy.length)
+        text = f"{lead_in}Pick a time for a video call{about} ({length}).{zone_note(None, calendar)}"
         return Reply(ReplyKind.INFO, text, choices=choices, ticket=number or None)
 
     def _staff_notice(self, message: Inbound, call: NewCall, tier: Tier, when: str, ics: Attachment) -> Outbound:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from core.calls.quota import check_quota
 from core.calls.records import CallPolicy
-from core.calls.slots import describe_slots, free_slots
+from core.calls.slots import describe_slots, free_slots, zone_note
 from core.sla.calendars import BusinessCalendar, parse_opening
 
 HALF_HOUR = timedelta(minutes=30)
@@ -43,8 +43,11 @@ def test_slots_shown_in_the_customer_zone_or_the_calendar_zone_said_openly() -> 
     cal = _calendar()
     slot = [datetime(2026, 3, 9, 8, 0, tzinfo=UTC)]
     assert describe_slots(slot, "America/New_York", cal) == ["Mon 09 Mar 04:00 (America/New_York)"]
-    shown = describe_slots(slot, None, cal)[0]
-    assert shown.startswith("Mon 09 Mar 09:00 (Europe/Berlin, the support team's time")
+    assert describe_slots(slot, None, cal) == ["Mon 09 Mar 09:00 (Europe/Berlin)"]
+    assert zone_note(None, cal) == (
+        " Times are the support team's (Europe/Berlin); tell us your time zone to see yours."
+    )
+    assert zone_note("America/New_York", cal) == ""
 
 
 def test_quota_within_and_past_with_the_next_date() -> None:

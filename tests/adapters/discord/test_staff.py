@@ -96,7 +96,7 @@ async def test_slash_commands_are_published(world: World) -> None:
     ]
     assign = next(o for o in ticket["options"] if o["name"] == "assign")
     assert [(o["name"], o["type"]) for o in assign["options"]] == [("number", 4), ("person", 6)]  # 6: a member
-    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap"}  # every member's commands
+    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap", "call"}  # every member's commands
     staff = [c for c in sync.body if c["name"] not in everyone]
     assert all(c["default_member_permissions"] == 1 << 13 for c in staff)  # Manage Messages
     [rate] = [c for c in sync.body if c["name"] == "rate"]
@@ -106,6 +106,8 @@ async def test_slash_commands_are_published(world: World) -> None:
     assert [o["name"] for o in link["options"]] == ["code"]
     assert [o["name"] for o in next(c for c in sync.body if c["name"] == "customer")["options"]] == ["link", "unlink"]
     assert names["request"] == ["status", "merge", "unmerge", "github"] and names["vote"] == ["number"]
+    [call] = [c for c in sync.body if c["name"] == "call"]  # /call alone, or about a ticket
+    assert [(o["name"], o.get("required", False)) for o in call["options"]] == [("ticket", False)]
 
 
 async def test_a_staff_reply_by_slash_command_reaches_the_customers_thread(world: World) -> None:
