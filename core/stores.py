@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
+    from core.incidents.ports import Incidents
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
@@ -52,3 +53,4 @@ class Stores:
     request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request
     journeys: JourneyProgress  # every person's onboarding journey
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
+    incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them

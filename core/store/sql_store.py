@@ -14,6 +14,7 @@ from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
 from core.store.health import SqlHealthHistory
+from core.store.incidents import SqlIncidents
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.journeys import SqlJourneyProgress
@@ -72,4 +73,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         request_issues=SqlRequestIssues(engine),
         journeys=SqlJourneyProgress(engine),
         privacy=SqlPersonalData(engine),
+        incidents=SqlIncidents(engine),
     )

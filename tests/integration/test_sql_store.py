@@ -169,6 +169,9 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_outreach_records_account_at",
             "ix_outreach_records_status_due",
             "ix_customer_journeys_state",
+            "ix_incidents_status",
+            "ix_incident_updates_incident_id",
+            "ix_incident_tickets_ticket_id",
         }
 
 
