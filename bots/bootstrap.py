@@ -201,6 +201,7 @@ def compose_system(
         embedder=embedder,
         redactor=redactor,
         journeys=journeys,
+        incidents=settings.incidents.policy(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

@@ -18,6 +18,7 @@ from config.analytics_config import AnalyticsSettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
+from config.incidents_config import IncidentSettings
 from config.jobs_config import JobSettings
 from config.journeys_config import DEFAULT_JOURNEYS_FILE
 from config.platform_config import DiscordSettings as DiscordSettings
@@ -210,6 +211,7 @@ class Settings(_Section):
     requests: RequestSettings = RequestSettings()
     privacy: PrivacySettings = PrivacySettings()
     jobs: JobSettings = JobSettings()
+    incidents: IncidentSettings = IncidentSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from core.analytics.policy import ReportPolicy
+from core.incidents.policy import IncidentPolicy
 from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
@@ -135,6 +136,8 @@ class Desk:
     redactor: Redactor = field(default_factory=Redactor)
     # Each tier's onboarding journey (``config/journeys.yaml``); None: nobody is sent one.
     journeys: JourneySettings | None = None
+    # When incidents remind, resolve their tickets and are proposed (``incidents:``).
+    incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
 
 
 def actor_of(message: Inbound) -> str:
