@@ -18,6 +18,7 @@ from core.analytics.weekly import WeekReport
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
 from core.errors import IndexNotBuiltError
+from core.incidents.reminders import IncidentReminders
 from core.privacy.retention import RetentionPass
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from core.privacy.ports import PersonalData
 
 NPS_EVERY = timedelta(hours=1)  # how often the worker looks for accounts due an NPS survey
+INCIDENTS_EVERY = timedelta(minutes=1)  # how often it looks for incident reminders and proposals
 
 
 def build_worker(
@@ -68,6 +70,8 @@ def build_worker(
         finder = no_articles if desk.knowledge is None else getting_started(desk.knowledge)
         journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)
         worker.passes = (*worker.passes, journeys.run_once)
+    reminders = IncidentReminders(stores, tiers, clock, desk.incidents, INCIDENTS_EVERY)
+    worker.passes = (*worker.passes, reminders.run_once)  # critical incidents' latest status, once an interval
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

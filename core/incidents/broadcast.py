@@ -1,9 +1,9 @@
 """Incident notices to the customers of linked tickets, each queued once per ticket through the outbox.
 
-Every notice has a key: ``update:ID`` for an update (a ticket linked late gets the latest one under the same key,
-so it is never sent twice), ``joined`` for a ticket that joined before any update, ``account`` for the CSM's
-notice and ``reminder:N`` for a critical incident's N-th reminder interval. The store keeps one per incident,
-ticket and key, however many workers or retries deliver it.
+Every notice has a key: ``update:ID`` for an update (a ticket linked late gets the latest one under the same
+key, so it is never sent twice), ``joined`` for a ticket that joined before any update, ``account`` for the
+CSM's notice and ``reminder:UPDATE:N`` for a critical incident's N-th reminder after an update. The store keeps
+one per incident, ticket and key, however many workers or retries deliver it.
 """
 
 from __future__ import annotations
@@ -59,11 +59,11 @@ class Broadcast:
         await self._stores.incidents.deliver(incident.number, "account", accounts, now)
         return len(queued)
 
-    async def remind(self, incident: Incident, period: int, now: datetime) -> int:
-        """The latest status again to every linked ticket, once for reminder interval ``period``."""
+    async def remind(self, incident: Incident, key: str, now: datetime) -> int:
+        """The latest status again to every linked open ticket, once under ``key`` (one reminder interval)."""
         tickets = await self._tickets(incident.tickets)
         notices = {t.number: _to_customer(t, reminder_text(incident, t.number)) for t in tickets if t.status.active}
-        return len(await self._stores.incidents.deliver(incident.number, f"reminder:{period}", notices, now))
+        return len(await self._stores.incidents.deliver(incident.number, key, notices, now))
 
     def staff_channel(self, tier: str) -> Address:
         """Where the team hears of incidents: the configured channel, else the tier's team channel."""

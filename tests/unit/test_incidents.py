@@ -168,3 +168,41 @@ async def test_only_moderators_run_incident_commands_and_mistakes_are_named() ->
     assert "now critical" in (await h.mod("incident severity 1 critical")).text
     found = await h.store.incidents.get(1)
     assert found is not None and found.tickets == () and found.severity == "critical"
+
+
+async def test_a_critical_incident_resends_its_latest_status_every_interval_until_resolved() -> None:
+    h = make_harness(settings=Settings(incidents=IncidentSettings(reminder_interval="1h")))
+    number = await ticket(h, "ana", "d1")
+    await h.mod("incident open critical Payments failing")
+    await h.mod(f"incident link 1 {number}")
+    await h.mod("incident update 1 A fix is rolling out")
+    await h.wait(timedelta(seconds=1))
+    customer = place("discord", "d1")  # the team's SLA warnings about the ticket go elsewhere
+    assert to(await h.wait(timedelta(minutes=50)), customer) == []
+    [reminder] = to(await h.wait(timedelta(minutes=10)), customer)
+    assert reminder == (
+        "Still working on incident #1 'Payments failing' (your ticket #1); "
+        "latest update (2026-11-23 09:00 UTC): A fix is rolling out"
+    )
+    assert to(await h.wait(timedelta(minutes=30)), customer) == []  # once an interval, however often it passes
+    assert len(to(await h.wait(timedelta(minutes=30)), customer)) == 1
+    await h.mod("incident resolve 1 Fixed")
+    await h.wait(timedelta(seconds=1))
+    assert to(await h.wait(timedelta(hours=3)), customer) == []
+
+
+async def test_reminders_go_once_per_interval_with_several_workers_and_not_for_minor_incidents() -> None:
+    h = make_harness()
+    other = make_harness(store=h.store)  # a second process on the same store and its own worker
+    number = await ticket(h, "ana", "d1")
+    await h.mod("incident open critical Payments failing")
+    await h.mod("incident open minor Slow search")
+    await h.mod(f"incident link 1 {number}")
+    await h.mod(f"incident link 2 {number}")
+    await h.wait(timedelta(seconds=1))
+    h.clock.advance(timedelta(hours=1))
+    other.clock.advance(timedelta(hours=1, seconds=1))
+    await h.worker.run_once()
+    await other.worker.run_once()
+    reminders = [o for o in (*h.notifier.sent, *other.notifier.sent) if o.reply.text.startswith("Still working")]
+    assert [o.reply.text.split("'")[1] for o in reminders] == ["Payments failing"]
