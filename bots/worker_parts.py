@@ -18,6 +18,7 @@ from core.analytics.weekly import WeekReport
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
 from core.errors import IndexNotBuiltError
+from core.incidents.proposals import IncidentProposals
 from core.incidents.reminders import IncidentReminders
 from core.privacy.retention import RetentionPass
 from core.retention import DeliveryPruner
@@ -72,6 +73,9 @@ def build_worker(
         worker.passes = (*worker.passes, journeys.run_once)
     reminders = IncidentReminders(stores, tiers, clock, desk.incidents, INCIDENTS_EVERY)
     worker.passes = (*worker.passes, reminders.run_once)  # critical incidents' latest status, once an interval
+    if desk.embedder is not None:  # bursts of alike critical tickets proposed as incidents, matches offered
+        proposals = IncidentProposals(stores, tiers, clock, desk.incidents, desk.embedder, INCIDENTS_EVERY)
+        worker.passes = (*worker.passes, proposals.run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

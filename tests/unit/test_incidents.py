@@ -15,6 +15,7 @@ from core.messages import Address, Destination, Mention, Outbound, ReplyKind
 from core.tickets.records import TicketStatus
 from core.tiers import Customer
 from tests.desk_fakes import START, Harness, make_harness, place
+from tests.fakes import HashingEmbedder
 
 pytestmark = pytest.mark.asyncio
 
@@ -206,3 +207,42 @@ async def test_reminders_go_once_per_interval_with_several_workers_and_not_for_m
     await other.worker.run_once()
     reminders = [o for o in (*h.notifier.sent, *other.notifier.sent) if o.reply.text.startswith("Still working")]
     assert [o.reply.text.split("'")[1] for o in reminders] == ["Payments failing"]
+
+
+def proposing(**settings: object) -> Harness:
+    """A desk with the bag-of-words embedder, so tickets sharing words read alike."""
+    chosen = Settings(incidents=IncidentSettings(**{"similar_score": 0.5, **settings}))
+    return make_harness(settings=chosen, embedder=HashingEmbedder())
+
+
+def staff_lines(sent: list[Outbound]) -> list[str]:
+    return [o.reply.text for o in sent if o.reply.text.startswith(("Open an incident?", "Link ticket"))]
+
+
+async def test_a_burst_of_alike_critical_tickets_proposes_an_incident_once_then_offers_new_ones() -> None:
+    h = proposing()
+    for n, user in enumerate(("ana", "bob")):
+        await ticket(h, user, f"d{n}")
+    assert staff_lines(await h.wait(timedelta(minutes=1))) == []  # two are not yet a burst
+    [other] = await h.say("our mobile login screen is down", user="cy", thread="d9")  # critical too, not alike
+    assert other.ticket == 3
+    await ticket(h, "dee", "d2")
+    [proposal] = staff_lines(await h.wait(timedelta(minutes=1)))
+    assert proposal.startswith("Open an incident? 3 critical tickets alike arrived within minutes (#1, #2, #4)")
+    assert proposal.endswith("incident link ID 1 2 4")
+    assert staff_lines(await h.wait(timedelta(minutes=1))) == []  # proposed once
+    await h.mod("incident open critical Checkout payments failing")
+    await h.mod("incident link 1 1 2 4")
+    await ticket(h, "eve", "d5")
+    [offer] = staff_lines(await h.wait(timedelta(minutes=1)))
+    assert offer.startswith("Link ticket #5 to incident #1 'Checkout payments failing'?")
+    assert offer.endswith("To link it: incident link 1 5")
+    assert staff_lines(await h.wait(timedelta(minutes=1))) == []  # offered once
+
+
+async def test_tickets_spread_wider_than_the_window_are_not_a_burst() -> None:
+    h = proposing(window="10m", propose_after=3)
+    for n, user in enumerate(("ana", "bob", "cy")):
+        await ticket(h, user, f"d{n}")
+        h.clock.advance(timedelta(minutes=6))
+    assert staff_lines(await h.wait(timedelta(minutes=1))) == []
