@@ -19,6 +19,8 @@ from core.calls.reminders import CallReminders
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
 from core.errors import IndexNotBuiltError
+from core.incidents.proposals import IncidentProposals
+from core.incidents.reminders import IncidentReminders
 from core.privacy.retention import RetentionPass
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from core.privacy.ports import PersonalData
 
 NPS_EVERY = timedelta(hours=1)  # how often the worker looks for accounts due an NPS survey
+INCIDENTS_EVERY = timedelta(minutes=1)  # how often it looks for incident reminders and proposals
 
 
 def build_worker(
@@ -70,6 +73,11 @@ def build_worker(
         journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)
         worker.passes = (*worker.passes, journeys.run_once)
     worker.passes = (*worker.passes, CallReminders(stores, clock, tiers, desk.calls).run_once)  # once each
+    reminders = IncidentReminders(stores, tiers, clock, desk.incidents, INCIDENTS_EVERY)
+    worker.passes = (*worker.passes, reminders.run_once)  # critical incidents' latest status, once an interval
+    if desk.embedder is not None:  # bursts of alike critical tickets proposed as incidents, matches offered
+        proposals = IncidentProposals(stores, tiers, clock, desk.incidents, desk.embedder, INCIDENTS_EVERY)
+        worker.passes = (*worker.passes, proposals.run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

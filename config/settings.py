@@ -19,6 +19,7 @@ from config.calls_config import CallsSettings, check_call_tiers
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
+from config.incidents_config import IncidentSettings
 from config.jobs_config import JobSettings
 from config.journeys_config import DEFAULT_JOURNEYS_FILE
 from config.platform_config import DiscordSettings as DiscordSettings
@@ -212,6 +213,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     jobs: JobSettings = JobSettings()
     calls: CallsSettings = CallsSettings()
+    incidents: IncidentSettings = IncidentSettings()
 
     @field_validator("data_dir")
     @classmethod

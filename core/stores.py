@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.calls.ports import Calls
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
+    from core.incidents.ports import Incidents
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
@@ -54,3 +55,4 @@ class Stores:
     journeys: JourneyProgress  # every person's onboarding journey
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
     calls: Calls  # the booked video calls
+    incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them

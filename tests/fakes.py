@@ -17,6 +17,7 @@ from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
 from tests.health_fakes import InMemoryHealthHistory
+from tests.incident_fakes import InMemoryIncidents
 from tests.job_fakes import InMemoryJobQueue
 from tests.journey_fakes import InMemoryJourneyProgress
 from tests.knowledge_fakes import InMemoryAnswerFeedback
@@ -116,4 +117,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         journeys=InMemoryJourneyProgress(state),
         calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
+        incidents=InMemoryIncidents(state),
     )

@@ -36,6 +36,7 @@ from bots.http.customers_api import TOKEN_ENV as API_TOKEN_ENV
 from bots.http.customers_api import customer_routes
 from bots.http.metrics import TOKEN_ENV
 from bots.web.roadmap import roadmap_routes
+from bots.web.status_page import status_routes
 from config.journeys_config import load_journeys
 from config.settings import Settings
 from config.tiers import load_tiers
@@ -121,6 +122,7 @@ async def run_server(settings: Settings, host: str, port: int, plan: RolePlan = 
         settings.satisfaction.product_name,
         system.stores.links,
     )
+    routes += status_routes(system.stores.incidents, settings.satisfaction.product_name)  # open incidents only
     token = os.environ.get(TOKEN_ENV) or None
     log.info("/metrics: %s", "bearer token required" if token else f"loopback clients only ({TOKEN_ENV} not set)")
     app = create_app(

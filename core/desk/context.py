@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from core.analytics.policy import ReportPolicy
 from core.calls.meetings import JitsiRooms, MeetingRooms
 from core.calls.records import CallSettings
+from core.incidents.policy import IncidentPolicy
 from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
@@ -140,6 +141,8 @@ class Desk:
     # Each tier's video calls (``calls:``) and where their meetings are held.
     calls: CallSettings = field(default_factory=CallSettings)
     call_rooms: MeetingRooms = field(default_factory=JitsiRooms)
+    # When incidents remind, resolve their tickets and are proposed (``incidents:``).
+    incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
 
 
 def actor_of(message: Inbound) -> str:

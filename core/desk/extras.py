@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from core.calls.commands import CALL_COMMANDS, RequestCall
 from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
+from core.desk.incidents import IncidentDesk
 from core.errors import HelplineError
+from core.incidents import commands as incidents
 from core.messages import Inbound, Reply
 from core.requests import commands as requests
 
@@ -41,6 +43,10 @@ async def _call(moderation: Desks, message: Inbound, command: RequestCall) -> Re
     return await moderation.calls.offer(message, command.ticket)
 
 
+async def _incident(moderation: Desks, message: Inbound, command: incidents.IncidentCommand) -> Reply:
+    return await IncidentDesk(moderation.desk).command(message, command)
+
+
 def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
     """``handler`` for every record of a package's table."""
     return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
@@ -49,6 +55,7 @@ def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[Extr
 HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(requests.REQUEST_COMMANDS, _request),
     **_each(CALL_COMMANDS, _call),
+    **_each(incidents.INCIDENT_COMMANDS, _incident),
 }
 
 

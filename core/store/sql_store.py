@@ -15,6 +15,7 @@ from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
 from core.store.health import SqlHealthHistory
+from core.store.incidents import SqlIncidents
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.journeys import SqlJourneyProgress
@@ -74,4 +75,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         journeys=SqlJourneyProgress(engine),
         calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
+        incidents=SqlIncidents(engine),
     )

@@ -172,6 +172,9 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_calls_start_at",
             "ix_calls_holder",
             "ix_calls_person",
+            "ix_incidents_status",
+            "ix_incident_updates_incident_id",
+            "ix_incident_tickets_ticket_id",
         }
 
 

@@ -96,7 +96,7 @@ async def test_slash_commands_are_published(world: World) -> None:
     ]
     assign = next(o for o in ticket["options"] if o["name"] == "assign")
     assert [(o["name"], o["type"]) for o in assign["options"]] == [("number", 4), ("person", 6)]  # 6: a member
-    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap", "call"}  # every member's commands
+    everyone = {"rate", "link", "feature", "vote", "unvote", "roadmap", "call", "status"}  # every member's commands
     staff = [c for c in sync.body if c["name"] not in everyone]
     assert all(c["default_member_permissions"] == 1 << 13 for c in staff)  # Manage Messages
     [rate] = [c for c in sync.body if c["name"] == "rate"]

@@ -1,7 +1,7 @@
 """Booked video calls: one row per call, its meeting link, and when its reminder went.
 
-Revision ID: 0031_calls
-Revises: 0023_journeys
+Revision ID: 0025_calls
+Revises: 0024_incidents
 Create Date: 2026-12-04
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from core.store.columns import UTCDateTime
 
-revision: str = "0031_calls"
-down_revision: str | None = "0023_journeys"
+revision: str = "0025_calls"
+down_revision: str | None = "0024_incidents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
