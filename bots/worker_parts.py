@@ -22,6 +22,7 @@ from core.errors import IndexNotBuiltError
 from core.incidents.proposals import IncidentProposals
 from core.incidents.reminders import IncidentReminders
 from core.privacy.retention import RetentionPass
+from core.requests.reaction_refresh import ReactionRefresh
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
@@ -78,6 +79,8 @@ def build_worker(
     if desk.embedder is not None:  # bursts of alike critical tickets proposed as incidents, matches offered
         proposals = IncidentProposals(stores, tiers, clock, desk.incidents, desk.embedder, INCIDENTS_EVERY)
         worker.passes = (*worker.passes, proposals.run_once)
+    if desk.requests.reaction_refresh is not None:  # 👍 on linked issues, read again once an interval
+        worker.passes = (*worker.passes, ReactionRefresh(stores, clock, desk.requests.reaction_refresh).run_once)
     retrainer = scheduled_retrain(settings, stores, clock, worker.owner, embedder, desk.catalog)
     if retrainer is not None:
         worker.passes = (*worker.passes, retrainer.run_once)

@@ -34,6 +34,9 @@ class RequestSettings(BaseModel):
     # Where ``request github N create`` opens the request's GitHub issue (owner/name), with which label.
     github_repo: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
     github_label: str = Field("enhancement", min_length=1, max_length=50)
+    # How often linked issues' 👍 are read again when nothing else happens on them (GitHub sends no event for a
+    # reaction); empty: only after an event on the issue.
+    reaction_refresh: str = "1h"
 
     @field_validator("tier_weights")
     @classmethod
@@ -48,6 +51,11 @@ class RequestSettings(BaseModel):
     def _duration(cls, value: str) -> str:
         return checked_duration(value)
 
+    @field_validator("reaction_refresh")
+    @classmethod
+    def _refresh(cls, value: str) -> str:
+        return checked_duration(value) if value else value
+
     def policy(self) -> RequestPolicy:
         """The settings as the core's policy."""
         return RequestPolicy(
@@ -58,6 +66,7 @@ class RequestSettings(BaseModel):
             suggestions=self.suggestions,
             issue_repo=self.github_repo,
             issue_label=self.github_label,
+            reaction_refresh=parse_duration(self.reaction_refresh) if self.reaction_refresh else None,
         )
 
 

@@ -167,3 +167,7 @@ class InMemoryRequestIssues:
     async def request_at(self, issue: Address) -> IssueLink | None:
         """The link of the request the issue at ``issue`` follows, if any."""
         return next((link for link in self.links.values() if link.issue == issue), None)
+
+    async def linked(self, limit: int) -> list[IssueLink]:
+        """Up to ``limit`` links, by request number."""
+        return [self.links[n] for n in sorted(self.links)][:limit]

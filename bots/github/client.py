@@ -206,6 +206,19 @@ class GitHubApi:
 
         return await self._call(work)
 
+    async def find_issue(self, repo: str, label: str, marker: str, most: int = 300) -> tuple[int, str] | None:
+        """The newest of the first ``most`` issues labelled ``label`` whose body holds ``marker``; None if none."""
+
+        def work() -> tuple[int, str] | None:
+            for n, issue in enumerate(self._repo(repo).get_issues(state="all", labels=[label])):
+                if n >= most:
+                    break
+                if marker in (issue.body or ""):
+                    return issue.number, issue.html_url
+            return None
+
+        return await self._call(work)
+
     async def role(self, repo: str, login: str) -> str:
         """``login``'s role on ``repo`` (admin, maintain, write, triage, read or none), cached briefly."""
         key = (repo.lower(), login.lower())

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bots.github.translate import Issue, IssueChanged, issue_message, quiet, request_prompt
 from core.messages import GITHUB
-from core.requests.tracker import CREATE_ISSUE, SYNC_REACTIONS, IssueJob
+from core.requests.tracker import CREATE_ISSUE, SYNC_REACTIONS, IssueJob, request_marker
 
 if TYPE_CHECKING:
     from bots.github.client import GitHubApi
@@ -40,7 +40,9 @@ class RequestIssues:
         if request is None:
             return
         title, body = request
-        number, url = await self.api.open_issue(work.repo, quiet(title), quiet(body), work.label)
+        # A retry after GitHub opened the issue but before the link was kept finds that issue, not a second one.
+        found = await self.api.find_issue(work.repo, work.label, quiet(request_marker(work.request)))
+        number, url = found or await self.api.open_issue(work.repo, quiet(title), quiet(body), work.label)
         done = IssueJob(work.request, work.repo, number, work.label, work.by)
         await self.desk.request_issue_created(done, url)
         await self.jobs.accept(f"created:{work.request}:{number}", SYNC_REACTIONS, done.encode(), str(done.address))

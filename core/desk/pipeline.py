@@ -21,6 +21,7 @@ from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
+from core.requests.tracker import request_marker
 from core.messages import (
     Action,
     ChoiceMessage,
@@ -168,7 +169,7 @@ class SupportDesk:
         request = await self.desk.stores.feature_requests.get(number)
         if request is None:
             return None
-        body = f"{request.description}\n\nFeature request #{number} in Helpline; 👍 this issue to vote for it."
+        body = f"{request.description}\n\n{request_marker(number)}"
         return request.title, body
 
     async def request_issue_created(self, job: IssueJob, url: str) -> None:

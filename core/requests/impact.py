@@ -30,6 +30,8 @@ class RequestPolicy:
     # the label it carries.
     issue_repo: str = ""
     issue_label: str = "enhancement"
+    # How often the linked issues' 👍 are read again without an event on them; None: only after events.
+    reaction_refresh: timedelta | None = timedelta(hours=1)
 
     def weight(self, tier: str) -> float:
         """What one account of ``tier`` weighs."""

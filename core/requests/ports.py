@@ -109,3 +109,7 @@ class RequestIssues(Protocol):
     async def request_at(self, issue: Address) -> IssueLink | None:
         """The link of the request the issue at ``issue`` follows, if any."""
         ...
+
+    async def linked(self, limit: int) -> list[IssueLink]:
+        """Up to ``limit`` links, by request number (the reactions' scheduled re-read walks them)."""
+        ...

@@ -51,6 +51,12 @@ class IssueJob:
         return Address(GITHUB, owner, name, str(self.issue))
 
 
+def request_marker(number: int) -> str:
+    """The line an issue opened for request ``number`` carries, so a retried creation finds it instead of opening
+    a second one."""
+    return f"Feature request #{number} in Helpline; 👍 this issue to vote for it."
+
+
 def issue_at(url: str) -> Address | None:
     """The address of the GitHub issue at ``url``; None when it is not an issue's URL."""
     found = _ISSUE_URL.fullmatch(url.strip())

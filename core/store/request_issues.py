@@ -64,3 +64,7 @@ class SqlRequestIssues(SqlPort):
         """The link of the request the issue at ``issue`` follows, if any."""
         found = await self._read(select(issues).where(_at(issue)))
         return _link_from(found[0]) if found else None
+
+    async def linked(self, limit: int) -> list[IssueLink]:
+        """Up to ``limit`` links, by request number."""
+        return [_link_from(r) for r in await self._read(select(issues).order_by(issues.c.request).limit(limit))]

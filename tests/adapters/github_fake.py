@@ -113,6 +113,8 @@ class FakeGitHub:
             if failure.method == request.method and failure.path.search(request.path):
                 self._failures.remove(failure)
                 return web.json_response({"message": failure.message}, status=failure.status, headers=failure.headers)
+        if (m := _ISSUES.match(request.path)) and request.method == "GET":  # the repository's issues, newest first
+            return web.json_response(self._listed(f"{m.group(1)}/{m.group(2)}", request.query.get("labels", "")))
         answer = self._answer(request.method, request.path, body)
         if answer is None:
             return web.json_response({"message": "Not Found"}, status=404)
@@ -171,6 +173,16 @@ class FakeGitHub:
             self.reactions.append((int(m.group(3)), body["content"]))
             return 201, {"id": 1, "content": body["content"]}
         return None
+
+    def _listed(self, repo: str, labels: str) -> list[dict[str, Any]]:
+        wanted = {label for label in labels.split(",") if label}
+        found = sorted((n for r, n in self.issues if r == repo), reverse=True)
+        return [
+            {"number": n, "state": s.state, "title": s.title, "body": s.body, "labels": [{"name": x} for x in s.labels],
+             "url": f"{self.url}/repos/{repo}/issues/{n}", "html_url": f"https://github.com/{repo}/issues/{n}"}
+            for n in found
+            if wanted <= set((s := self.issues[(repo, n)]).labels)
+        ]  # fmt: skip
 
     def _issue_url(self, match: re.Match[str]) -> str:
         return f"{self.url}/repos/{match.group(1)}/{match.group(2)}/issues/{match.group(3)}"
