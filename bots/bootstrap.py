@@ -36,6 +36,7 @@ from bots.worker_parts import build_worker
 from config.intents import load_intents
 from config.journeys_config import load_journeys
 from config.playbooks_config import load_playbooks
+from config.privacy_config import originals_keeper
 from config.settings import Settings
 from config.tiers import load_tiers
 from core.analytics.ports import ChartImages, MetricsSource
@@ -205,6 +206,7 @@ def compose_system(
         calls=settings.calls.policy(),
         call_rooms=JitsiRooms(settings.calls.jitsi_url),
         incidents=settings.incidents.policy(),
+        originals=originals_keeper(settings.privacy, stores.originals),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

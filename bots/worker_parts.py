@@ -21,7 +21,7 @@ from core.customers.journeys_pass import JourneyPass, no_articles
 from core.errors import IndexNotBuiltError
 from core.incidents.proposals import IncidentProposals
 from core.incidents.reminders import IncidentReminders
-from core.privacy.retention import RetentionPass
+from core.privacy.retention import OriginalsExpiry, RetentionPass
 from core.requests.reaction_refresh import ReactionRefresh
 from core.retention import DeliveryPruner
 from core.satisfaction.nps import NpsRound
@@ -69,6 +69,8 @@ def build_worker(
     retention = settings.privacy.retention_policy()
     if personal is not None and retention.active:  # conversation text past its tier's period, expired
         worker.passes = (*worker.passes, RetentionPass(personal, clock, retention).run_once)
+    originals = OriginalsExpiry(stores.originals, clock, settings.privacy.originals_period())
+    worker.passes = (*worker.passes, originals.run_once)  # kept or not any more, sealed originals expire
     if desk.journeys is not None:  # onboarding steps, each sent once through the outbox
         finder = no_articles if desk.knowledge is None else getting_started(desk.knowledge)
         journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)

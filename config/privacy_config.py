@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.durations import checked_duration
 from config.yaml_loader import refuse_unknown_tiers
+from core.errors import ConfigError
+from core.privacy.originals import Originals, OriginalsKeeper
 from core.privacy.redaction import ALL_KINDS, Redactor, extra_rule
 from core.privacy.retention import RetentionPolicy
+from core.privacy.sealing import KEY_VARIABLE, Sealer, SealError
 from core.sla.deadlines import parse_duration
 
 
@@ -27,6 +33,20 @@ class PrivacySettings(BaseModel):
     retention: dict[str, str] = Field(default_factory=dict)
     # The same for text outside any ticket (self-service answers); unset keeps it.
     retention_other: str | None = None
+
+    # Keep each redacted message's original sealed with HELPLINE_ORIGINALS_KEY, for leads to open, audited.
+    keep_originals: bool = False
+    # How long a sealed original is kept before the worker deletes it.
+    originals_for: str = "30d"
+
+    @field_validator("originals_for")
+    @classmethod
+    def _originals_for(cls, value: str) -> str:
+        return checked_duration(value)
+
+    def originals_period(self) -> timedelta:
+        """``originals_for`` as a period."""
+        return parse_duration(self.originals_for)
 
     @field_validator("retention")
     @classmethod
@@ -70,3 +90,26 @@ class PrivacySettings(BaseModel):
 def check_retention_tiers(settings: PrivacySettings, tiers_file: Path, source: str) -> None:
     """Refuse a retention period for a tier that ``tiers_file`` does not define, naming ``source`` and the key."""
     refuse_unknown_tiers(((f"privacy.retention.{name}", name) for name in settings.retention), tiers_file, source)
+
+
+def check_originals_key(settings: PrivacySettings, env: Mapping[str, str], source: str) -> None:
+    """With ``privacy.keep_originals`` on, refuse to start without a usable key in the environment."""
+    if not settings.keep_originals:
+        return
+    key = env.get(KEY_VARIABLE, "")
+    if not key.strip():
+        problem = f"is on, but {KEY_VARIABLE} is not set; 'helpline privacy new-key' prints a key to set it to"
+        raise ConfigError(source, "privacy.keep_originals", problem)
+    try:
+        Sealer(key)
+    except SealError as exc:
+        raise ConfigError(source, "privacy.keep_originals", str(exc)) from None
+
+
+def originals_keeper(
+    settings: PrivacySettings, store: Originals, env: Mapping[str, str] = os.environ
+) -> OriginalsKeeper | None:
+    """The door's keeper of sealed originals when ``privacy.keep_originals`` is on (key checked at load)."""
+    if not settings.keep_originals:
+        return None
+    return OriginalsKeeper(store, Sealer(env[KEY_VARIABLE]), settings.originals_period())

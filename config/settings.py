@@ -26,12 +26,13 @@ from config.platform_config import DiscordSettings as DiscordSettings
 from config.platform_config import GitHubLabels as GitHubLabels
 from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
-from config.privacy_config import PrivacySettings, check_retention_tiers
+from config.privacy_config import PrivacySettings, check_originals_key, check_retention_tiers
 from config.requests_config import RequestSettings, check_weight_tiers
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
 from core.errors import ConfigError
+from core.privacy.sealing import KEY_VARIABLE
 from core.sla.deadlines import parse_duration
 from core.store.engine import DatabaseUrlError, async_database_url
 
@@ -44,7 +45,7 @@ ENV_PREFIX = "HELPLINE_"
 # Secrets read from the environment by the parts that use them, never settings: they share the prefix only.
 NOT_SETTINGS_PREFIX = "HELPLINE_EMAIL_"  # the e-mail adapter's mailboxes and credentials (bots/email/settings.py)
 NOT_SETTINGS = frozenset(
-    {"HELPLINE_CONFIG", "HELPLINE_DASHBOARD_SECRET", "HELPLINE_API_TOKEN", "HELPLINE_METRICS_TOKEN"}
+    {"HELPLINE_CONFIG", "HELPLINE_DASHBOARD_SECRET", "HELPLINE_API_TOKEN", "HELPLINE_METRICS_TOKEN", KEY_VARIABLE}
 )
 # A Slack channel, user or user-group id as Slack shows it: C0123ABC, U0123ABC, S0123ABC.
 
@@ -318,4 +319,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     check_weight_tiers(settings.requests, settings.support.tiers_file, str(path or "environment"))
     check_retention_tiers(settings.privacy, settings.support.tiers_file, str(path or "environment"))
     check_call_tiers(settings.calls, settings.support.tiers_file, str(path or "environment"))
+    check_originals_key(settings.privacy, env, str(path or "environment"))
     return settings

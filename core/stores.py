@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from core.knowledge.gap_ports import GapQuestions
     from core.knowledge.ports import AnswerFeedback, Articles
     from core.ports import Deliveries
+    from core.privacy.originals import Originals
     from core.privacy.ports import PrivacyAuditLog
     from core.requests.ports import FeatureRequests, RequestIssues
     from core.satisfaction.ports import Surveys
@@ -54,5 +55,6 @@ class Stores:
     request_issues: RequestIssues  # the tracker issue (GitHub) that follows a feature request
     journeys: JourneyProgress  # every person's onboarding journey
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
+    originals: Originals  # redacted messages' sealed originals (``privacy.keep_originals``)
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them

@@ -22,7 +22,7 @@ from tests.job_fakes import InMemoryJobQueue
 from tests.journey_fakes import InMemoryJourneyProgress
 from tests.knowledge_fakes import InMemoryAnswerFeedback
 from tests.outreach_fakes import InMemoryOutreachRecords
-from tests.privacy_fakes import InMemoryPrivacyAudit
+from tests.privacy_fakes import InMemoryOriginals, InMemoryPrivacyAudit
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
@@ -117,5 +117,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         journeys=InMemoryJourneyProgress(state),
         calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
+        originals=InMemoryOriginals(),
         incidents=InMemoryIncidents(state),
     )

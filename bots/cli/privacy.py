@@ -1,10 +1,11 @@
-"""``helpline privacy export PERSON`` and ``helpline privacy forget PERSON [--yes]`` (docs/privacy.md)."""
+"""``helpline privacy export|forget PERSON``, ``requests``, ``original TICKET`` and ``new-key`` (docs/privacy.md)."""
 
 from __future__ import annotations
 
 import asyncio
 import getpass
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Annotated, Optional, TypeVar
 import typer
 
 from bots.bootstrap import open_stores
-from bots.cli.common import settings_from
+from bots.cli.common import echo_err, settings_from
 from bots.reports.output import write_whole
 from core.clock import SystemClock
 from core.privacy.office import PrivacyOffice
+from core.privacy.originals import Opened, OriginalsKeeper
+from core.privacy.sealing import KEY_VARIABLE, Sealer, SealError, new_key
 from core.store.personal_data import SqlPersonalData
 
 T = TypeVar("T")
@@ -89,3 +92,57 @@ def forget(
         return
     done = ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items()))
     typer.echo(f"Erased {', '.join(identities)}: {done}. Metrics keep their anonymised rows.")
+
+
+@app.command("original")
+def original(
+    ctx: typer.Context,
+    ticket: Annotated[int, typer.Argument(help="The ticket whose conversation's originals to open.", min=1)],
+) -> None:
+    """Show what ticket TICKET's customer typed before redaction (privacy.keep_originals); audited."""
+    key = os.environ.get(KEY_VARIABLE, "")
+    if not key.strip():
+        echo_err(f"{KEY_VARIABLE} is not set: originals open only with the key they were sealed with.")
+        raise typer.Exit(2)
+    try:
+        sealer = Sealer(key)
+    except SealError as exc:
+        echo_err(str(exc))
+        raise typer.Exit(2) from None
+    settings = settings_from(ctx)
+
+    async def run() -> list[Opened] | None:
+        stores, engine = await open_stores(settings)
+        try:
+            found = await stores.tickets.get(ticket)
+            if found is None:
+                return None
+            places = dict.fromkeys([found.address, *(m.address for m in await stores.conversations.messages(ticket))])
+            keeper = OriginalsKeeper(stores.originals, sealer)
+            requester = f"{found.address.platform}:{found.requester_id}"
+            return await keeper.open(list(places), requester, _actor(), stores.privacy, SystemClock().now())
+        finally:
+            await engine.dispose()
+
+    try:
+        opened = asyncio.run(run())
+    except SealError as exc:
+        echo_err(str(exc))
+        raise typer.Exit(1) from None
+    if opened is None:
+        echo_err(f"There is no ticket #{ticket}.")
+        raise typer.Exit(1)
+    if not opened:
+        typer.echo(f"Ticket #{ticket} has no sealed originals (nothing was redacted, or they expired). Audited.")
+        return
+    typer.echo(f"Originals of ticket #{ticket}; this opening is audited.")
+    for item in opened:
+        kept = item.original
+        typer.echo(f"\n{kept.at:%Y-%m-%d %H:%M} UTC, {kept.author} ({', '.join(kept.kinds)} removed):")
+        typer.echo(item.text)
+
+
+@app.command("new-key")
+def new_key_command() -> None:
+    """Print a fresh key for HELPLINE_ORIGINALS_KEY (privacy.keep_originals); keep it as a secret."""
+    typer.echo(new_key())

@@ -14,6 +14,7 @@ from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
 from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
+from core.privacy.originals import OriginalsKeeper
 from core.privacy.redaction import Redactor
 from core.requests.impact import RequestPolicy
 from core.satisfaction.policy import SatisfactionPolicy
@@ -143,6 +144,8 @@ class Desk:
     call_rooms: MeetingRooms = field(default_factory=JitsiRooms)
     # When incidents remind, resolve their tickets and are proposed (``incidents:``).
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
+    # Seals what the redactor removed, for leads to open (``privacy.keep_originals``); None: originals dropped.
+    originals: OriginalsKeeper | None = None
 
 
 def actor_of(message: Inbound) -> str:

@@ -13,7 +13,8 @@ import logging
 import re
 
 from core.desk.context import Desk, actor_of
-from core.messages import CommandText, Inbound, IncomingMessage, Reply, ReplyKind
+from core.desk.people import membership
+from core.messages import Address, CommandText, Inbound, IncomingMessage, Outbound, Reply, ReplyKind
 from core.privacy.records import REQUESTED, PrivacyAudit, subject_of
 from core.privacy.redaction import SECRET_KINDS
 
@@ -57,6 +58,7 @@ class PrivacyDoor:
         found = self.desk.redactor.redact(message.text)
         if found.kinds:
             log.info("removed %s from a message of %s", ", ".join(found.kinds), actor_of(message))
+            await self._keep_original(message, found.kinds)
             message = dataclasses.replace(message, text=found.text)
         # A queued event was redacted when it was accepted: its placeholders still say what was removed.
         secrets = tuple(dict.fromkeys((*found.secrets, *_queued_secrets(found.text))))
@@ -72,12 +74,30 @@ class PrivacyDoor:
             return Reply(ReplyKind.INFO, "Your request to be forgotten is already with the team; nothing more to do.")
         await self.desk.stores.privacy.record(PrivacyAudit(self.desk.clock.now(), mine, REQUESTED, subject))
         log.info("%s asked to be forgotten", mine)
+        await self._tell_leads(message, mine)
         return Reply(
             ReplyKind.INFO,
             "Your request is recorded. A lead reviews it; once approved, everything Helpline holds about you "
             "(and the accounts linked to yours) is erased, and only anonymous counts remain. Messages on this "
             "platform itself are not Helpline's to delete.",
         )
+
+    async def _tell_leads(self, message: Inbound, mine: str) -> None:
+        """The tier's team channel hears of the request once, with the command that carries it out."""
+        tier = (await membership(self.desk, message)).tier
+        text = (
+            f"{message.author.name} ({mine}) asked to be forgotten. A lead reviews it and runs "
+            f"`helpline privacy forget {mine}` to erase everything held about them; "
+            "`helpline privacy requests` lists every waiting request."
+        )
+        notice = Reply(ReplyKind.WARNING, text, origin=message.address)
+        await self.desk.notifier.send(Outbound(Address.parse(tier.team_channel), notice))
+
+    async def _keep_original(self, message: IncomingMessage | CommandText, kinds: tuple[str, ...]) -> None:
+        keeper = self.desk.originals
+        if keeper is not None and isinstance(message.text, str):
+            now = self.desk.clock.now()
+            await keeper.keep(message.address, message.message_id, actor_of(message), now, message.text, kinds)
 
     async def _first_in_thread(self, message: Inbound) -> bool:
         address = message.address

@@ -19,6 +19,7 @@ from core.retention import Periodic
 
 if TYPE_CHECKING:
     from core.ports import Clock
+    from core.privacy.originals import Originals
     from core.privacy.ports import PersonalData
 
 log = logging.getLogger("helpline.privacy")
@@ -62,3 +63,19 @@ class RetentionPass(Periodic):
                 log.info("retention (%s, %s): %s", tier or "no ticket", keep, done)
             total += sum(counts.values())
         return total
+
+
+class OriginalsExpiry(Periodic):
+    """Deletes sealed originals older than ``privacy.originals_for``, whether or not they are still kept."""
+
+    def __init__(self, originals: Originals, clock: Clock, keep_for: timedelta, every: timedelta = RETENTION_EVERY):
+        super().__init__(clock, every)
+        self._originals = originals
+        self.keep_for = keep_for
+
+    async def work(self, now: datetime) -> int:
+        """Delete what is past its time; how many."""
+        done = await self._originals.expire(now - self.keep_for)
+        if done:
+            log.info("retention: %d sealed originals older than %s deleted", done, self.keep_for)
+        return done

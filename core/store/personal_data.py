@@ -27,8 +27,9 @@ from core.store.schema_customers import (
     customer_people,
 )
 from core.store.schema_gaps import gap_questions
+from core.store.schema_incidents import incident_tickets, incident_updates, incidents
 from core.store.schema_knowledge import answer_feedback
-from core.store.schema_privacy import privacy_audit
+from core.store.schema_privacy import message_originals, privacy_audit
 from core.store.schema_requests import feature_request_drafts, feature_request_votes, feature_requests
 from core.tickets.records import TicketStatus
 
@@ -40,7 +41,9 @@ _FINISHED = (TicketStatus.RESOLVED.value, TicketStatus.CLOSED.value)
 _EXPIRED = "[expired]"  # a finished ticket's subject once its tier's retention is over
 
 # Tables a PostgreSQL erasure rewrites (VACUUM FULL), so the erased text leaves the files there too.
-_REWRITTEN = ("messages", "tickets", "ticket_events", "surveys", "gap_questions", "answer_feedback")
+_REWRITTEN = (
+    "messages", "tickets", "ticket_events", "surveys", "gap_questions", "answer_feedback", "message_originals",
+)  # fmt: skip
 
 
 def _pairs(identities: Sequence[str]) -> list[tuple[str, str]]:
@@ -97,6 +100,11 @@ class SqlPersonalData(SqlPort):
                     or_(customer_link_events.c.identity.in_(ids), customer_link_events.c.other.in_(ids))
                 ),
                 "calls": select(calls).where(calls.c.person.in_(ids)).order_by(calls.c.start_at),
+                # What was removed and when; the sealed text itself opens only for a lead (privacy original).
+                "originals": select(*(c for c in message_originals.c if c.name != "sealed")).where(
+                    message_originals.c.author.in_(ids)
+                ),
+                "incident_updates": select(incident_updates).where(incident_updates.c.author.in_(ids)),
             }
             return {
                 kind: [_json_ready(row) for row in (await conn.execute(query)).mappings()]
@@ -117,6 +125,11 @@ class SqlPersonalData(SqlPort):
                 counts["answer_feedback"] = await _count(conn, delete(answer_feedback).where(feedback))
             counts["gap_questions"] = await _count(conn, delete(gap_questions).where(gap_questions.c.person.in_(ids)))
             counts["calls"] = await _count(conn, delete(calls).where(calls.c.person.in_(ids)))
+            sealed: ColumnElement[bool] = message_originals.c.author.in_(ids)
+            if threads:
+                sealed = or_(sealed, *(_thread(message_originals, t) for t in threads))
+            counts["originals"] = await _count(conn, delete(message_originals).where(sealed))
+            counts["incident_updates"] = await _forget_incident_staff(conn, ids)
             counts["tickets"] = await _anonymise(
                 conn,
                 tickets,
@@ -236,6 +249,17 @@ class SqlPersonalData(SqlPort):
             delete(customer_people).where(customer_people.c.id.in_(persons), customer_people.c.id.not_in(left))
         )
         return erased
+
+
+async def _forget_incident_staff(conn: AsyncConnection, ids: list[str]) -> int:
+    """Incidents' status texts are public and stay; who wrote, opened or linked them is forgotten."""
+    done = await _count(
+        conn, update(incident_updates).where(incident_updates.c.author.in_(ids)).values(author=FORGOTTEN)
+    )
+    await conn.execute(update(incidents).where(incidents.c.opened_by.in_(ids)).values(opened_by=FORGOTTEN))
+    linked = incident_tickets.c.linked_by.in_(ids)
+    await conn.execute(update(incident_tickets).where(linked).values(linked_by=FORGOTTEN))
+    return done
 
 
 def _thread(table: Table, place: tuple[str, ...]) -> ColumnElement[bool]:

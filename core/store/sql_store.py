@@ -19,6 +19,7 @@ from core.store.incidents import SqlIncidents
 from core.store.intent_examples import SqlIntentExamples
 from core.store.job_queue import SqlJobQueue
 from core.store.journeys import SqlJourneyProgress
+from core.store.originals import SqlOriginals
 from core.store.outbox import SqlOutbox
 from core.store.outreach import SqlOutreachRecords
 from core.store.personal_data import SqlPersonalData
@@ -75,5 +76,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         journeys=SqlJourneyProgress(engine),
         calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
+        originals=SqlOriginals(engine),
         incidents=SqlIncidents(engine),
     )

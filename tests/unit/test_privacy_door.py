@@ -130,3 +130,6 @@ async def test_forget_me_is_recorded_once_for_a_lead_to_approve() -> None:
     assert "already with the team" in again.text
     [pending] = await h.store.privacy.pending()
     assert pending.actor == "discord:ana" and pending.action == "forget-request"
+    [told] = [o for o in h.notifier.sent if "asked to be forgotten" in o.reply.text]  # the leads hear once
+    assert "helpline privacy forget discord:ana" in told.reply.text
+    assert str(told.address) == make_harness().tiers.get("community").team_channel
