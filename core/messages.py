@@ -212,6 +212,7 @@ class Action(StrEnum):
     BOOK_CALL = (
         "book_call"  # a video-call slot: ``score`` is its start (minutes since the epoch), ``ticket`` its ticket
     )
+    OFFER_CALL = "offer_call"  # "Book a call" on a ticket's acknowledgement: the slots for the ``ticket`` named
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from core.calls.wording import asks_for_call
+from core.desk.calls import CallDesk
 from core.desk.context import Desk, actor_of
 from core.desk.feedback import reranked
 from core.desk.gap_notes import note_replies
@@ -61,6 +63,7 @@ class Conversation:
     def __init__(self, desk: Desk, requests: RequestDesk | None = None) -> None:
         self.desk = desk
         self.requests = requests or RequestDesk(desk)
+        self.calls = CallDesk(desk)
 
     async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
         """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
@@ -128,6 +131,8 @@ class Conversation:
 
     async def _respond(self, message: Inbound, understanding: Understanding) -> list[Reply]:
         language = message.language if isinstance(message, IncomingMessage) else ""
+        if offer := await self._call_asked(message, understanding, 0):  # "can we get on a call?"
+            return offer
         decision = decide(understanding, self.desk.catalog, routing_rules(self.desk.policy), language)
         intent = decision.intent
         if decision.route is Route.UNSURE:
@@ -190,7 +195,9 @@ class Conversation:
             ack = f"{note} {ack}"
         if member.elsewhere is not None:  # their tier's promise applies on its channels, not here
             ack += " " + served_elsewhere(member.tier, member.elsewhere)
-        return Reply(ReplyKind.TICKET, ack, intent=intent, ticket=ticket.number)
+        offers = d.calls.policy((member.elsewhere or member.tier).name).offers_calls
+        choices = (Choice("Book a call", Action.OFFER_CALL, ticket.number),) if offers else ()
+        return Reply(ReplyKind.TICKET, ack, choices=choices, intent=intent, ticket=ticket.number)
 
     def _is_agent(self, ticket: Ticket, message: Inbound) -> bool:
         """A moderator writing in someone else's ticket's thread answers it."""
@@ -236,7 +243,16 @@ class Conversation:
         if answer is not None:  # a question while waiting: the docs answer it now, the ticket keeps it for a person
             replies.append(Reply(ReplyKind.ANSWER, answer[0], answer[1], intent=intent, ticket=ticket.number))
             await d.stores.conversations.record_message(self._bot_message(message, replies[-1], ticket.number))
-        return replies + truncation_note(understanding)
+        return replies + truncation_note(understanding) + await self._call_asked(message, understanding, ticket.number)
+
+    async def _call_asked(self, message: Inbound, understanding: Understanding, number: int) -> list[Reply]:
+        """Call slots when the words ask for a call and the author's tier has calls; else nothing."""
+        if not asks_for_call(understanding.text):
+            return []
+        member = await membership(self.desk, message)
+        if not self.desk.calls.policy((member.elsewhere or member.tier).name).offers_calls:
+            return []  # the tier has no calls: the message is handled as any other
+        return [await self.calls.offer(message, number)]
 
     async def reopen(self, ticket: Ticket, message: Inbound, why: str = "the customer wrote again") -> Ticket:
         """Reopen a resolved ticket, as the resolution notice promises when the problem is back."""

@@ -95,6 +95,8 @@ class SupportDesk:
             return await self._surveys.choose(message)
         if message.action is Action.BOOK_CALL:
             return [await self._moderation.calls.book(message)]
+        if message.action is Action.OFFER_CALL:
+            return [await self._moderation.calls.offer(message, message.ticket or 0)]
         if message.action in _REQUEST_CHOICES:
             return [await self._requests.choose(message)]
         spec = _COMMAND_CHOICES.get(message.action)
