@@ -207,6 +207,7 @@ def compose_system(
         call_rooms=JitsiRooms(settings.calls.jitsi_url),
         incidents=settings.incidents.policy(),
         originals=originals_keeper(settings.privacy, stores.originals),
+        routing=settings.routing.policy(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

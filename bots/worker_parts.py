@@ -18,6 +18,7 @@ from core.analytics.weekly import WeekReport
 from core.calls.reminders import CallReminders
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
+from core.desk.agents import UnattendedPass
 from core.errors import IndexNotBuiltError
 from core.incidents.proposals import IncidentProposals
 from core.incidents.reminders import IncidentReminders
@@ -71,6 +72,8 @@ def build_worker(
         worker.passes = (*worker.passes, RetentionPass(personal, clock, retention).run_once)
     originals = OriginalsExpiry(stores.originals, clock, settings.privacy.originals_period())
     worker.passes = (*worker.passes, originals.run_once)  # kept or not any more, sealed originals expire
+    if desk.routing.agents:  # routed tickets past their SLA warning, their agent away or off shift: handed over
+        worker.passes = (*worker.passes, UnattendedPass(desk).run_once)
     if desk.journeys is not None:  # onboarding steps, each sent once through the outbox
         finder = no_articles if desk.knowledge is None else getting_started(desk.knowledge)
         journeys = JourneyPass(stores, clock, tiers, desk.journeys, finder)

@@ -28,6 +28,7 @@ from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
 from config.privacy_config import PrivacySettings, check_originals_key, check_retention_tiers
 from config.requests_config import RequestSettings, check_weight_tiers
+from config.routing_config import RoutingSettings, check_routing
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -215,6 +216,7 @@ class Settings(_Section):
     jobs: JobSettings = JobSettings()
     calls: CallsSettings = CallsSettings()
     incidents: IncidentSettings = IncidentSettings()
+    routing: RoutingSettings = RoutingSettings()
 
     @field_validator("data_dir")
     @classmethod
@@ -320,4 +322,5 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
     check_retention_tiers(settings.privacy, settings.support.tiers_file, str(path or "environment"))
     check_call_tiers(settings.calls, settings.support.tiers_file, str(path or "environment"))
     check_originals_key(settings.privacy, env, str(path or "environment"))
+    check_routing(settings.routing, settings.support.tiers_file, str(path or "environment"))
     return settings

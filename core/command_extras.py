@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.agents.commands import AGENT_COMMANDS
 from core.calls.commands import CALL_COMMANDS
 from core.command_params import CommandSpec
 from core.incidents.commands import INCIDENT_COMMANDS, INCIDENT_GROUPS
 from core.requests.commands import REQUEST_COMMANDS, REQUEST_GROUPS
 
-EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS, *CALL_COMMANDS, *INCIDENT_COMMANDS)
+EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS, *CALL_COMMANDS, *INCIDENT_COMMANDS, *AGENT_COMMANDS)
 # What the groups of grouped platforms (Discord's /request) say about themselves.
 EXTRA_GROUPS: Mapping[str, str] = {
     **REQUEST_GROUPS,

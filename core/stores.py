@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from core.agents.ports import AgentPresence
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.calls.ports import Calls
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
@@ -56,5 +57,6 @@ class Stores:
     journeys: JourneyProgress  # every person's onboarding journey
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
     originals: Originals  # redacted messages' sealed originals (``privacy.keep_originals``)
+    agents: AgentPresence  # routing: agents away or back, and their last automatic assignment
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them

@@ -11,6 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
+from tests.agent_fakes import InMemoryAgentPresence
 from tests.article_fakes import InMemoryArticles
 from tests.call_fakes import InMemoryCalls
 from tests.customer_fakes import customer_fakes
@@ -118,5 +119,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
         originals=InMemoryOriginals(),
+        agents=InMemoryAgentPresence(),
         incidents=InMemoryIncidents(state),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from core.agents.records import RoutingPolicy
 from core.analytics.policy import ReportPolicy
 from core.calls.meetings import JitsiRooms, MeetingRooms
 from core.calls.records import CallSettings
@@ -146,6 +147,8 @@ class Desk:
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
     # Seals what the redactor removed, for leads to open (``privacy.keep_originals``); None: originals dropped.
     originals: OriginalsKeeper | None = None
+    # The agents and the tiers whose new tickets are assigned automatically (``routing:``).
+    routing: RoutingPolicy = field(default_factory=RoutingPolicy)
 
 
 def actor_of(message: Inbound) -> str:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from core.calls.wording import asks_for_call
+from core.desk.agents import AgentDesk
 from core.desk.calls import CallDesk
 from core.desk.context import Desk, actor_of
 from core.desk.feedback import reranked
@@ -64,6 +65,7 @@ class Conversation:
         self.desk = desk
         self.requests = requests or RequestDesk(desk)
         self.calls = CallDesk(desk)
+        self.agents = AgentDesk(desk)
 
     async def handle(self, message: IncomingMessage) -> Sequence[Reply]:
         """Answer, open a ticket, add to the thread's ticket, or ask which of those the customer means."""
@@ -190,6 +192,7 @@ class Conversation:
         if decision is not None:  # what the staff see beside the ticket: the language and a frustrated customer
             draft = replace(draft, language=decision.language, frustrated=decision.frustrated)
         ticket = await d.stores.tickets.open_ticket(draft, actor_of(message))
+        await self.agents.assign_new(ticket, member.customer)  # routed tiers: to an able, free agent
         ack = acknowledgement(ticket, member.tier, category)
         if decision is not None and (note := handoff_note(decision)):
             ack = f"{note} {ack}"

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from core.agents.commands import AGENT_COMMANDS, Presence
 from core.calls.commands import CALL_COMMANDS, RequestCall
 from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
+from core.desk.agents import AgentDesk
 from core.desk.incidents import IncidentDesk
 from core.errors import HelplineError
 from core.incidents import commands as incidents
@@ -47,6 +49,10 @@ async def _incident(moderation: Desks, message: Inbound, command: incidents.Inci
     return await IncidentDesk(moderation.desk).command(message, command)
 
 
+async def _presence(moderation: Desks, message: Inbound, command: Presence) -> Reply:
+    return await AgentDesk(moderation.desk).presence(message, command.away)
+
+
 def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
     """``handler`` for every record of a package's table."""
     return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
@@ -56,6 +62,7 @@ HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(requests.REQUEST_COMMANDS, _request),
     **_each(CALL_COMMANDS, _call),
     **_each(incidents.INCIDENT_COMMANDS, _incident),
+    **_each(AGENT_COMMANDS, _presence),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.store.agents import SqlAgentPresence
 from core.store.answer_feedback import SqlAnswerFeedback
 from core.store.articles import SqlArticles
 from core.store.calls import SqlCalls
@@ -77,5 +78,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
         originals=SqlOriginals(engine),
+        agents=SqlAgentPresence(engine),
         incidents=SqlIncidents(engine),
     )

@@ -1,0 +1,1 @@
+"""Agents and auto-assignment: who on the team takes a new ticket, by skill, tier, capacity and shift."""

@@ -1,0 +1,16 @@
+"""Routing's run-time state: one row per agent who was ever away or assigned automatically."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, String, Table
+
+from core.store.columns import UTCDateTime, metadata
+
+agent_presence = Table(
+    "agent_presence",
+    metadata,
+    Column("identity", String(320), primary_key=True),  # platform:id, as tickets name their assignee
+    Column("away", Boolean, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=True),  # when they last went away or came back
+    Column("last_assigned_at", UTCDateTime, nullable=True),
+)
