@@ -90,25 +90,43 @@ class AgentDesk:
         return moved, kept
 
     async def rescue(self) -> int:
-        """Hand over unanswered tickets past their SLA warning whose automatic assignee is away or off shift."""
+        """Assign routed tiers' waiting tickets to agents free now; hand over an automatic assignee's unanswered
+        tickets when they are away or off shift, or when the SLA warning finds one unattended; how many moved."""
         d = self.desk
-        team, moved = await self._team(), 0
+        moved = await self._waiting()
+        team = await self._team()
         for agent in d.routing.agents:
-            if agent.identity not in team.away and team.on_shift(agent):
-                continue
-            gone = "away" if agent.identity in team.away else "off shift"
+            gone = "away" if agent.identity in team.away else "" if team.on_shift(agent) else "off shift"
             for ticket in await d.stores.tickets.list_tickets(assignee=agent.identity, limit=_MOST):
-                if not self._past_warning(ticket) or not await self._assigned_by_routing(ticket):
+                if ticket.first_response_at is not None or not await self._assigned_by_routing(ticket):
+                    continue
+                if gone:
+                    why = f"{agent.name} {gone}"
+                elif self._past_warning(ticket):
+                    why = f"the SLA warning found it unattended with {agent.name}"
+                else:
                     continue
                 pick = pick_agent(self._need(ticket), await self._team(), exclude=frozenset({agent.identity}))
                 if pick is not None:
-                    await self._give(ticket, pick, f"the SLA warning found it unattended ({agent.name} {gone})")
+                    await self._give(ticket, pick, why)
                     moved += 1
         return moved
 
+    async def _waiting(self) -> int:
+        """Give the routed tiers' unassigned open tickets (nobody was free when they came) to agents free now."""
+        d, done = self.desk, 0
+        waiting = [t for t in await d.stores.tickets.list_tickets(limit=_MOST)
+                   if t.assignee is None and d.routing.enabled_for(t.tier)]  # fmt: skip
+        for ticket in waiting:  # most urgent first
+            pick = pick_agent(self._need(ticket), await self._team())
+            if pick is not None:
+                await self._give(ticket, pick, "an agent is free now")
+                done += 1
+        return done
+
     def _past_warning(self, ticket: Ticket) -> bool:
-        """Unanswered, and past the share of its first-response target at which its tier warns."""
-        if ticket.first_response_at is not None or ticket.first_response_due is None:
+        """Past the share of its first-response target at which its tier warns."""
+        if ticket.first_response_due is None:
             return False
         try:
             tier = self.desk.tiers.get(ticket.tier)
@@ -178,7 +196,7 @@ class AgentDesk:
 
 
 class UnattendedPass(Periodic):
-    """The worker's pass that hands over tickets past their SLA warning whose agent is away or off shift."""
+    """The worker's pass: waiting tickets to free agents, unanswered ones away from agents gone or overrun."""
 
     def __init__(self, desk: Desk, every: timedelta = timedelta(minutes=5)) -> None:
         super().__init__(desk.clock, every)
