@@ -15,20 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bots.embedders import build_embedder as build_embedder  # re-exported: the CLI and tests build it from here
+from bots.embedders import build_embedder
 from bots.heads import build_classifier, follow_heads
 from bots.knowledge_parts import (
-    SAMPLE_KB as SAMPLE_KB,
-)
-from bots.knowledge_parts import build_index, gap_finder
-from bots.knowledge_parts import (
-    build_knowledge_base as build_knowledge_base,
-)
-from bots.knowledge_parts import (
-    index_options as index_options,
-)
-from bots.knowledge_parts import (
-    knowledge_source as knowledge_source,
+    SAMPLE_KB,
+    build_index,
+    build_knowledge_base,
+    gap_finder,
+    index_options,
+    knowledge_source,
 )
 from bots.knowledge_sync import settle_articles
 from bots.latency import TimedIndex, TimedUnderstander
@@ -71,6 +66,8 @@ if TYPE_CHECKING:  # the dashboard (its pages, charts and templates) is imported
     from bots.web.deps import DashboardDeps, Gate
     from bots.web.mount import DashboardMount
 
+# The CLI and the tests build these from here.
+__all__ = ["SAMPLE_KB", "build_embedder", "build_knowledge_base", "index_options", "knowledge_source"]
 log = logging.getLogger("helpline")
 
 
@@ -208,6 +205,7 @@ def compose_system(
         incidents=settings.incidents.policy(),
         originals=originals_keeper(settings.privacy, stores.originals),
         routing=settings.routing.policy(),
+        engineering=settings.routing.engineering(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from config.yaml_loader import load_yaml_mapping, refuse_unknown_tiers
 from core.agents.records import Agent, RoutingPolicy
+from core.engineering.records import EngineeringPolicy
 from core.errors import ConfigError
 
 _IDENTITY = r"^[a-z][a-z0-9_-]{0,31}:[^\s:][^\s]{0,253}$"
@@ -60,6 +61,9 @@ class RoutingSettings(BaseModel):
     # Tiers whose account's customer success manager (an agent here) takes the ticket first when free.
     csm_first: list[str] = Field(default_factory=lambda: ["enterprise", "white-glove"])
     agents: list[AgentSettings] = Field(default_factory=list)
+    # Where "escalate N engineering" opens its GitHub issue (owner/name; empty: refused), with which label.
+    engineering_repo: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+    engineering_label: str = Field("support-escalation", min_length=1, max_length=50)
 
     @field_validator("agents")
     @classmethod
@@ -75,6 +79,10 @@ class RoutingSettings(BaseModel):
         """The settings as the core's routing policy."""
         agents = tuple(agent.agent() for agent in self.agents)
         return RoutingPolicy(agents, frozenset(self.auto_assign), frozenset(self.csm_first))
+
+    def engineering(self) -> EngineeringPolicy:
+        """Where escalations to engineering go."""
+        return EngineeringPolicy(self.engineering_repo, self.engineering_label)
 
 
 def check_routing(settings: RoutingSettings, tiers_file: Path, source: str) -> None:

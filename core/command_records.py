@@ -55,9 +55,10 @@ class SetPriority:
 
 @dataclass(frozen=True)
 class Escalate:
-    """Hand a ticket to the tier's escalation contact now."""
+    """Hand a ticket to the tier's escalation contact now, or to engineering as a tracker issue."""
 
     number: int
+    to: str = ""  # "engineering": a GitHub issue with the escalation package
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,9 @@ def _on_ticket(words: str, usage: str, description: str, record: _OnTicket, sub:
     return CommandSpec(words, usage, description, record, lambda o: record(_number(o)), (NUMBER,), ("ticket", sub))
 
 
+_TO = Param(
+    "to", ParamKind.CHOICE, "engineering: open a GitHub issue with the package", "where to", "", ("engineering",)
+)
 ARTICLE = Param("number", ParamKind.TICKET, "The article number, e.g. 3 (kb drafts lists them)", "an article number")
 
 
@@ -174,7 +177,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
         CorrectIntent, lambda o: CorrectIntent(_number(o), str(o["intent"]).lower()), (NUMBER, _INTENT),
         ("ticket", "intent"),
     ),
-    _on_ticket("escalate", "escalate N", "escalate ticket N now", Escalate, "escalate"),
+    CommandSpec("escalate", "escalate N [engineering]", "escalate ticket N now (to engineering: a GitHub issue)",
+                Escalate, lambda o: Escalate(_number(o), str(o["to"])), (NUMBER, _TO), ("ticket", "escalate")),
     _on_ticket("ack", "ack N", "acknowledge ticket N's escalation: its chain stops", Acknowledge, "ack"),
     _on_ticket("sla", "sla N", "explain ticket N's SLA clocks", ExplainSla, "sla"),
     _on_ticket("resolve", "resolve N", "mark ticket N resolved", Resolve, "resolve"),

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.calls.ports import Calls
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
+    from core.engineering.ports import EngineeringIssues
     from core.incidents.ports import Incidents
     from core.jobs import JobQueue
     from core.knowledge.gap_ports import GapQuestions
@@ -58,5 +59,6 @@ class Stores:
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
     originals: Originals  # redacted messages' sealed originals (``privacy.keep_originals``)
     agents: AgentPresence  # routing: agents away or back, and their last automatic assignment
+    engineering: EngineeringIssues  # tickets escalated to engineering and their tracker issues
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them

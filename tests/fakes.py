@@ -11,7 +11,7 @@ import numpy as np
 from core.ports import Vectors
 from core.sla.ports import SlaPlanner
 from core.stores import Stores
-from tests.agent_fakes import InMemoryAgentPresence
+from tests.agent_fakes import InMemoryAgentPresence, InMemoryEngineeringIssues
 from tests.article_fakes import InMemoryArticles
 from tests.call_fakes import InMemoryCalls
 from tests.customer_fakes import customer_fakes
@@ -120,5 +120,6 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         privacy=InMemoryPrivacyAudit(),
         originals=InMemoryOriginals(),
         agents=InMemoryAgentPresence(),
+        engineering=InMemoryEngineeringIssues(),
         incidents=InMemoryIncidents(state),
     )

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bots.github import engineering
 from bots.github.actions import IssueActions, Op, Step
 from bots.github.client import TRIAGE_ROLES, WRITE_ROLES, RateLimited
 from bots.github.requests import KINDS, RequestIssues
@@ -88,9 +89,11 @@ class GitHubBot:
     settings: GitHubSettings
     api: GitHubApi | None  # None without GITHUB_TOKEN: the bot listens and keeps tickets, but cannot post
     requests: RequestIssues = field(init=False)  # feature requests followed by issues
+    engineering: engineering.EngineeringIssues = field(init=False)  # tickets escalated to engineering
 
     def __post_init__(self) -> None:
         self.requests = RequestIssues(self.desk, self.jobs, self.api)
+        self.engineering = engineering.EngineeringIssues(self.desk, self.api)
 
     @property
     def can_act(self) -> bool:
@@ -106,8 +109,13 @@ class GitHubBot:
             if job.kind in KINDS:
                 await self.requests.run(job)
                 return
+            if job.kind in engineering.KINDS:
+                await self.engineering.run(job)
+                return
             data = json.loads(job.payload)
             event = read_event(data["event"], json.loads(data["body"]))
+            if isinstance(event, IssueChanged | Commented) and await self._engineering(event):
+                return  # an engineering issue: its comments and closing concern the ticket it follows
             if isinstance(event, IssueChanged):
                 await self._issue_changed(job.key, event)
             elif isinstance(event, Commented):
@@ -151,6 +159,10 @@ class GitHubBot:
             await self.api.reopen(repo, number)
         else:
             await self.api.react(repo, number, step.comment_id)
+
+    async def _engineering(self, event: IssueChanged | Commented) -> bool:
+        who = event.author if isinstance(event, Commented) else event.sender
+        return await self.engineering.delivered(event, event.issue, self._ignored(who.login, who.bot))
 
     def _ignored(self, login: str, bot: bool) -> bool:
         """Bots (this one above all) are never read as customers or staff: that way lie reply loops."""

@@ -120,9 +120,11 @@ def _ticket_and_choice(spec: CommandSpec, rest: str) -> Options:
     first, second = spec.params
     token, more = _split(rest)
     value, extra = _split(more)
-    if not token or not value:
+    if not token or (not value and second.required):
         raise spec.error(f'"{spec.words}" needs a ticket number and {second.noun}')
     number = _number(spec, token)
+    if not value:  # an optional choice left out ("escalate 6")
+        return {first.name: number}
     checked = second.check(spec, value)
     _no_more(spec, extra, "the " + _bare_noun(second.noun))
     return {first.name: number, second.name: checked}

@@ -10,6 +10,7 @@ from core.agents.records import RoutingPolicy
 from core.analytics.policy import ReportPolicy
 from core.calls.meetings import JitsiRooms, MeetingRooms
 from core.calls.records import CallSettings
+from core.engineering.records import EngineeringPolicy
 from core.incidents.policy import IncidentPolicy
 from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
@@ -149,6 +150,7 @@ class Desk:
     originals: OriginalsKeeper | None = None
     # The agents and the tiers whose new tickets are assigned automatically (``routing:``).
     routing: RoutingPolicy = field(default_factory=RoutingPolicy)
+    engineering: EngineeringPolicy = field(default_factory=EngineeringPolicy)  # ``escalate N engineering``
 
 
 def actor_of(message: Inbound) -> str:

@@ -45,6 +45,7 @@ from core.desk.calls import CallDesk
 from core.desk.commands import names_public_command, parse_command
 from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
+from core.desk.engineering import EngineeringDesk
 from core.desk.extras import run_extra
 from core.desk.intents import correct_intent
 from core.desk.journeys import JourneyDesk
@@ -139,8 +140,8 @@ class Moderation:
                 return await move_tier(self.desk, message, number, tier)
             case CorrectIntent(number=number, intent=intent):
                 return await correct_intent(self.desk, message, number, intent)
-            case Escalate(number=number):
-                return await self._escalate(message, number)
+            case Escalate(number=number, to=to):
+                return await self._escalate(message, number, to)
             case Acknowledge(number=number):
                 return await self._acknowledge(message, number)
             case ExplainSla(number=number):
@@ -271,8 +272,10 @@ class Moderation:
             f"Ticket #{number} is now {priority} (was {ticket.priority}); its deadlines moved with it.", number
         )
 
-    async def _escalate(self, message: Inbound, number: int) -> Reply:
+    async def _escalate(self, message: Inbound, number: int, to: str) -> Reply:
         ticket = await self._ticket(number)
+        if to == "engineering":
+            return await EngineeringDesk(self.desk).escalate(message, ticket)
         tier = self.desk.tiers.get(ticket.tier)
         if tier.escalation_target is None:
             return Reply(ReplyKind.ERROR, f"{tier.label} tickets have no escalation target.", ticket=number)

@@ -14,6 +14,7 @@ from core.commands import BY_WORDS, CommandError
 from core.desk.choices import Choices
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
+from core.desk.engineering import EngineeringDesk
 from core.desk.issues import IssueDesk
 from core.desk.journeys import JourneyDesk
 from core.desk.moderation import Moderation
@@ -64,6 +65,7 @@ class SupportDesk:
         self._surveys = SurveyDesk(desk)
         self._privacy = PrivacyDoor(desk)
         self._journeys = JourneyDesk(desk)
+        self.engineering = EngineeringDesk(desk)  # tickets handed to engineering; their issues followed back
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""

@@ -13,6 +13,7 @@ from core.store.customer_links import SqlCustomerLinks
 from core.store.customers import SqlCustomerAccounts
 from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
+from core.store.engineering import SqlEngineeringIssues
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
 from core.store.health import SqlHealthHistory
@@ -79,5 +80,6 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         privacy=SqlPersonalData(engine),
         originals=SqlOriginals(engine),
         agents=SqlAgentPresence(engine),
+        engineering=SqlEngineeringIssues(engine),
         incidents=SqlIncidents(engine),
     )

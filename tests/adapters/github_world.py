@@ -23,6 +23,7 @@ from bots.github.translate import sign
 from bots.http.app import create_app
 from bots.registry import ADAPTERS
 from config.requests_config import RequestSettings
+from config.routing_config import RoutingSettings
 from config.settings import DEFAULT_TIERS_FILE, GitHubSettings, Settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
@@ -150,6 +151,7 @@ async def make_world(
     fake: FakeGitHub | None = None,
     extra_env: dict[str, str] | None = None,
     requests: RequestSettings | None = None,
+    routing: RoutingSettings | None = None,
 ) -> World:
     """The bot on the SQLite file ``db`` (reuse the file to simulate a restart)."""
     fake = fake or FakeGitHub()
@@ -163,7 +165,7 @@ async def make_world(
     notifier = RoutingNotifier({CONSOLE: console})
     tiers = tiers or load_tiers(DEFAULT_TIERS_FILE)
     system = fake_system(
-        Settings(github=settings, requests=requests or RequestSettings()),
+        Settings(github=settings, requests=requests or RequestSettings(), routing=routing or RoutingSettings()),
         tiers=tiers,
         stores=store,
         notifier=notifier,

@@ -1,0 +1,1 @@
+"""Escalation to engineering: a ticket handed over as a tracker issue with its package, linked both ways."""
