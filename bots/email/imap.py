@@ -56,6 +56,7 @@ class MailboxReader:
         self._use_idle = use_idle
         self.failures = 0  # connection attempts failed in a row; 0 once logged in
         self.connected = asyncio.Event()  # set while logged in and reading (tests and the status wait on it)
+        self.idling = False  # whether this connection waits in IDLE (else it polls)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Read the mailbox until ``stop``; every failure is logged and retried with a growing wait."""
@@ -87,7 +88,7 @@ class MailboxReader:
             _ok(await client.select(FOLDER), f"SELECT {FOLDER}")
             self.failures = 0
             self.connected.set()
-            idle = self._use_idle and client.has_capability("IDLE")
+            idle = self.idling = self._use_idle and client.has_capability("IDLE")
             log.info("mailbox %s: reading %s (%s)", box.address, FOLDER, "IDLE" if idle else "polling")
             while not stop.is_set():
                 await self._fetch_unseen(client)

@@ -146,6 +146,17 @@ async def append(port: int, raw: bytes) -> None:
     await client.logout()
 
 
+async def mark_unseen(port: int) -> None:
+    """Take ``\\Seen`` off every message, as if the reader had died between storing them and flagging them."""
+    client = aioimaplib.IMAP4("127.0.0.1", port, timeout=10)
+    await client.wait_hello_from_server()
+    await client.login(SUPPORT, PASSWORD)
+    await client.select("INBOX")
+    response = await client.uid("store", "1:*", "-FLAGS.SILENT", "(\\Seen)")
+    assert response.result == "OK", response
+    await client.logout()
+
+
 async def unseen(port: int) -> list[bytes]:
     """The UIDs still unseen in support@'s INBOX."""
     client = aioimaplib.IMAP4("127.0.0.1", port, timeout=10)

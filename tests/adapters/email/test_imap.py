@@ -29,6 +29,7 @@ from tests.adapters.email.imap_world import (
     free_port,
     imap_server,
     make_world,
+    mark_unseen,
     start_smtp,
     unseen,
 )
@@ -71,6 +72,7 @@ async def _first_ticket(world: World) -> int:
 
 
 async def test_a_mail_to_support_opens_a_ticket_and_the_acknowledgement_threads_under_it(world: World) -> None:
+    assert world.runner.readers[0].idling  # pymap offers IDLE: the mail is read when it arrives
     number = await _first_ticket(world)
     [ack] = world.inbox.mails
     assert ack["To"] == "ana@customer.example"
@@ -138,6 +140,26 @@ async def test_the_same_message_appended_twice_is_handled_once(world: World) -> 
     assert len(world.inbox.mails) == 1
     kept = await world.store.conversations.messages(number)
     assert [m.external_id for m in kept].count(imap_mails.ROOT) == 1
+
+
+async def test_a_restart_after_a_crash_before_seen_does_not_handle_the_mail_again(
+    tmp_path: Path, imap: int, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, smtp_port = smtp
+    first = await make_world(tmp_path / "helpline.db", imap, smtp_port, inbox)
+    await append(imap, imap_mails.GMAIL_NEW)
+    await inbox.wait_for(1)
+    await first.settled()
+    await first.close()
+    await mark_unseen(imap)  # the reader died after storing the mail, before flagging it
+    again = await make_world(tmp_path / "helpline.db", imap, smtp_port, inbox)
+    try:
+        await again.settled()
+        await asyncio.sleep(0.5)
+        assert len(inbox.mails) == 1  # fetched again, recognised, flagged, not answered twice
+        assert await unseen(imap) == []
+    finally:
+        await again.close()
 
 
 async def test_an_oversized_mail_is_refused_with_a_reply(world: World) -> None:
