@@ -140,7 +140,7 @@ class MailIngest:
             await self._sender.send(message, mailbox)
             return
         mailbox, raw = _read(job)
-        await self.receive(mailbox, parse_mail(raw))
+        await self.receive(mailbox, await asyncio.to_thread(parse_mail, raw))  # a 25 MB mail: off the event loop
 
     async def receive(self, mailbox: str, mail: ParsedMail) -> None:
         """Decide what ``mail`` is, hand it to the desk if it is a person's, and queue the replies."""

@@ -52,7 +52,7 @@ class EmailRunner:
 
     async def _accept(self, mailbox: str, raw: bytes) -> None:
         """Store a fetched mail as a job (a second copy of one is not stored) and wake the drain."""
-        key, kind, payload, conversation = mail_job(mailbox, raw)
+        key, kind, payload, conversation = await asyncio.to_thread(mail_job, mailbox, raw)  # a big mail parses slowly
         if not await self.jobs.accept(key, kind, payload, conversation):
             log.info("mail %s was fetched before: kept once", key)
         self.jobs.wake()

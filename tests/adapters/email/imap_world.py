@@ -179,6 +179,7 @@ class World:
     inbox: Inbox
     console: RecordingNotifier
     imap_port: int
+    clock: ManualClock
 
     async def moderator(self, text: str) -> Reply:
         """A moderator's command from Discord (the staff side); its one reply."""
@@ -228,4 +229,4 @@ async def make_world(db: Path, imap_port: int, smtp_port: int, inbox: Inbox, *, 
     runner = EmailRunner(context)
     notifier.add(runner.name, runner.notifier)
     await runner.start()
-    return World(runner, system.desk, store, engine, inbox, console, imap_port)
+    return World(runner, system.desk, store, engine, inbox, console, imap_port, clock)

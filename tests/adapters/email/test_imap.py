@@ -14,7 +14,10 @@ import pytest
 import pytest_asyncio
 
 from bots.email.imap import MailboxReader
+from bots.email.ingest import MailIngest
 from bots.email.mime import parse_mail
+from bots.email.notifier import SmtpSender
+from bots.email.safety import SenderLimit
 from bots.email.settings import email_settings
 from bots.email.threads import token
 from bots.email.translate import EMAIL, conversation
@@ -140,6 +143,22 @@ async def test_the_same_message_appended_twice_is_handled_once(world: World) -> 
     assert len(world.inbox.mails) == 1
     kept = await world.store.conversations.messages(number)
     assert [m.external_id for m in kept].count(imap_mails.ROOT) == 1
+
+
+async def test_a_sender_over_the_rate_limit_gets_no_more_answers(world: World) -> None:
+    settings = world.runner.settings
+    ingest = MailIngest(
+        world.desk, settings, SmtpSender(settings), world.clock, world.runner.jobs.accept, limit=SenderLimit(count=1)
+    )
+    first, second = (
+        mails.NEW_QUESTION.replace(b"root@", name.encode() + b"@").replace(b"cannot log in", b"the app crashes")
+        for name in ("one", "two")
+    )
+    await ingest.receive(SUPPORT, parse_mail(first))
+    await ingest.receive(SUPPORT, parse_mail(second))  # a different mail, within the same hour
+    await world.runner.jobs.run_once()
+    await asyncio.sleep(0.5)
+    assert [mail["In-Reply-To"] for mail in world.inbox.mails] == ["<one@customer.example>"]
 
 
 async def test_a_restart_after_a_crash_before_seen_does_not_handle_the_mail_again(
