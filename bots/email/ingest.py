@@ -69,7 +69,7 @@ def mail_key(mailbox: str, mail: ParsedMail) -> str:
 
 
 def mail_job(mailbox: str, raw: bytes) -> tuple[str, str, bytes, str]:
-    """``JobDrain.accept``'s key, kind, payload (JSON, never pickle) and conversation for a received mail.
+    """``JobDrain.accept``'s key, kind, payload (the mailbox and the bytes, never pickle) and conversation.
 
     A sender's mails to one mailbox run one at a time and in the order they were fetched.
     """
@@ -91,7 +91,7 @@ def _read(job: Job) -> tuple[str, bytes]:
 def one_mail(replies: Sequence[Reply]) -> Reply:
     """The desk's replies to one mail as one answer (a ticket's acknowledgement and a suggestion: one mail, not two).
 
-    The ticket's acknowledgement leads when there is one, so the mail is marked ``Auto-Submitted`` and tagged.
+    The ticket's acknowledgement leads when there is one, so the mail's subject carries the ticket's tag.
     """
     ordered = sorted(replies, key=lambda reply: reply.kind is not ReplyKind.TICKET)
     first = ordered[0]
