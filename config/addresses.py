@@ -11,7 +11,8 @@ import re
 
 from core.messages import CONSOLE, DISCORD, GITHUB, SLACK, Address, Mention
 
-PLATFORMS = (CONSOLE, DISCORD, SLACK, GITHUB)
+EMAIL = "email"  # bots/email: the platform name is the adapter's, the config only needs to accept it
+PLATFORMS = (CONSOLE, DISCORD, SLACK, GITHUB, EMAIL)
 _ANY = re.compile(r"\S{1,200}")
 _SLACK_ID = re.compile(r"[A-Z0-9]{2,40}")
 _SLACK_TS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,10})?")
@@ -27,6 +28,12 @@ _PARTS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (_SLACK_TS, "a message timestamp like 1712345678.000100"),
     ),
     GITHUB: ((_GITHUB_NAME, "an owner"), (_GITHUB_NAME, "a repository"), (_SNOWFLAKE, "an issue number")),
+    # A mail conversation: the sender's verified domain, the mailbox, "<customer> <first Message-ID>".
+    EMAIL: (
+        (re.compile(r"[a-z0-9.-]{1,253}"), "a domain like bigcorp.example"),
+        (re.compile(r"[a-z0-9._-]+@[a-z0-9.-]+"), "a mailbox like support@example.com"),
+        (_ANY, "a customer address and Message-ID"),
+    ),
 }
 # Whom a mention may name on each platform, by kind: the shapes the adapters render (others they drop).
 _MENTIONS: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {
@@ -64,7 +71,10 @@ def check_mention(text: str) -> Mention:
     mention = Mention.parse(text)
     if mention.platform not in PLATFORMS:
         raise ValueError(_unknown_platform(text, mention.platform))
-    pattern, shape = _MENTIONS[(mention.platform, mention.kind)]
+    known = _MENTIONS.get((mention.platform, mention.kind))
+    if known is None:
+        raise ValueError(f"{text!r}: {mention.platform} has no {mention.kind} mentions, so nobody would be notified")
+    pattern, shape = known
     if not pattern.fullmatch(mention.id):
         raise ValueError(f"{text!r}: {mention.id!r} is not {shape}, so nobody would be notified")
     return mention

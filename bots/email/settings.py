@@ -38,6 +38,7 @@ class EmailSettings:
     imap_port: int
     tls: bool
     secret: str  # signs reply addresses and Message-IDs
+    poll_seconds: float = 30.0  # between looks at a mailbox whose server has no IDLE
 
     def mailbox(self, address: str) -> Mailbox | None:
         """The configured mailbox ``address`` names, if any."""
@@ -74,6 +75,7 @@ def email_settings(env: Mapping[str, str]) -> EmailSettings:
         _port(env, "HELPLINE_EMAIL_IMAP_PORT", 993 if tls else 143),
         tls,
         secret,
+        _seconds(env, "HELPLINE_EMAIL_POLL_SECONDS", 30.0),
     )
 
 
@@ -84,3 +86,16 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise EmailSettingsError(f"{name}: {text!r} is not a port number")
     return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 3600:
+        raise EmailSettingsError(f"{name}: {text!r} is not a number of seconds between 0 and 3600")
+    return value

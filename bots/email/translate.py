@@ -19,7 +19,7 @@ from bots.email.mime import MailAttachment, ParsedMail
 from bots.email.reply_text import new_text
 from bots.email.safety import automatic_reason
 from bots.email.threads import Threading, find_ticket, message_id, reply_address, subject_with_tag
-from core.messages import Address, Author, FileRef, IncomingMessage, Outbound, Reply, ReplyKind
+from core.messages import Address, Author, FileRef, IncomingMessage, Outbound, Reply
 
 EMAIL = "email"
 MAX_MAIL_BYTES = 25 * 1024 * 1024  # a larger mail is refused with a reply saying so
@@ -111,9 +111,20 @@ def rating(text: str) -> int | None:
 
 
 def compose(
-    outbound: Outbound, *, secret: str, unique: str, now: datetime, subject: str = "", previous: tuple[str, ...] = ()
+    outbound: Outbound,
+    *,
+    secret: str,
+    unique: str,
+    now: datetime,
+    subject: str = "",
+    previous: tuple[str, ...] = (),
+    auto_replied: bool = False,
 ) -> EmailMessage:
-    """The mail for a core message to an e-mail conversation, threaded under its root and ``previous`` ids."""
+    """The mail for a core message to an e-mail conversation, threaded under its root and ``previous`` ids.
+
+    ``auto_replied``: Helpline's own answer to the customer's mail (an acknowledgement, a suggestion, a refusal),
+    marked so (RFC 3834) that robots do not answer it; a staff member's reply is a person's and is not marked.
+    """
     address, reply = outbound.address, outbound.reply
     mailbox = address.channel
     root = address.thread.partition(" ")[2]
@@ -129,7 +140,7 @@ def compose(
         mail["In-Reply-To"] = f"<{chain[-1]}>"
         mail["References"] = " ".join(f"<{ref}>" for ref in dict.fromkeys(chain))
     mail["Date"] = format_datetime(now)
-    if reply.kind is ReplyKind.TICKET:  # the acknowledgement: RFC 3834 says robots must not answer it
+    if auto_replied:
         mail["Auto-Submitted"] = "auto-replied"
     mail.set_content(_body(reply))
     for file in reply.attachments:

@@ -96,9 +96,9 @@ class DeskPolicy:
     # One member may open at most this many tickets within the window; 0 means no limit.
     ticket_limit: int = 3
     ticket_window: timedelta = timedelta(minutes=10)
-    # Platforms whose threads are about one thing (a tracker issue): every message there joins its ticket,
+    # Platforms whose threads are about one thing (a tracker issue, a mail thread): every message joins its ticket,
     # and the author writing on a resolved one reopens it. Elsewhere a different topic is asked about.
-    one_topic_platforms: frozenset[str] = frozenset({"github"})
+    one_topic_platforms: frozenset[str] = frozenset({"github", "email"})
     # The languages the model reads ("*" for a multilingual model); other messages go to a person.
     languages: tuple[str, ...] = ("en",)
     # The out-of-scope class must be this sure to turn down a passage above ``answer_score``.

@@ -77,7 +77,10 @@ def test_report_writes_each_format(home: Path, capsys: pytest.CaptureFixture[str
         (["--from", "2026-11-10", "--to", "2026-11-01"], "--to 2026-11-01 is not after --from 2026-11-10"),
         (["--from", "2999-01-01"], "--from 2999-01-01 is not in the past"),
         (["--tier", "enterprize"], "--tier 'enterprize' is unknown (did you mean enterprise?); tiers are community"),
-        (["--platform", "teams"], "--platform 'teams' is unknown; platforms are console, discord, slack, github"),
+        (
+            ["--platform", "teams"],
+            "--platform 'teams' is unknown; platforms are console, discord, slack, github, email",
+        ),
         (["--priority", "urgent"], "priorities are critical, high, medium, low"),
         (["--intent", "nonsense"], "--intent 'nonsense' is neither an intent nor a category"),
         (["--out", "missing/report.txt"], "the folder missing does not exist"),

@@ -176,7 +176,8 @@ def test_a_rule_or_identity_on_an_unknown_platform_is_refused(tmp_path: Path, ol
     assert old in GOOD
     error = refused(write(tmp_path, GOOD.replace(old, new)))
     assert error.key == key
-    assert "unknown platform" in error.problem and "platforms are console, discord, slack, github" in error.problem
+    assert "unknown platform" in error.problem
+    assert "platforms are console, discord, slack, github, email" in error.problem
 
 
 def test_a_number_of_thousands_of_digits_names_its_line(tmp_path: Path) -> None:

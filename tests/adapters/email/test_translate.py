@@ -105,7 +105,9 @@ def test_a_reply_carries_message_id_in_reply_to_references_and_the_ticket_addres
     address = conversation(MAILBOX, "ana@customer.example", "root@customer.example")
     reply = Reply(ReplyKind.TICKET, "We opened ticket #42.", ticket=42)
     now = datetime(2026, 12, 1, 10, tzinfo=UTC)
-    mail = compose(Outbound(address, reply), secret=SECRET, unique="u1", now=now, subject="Cannot log in")
+    mail = compose(
+        Outbound(address, reply), secret=SECRET, unique="u1", now=now, subject="Cannot log in", auto_replied=True
+    )
     assert mail["To"] == "ana@customer.example"
     assert reply_address(MAILBOX, SECRET, 42) in mail["From"]
     assert mail["Subject"] == "Re: Cannot log in [#42]"
