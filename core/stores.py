@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.calls.ports import Calls
+    from core.community.ports import GuardLog
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
     from core.incidents.ports import Incidents
     from core.jobs import JobQueue
@@ -56,3 +57,4 @@ class Stores:
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them
+    guard: GuardLog  # the spam guard's actions, and the one notice queued per incident

@@ -16,6 +16,7 @@ from tests.call_fakes import InMemoryCalls
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
+from tests.guard_fakes import InMemoryGuardLog
 from tests.health_fakes import InMemoryHealthHistory
 from tests.incident_fakes import InMemoryIncidents
 from tests.job_fakes import InMemoryJobQueue
@@ -118,4 +119,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
         incidents=InMemoryIncidents(state),
+        guard=InMemoryGuardLog(state),
     )

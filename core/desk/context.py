@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from core.analytics.policy import ReportPolicy
 from core.calls.meetings import JitsiRooms, MeetingRooms
 from core.calls.records import CallSettings
+from core.community.records import SpamPolicy
 from core.incidents.policy import IncidentPolicy
 from core.knowledge.drafting import DraftRules
 from core.knowledge.gap_records import GapSettings
@@ -143,6 +144,8 @@ class Desk:
     call_rooms: MeetingRooms = field(default_factory=JitsiRooms)
     # When incidents remind, resolve their tickets and are proposed (``incidents:``).
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
+    # The spam guard's rules and what each does (``community.spam``).
+    spam: SpamPolicy = field(default_factory=SpamPolicy)
 
 
 def actor_of(message: Inbound) -> str:

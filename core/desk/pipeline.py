@@ -14,6 +14,7 @@ from core.commands import BY_WORDS, CommandError
 from core.desk.choices import Choices
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
+from core.desk.guard import SpamGuard
 from core.desk.issues import IssueDesk
 from core.desk.journeys import JourneyDesk
 from core.desk.moderation import Moderation
@@ -21,7 +22,6 @@ from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
-from core.requests.tracker import request_marker
 from core.messages import (
     Action,
     ChoiceMessage,
@@ -32,6 +32,7 @@ from core.messages import (
     Reply,
     ReplyKind,
 )
+from core.requests.tracker import request_marker
 
 if TYPE_CHECKING:
     from core.desk.issues import Triage
@@ -64,11 +65,15 @@ class SupportDesk:
         self._surveys = SurveyDesk(desk)
         self._privacy = PrivacyDoor(desk)
         self._journeys = JourneyDesk(desk)
+        self.guard = SpamGuard(desk)
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
         try:
             message, notice = await self._privacy.screen(message)
+            spam = await self.guard.screen(message)
+            if spam is not None:  # not answered, no ticket: only the platform's orders
+                return spam
             replies = await self._dispatch(message)
         except HelplineError as exc:
             return [Reply(ReplyKind.ERROR, str(exc))]

@@ -14,6 +14,7 @@ from core.store.deliveries import SqlDeliveries
 from core.store.digests import SqlDigestRuns
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
+from core.store.guard import SqlGuardLog
 from core.store.health import SqlHealthHistory
 from core.store.incidents import SqlIncidents
 from core.store.intent_examples import SqlIntentExamples
@@ -76,4 +77,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
         incidents=SqlIncidents(engine),
+        guard=SqlGuardLog(engine),
     )
