@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from config.durations import checked_duration
-from core.community.records import Act, Rule, RuleSettings, SpamPolicy
+from core.community.records import DEVELOPER_SITES, Act, Rule, RuleSettings, SpamPolicy
 from core.messages import Address
 from core.sla.deadlines import parse_duration
 
@@ -66,7 +66,7 @@ class FloodConfig(_RuleConfig):
 
     actions: tuple[ActName, ...] = _STRONG
     messages: int = Field(5, ge=1, le=1000)
-    window: str = "30s"
+    window: str = "15s"
 
     @field_validator("window")
     @classmethod
@@ -118,7 +118,7 @@ class SpamSettings(BaseModel):
     # A member who joined less than this long ago is new (the invite and link rules judge only new members).
     new_member: str = "3d"
     # Sites anyone may link to, with their subdomains; the knowledge base's own sites always may be.
-    allowed_domains: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = tuple(sorted(DEVELOPER_SITES))
     # Where the moderators are told, e.g. discord:123456; empty: the member's tier's team channel.
     notify_channel: str = ""
     # Verdicts on one member this close together are one incident: the moderators hear of it once.

@@ -46,6 +46,29 @@ def _rules() -> dict[Rule, RuleSettings]:
     }
 
 
+# Where people put a repro, a log or a screenshot: allowed unless the settings list other sites.
+DEVELOPER_SITES = frozenset(
+    {
+        "github.com",
+        "githubusercontent.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "stackoverflow.com",
+        "pastebin.com",
+        "codesandbox.io",
+        "stackblitz.com",
+        "jsfiddle.net",
+        "codepen.io",
+        "npmjs.com",
+        "pypi.org",
+        "imgur.com",
+        "loom.com",
+        "localhost",
+        "127.0.0.1",
+    }
+)
+
+
 @dataclass(frozen=True)
 class SpamPolicy:
     """The guard's thresholds (``community.spam``); the defaults favour letting a question through."""
@@ -53,11 +76,11 @@ class SpamPolicy:
     enabled: bool = True
     platforms: frozenset[str] = frozenset({"discord"})  # where adapters carry out deletes and timeouts
     flood_messages: int = 5  # more than this many messages ...
-    flood_window: timedelta = timedelta(seconds=30)  # ... within this window is a flood
+    flood_window: timedelta = timedelta(seconds=15)  # ... within this window is a flood
     mention_users: int = 5  # more than this many people mentioned in one message
     new_member: timedelta = timedelta(days=3)  # a member who joined less than this long ago is new
     link_messages: int = 3  # a new member's first messages: links to unknown sites in them are spam
-    allowed_domains: frozenset[str] = frozenset()  # sites anyone may link to (and their subdomains)
+    allowed_domains: frozenset[str] = DEVELOPER_SITES  # sites anyone may link to (and their subdomains)
     cross_channels: int = 3  # the same text in this many channels ...
     cross_window: timedelta = timedelta(minutes=10)  # ... within this window is cross-posting
     cross_chars: int = 20  # shorter texts ("thanks!") are never cross-posting

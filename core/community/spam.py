@@ -25,6 +25,19 @@ _INVITE = re.compile(r"\b(?:discord(?:app)?\.com/invite|discord\.gg)/[A-Za-z0-9-
 _URL = re.compile(r"\bhttps?://[^\s<>()\[\]`'\"]+|\bwww\.[^\s<>()\[\]`'\"]+", re.IGNORECASE)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
 _WORDS = re.compile(r"[^\w]+")
+# What advertising says and a support question seldom does.
+_PROMO = re.compile(
+    r"\b(nitro|giveaway|airdrop|crypto|bitcoin|btc|nft|casino|betting|onlyfans|followers|subscribers|"
+    r"earn \$?\d+|earn money|make money|profit|investment|dm me|click here|claim (?:your|it|now)|"
+    r"limited offer|gift ?card|free gift|free money|steam gift|promo code|discount code)\b",
+    re.IGNORECASE,
+)
+# What a question or a problem report says.
+_ASKING = re.compile(
+    r"\?|\b(how|why|what|when|where|which|error|errors|fail|fails|failed|failing|exception|traceback|crash|"
+    r"crashes|broken|bug|issue|problem|help|not work|doesn'?t work|stuck|timeout|denied|unable|cannot|can'?t)\b",
+    re.IGNORECASE,
+)
 MEMBER_POSTS = 200  # kept per member at most, whatever the windows
 MEMBERS = 100_000  # members whose message counts are kept; the quietest are forgotten first
 
@@ -105,13 +118,14 @@ def judge(post: Post, window: SpamWindow, policy: SpamPolicy, known_sites: Itera
 def mass_mention(post: Post, policy: SpamPolicy) -> str:
     """Why ``post`` mentions too many people ("" if it does not); code spans are not read.
 
-    @everyone and @here count from a new member, or with a link: a long-standing customer writing "@everyone
-    the site is down" in a panic is asking for help, not spamming.
+    @everyone and @here count from a new member, or with a link and advertising: a long-standing customer writing
+    "@everyone the site is down" in a panic is asking for help, not spamming.
     """
     prose = _CODE.sub(" ", post.text)
     crowd = _EVERYONE.search(prose)
-    if crowd and (is_new(post, policy) or hosts(prose) or _INVITE.search(prose)):
-        return f"mentions @{crowd.group(1)}" + ("" if is_new(post, policy) else " with a link")
+    linked = bool(hosts(prose) or _INVITE.search(prose))
+    if crowd and (is_new(post, policy) or (linked and _PROMO.search(prose))):
+        return f"mentions @{crowd.group(1)}" + (" with a link" if linked else "")
     people = set(_USER_MENTION.findall(prose))
     return f"mentions {len(people)} people in one message" if len(people) > policy.mention_users else ""
 
@@ -149,12 +163,14 @@ def cross_post(post: Post, posts: Iterable[tuple[datetime, str, str]], policy: S
 
 
 def link_spam(post: Post, count: int, policy: SpamPolicy, known_sites: Iterable[str] = ()) -> str:
-    """Why ``post`` is link spam: a new member's early message linking to sites nobody allowed ("" otherwise)."""
+    """Why ``post`` is link spam ("" otherwise): in a new member's first messages, a link to a site nobody allowed,
+    with advertising, or with no question or problem around it (a pasted log's links are a question's)."""
     if count > policy.link_messages or not is_new(post, policy):
         return ""
+    prose = _CODE.sub(" ", post.text)
     allowed = {site.casefold().strip(".") for site in (*policy.allowed_domains, *known_sites) if site}
-    strangers = [host for host in hosts(_CODE.sub(" ", post.text)) if not _allowed(host, allowed)]
-    if not strangers:
+    strangers = [host for host in hosts(prose) if not _allowed(host, allowed)]
+    if not strangers or (_ASKING.search(_URL.sub(" ", prose)) and not _PROMO.search(prose)):
         return ""
     return f"a new member's message {count} links to {', '.join(dict.fromkeys(strangers))}"
 

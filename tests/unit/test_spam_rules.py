@@ -23,7 +23,7 @@ def test_a_flood_is_caught_after_the_limit_and_the_window_slides() -> None:
     verdicts = [judge(post(f"question {n}", at=NOW + timedelta(seconds=n)), window, POLICY) for n in range(8)]
     assert [v is None for v in verdicts] == [True] * 5 + [False] * 3
     flood = verdicts[5]
-    assert flood is not None and flood.rule is Rule.FLOOD and "6 messages within 30s" in flood.evidence
+    assert flood is not None and flood.rule is Rule.FLOOD and "6 messages within 15s" in flood.evidence
     assert flood.acts == {Act.HIDE, Act.DELETE, Act.TIMEOUT, Act.NOTIFY} and flood.timeout == timedelta(minutes=10)
     # A minute later the window holds nothing: the member is heard again.
     assert judge(post("one more", at=NOW + timedelta(seconds=70)), window, POLICY) is None

@@ -69,7 +69,7 @@ async def test_a_flood_from_a_new_member_is_stopped_and_reported_once(world: Wor
     await world.worker.run_once()  # a second pass sends nothing more
     [notice] = guard_notices(world)
     assert f"discord:{NEWCOMER}" in str(notice["content"]) and "flood rule" in str(notice["content"])
-    assert "6 messages within 30s" in str(notice["content"]) and "is anyone there? 5" in str(notice["content"])
+    assert "6 messages within 15s" in str(notice["content"]) and "is anyone there? 5" in str(notice["content"])
     assert notice["allowed_mentions"] == {"parse": []}
     actions = await world.store.guard.actions()
     assert [a.message_id for a in reversed(actions)] == [str(i) for i in flood]
