@@ -32,10 +32,11 @@ _PROMO = re.compile(
     r"limited offer|gift ?card|free gift|free money|steam gift|promo code|discount code)\b",
     re.IGNORECASE,
 )
-# What a question or a problem report says.
+# What a question, a problem report or a thank-you says.
 _ASKING = re.compile(
     r"\?|\b(how|why|what|when|where|which|error|errors|fail|fails|failed|failing|exception|traceback|crash|"
-    r"crashes|broken|bug|issue|problem|help|not work|doesn'?t work|stuck|timeout|denied|unable|cannot|can'?t)\b",
+    r"crashes|broken|bug|issue|problem|help|not work|doesn'?t work|stuck|timeout|denied|unable|cannot|can'?t|"
+    r"thanks|thank you|fixed|solved|works now)\b",
     re.IGNORECASE,
 )
 MEMBER_POSTS = 200  # kept per member at most, whatever the windows
