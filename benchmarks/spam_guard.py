@@ -69,25 +69,35 @@ def run(examples: list[Example], policy: SpamPolicy | None = None) -> list[Judge
     return judged
 
 
-def table(judged: list[Judged]) -> list[dict[str, object]]:
-    """Per rule: spam examples of its kind, caught, missed, ordinary ones judged (false positives), precision."""
+@dataclass(frozen=True)
+class RuleRow:
+    """One rule's numbers: spam examples of its kind, caught, examples it judged, ordinary ones among them."""
+
+    rule: str
+    examples: int
+    caught: int
+    judged: int
+    false_positives: int
+
+    @property
+    def recall(self) -> float:
+        """Of the spam of its kind, the share it caught."""
+        return self.caught / self.examples if self.examples else 0.0
+
+    @property
+    def precision(self) -> float:
+        """Of what it judged, the share that was spam (of any kind)."""
+        return (self.judged - self.false_positives) / self.judged if self.judged else 1.0
+
+
+def table(judged: list[Judged]) -> list[RuleRow]:
+    """Per rule: spam examples of its kind, caught, judged, and ordinary ones judged (false positives)."""
     rows = []
     for rule in Rule:
         mine = [j for j in judged if j.example.rule == rule.value]
         fired = [j for j in judged if rule.value in j.fired]
         false = sum(1 for j in fired if not j.example.spam)
-        caught = sum(1 for j in mine if rule.value in j.fired)
-        rows.append(
-            {
-                "rule": rule.value,
-                "examples": len(mine),
-                "caught": caught,
-                "recall": caught / len(mine) if mine else 0.0,
-                "judged": len(fired),
-                "false_positives": false,
-                "precision": (len(fired) - false) / len(fired) if fired else 1.0,
-            }
-        )
+        rows.append(RuleRow(rule.value, len(mine), sum(1 for j in mine if rule.value in j.fired), len(fired), false))
     return rows
 
 
@@ -106,8 +116,8 @@ def main() -> int:
     print(f"{'rule':<13} {'examples':>8} {'caught':>6} {'recall':>6} {'judged':>6} {'false +':>7} {'precision':>9}")
     for row in table(judged):
         print(
-            f"{row['rule']:<13} {row['examples']:>8} {row['caught']:>6} {row['recall']:>6.2f} {row['judged']:>6} "
-            f"{row['false_positives']:>7} {row['precision']:>9.2f}"
+            f"{row.rule:<13} {row.examples:>8} {row.caught:>6} {row.recall:>6.2f} {row.judged:>6} "
+            f"{row.false_positives:>7} {row.precision:>9.2f}"
         )
     print(json.dumps(summary(judged), sort_keys=True))
     for j in judged:

@@ -16,6 +16,6 @@ def test_every_rule_catches_most_of_its_kind_and_nothing_else() -> None:
     examples = load()
     assert len(examples) >= 150
     for row in table(run(examples)):
-        assert row["examples"] >= 12, row
-        assert row["false_positives"] == 0 and row["precision"] == 1.0, row
-        assert float(str(row["recall"])) >= 0.8, row
+        assert row.examples >= 12, row
+        assert row.false_positives == 0 and row.precision == 1.0, row
+        assert row.recall >= 0.8, row
