@@ -57,8 +57,8 @@ class _RuleConfig(BaseModel):
         return RuleSettings(self.enabled, acts, parse_duration(self.timeout))
 
 
-_STRONG: tuple[ActName, ...] = ("hide", "delete", "timeout", "notify")
-_REMOVE: tuple[ActName, ...] = ("hide", "delete", "notify")
+_STRONG: tuple[ActName, ...] = ("delete", "timeout", "notify")
+_REMOVE: tuple[ActName, ...] = ("delete", "notify")
 
 
 class FloodConfig(_RuleConfig):
