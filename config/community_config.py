@@ -15,6 +15,7 @@ from core.messages import Address
 from core.sla.deadlines import parse_duration
 
 ActName = Literal["hide", "delete", "timeout", "notify"]
+MAX_TIMEOUT = timedelta(days=28)  # Discord refuses a longer one
 _SECONDS = re.compile(r"^\s*(\d{1,5})\s*s\s*$", re.IGNORECASE)
 
 
@@ -49,7 +50,9 @@ class _RuleConfig(BaseModel):
     @field_validator("timeout")
     @classmethod
     def _duration(cls, value: str) -> str:
-        return checked_duration(value)
+        if parse_duration(checked_duration(value)) > MAX_TIMEOUT:
+            raise PydanticCustomError("timeout", f"{value!r} is longer than Discord's longest timeout, 28d")
+        return value
 
     def rule(self) -> RuleSettings:
         """The rule's settings as the core reads them."""

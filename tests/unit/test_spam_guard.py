@@ -74,6 +74,7 @@ async def test_the_guard_turned_off_judges_nothing() -> None:
         ({"allowed_domains": ["https://x.example/"]}, "community.spam.allowed_domains"),
         ({"notify_channel": "not an address"}, "community.spam.notify_channel"),
         ({"invite": {"timeout": "forever"}}, "community.spam.invite.timeout"),
+        ({"flood": {"timeout": "30d"}}, "community.spam.flood.timeout"),
         ({"cross_post": {"chanels": 3}}, "community.spam.cross_post.chanels"),
     ],
 )
