@@ -206,6 +206,7 @@ def compose_system(
         originals=originals_keeper(settings.privacy, stores.originals),
         routing=settings.routing.policy(),
         engineering=settings.routing.engineering(),
+        spam=settings.community.spam.policy(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

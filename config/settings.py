@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from config.analytics_config import AnalyticsSettings
 from config.calls_config import CallsSettings, check_call_tiers
+from config.community_config import CommunitySettings
 from config.digest_config import DigestSettings
 from config.durations import checked_duration
 from config.gaps_config import GapsSettings
@@ -217,6 +218,7 @@ class Settings(_Section):
     calls: CallsSettings = CallsSettings()
     incidents: IncidentSettings = IncidentSettings()
     routing: RoutingSettings = RoutingSettings()
+    community: CommunitySettings = CommunitySettings()
 
     @field_validator("data_dir")
     @classmethod

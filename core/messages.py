@@ -11,11 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import quote, unquote
 
 from core.commands import Command
 from core.text import strip_invisible
+
+if TYPE_CHECKING:
+    from core.community.records import Enforcement
 
 CONSOLE = "console"
 DISCORD = "discord"
@@ -150,6 +153,7 @@ class IncomingMessage(_FromPlatform):
     # ISO 639-1 code when the platform knows the writer's language; empty lets the core detect it.
     language: str = ""
     files: tuple[FileRef, ...] = ()
+    member_since: datetime | None = None  # when the author joined the server, if the platform says (spam rules)
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ class ReplyKind(StrEnum):
     INFO = "info"
     ERROR = "error"
     SURVEY = "survey"  # a satisfaction question (CSAT or NPS) with its rating choices
+    GUARD = "guard"  # no text: the platform deletes the spam message or times its author out (``enforcement``)
 
 
 class Action(StrEnum):
@@ -329,6 +334,7 @@ class Reply:
     mentions: tuple[Mention, ...] = ()
     # Files to deliver with the text; a platform that cannot upload says so in the text instead.
     attachments: tuple[Attachment, ...] = ()
+    enforcement: Enforcement | None = None  # with ``ReplyKind.GUARD``: what the platform does about the message
 
 
 @dataclass(frozen=True)

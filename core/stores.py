@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from core.agents.ports import AgentPresence
     from core.analytics.ports import DigestRuns, ReportSource, Statistics
     from core.calls.ports import Calls
+    from core.community.ports import GuardLog
     from core.customers.ports import CustomerAccounts, CustomerLinks, HealthHistory, JourneyProgress, OutreachRecords
     from core.engineering.ports import EngineeringIssues
     from core.incidents.ports import Incidents
@@ -62,3 +63,4 @@ class Stores:
     engineering: EngineeringIssues  # tickets escalated to engineering and their tracker issues
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them
+    guard: GuardLog  # the spam guard's actions, and the one notice queued per incident

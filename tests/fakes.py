@@ -17,6 +17,7 @@ from tests.call_fakes import InMemoryCalls
 from tests.customer_fakes import customer_fakes
 from tests.digest_fakes import InMemoryDigestRuns
 from tests.gap_fakes import InMemoryGapQuestions
+from tests.guard_fakes import InMemoryGuardLog
 from tests.health_fakes import InMemoryHealthHistory
 from tests.incident_fakes import InMemoryIncidents
 from tests.job_fakes import InMemoryJobQueue
@@ -122,4 +123,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         agents=InMemoryAgentPresence(),
         engineering=InMemoryEngineeringIssues(),
         incidents=InMemoryIncidents(state),
+        guard=InMemoryGuardLog(state),
     )

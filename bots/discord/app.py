@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 
 from bots.discord.commands import build_commands, typed_options
+from bots.discord.guard import enforce
 from bots.discord.survey import CommentButton, ScoreSelect, comment_view, is_survey, rating, survey_view
 from bots.discord.text import thread_name
 from bots.discord.translate import (
@@ -180,8 +181,8 @@ class HelplineBot(discord.Client):
             return  # not for us, or Discord withheld the text (no message content intent)
         async with self._lock_for(placement.address):
             replies = await self.desk.handle(incoming(message, placement, me.id))
-            if not replies:
-                return  # a delivery already handled, e.g. replayed after a reconnect
+            if not replies or await enforce(message, replies):
+                return  # a delivery already handled (replayed after a reconnect), or spam: deleted, not answered
             target = await self._reply_target(message, placement.new_thread)
             await self._send_all(target, replies)
 
@@ -255,9 +256,8 @@ class HelplineBot(discord.Client):
         await interaction.response.defer(ephemeral=True, thinking=True)
         address = address_of(interaction.channel, interaction.guild_id)
         author = author_of(interaction.user)
-        typed = typed_options(options)
         try:
-            command = spec.build(typed)
+            command = spec.build(typed_options(options))
         except CommandError as exc:  # Discord checks types and ranges; text of only spaces still gets here
             await self._follow_up(interaction, [self.desk.command_error(DISCORD, author, exc)], ephemeral=True)
             return

@@ -113,6 +113,7 @@ def incoming(message: discord.Message, placement: Placement, bot_id: int) -> Inc
         message_id=str(message.id),
         received_at=message.created_at,
         files=tuple(file_ref(attachment) for attachment in message.attachments),
+        member_since=getattr(message.author, "joined_at", None),  # a member's; None for a user (a DM)
     )
 
 

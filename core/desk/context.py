@@ -10,6 +10,7 @@ from core.agents.records import RoutingPolicy
 from core.analytics.policy import ReportPolicy
 from core.calls.meetings import JitsiRooms, MeetingRooms
 from core.calls.records import CallSettings
+from core.community.records import SpamPolicy
 from core.engineering.records import EngineeringPolicy
 from core.incidents.policy import IncidentPolicy
 from core.knowledge.drafting import DraftRules
@@ -151,6 +152,8 @@ class Desk:
     # The agents and the tiers whose new tickets are assigned automatically (``routing:``).
     routing: RoutingPolicy = field(default_factory=RoutingPolicy)
     engineering: EngineeringPolicy = field(default_factory=EngineeringPolicy)  # ``escalate N engineering``
+    # The spam guard's rules and what each does (``community.spam``).
+    spam: SpamPolicy = field(default_factory=SpamPolicy)
 
 
 def actor_of(message: Inbound) -> str:

@@ -15,6 +15,7 @@ from core.desk.choices import Choices
 from core.desk.context import Desk, actor_of
 from core.desk.conversation import Conversation
 from core.desk.engineering import EngineeringDesk
+from core.desk.guard import SpamGuard
 from core.desk.issues import IssueDesk
 from core.desk.journeys import JourneyDesk
 from core.desk.moderation import Moderation
@@ -66,11 +67,15 @@ class SupportDesk:
         self._privacy = PrivacyDoor(desk)
         self._journeys = JourneyDesk(desk)
         self.engineering = EngineeringDesk(desk)  # tickets handed to engineering; their issues followed back
+        self.guard = SpamGuard(desk)
 
     async def handle(self, message: Inbound) -> Sequence[Reply]:
         """The replies to ``message`` (none for a duplicated delivery)."""
         try:
             message, notice = await self._privacy.screen(message)
+            spam = await self.guard.screen(message)
+            if spam is not None:  # not answered, no ticket: only the platform's orders
+                return spam
             replies = await self._dispatch(message)
         except HelplineError as exc:
             return [Reply(ReplyKind.ERROR, str(exc))]

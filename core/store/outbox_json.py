@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import timedelta
 from typing import Any
 
+from core.community.records import Enforcement
 from core.messages import (
     Action,
     Address,
@@ -35,6 +37,7 @@ def reply_json(reply: Reply) -> str:
         "mentions": [str(m) for m in reply.mentions],
         # Bytes as base64 text, so the row stays JSON (a chart of a few kB grows by a third).
         "attachments": [[a.name, a.media_type, base64.b64encode(a.data).decode("ascii")] for a in reply.attachments],
+        "enforcement": _enforcement_list(reply.enforcement),
     }
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -54,7 +57,21 @@ def reply_from(payload: str) -> Reply:
         Address(*data["origin"]) if data["origin"] else None,
         tuple(Mention.parse(m) for m in data["mentions"]),
         tuple(_attachment(*item) for item in data.get("attachments", ())),  # rows written before files had none
+        _enforcement(data.get("enforcement")),
     )
+
+
+def _enforcement_list(order: Enforcement | None) -> list[Any] | None:
+    if order is None:
+        return None
+    return [order.rule, order.delete, order.timeout.total_seconds() if order.timeout is not None else None]
+
+
+def _enforcement(item: list[Any] | None) -> Enforcement | None:
+    if not item:
+        return None
+    rule, delete, seconds = item
+    return Enforcement(rule, delete, timedelta(seconds=seconds) if seconds is not None else None)
 
 
 def _choice(label: str, action: str, ticket: int | None, score: int | None = None) -> Choice:

@@ -279,6 +279,7 @@ surveys = Table(
 from core.store import schema_calls as _call_tables  # noqa: E402,F401
 from core.store import schema_customers as _customer_tables  # noqa: E402,F401
 from core.store import schema_gaps as _gap_tables  # noqa: E402,F401
+from core.store import schema_guard as _guard_tables  # noqa: E402,F401
 from core.store import schema_incidents as _incident_tables  # noqa: E402,F401
 from core.store import schema_journeys as _journey_tables  # noqa: E402,F401
 from core.store import schema_knowledge as _knowledge_tables  # noqa: E402,F401

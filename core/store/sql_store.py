@@ -16,6 +16,7 @@ from core.store.digests import SqlDigestRuns
 from core.store.engineering import SqlEngineeringIssues
 from core.store.escalations import SqlEscalations
 from core.store.gap_questions import SqlGapQuestions
+from core.store.guard import SqlGuardLog
 from core.store.health import SqlHealthHistory
 from core.store.incidents import SqlIncidents
 from core.store.intent_examples import SqlIntentExamples
@@ -82,4 +83,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         agents=SqlAgentPresence(engine),
         engineering=SqlEngineeringIssues(engine),
         incidents=SqlIncidents(engine),
+        guard=SqlGuardLog(engine),
     )

@@ -23,6 +23,7 @@ from tests.adapters.discord_rest import (
     EPHEMERAL as EPHEMERAL,
 )
 from tests.adapters.discord_rest import (
+    Picked,
     SentFile,
     application,
     attachment,
@@ -30,7 +31,9 @@ from tests.adapters.discord_rest import (
     dm_channel,
     files_match,
     is_bot_task,
+    member_object,
     read_multipart,
+    slash_option,
     user_object,
 )
 
@@ -117,6 +120,10 @@ class FakeDiscordApi:
                 return lambda _, body: (200, [self._command(c, parts) for c in body])
             case "POST", ["channels", channel, "messages"]:
                 return lambda _, body: (200, self._message(int(channel), body))
+            case "DELETE", ["channels", _, "messages", _]:  # a message deleted (the spam guard)
+                return lambda *_: (200, {})
+            case "PATCH", ["guilds", guild, "members", user]:  # a member edited, e.g. timed out
+                return lambda _, body: (200, member_object(int(guild), int(user), body))
             case "PATCH", ["channels", channel, "messages", message]:
                 return lambda _, body: (200, {**self._message(int(channel), body), "id": message})
             case "POST", ["channels", channel, "messages", message, "threads"]:
@@ -192,6 +199,14 @@ class FakeDiscordApi:
     def followups(self) -> list[dict[str, Any]]:
         """Bodies of interaction follow-up messages, oldest first."""
         return [c.body for c in self.calls if c.method == "POST" and c.path.startswith("/webhooks/")]
+
+    def deleted(self) -> list[int]:
+        """The ids of the messages the bot deleted, oldest first."""
+        return [int(c.path.rsplit("/", 1)[1]) for c in self.calls if c.method == "DELETE" and "/messages/" in c.path]
+
+    def member_edits(self, user: int) -> list[dict[str, Any]]:
+        """Bodies of the bot's edits to guild member ``user`` (a timeout sets communication_disabled_until)."""
+        return [c.body for c in self.calls if c.method == "PATCH" and c.path.endswith(f"/members/{user}")]
 
     def deferrals(self) -> list[dict[str, Any]]:
         """Bodies of interaction callbacks (the bot's acknowledgements), oldest first."""
@@ -321,7 +336,7 @@ class FakeDiscord:
             data["channel"] = {**self.api.threads[thread], "id": str(thread), "permissions": "1071698660929"}
             for gateway_only in ("newly_created", "member"):
                 data["channel"].pop(gateway_only, None)
-        typed = [_option(k, v) for k, v in options.items()]
+        typed = [slash_option(k, v) for k, v in options.items()]
         data["data"].update(name=group, options=[{"type": 1, "name": sub, "options": typed}] if sub else typed)
         picked = [v for v in options.values() if isinstance(v, Picked)]
         if picked:  # Discord resolves a picked member into the interaction, as users and members by id
@@ -333,18 +348,3 @@ class FakeDiscord:
         data["member"]["roles"] = [str(role) for role in roles]
         self.event("INTERACTION_CREATE", data)
         await self.settle()
-
-
-@dataclass(frozen=True)
-class Picked:
-    """A member picked in a slash command's user option."""
-
-    id: int
-    name: str = "picked"
-
-
-def _option(name: str, value: Any) -> dict[str, Any]:
-    """One slash option as Discord sends it: an integer (4), a string (3) or a picked user (6)."""
-    if isinstance(value, Picked):
-        return {"name": name, "type": 6, "value": str(value.id)}
-    return {"name": name, "type": 4 if isinstance(value, int) else 3, "value": value}

@@ -115,3 +115,24 @@ def is_bot_task(task: asyncio.Task[Any]) -> bool:
     """True for a task discord.py started for an event that has not finished."""
     name = task.get_name()
     return name.startswith(("discord", "CommandTree")) and not task.done()
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A member picked in a slash command's user option."""
+
+    id: int
+    name: str = "picked"
+
+
+def slash_option(name: str, value: Any) -> dict[str, Any]:
+    """One slash option as Discord sends it: an integer (4), a string (3) or a picked user (6)."""
+    if isinstance(value, Picked):
+        return {"name": name, "type": 6, "value": str(value.id)}
+    return {"name": name, "type": 4 if isinstance(value, int) else 3, "value": value}
+
+
+def member_object(guild: int, user: int, body: dict[str, Any]) -> dict[str, Any]:
+    """A guild member as Discord answers an edit of it, with the fields the edit set (e.g. a timeout)."""
+    member = {"user": user_object(user, "member"), "roles": [], "joined_at": "2026-11-23T09:00:00+00:00"}
+    return {**member, "deaf": False, "mute": False, "flags": 0, "guild_id": str(guild), **body}

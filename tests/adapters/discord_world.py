@@ -62,15 +62,16 @@ async def make_world(
     store: Stores | None = None,
     embedder: Embedder | None = None,
     journeys: JourneySettings | None = None,
+    settings: Settings | None = None,
     **changes: Any,
 ) -> World:
-    """A world on a fresh (or the given) store; ``changes`` adjust the bot's options."""
+    """A world on a fresh (or the given) store and ``settings``; ``changes`` adjust the bot's options."""
     tiers = _tiers()
     store = store or memory_stores()
     clock = ManualClock(START)
     notifier = DiscordNotifier()
     system = fake_system(
-        Settings(),
+        settings or Settings(),
         tiers=tiers,
         stores=store,
         notifier=RoutingNotifier({DISCORD: notifier}),

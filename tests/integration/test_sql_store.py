@@ -175,9 +175,12 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_message_originals_thread",
             "ix_message_originals_author",
             "ix_message_originals_at",
+            "ux_engineering_issues_issue",
             "ix_incidents_status",
             "ix_incident_updates_incident_id",
             "ix_incident_tickets_ticket_id",
+            "ix_guard_actions_member",
+            "ix_guard_actions_at",
         }
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from datetime import timedelta
 
+from core.community.records import Enforcement
 from core.messages import (
     Action,
     Address,
@@ -31,6 +33,7 @@ EVERYTHING = Reply(
     origin=Address("slack", "T1", "C1", "1732350000.000100"),
     mentions=(Mention("slack", "user", "U1"),),
     attachments=(Attachment("chart.png", "image/png", TINY_PNG),),
+    enforcement=Enforcement("flood", delete=True, timeout=timedelta(minutes=10)),
 )
 
 

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.adapters.discord_fake import ANA, MODERATOR_ROLE, STAFF, Picked
+from tests.adapters.discord_fake import ANA, MODERATOR_ROLE, STAFF
+from tests.adapters.discord_rest import Picked
 from tests.adapters.discord_world import World, make_world
 from tests.desk_fakes import START
 

@@ -1,7 +1,7 @@
 """Routing's run-time state: agents away or back, and when each was last assigned automatically.
 
 Revision ID: 0030_agents
-Revises: 0026_originals
+Revises: 0028_guard
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from core.store.columns import UTCDateTime
 
 revision: str = "0030_agents"
-down_revision: str | None = "0026_originals"
+down_revision: str | None = "0028_guard"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
