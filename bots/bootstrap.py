@@ -205,6 +205,7 @@ def compose_system(
         calls=settings.calls.policy(),
         call_rooms=JitsiRooms(settings.calls.jitsi_url),
         incidents=settings.incidents.policy(),
+        reviews=settings.reviews.policy(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

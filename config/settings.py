@@ -28,6 +28,7 @@ from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
 from config.privacy_config import PrivacySettings, check_retention_tiers
 from config.requests_config import RequestSettings, check_weight_tiers
+from config.reviews_config import ReviewSettings
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
 from config.yaml_loader import load_yaml_mapping, validation_problem
@@ -214,6 +215,7 @@ class Settings(_Section):
     jobs: JobSettings = JobSettings()
     calls: CallsSettings = CallsSettings()
     incidents: IncidentSettings = IncidentSettings()
+    reviews: ReviewSettings = ReviewSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from core.ports import Deliveries
     from core.privacy.ports import PrivacyAuditLog
     from core.requests.ports import FeatureRequests, RequestIssues
+    from core.reviews.ports import Reviews
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -56,3 +57,4 @@ class Stores:
     privacy: PrivacyAuditLog  # exports and erasures done, and the erasures people asked for
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them
+    reviews: Reviews  # QA reviews of resolved tickets: rubric scores and notes to agents

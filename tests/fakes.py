@@ -26,6 +26,7 @@ from tests.privacy_fakes import InMemoryPrivacyAudit
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
+from tests.review_fakes import InMemoryReviews
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -118,4 +119,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         calls=InMemoryCalls(state),
         privacy=InMemoryPrivacyAudit(),
         incidents=InMemoryIncidents(state),
+        reviews=InMemoryReviews(state),
     )

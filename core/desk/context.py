@@ -16,6 +16,7 @@ from core.knowledge.ranking import DEFAULT_BOOSTS, Boosts
 from core.messages import Author, Inbound
 from core.privacy.redaction import Redactor
 from core.requests.impact import RequestPolicy
+from core.reviews.records import ReviewPolicy
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
@@ -143,6 +144,8 @@ class Desk:
     call_rooms: MeetingRooms = field(default_factory=JitsiRooms)
     # When incidents remind, resolve their tickets and are proposed (``incidents:``).
     incidents: IncidentPolicy = field(default_factory=IncidentPolicy)
+    # The QA reviews' rubric and queue (``reviews:``).
+    reviews: ReviewPolicy = field(default_factory=ReviewPolicy)
 
 
 def actor_of(message: Inbound) -> str:

@@ -13,10 +13,12 @@ from core.calls.commands import CALL_COMMANDS, RequestCall
 from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
 from core.desk.incidents import IncidentDesk
+from core.desk.reviews import ReviewDesk
 from core.errors import HelplineError
 from core.incidents import commands as incidents
 from core.messages import Inbound, Reply
 from core.requests import commands as requests
+from core.reviews.commands import REVIEW_COMMANDS, ReviewTicket
 
 if TYPE_CHECKING:
     from core.desk.calls import CallDesk
@@ -47,6 +49,10 @@ async def _incident(moderation: Desks, message: Inbound, command: incidents.Inci
     return await IncidentDesk(moderation.desk).command(message, command)
 
 
+async def _review(moderation: Desks, message: Inbound, command: ReviewTicket) -> Reply:
+    return await ReviewDesk(moderation.desk).command(message, command)
+
+
 def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
     """``handler`` for every record of a package's table."""
     return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
@@ -56,6 +62,7 @@ HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(requests.REQUEST_COMMANDS, _request),
     **_each(CALL_COMMANDS, _call),
     **_each(incidents.INCIDENT_COMMANDS, _incident),
+    **_each(REVIEW_COMMANDS, _review),
 }
 
 

@@ -27,6 +27,7 @@ from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
 from core.store.request_issues import SqlRequestIssues
 from core.store.requests import SqlFeatureRequests
+from core.store.reviews import SqlReviews
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -76,4 +77,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         calls=SqlCalls(engine),
         privacy=SqlPersonalData(engine),
         incidents=SqlIncidents(engine),
+        reviews=SqlReviews(engine),
     )
