@@ -175,6 +175,9 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_incidents_status",
             "ix_incident_updates_incident_id",
             "ix_incident_tickets_ticket_id",
+            "ix_reviews_ticket_id",
+            "ix_reviews_agent",
+            "ix_reviews_at",
         }
 
 
