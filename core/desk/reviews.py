@@ -79,7 +79,7 @@ class ReviewDesk:
         notices = [_notice(agent, agent_note(ticket.number, reviewer, scores, command.note, rubric), ticket.number)]
         if not await self.desk.stores.reviews.save(review, [n for n in notices if n is not None]):
             raise ReviewError(f"Ticket #{ticket.number} is reviewed already; nothing was saved.")
-        detail = sheet(scores, rubric) + (f"; note: {command.note}" if command.note else "")
+        detail = sheet(scores, rubric) + ("; a note to the agent" if command.note else "")  # the note: staff only
         await self.desk.stores.tickets.add_event(TicketEvent(ticket.number, now, reviewer, "reviewed", detail))
         told = " The agent is told." if notices[0] is not None else " Nobody handled it, so nobody is told."
         return _info(f"Review of ticket #{ticket.number} saved: {sheet(scores, rubric)}.{told}", ticket.number)

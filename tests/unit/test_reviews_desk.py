@@ -10,9 +10,12 @@ import pytest
 
 from config.reviews_config import ReviewSettings
 from config.settings import Settings
+from core.analytics.metrics import ReportPolicy, build_report, report_dict
+from core.analytics.records import ReportQuery
 from core.messages import Destination, ReplyKind
 from core.tiers import Customer
-from tests.desk_fakes import Harness, make_harness
+from tests.desk_fakes import START, Harness, make_harness
+from tests.report_schema import schema_problems
 
 pytestmark = pytest.mark.asyncio
 
@@ -82,7 +85,7 @@ async def test_a_saved_review_tells_the_agent_once_directly_and_joins_the_ticket
     assert [m.id for m in sent[0].reply.mentions] == ["cyd"]
     assert await h.wait(timedelta(minutes=5)) == []
     [event] = [e for e in await h.store.tickets.events(number) if e.kind == "reviewed"]
-    assert event.actor == "discord:lead" and "note: Check the status page first" in event.detail
+    assert event.actor == "discord:lead" and event.detail.endswith("resolution 4/5; a note to the agent")
     again = await h.mod(f"review {number} {FULL}", agent="boss")
     assert again.kind is ReplyKind.ERROR and "reviewed already" in again.text
 
@@ -130,3 +133,26 @@ async def test_review_scores_shows_each_agents_count_and_averages_and_review_n_s
     table = (await h.mod("review scores", agent="lead")).text
     assert "bo on Discord: 2 reviewed; accuracy 3.5, tone 4.5, speed 3.0, resolution 4.5; overall 3.88" in table
     assert "cyd on Discord: 1 reviewed; accuracy 5.0, tone 5.0, speed 5.0, resolution 5.0; overall 5.00" in table
+
+
+async def test_the_report_joins_each_agents_quality_scores_made_in_its_period() -> None:
+    h = harness(fraction=1.0)
+    first, second = await resolved(h, "ana", "bo"), await resolved(h, "bob", "cyd")
+    await h.mod(f"review {first} accuracy=4 tone=5 speed=2 resolution=4", agent="lead")
+    h.clock.advance(timedelta(days=2))
+    await h.mod(f"review {second} accuracy=2 tone=3 speed=4 resolution=5", agent="lead")
+    now = h.clock.now() + timedelta(seconds=1)  # the period's end is not in it
+    whole = report_dict(await build_report(h.store, h.tiers, ReportQuery(START, now), ReportPolicy(), now))
+    assert schema_problems(whole) == []
+    assert whole["quality"]["reviews"] == 2
+    assert whole["quality"]["criteria"] == ["accuracy", "tone", "speed", "resolution"]
+    assert [(a["agent"], a["reviews"], a["overall"]) for a in whole["quality"]["agents"]] == [
+        ("discord:bo", 1, 3.75),
+        ("discord:cyd", 1, 3.5),
+    ]
+    late = ReportQuery(now - timedelta(days=1), now)
+    recent = report_dict(await build_report(h.store, h.tiers, late, ReportPolicy(), now))
+    assert [a["agent"] for a in recent["quality"]["agents"]] == ["discord:cyd"]
+    one = ReportQuery(START, now, agent="discord:bo")
+    narrowed = report_dict(await build_report(h.store, h.tiers, one, ReportPolicy(), now))
+    assert [a["agent"] for a in narrowed["quality"]["agents"]] == ["discord:bo"]
