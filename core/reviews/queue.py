@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
 
-from core.analytics.cohort import assignee_after
 from core.reviews.records import Candidate, QueueEntry, Reason, ReviewPolicy
 from core.tickets.records import TicketEvent
 
@@ -56,8 +55,11 @@ def handled_by(assignee: str | None, events: Sequence[TicketEvent]) -> str | Non
     for event in events:
         if event.kind == "replied" and holder is None:
             holder = event.actor
-        elif event.kind in ("claimed", "assigned"):
-            holder = assignee_after(event)
+        elif event.kind == "claimed":
+            holder = event.actor
+        elif event.kind == "assigned":  # "a → b": b holds it, "nobody" when unassigned
+            after = event.detail.rpartition("→")[2].strip()
+            holder = None if after in ("", "nobody") else after
         elif event.kind == "resolved":
             credited = holder
     return credited or assignee
