@@ -10,7 +10,21 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import TyperException
 
-from bots.cli import chat, customers, evaluate, intents, journeys, kb, privacy, report, requests, serve, sla, staff
+from bots.cli import (
+    chat,
+    customers,
+    evaluate,
+    intents,
+    journeys,
+    kb,
+    privacy,
+    report,
+    requests,
+    reviews,
+    serve,
+    sla,
+    staff,
+)
 from core.errors import HelplineError
 from core.privacy.logs import redact_logs
 
@@ -31,6 +45,7 @@ app.add_typer(requests.app, name="requests")
 app.add_typer(intents.app, name="intents")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(journeys.app, name="journeys")
+app.add_typer(reviews.app, name="reviews")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
 app.command("serve")(serve.serve)

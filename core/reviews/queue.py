@@ -53,9 +53,7 @@ def handled_by(assignee: str | None, events: Sequence[TicketEvent]) -> str | Non
     holder: str | None = None
     credited: str | None = None
     for event in events:
-        if event.kind == "replied" and holder is None:
-            holder = event.actor
-        elif event.kind == "claimed":
+        if (event.kind == "replied" and holder is None) or event.kind == "claimed":
             holder = event.actor
         elif event.kind == "assigned":  # "a → b": b holds it, "nobody" when unassigned
             after = event.detail.rpartition("→")[2].strip()
