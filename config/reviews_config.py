@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from config.durations import checked_duration
 from core.reviews.records import DEFAULT_CRITERIA, ReviewPolicy, Rubric
@@ -35,15 +36,16 @@ class ReviewSettings(BaseModel):
     @classmethod
     def _criteria(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value:
-            raise ValueError("the rubric needs at least one criterion")
+            raise PydanticCustomError("criteria", "the rubric needs at least one criterion")
         for name in value:
             if not _CRITERION.fullmatch(name):
-                raise ValueError(
-                    f"{name!r} is not a criterion name: use a lower-case word of letters, digits, - or _, "
-                    "at most 32 long"
+                raise PydanticCustomError(
+                    "criteria",
+                    "{name} is not a criterion name: use a lower-case word of letters, digits, - or _, at most 32 long",
+                    {"name": repr(name)},
                 )
         if len(set(value)) != len(value):
-            raise ValueError("a criterion is named twice")
+            raise PydanticCustomError("criteria", "a criterion is named twice")
         return value
 
     @field_validator("window")
