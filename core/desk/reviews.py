@@ -21,6 +21,7 @@ from core.reviews.wording import agent_note, quality_table, sheet, to_review
 from core.satisfaction.records import SurveyKind
 from core.sla.planner import TierPlanner
 from core.tickets.records import TicketEvent
+from core.wording import person
 
 if TYPE_CHECKING:
     from core.desk.context import Desk
@@ -65,7 +66,12 @@ class ReviewDesk:
         """Ticket ``number`` ready to score (any resolved ticket, queued or not)."""
         ticket = await self._resolved(number)
         candidate = await self._candidate(ticket, await self.desk.stores.tickets.events(number))
-        return _info(await self._present(ticket, candidate, reason_for(candidate, self.policy)), number)
+        text = await self._present(ticket, candidate, reason_for(candidate, self.policy))
+        done = await self.desk.stores.reviews.of_ticket(number)
+        if done is not None:
+            scored = sheet(done.scores, self.policy.rubric)
+            text += f"\nReviewed already by {person(done.reviewer)} on {done.at:%Y-%m-%d}: {scored}."
+        return _info(text, number)
 
     async def score(self, message: Inbound, command: ReviewTicket) -> Reply:
         """Check the scores against the rubric, keep the review, tell the agent, log it on the ticket."""
@@ -76,12 +82,12 @@ class ReviewDesk:
         agent = handled_by(ticket.assignee, events)
         now, reviewer = self.desk.clock.now(), actor_of(message)
         review = Review(ticket.number, reviewer, agent, scores, command.note, now)
-        notices = [_notice(agent, agent_note(ticket.number, reviewer, scores, command.note, rubric), ticket.number)]
-        if not await self.desk.stores.reviews.save(review, [n for n in notices if n is not None]):
+        notice = _notice(agent, agent_note(ticket.number, reviewer, scores, command.note, rubric), ticket.number)
+        if not await self.desk.stores.reviews.save(review, [notice] if notice is not None else []):
             raise ReviewError(f"Ticket #{ticket.number} is reviewed already; nothing was saved.")
         detail = sheet(scores, rubric) + ("; a note to the agent" if command.note else "")  # the note: staff only
         await self.desk.stores.tickets.add_event(TicketEvent(ticket.number, now, reviewer, "reviewed", detail))
-        told = " The agent is told." if notices[0] is not None else " Nobody handled it, so nobody is told."
+        told = " The agent is told." if notice is not None else " Nobody handled it, so nobody is told."
         return _info(f"Review of ticket #{ticket.number} saved: {sheet(scores, rubric)}.{told}", ticket.number)
 
     async def scores(self) -> Reply:

@@ -10,7 +10,10 @@ import pytest
 
 from config.reviews_config import ReviewSettings
 from config.settings import Settings, load_settings
+from core.command_params import CommandError
+from core.desk.commands import parse_command
 from core.errors import ConfigError
+from core.reviews.commands import ReviewTicket
 from core.reviews.queue import handled_by, review_queue
 from core.reviews.records import Candidate, Reason, Review, ReviewError, ReviewPolicy, Rubric
 from core.reviews.scoring import agent_quality, read_scores
@@ -140,3 +143,17 @@ def test_a_mistake_in_the_reviews_settings_names_its_key(tmp_path: Path, body: s
         _load(tmp_path, body)
     assert info.value.key == key and problem in info.value.problem
     assert ReviewSettings().criteria == ("accuracy", "tone", "speed", "resolution")
+
+
+def test_review_text_reads_as_next_one_ticket_scores_or_the_agents_scores() -> None:
+    assert parse_command("review") == ReviewTicket()
+    assert parse_command("/review Scores") == ReviewTicket(show_scores=True)
+    assert parse_command("review #12") == ReviewTicket(12)
+    scored = parse_command("review 12 accuracy=4 Tone=5 speed=3 resolution=4 Ask for the x=y value first")
+    assert scored == ReviewTicket(
+        12, (("accuracy", "4"), ("Tone", "5"), ("speed", "3"), ("resolution", "4")), "Ask for the x=y value first"
+    )
+    for text, problem in (("review soon", '"soon" is not a ticket number'), ("review scores now", "unexpected")):
+        with pytest.raises(CommandError) as info:
+            parse_command(text)
+        assert problem in str(info.value) and "Usage: review" in str(info.value)

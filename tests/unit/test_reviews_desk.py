@@ -88,6 +88,8 @@ async def test_a_saved_review_tells_the_agent_once_directly_and_joins_the_ticket
     assert event.actor == "discord:lead" and event.detail.endswith("resolution 4/5; a note to the agent")
     again = await h.mod(f"review {number} {FULL}", agent="boss")
     assert again.kind is ReplyKind.ERROR and "reviewed already" in again.text
+    shown = await h.mod(f"review {number}", agent="boss")
+    assert "Reviewed already by lead on Discord on 2026-11-23: accuracy 4/5, tone 5/5" in shown.text
 
 
 @pytest.mark.parametrize(
