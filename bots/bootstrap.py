@@ -207,6 +207,7 @@ def compose_system(
         routing=settings.routing.policy(),
         engineering=settings.routing.engineering(),
         spam=settings.community.spam.policy(),
+        reviews=settings.reviews.policy(),
     )
     outreach = OutreachPass(stores, tiers, clock, playbooks)  # proactive outreach, after the day's scores
     personal = SqlPersonalData(engine) if engine is not None else None  # retention runs on the SQL store

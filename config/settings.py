@@ -29,6 +29,7 @@ from config.platform_config import GitHubSettings as GitHubSettings
 from config.platform_config import SlackSettings as SlackSettings
 from config.privacy_config import PrivacySettings, check_originals_key, check_retention_tiers
 from config.requests_config import RequestSettings, check_weight_tiers
+from config.reviews_config import ReviewSettings
 from config.routing_config import RoutingSettings, check_routing
 from config.satisfaction_config import SatisfactionSettings, check_tier_names
 from config.server_config import ServerSettings
@@ -219,6 +220,7 @@ class Settings(_Section):
     incidents: IncidentSettings = IncidentSettings()
     routing: RoutingSettings = RoutingSettings()
     community: CommunitySettings = CommunitySettings()
+    reviews: ReviewSettings = ReviewSettings()
 
     @field_validator("data_dir")
     @classmethod

@@ -13,8 +13,15 @@ from core.calls.commands import CALL_COMMANDS
 from core.command_params import CommandSpec
 from core.incidents.commands import INCIDENT_COMMANDS, INCIDENT_GROUPS
 from core.requests.commands import REQUEST_COMMANDS, REQUEST_GROUPS
+from core.reviews.commands import REVIEW_COMMANDS
 
-EXTRA_COMMANDS: tuple[CommandSpec, ...] = (*REQUEST_COMMANDS, *CALL_COMMANDS, *INCIDENT_COMMANDS, *AGENT_COMMANDS)
+EXTRA_COMMANDS: tuple[CommandSpec, ...] = (
+    *REQUEST_COMMANDS,
+    *CALL_COMMANDS,
+    *INCIDENT_COMMANDS,
+    *REVIEW_COMMANDS,
+    *AGENT_COMMANDS,
+)
 # What the groups of grouped platforms (Discord's /request) say about themselves.
 EXTRA_GROUPS: Mapping[str, str] = {
     **REQUEST_GROUPS,

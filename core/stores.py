@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from core.privacy.originals import Originals
     from core.privacy.ports import PrivacyAuditLog
     from core.requests.ports import FeatureRequests, RequestIssues
+    from core.reviews.ports import Reviews
     from core.satisfaction.ports import Surveys
     from core.sla.ports import Outbox, SlaTimers
     from core.staff.ports import StaffAccounts, StaffSessions
@@ -64,3 +65,4 @@ class Stores:
     calls: Calls  # the booked video calls
     incidents: Incidents  # incidents, their updates and linked tickets, and the notices queued about them
     guard: GuardLog  # the spam guard's actions, and the one notice queued per incident
+    reviews: Reviews  # QA reviews of resolved tickets: rubric scores and notes to agents

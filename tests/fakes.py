@@ -28,6 +28,7 @@ from tests.privacy_fakes import InMemoryOriginals, InMemoryPrivacyAudit
 from tests.queue_fakes import InMemoryTicketQueue
 from tests.report_fakes import InMemoryReportSource
 from tests.request_fakes import InMemoryFeatureRequests, InMemoryRequestIssues
+from tests.review_fakes import InMemoryReviews
 from tests.satisfaction_fakes import InMemorySurveys
 from tests.sla_fakes import InMemoryOutbox, InMemorySlaTimers
 from tests.staff_fakes import staff_fakes
@@ -124,4 +125,5 @@ def memory_stores(planner: SlaPlanner | None = None, *, state: MemoryState | Non
         engineering=InMemoryEngineeringIssues(),
         incidents=InMemoryIncidents(state),
         guard=InMemoryGuardLog(state),
+        reviews=InMemoryReviews(state),
     )

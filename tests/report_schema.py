@@ -12,7 +12,7 @@ NPS = {"surveys", "responses", "promoters", "passives", "detractors", "score"}
 TOP = {
     "schema_version", "period", "filters", "clock", "tickets", "first_response", "next_response", "resolution",
     "sla", "fcr", "fcr_rate", "escalations", "escalation_rate", "reopens", "reopen_rate", "backlog", "volume",
-    "self_service", "csat", "nps", "agents", "recommendations",
+    "self_service", "csat", "nps", "agents", "quality", "recommendations",
 }  # fmt: skip
 
 
@@ -72,6 +72,9 @@ def schema_problems(doc: Mapping[str, Any]) -> list[str]:
         _keys(f"nps.by_tier.{tier}", part, NPS, problems)
     for i, agent in enumerate(doc["agents"]):
         _keys(f"agents[{i}]", agent, {"agent", "assigned", "resolved", "first_response", "csat"}, problems)
+    _keys("quality", doc["quality"], {"reviews", "criteria", "agents"}, problems)
+    for i, agent in enumerate(doc["quality"]["agents"]):
+        _keys(f"quality.agents[{i}]", agent, {"agent", "reviews", "averages", "overall"}, problems)
     advice = {"rule", "value", "threshold", "count", "message", "actions"}
     for i, item in enumerate(doc["recommendations"]):
         _keys(f"recommendations[{i}]", item, advice, problems)

@@ -21,6 +21,7 @@ from bots.cli import (
     privacy,
     report,
     requests,
+    reviews,
     serve,
     sla,
     staff,
@@ -46,6 +47,7 @@ app.add_typer(intents.app, name="intents")
 app.add_typer(privacy.app, name="privacy")
 app.add_typer(journeys.app, name="journeys")
 app.add_typer(guard.app, name="guard")
+app.add_typer(reviews.app, name="reviews")
 app.command("chat")(chat.chat)
 app.command("ask")(chat.ask)
 app.command("serve")(serve.serve)

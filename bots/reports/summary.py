@@ -50,6 +50,7 @@ def sections(doc: Doc) -> list[Section]:
         *csat(doc),
         nps(doc),
         agents(doc),
+        quality(doc),
     ]
 
 
@@ -252,4 +253,21 @@ def agents(doc: Doc) -> Section:
         ("agent", "assigned", "resolved", "first response p50 (count)", "CSAT (responses)"),
         tuple(rows),
         empty="no tickets assigned",
+    )
+
+
+def quality(doc: Doc) -> Section:
+    """Per agent: QA reviews made in the period, the average of each criterion and overall."""
+    part = doc.get("quality") or {"criteria": [], "agents": []}  # documents written before QA reviews lack it
+    criteria = [str(name) for name in part["criteria"]]
+    rows = []
+    for a in part["agents"]:
+        scores = [f.number(a["averages"][name]) if name in a["averages"] else f.NOTHING for name in criteria]
+        rows.append((str(a["agent"]), str(a["reviews"]), *scores, f.number(a["overall"])))
+    return Section(
+        "QA quality",
+        ("agent", "reviews", *criteria, "overall"),
+        tuple(rows),
+        note="Averages of the QA reviews made in the period, on the rubric's scale (review scores).",
+        empty="no QA reviews in the period",
     )

@@ -6,12 +6,14 @@ The surfaces (``helpline report``, ``/stats``, the digest, the dashboard) only f
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from core.analytics.cohort import facts_from, log_of
 from core.analytics.policy import ReportPolicy as ReportPolicy
 from core.analytics.ports import TicketLogSource
+from core.analytics.quality import quality_figures
 from core.analytics.report import Report as Report
 from core.analytics.report import assemble, fact_context
 from core.analytics.report import compute_report as compute_report
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from core.analytics.cohort import TicketFacts
     from core.analytics.ports import ReportSource
     from core.analytics.records import ReportQuery, TicketLog
+    from core.reviews.ports import Reviews
     from core.satisfaction.ports import Surveys
     from core.tiers import TierDirectory
 
@@ -35,7 +38,7 @@ TICKET_COLUMNS = (
 
 
 class ReportStores(Protocol):
-    """The two store ports a report reads (``Stores`` has both)."""
+    """The store ports a report reads (``Stores`` has them all)."""
 
     @property
     def reports(self) -> ReportSource:
@@ -45,6 +48,11 @@ class ReportStores(Protocol):
     @property
     def surveys(self) -> Surveys:
         """The satisfaction surveys."""
+        ...
+
+    @property
+    def reviews(self) -> Reviews:
+        """The QA reviews (the per-agent quality scores)."""
         ...
 
 
@@ -62,13 +70,15 @@ async def build_report(
     # The answers and surveys are read meanwhile: the database works on them while the tickets are folded.
     answers = asyncio.create_task(stores.reports.answers(query))
     surveys = asyncio.create_task(stores.surveys.sent_between(query.start, query.end))
+    reviews = asyncio.create_task(stores.reviews.since(query.start))
     try:
         facts: list[TicketFacts] = []
         async for batch in _logs(stores.reports, query):
             facts.extend(found for log in batch if (found := facts_from(log, ctx)) is not None)
-        return assemble(facts, await answers, await surveys, ctx, policy)
+        report = assemble(facts, await answers, await surveys, ctx, policy)
+        return dataclasses.replace(report, quality=quality_figures(await reviews, query))
     finally:
-        for task in (answers, surveys):
+        for task in (answers, surveys, reviews):
             task.cancel()
 
 
@@ -139,6 +149,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             }
             for a in report.agents
         ],
+        "quality": report.quality.as_dict(),
         "recommendations": [r.as_dict() for r in report.recommendations],
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 from core.analytics.cohort import ACTIVE, RESOLVED, FactContext, TicketFacts, facts_of
 from core.analytics.outcomes import SlaFigures
 from core.analytics.policy import ReportPolicy
+from core.analytics.quality import QualityFigures
 from core.analytics.recommendations import Recommendation, recommendations
 from core.analytics.records import AnswerRecord, ReportQuery, TicketHistory
 from core.analytics.satisfaction_figures import CsatFigures, NpsFigures, csat_figures, nps_figures
@@ -92,6 +93,8 @@ class Report:
     agents: tuple[AgentFigures, ...]
     recommendations: tuple[Recommendation, ...]
     cohort: tuple[TicketFacts, ...] = field(default=(), repr=False)
+    # The QA reviews made in the period, per agent (read beside the tickets by ``build_report``).
+    quality: QualityFigures = field(default_factory=QualityFigures)
 
 
 def fact_context(

@@ -20,6 +20,7 @@ from core.messages import Author, Inbound
 from core.privacy.originals import OriginalsKeeper
 from core.privacy.redaction import Redactor
 from core.requests.impact import RequestPolicy
+from core.reviews.records import ReviewPolicy
 from core.satisfaction.policy import SatisfactionPolicy
 
 if TYPE_CHECKING:
@@ -154,6 +155,8 @@ class Desk:
     engineering: EngineeringPolicy = field(default_factory=EngineeringPolicy)  # ``escalate N engineering``
     # The spam guard's rules and what each does (``community.spam``).
     spam: SpamPolicy = field(default_factory=SpamPolicy)
+    # The QA reviews' rubric and queue (``reviews:``).
+    reviews: ReviewPolicy = field(default_factory=ReviewPolicy)
 
 
 def actor_of(message: Inbound) -> str:

@@ -15,10 +15,12 @@ from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
 from core.desk.agents import AgentDesk
 from core.desk.incidents import IncidentDesk
+from core.desk.reviews import ReviewDesk
 from core.errors import HelplineError
 from core.incidents import commands as incidents
 from core.messages import Inbound, Reply
 from core.requests import commands as requests
+from core.reviews.commands import REVIEW_COMMANDS, ReviewTicket
 
 if TYPE_CHECKING:
     from core.desk.calls import CallDesk
@@ -53,6 +55,10 @@ async def _presence(moderation: Desks, message: Inbound, command: Presence) -> R
     return await AgentDesk(moderation.desk).presence(message, command.away)
 
 
+async def _review(moderation: Desks, message: Inbound, command: ReviewTicket) -> Reply:
+    return await ReviewDesk(moderation.desk).command(message, command)
+
+
 def _each(specs: Iterable[CommandSpec], handler: ExtraHandler) -> dict[type[ExtraCommand], ExtraHandler]:
     """``handler`` for every record of a package's table."""
     return {record: handler for spec in specs if issubclass(record := spec.record, ExtraCommand)}
@@ -63,6 +69,7 @@ HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(CALL_COMMANDS, _call),
     **_each(incidents.INCIDENT_COMMANDS, _incident),
     **_each(AGENT_COMMANDS, _presence),
+    **_each(REVIEW_COMMANDS, _review),
 }
 
 

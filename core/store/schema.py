@@ -285,5 +285,6 @@ from core.store import schema_journeys as _journey_tables  # noqa: E402,F401
 from core.store import schema_knowledge as _knowledge_tables  # noqa: E402,F401
 from core.store import schema_privacy as _privacy_tables  # noqa: E402,F401
 from core.store import schema_requests as _request_tables  # noqa: E402,F401
+from core.store import schema_reviews as _review_tables  # noqa: E402,F401
 from core.store import schema_staff as _staff_tables  # noqa: E402,F401
 from core.store import schema_understanding as _understanding_tables  # noqa: E402,F401

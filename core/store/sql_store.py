@@ -31,6 +31,7 @@ from core.store.queue import SqlTicketQueue
 from core.store.reports import SqlReportSource
 from core.store.request_issues import SqlRequestIssues
 from core.store.requests import SqlFeatureRequests
+from core.store.reviews import SqlReviews
 from core.store.staff import SqlStaffAccounts, SqlStaffSessions
 from core.store.statistics import SqlStatistics
 from core.store.surveys import SqlSurveys
@@ -84,4 +85,5 @@ def sql_stores(engine: AsyncEngine, planner: SlaPlanner | None = None) -> Stores
         engineering=SqlEngineeringIssues(engine),
         incidents=SqlIncidents(engine),
         guard=SqlGuardLog(engine),
+        reviews=SqlReviews(engine),
     )

@@ -181,6 +181,9 @@ async def test_upgrading_twice_is_harmless_and_matches_the_metadata(engine: Asyn
             "ix_incident_tickets_ticket_id",
             "ix_guard_actions_member",
             "ix_guard_actions_at",
+            "ix_reviews_ticket_id",
+            "ix_reviews_agent",
+            "ix_reviews_at",
         }
 
 

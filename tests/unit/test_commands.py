@@ -169,6 +169,7 @@ def test_help_lists_every_command_with_a_description() -> None:
         *("request unmerge", "request github", "call"),
         *("incident open", "incident link", "incident update", "incident resolve", "incident severity", "status"),
         *("away", "back"),
+        "review",
     }
     for word, usage in COMMAND_USAGE.items():
         assert usage.startswith(word) and " — " in usage

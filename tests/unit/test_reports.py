@@ -175,3 +175,18 @@ def test_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o600
     with pytest.raises(HelplineError, match="does not exist"):
         write_whole(tmp_path / "missing" / "report.html", "x")
+
+
+def test_text_and_html_show_each_agents_qa_quality_and_a_hostile_criterion_is_escaped(doc: dict[str, Any]) -> None:
+    text = render(ReportFormat.TEXT, doc)
+    assert "QA quality" in text
+    row = next(line for line in text.splitlines() if "slack:UADA" in line and "4.5" in line)
+    assert re.search(r"slack:UADA\s+│\s+2\s+│\s+4\.5\s+│\s+4\s+│\s+3\s+│\s+4\.5\s+│\s+4", row)
+    hostile = copy.deepcopy(doc)
+    hostile["quality"]["criteria"] = [HOSTILE]
+    hostile["quality"]["agents"] = [{"agent": HOSTILE, "reviews": 1, "averages": {HOSTILE: 3.0}, "overall": 3.0}]
+    page = html_page(hostile)
+    assert "<script" not in page and "QA quality" in page
+    nothing = copy.deepcopy(doc)
+    nothing["quality"] = {"reviews": 0, "criteria": [], "agents": []}
+    assert "no QA reviews in the period" in render(ReportFormat.TEXT, nothing)

@@ -32,7 +32,13 @@ def test_the_report_page_shows_the_summary_tables_for_the_period(harness: Harnes
     text = words(response.text)
     opened = len(_rows(harness, ReportQuery(FROM, TO)))
     assert f"Opened in the period {opened}" in text
-    for title in ("Response times", "SLA compliance", "Resolution quality", "Backlog at the end of the period"):
+    for title in (
+        "Response times",
+        "SLA compliance",
+        "Resolution quality",
+        "Backlog at the end of the period",
+        "QA quality",
+    ):
         assert title in text
     assert "/dashboard/reports.csv?" in response.text and "/dashboard/reports.html?" in response.text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,6 +19,7 @@ from core.sla.deadlines import Targets
 from core.sla.plan import TierSla
 from core.tickets.records import Priority, Ticket, TicketEvent, TicketStatus
 from core.tiers import Tier, TierDirectory
+from tests.review_fakes import InMemoryReviews
 
 H = timedelta(hours=1)
 OFFICE = BusinessCalendar(
@@ -223,6 +224,7 @@ class _Surveys:
 class _Stores:
     reports: _Source
     surveys: _Surveys
+    reviews: InMemoryReviews = field(default_factory=InMemoryReviews)
 
 
 @pytest.mark.asyncio

@@ -1,7 +1,7 @@
 """The spam guard's audit log: one row per action, one per incident whose moderators were told.
 
 Revision ID: 0028_guard
-Revises: 0026_originals
+Revises: 0027_reviews
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from core.store.columns import UTCDateTime
 
 revision: str = "0028_guard"
-down_revision: str | None = "0026_originals"
+down_revision: str | None = "0027_reviews"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""QA reviews: leads score resolved tickets on a rubric; per-agent quality scores."""
