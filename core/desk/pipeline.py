@@ -21,7 +21,6 @@ from core.desk.privacy import PrivacyDoor
 from core.desk.requests import RequestDesk
 from core.desk.surveys import SurveyDesk
 from core.errors import HelplineError
-from core.requests.tracker import request_marker
 from core.messages import (
     Action,
     ChoiceMessage,
@@ -32,6 +31,7 @@ from core.messages import (
     Reply,
     ReplyKind,
 )
+from core.requests.tracker import request_marker
 
 if TYPE_CHECKING:
     from core.desk.issues import Triage

@@ -1,0 +1,25 @@
+"""Every probe of the reliability report, with the size the report runs it at and the size the test suite uses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from benchmarks.reliability.figures import Figure
+from benchmarks.reliability.webhooks import forged_stale_replayed
+
+ProbeFunction = Callable[[int], Awaitable[Figure]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe: its function, the report's size, the tests' size, and whether the tests count it slow."""
+
+    name: str
+    run: ProbeFunction
+    full: int
+    small: int
+    slow: bool = False
+
+
+PROBES = (Probe("webhooks", forged_stale_replayed, full=200, small=3),)
