@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from benchmarks.reliability.figures import Figure
+from benchmarks.reliability.malformed import malformed_payloads
 from benchmarks.reliability.webhooks import forged_stale_replayed
 
 ProbeFunction = Callable[[int], Awaitable[Figure]]
@@ -22,4 +23,7 @@ class Probe:
     slow: bool = False
 
 
-PROBES = (Probe("webhooks", forged_stale_replayed, full=200, small=3),)
+PROBES = (
+    Probe("webhooks", forged_stale_replayed, full=200, small=3),
+    Probe("malformed", malformed_payloads, full=300, small=5),
+)
