@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from benchmarks.reliability.figures import Figure
+from benchmarks.reliability.leaks import secrets_in_messages
 from benchmarks.reliability.malformed import malformed_payloads
 from benchmarks.reliability.webhooks import forged_stale_replayed
 
@@ -26,4 +27,5 @@ class Probe:
 PROBES = (
     Probe("webhooks", forged_stale_replayed, full=200, small=3),
     Probe("malformed", malformed_payloads, full=300, small=5),
+    Probe("secrets", secrets_in_messages, full=100, small=3),
 )
