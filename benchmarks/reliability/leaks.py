@@ -19,7 +19,7 @@ from benchmarks.reliability.figures import Figure, Tally
 from benchmarks.reliability.sampling import SEED
 from bots.console.app import new_identity
 from bots.console.translate import read_line
-from core.messages import Action, ChoiceMessage, Reply
+from core.messages import Action, ChoiceMessage, IncomingMessage
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
 from core.store.sql_store import sql_stores
@@ -75,7 +75,9 @@ async def _converse(harness: Harness, user: str, lines: list[str]) -> None:
     """Type ``lines`` at the console as ``user``, asking for a person whenever the desk offers one."""
     identity = new_identity(user, frozenset())
     for number, line in enumerate(lines):
-        replies: list[Reply] = await harness.desk.handle(read_line(line, identity, (), number))
+        typed = read_line(line, identity, (), number)
+        assert isinstance(typed, IncomingMessage), typed  # every line here is a message, never a console command
+        replies = await harness.desk.handle(typed)
         for choice in (c for r in replies for c in r.choices if c.action in (Action.HUMAN, Action.OPEN_TICKET)):
             picked = ChoiceMessage(identity.address, identity.author, choice.action, choice.ticket, f"{number}-pick")
             await harness.desk.handle(picked)
