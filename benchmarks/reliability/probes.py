@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from benchmarks.reliability.figures import Figure
 from benchmarks.reliability.leaks import secrets_in_messages
 from benchmarks.reliability.malformed import malformed_payloads
+from benchmarks.reliability.mentions import mention_injection
 from benchmarks.reliability.webhooks import forged_stale_replayed
 
 ProbeFunction = Callable[[int], Awaitable[Figure]]
@@ -28,4 +29,5 @@ PROBES = (
     Probe("webhooks", forged_stale_replayed, full=200, small=3),
     Probe("malformed", malformed_payloads, full=300, small=5),
     Probe("secrets", secrets_in_messages, full=100, small=3),
+    Probe("mentions", mention_injection, full=100, small=3),
 )

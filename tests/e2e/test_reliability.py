@@ -8,10 +8,22 @@ from benchmarks.reliability.probes import PROBES, Probe
 
 pytestmark = pytest.mark.asyncio
 
+# Defects a probe found and the lead has still to fix: strict, so the fix turns the mark into a failure to remove.
+KNOWN_DEFECTS = {
+    "mentions": "bots/discord/text.py escape_user_text leaves a masked link [label](url) live when an earlier '[' "
+    "is on its line (discord.py's escape_markdown escapes one bracket per greedy match); /ticket show's "
+    "'[MM-DD HH:MM]' prefix makes every customer's masked link live for staff",
+}
 
-@pytest.mark.parametrize(
-    "probe", [pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.slow else []) for p in PROBES]
-)
+
+def _marks(probe: Probe) -> list[pytest.MarkDecorator]:
+    marks = [pytest.mark.slow] if probe.slow else []
+    if probe.name in KNOWN_DEFECTS:
+        marks.append(pytest.mark.xfail(reason=KNOWN_DEFECTS[probe.name], strict=True))
+    return marks
+
+
+@pytest.mark.parametrize("probe", [pytest.param(p, id=p.name, marks=_marks(p)) for p in PROBES])
 async def test_every_case_of_the_probe_holds(probe: Probe) -> None:
     figure = await probe.run(probe.small)
     assert figure.tried > 0
