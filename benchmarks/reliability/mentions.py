@@ -22,11 +22,12 @@ DISCORD_ID = 910_000_000_000_000_000
 
 def live_markup(n: int) -> dict[str, tuple[str, ...]]:
     """Per platform, the markup that would notify someone or hide a link if sent as written (case ``n``)."""
+    someone, link = DISCORD_ID + n, f"https://evil{n}.example"
     return {
-        "slack": ("<!channel>", "<!here>", "<!everyone>", f"<@U0EVIL{n}>", f"<!subteam^S0EVIL{n}>", f"<https://evil{n}.example|docs>"),
-        "discord": ("@everyone", "@here", f"<@{DISCORD_ID + n}>", f"<@!{DISCORD_ID + n}>", f"<@&{DISCORD_ID + n}>", f"[docs](https://evil{n}.example)"),
-        "github": (f"@evil{n}", f"@evil-org/team{n}", f"[docs](https://evil{n}.example)"),
-    }  # fmt: skip
+        "slack": ("<!channel>", "<!here>", "<!everyone>", f"<@U0EVIL{n}>", f"<!subteam^S0EVIL{n}>", f"<{link}|docs>"),
+        "discord": ("@everyone", "@here", f"<@{someone}>", f"<@!{someone}>", f"<@&{someone}>", f"[docs]({link})"),
+        "github": (f"@evil{n}", f"@evil-org/team{n}", f"[docs]({link})"),
+    }
 
 
 def injected(n: int) -> str:

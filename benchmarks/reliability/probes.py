@@ -9,6 +9,7 @@ from benchmarks.reliability.figures import Figure
 from benchmarks.reliability.leaks import secrets_in_messages
 from benchmarks.reliability.malformed import malformed_payloads
 from benchmarks.reliability.mentions import mention_injection
+from benchmarks.reliability.permissions import permission_matrix
 from benchmarks.reliability.webhooks import forged_stale_replayed
 
 ProbeFunction = Callable[[int], Awaitable[Figure]]
@@ -30,4 +31,5 @@ PROBES = (
     Probe("malformed", malformed_payloads, full=300, small=5),
     Probe("secrets", secrets_in_messages, full=100, small=3),
     Probe("mentions", mention_injection, full=100, small=3),
+    Probe("permissions", permission_matrix, full=1000, small=6),
 )
