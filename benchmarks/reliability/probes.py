@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from benchmarks.reliability.figures import Figure
+from benchmarks.reliability.fuzz import property_fuzzing
 from benchmarks.reliability.leaks import secrets_in_messages
 from benchmarks.reliability.malformed import malformed_payloads
 from benchmarks.reliability.mentions import mention_injection
@@ -32,4 +33,5 @@ PROBES = (
     Probe("secrets", secrets_in_messages, full=100, small=3),
     Probe("mentions", mention_injection, full=100, small=3),
     Probe("permissions", permission_matrix, full=1000, small=6),
+    Probe("fuzzing", property_fuzzing, full=2000, small=20),
 )
