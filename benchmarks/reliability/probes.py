@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from benchmarks.reliability.burst import signed_burst
 from benchmarks.reliability.figures import Figure
 from benchmarks.reliability.fuzz import property_fuzzing
 from benchmarks.reliability.leaks import secrets_in_messages
@@ -18,13 +19,13 @@ ProbeFunction = Callable[[int], Awaitable[Figure]]
 
 @dataclass(frozen=True)
 class Probe:
-    """A probe: its function, the report's size, the tests' size, and whether the tests count it slow."""
+    """A probe: its function, the report's size, the tests' size, and the pytest markers its test carries."""
 
     name: str
     run: ProbeFunction
     full: int
     small: int
-    slow: bool = False
+    marks: tuple[str, ...] = ()  # e.g. ("slow", "model"), as pyproject.toml's markers name them
 
 
 PROBES = (
@@ -34,4 +35,5 @@ PROBES = (
     Probe("mentions", mention_injection, full=100, small=3),
     Probe("permissions", permission_matrix, full=1000, small=6),
     Probe("fuzzing", property_fuzzing, full=2000, small=20),
+    Probe("burst", signed_burst, full=1000, small=30, marks=("slow", "model")),
 )

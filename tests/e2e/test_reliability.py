@@ -17,7 +17,7 @@ KNOWN_DEFECTS = {
 
 
 def _marks(probe: Probe) -> list[pytest.MarkDecorator]:
-    marks = [pytest.mark.slow] if probe.slow else []
+    marks = [getattr(pytest.mark, name) for name in probe.marks]
     if probe.name in KNOWN_DEFECTS:
         marks.append(pytest.mark.xfail(reason=KNOWN_DEFECTS[probe.name], strict=True))
     return marks
