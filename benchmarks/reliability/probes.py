@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from benchmarks.reliability.burst import signed_burst
+from benchmarks.reliability.crash import kill_during_burst
 from benchmarks.reliability.figures import Figure
 from benchmarks.reliability.fuzz import property_fuzzing
 from benchmarks.reliability.leaks import secrets_in_messages
@@ -36,4 +37,5 @@ PROBES = (
     Probe("permissions", permission_matrix, full=1000, small=6),
     Probe("fuzzing", property_fuzzing, full=2000, small=20),
     Probe("burst", signed_burst, full=1000, small=30, marks=("slow", "model")),
+    Probe("crash", kill_during_burst, full=1000, small=30, marks=("slow", "model")),
 )
