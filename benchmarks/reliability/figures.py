@@ -27,7 +27,7 @@ class Figure:
 
 @dataclass
 class Tally:
-    """Counts cases as a probe checks them, keeping the first few lost ones' descriptions."""
+    """Counts cases as a probe checks them, keeping the first few distinct descriptions of lost ones."""
 
     tried: int = 0
     held: int = 0
@@ -38,7 +38,7 @@ class Tally:
         self.tried += 1
         if ok:
             self.held += 1
-        elif len(self.lost) < EXAMPLES_KEPT:
+        elif len(self.lost) < EXAMPLES_KEPT and case not in self.lost:
             self.lost.append(case)
         return ok
 

@@ -32,10 +32,13 @@ JSON, FORM = "application/json", "application/x-www-form-urlencoded"
 def _slack_cases(size: int) -> list[tuple[str, bytes, str]]:
     """Named Slack bodies with their content types: the adapter tests' list, then drawn ones."""
     cases = [(name, body, kind) for name, (body, kind) in slack_fixed.MALFORMED.items()]
+    # Found by this probe's drawn presses: an action without its action_id.
+    no_action_id = _form(payload("block_actions") | {"actions": [{}]})
+    cases.append(("a button press whose action has no action_id", no_action_id, FORM))
     events = st.sampled_from(EVENTS).flatmap(lambda name: mutated(payload(name), EVENT_READS))
     cases += [("a wrong-typed event", json.dumps(e).encode(), JSON) for e in drawn(events, size)]
     presses = drawn(mutated(payload("block_actions"), BUTTON_READS), size)
-    cases += [("a wrong-typed button press", urlencode({"payload": json.dumps(p)}).encode(), FORM) for p in presses]
+    cases += [("a wrong-typed button press", _form(p), FORM) for p in presses]
     cases += [("a truncated event", body, JSON) for body in truncated(payload("event_message"), size)]
     cases += [("binary", body, kind) for body in binary(size) for kind in (JSON, FORM)]
     cases.append(("a body over the limit", b'{"x": "' + b"a" * SLACK_MAX + b'"}', JSON))
@@ -51,6 +54,10 @@ def _github_cases(size: int) -> list[tuple[str, str, bytes]]:
     cases += [("binary", "issues", body) for body in binary(size)]
     cases.append(("a body over the limit", "issues", b'{"x": "' + b"a" * GITHUB_MAX + b'"}'))
     return cases
+
+
+def _form(press: dict[str, Any]) -> bytes:
+    return urlencode({"payload": json.dumps(press)}).encode()
 
 
 def _bytes(data: bytes | dict[str, Any] | Any) -> bytes:

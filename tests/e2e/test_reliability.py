@@ -13,6 +13,9 @@ KNOWN_DEFECTS = {
     "mentions": "bots/discord/text.py escape_user_text leaves a masked link [label](url) live when an earlier '[' "
     "is on its line (discord.py's escape_markdown escapes one bracket per greedy match); /ticket show's "
     "'[MM-DD HH:MM]' prefix makes every customer's masked link live for staff",
+    "malformed": "a signed Slack block_actions payload whose action has no action_id gets HTTP 500 with a "
+    "traceback: slack-bolt's action matcher (listener_matcher/builtins.py _block_action) reads action['action_id'] "
+    "before Helpline's handler runs, and bots/slack/envelope.py does not refuse the shape first",
 }
 
 
