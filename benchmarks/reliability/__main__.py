@@ -26,7 +26,8 @@ lost. Run `python -m benchmarks.reliability --only NAME` for one probe, `--scale
 
 def render(figures: list[tuple[Figure, float]], machine: str) -> str:
     """The Markdown report: a summary table, then each probe's description and notes."""
-    lines = [HEADER, f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}.", ""]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [HEADER, f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine} (load average {load} at the end).", ""]
     lines += ["| probe | tried | held | lost | seconds |", "|---|---|---|---|---|"]
     lines += [f"| {f.name} | {f.tried} | {f.held} | {f.lost} | {s:.1f} |" for f, s in figures]
     for figure, _ in figures:
