@@ -44,12 +44,18 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return _Splitter(text, limit).pieces()
 
 
+_BRACKET = re.compile(r"(?<!\\)([\[\]])")
+
+
 def escape_user_text(text: str) -> str:
     """Make user-written text safe to echo: markdown shown as typed, and no mention that can ping."""
     # Bidi controls go first: they can hide or reorder characters around an "@everyone" or "<@id>".
     text = strip_bidi(text)
     # Links stay as they are so they still work; a masked [label](url) is escaped, so it shows its url.
     text = escape_markdown(text, ignore_links=True)
+    # escape_markdown escapes one bracket of a greedy match only ("[a] [docs](url)" keeps "[docs](url)" live):
+    # every bracket not escaped yet is, so no masked link survives.
+    text = _BRACKET.sub(r"\\\1", text)
     text = _MASS_MENTION.sub(f"@{_ZWSP}\\1", text)
     return _MENTION_OPENER.sub(f"<{_ZWSP}", text)
 

@@ -136,6 +136,13 @@ class Envelope(Part):
     response_url: str | None = None
     trigger_id: str | None = None
 
+    @model_validator(mode="after")
+    def _presses_name_their_action(self) -> Envelope:
+        # bolt's action matcher reads ``actions[0]["action_id"]`` before any listener runs.
+        if self.type == "block_actions" and (not self.actions or any(a.action_id is None for a in self.actions)):
+            raise ValueError("a block_actions payload needs actions, each with an action_id")
+        return self
+
 
 def content_type_of(header: str | None) -> str | None:
     """The media type of a ``Content-Type`` header, as bolt takes it (without parameters)."""

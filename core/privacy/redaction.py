@@ -94,7 +94,8 @@ BUILT_IN: tuple[Rule, ...] = (
     _rule("password", r"(?i)\b(?:password|passwd|pwd|passcode)\s*(?:is|[:=])\s*['\"]?([^\s'\"]{4,})", group=1),
     _rule("email", r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}\b"),
     _rule("iban", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", _iban),
-    _rule("card", r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])", _card),  # not inside a word: ids, versions
+    # Not inside a word (ids, versions), nor a chat mention's id (Discord's <@123…>, <@!…>, <@&…>, <#…>).
+    _rule("card", r"(?<![\w-])(?<!<@)(?<!<@!)(?<!<@&)(?<!<#)\d(?:[ -]?\d){12,18}(?![\w-])", _card),
     _rule(
         "phone", r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){2,4}(?![\w-])", _phone
     ),

@@ -9,14 +9,7 @@ from benchmarks.reliability.probes import PROBES, Probe
 pytestmark = pytest.mark.asyncio
 
 # Defects a probe found and the lead has still to fix: strict, so the fix turns the mark into a failure to remove.
-KNOWN_DEFECTS = {
-    "mentions": "bots/discord/text.py escape_user_text leaves a masked link [label](url) live when an earlier '[' "
-    "is on its line (discord.py's escape_markdown escapes one bracket per greedy match); /ticket show's "
-    "'[MM-DD HH:MM]' prefix makes every customer's masked link live for staff",
-    "malformed": "a signed Slack block_actions payload whose action has no action_id gets HTTP 500 with a "
-    "traceback: slack-bolt's action matcher (listener_matcher/builtins.py _block_action) reads action['action_id'] "
-    "before Helpline's handler runs, and bots/slack/envelope.py does not refuse the shape first",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _marks(probe: Probe) -> list[pytest.MarkDecorator]:

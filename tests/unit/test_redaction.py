@@ -115,3 +115,10 @@ def test_unicode_and_huge_text_pass_through_unharmed(redactor: Redactor) -> None
     found = redactor.redact(text)
     assert found.text.endswith(" [github-token]")
     assert found.text.startswith("ça marche pas 🙃")
+
+
+def test_a_chat_mentions_id_is_not_a_card_number(redactor: Redactor) -> None:
+    luhn = "4111111111111111"  # passes the Luhn check, as some 16-19 digit Discord ids do
+    for mention in (f"<@{luhn}>", f"<@!{luhn}>", f"<@&{luhn}>", f"<#{luhn}>"):
+        assert redactor.redact(f"thanks {mention}!").text == f"thanks {mention}!"
+    assert redactor.redact(f"my card is {luhn}").text == "my card is [card]"

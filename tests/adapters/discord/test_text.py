@@ -256,3 +256,12 @@ def test_a_long_word_is_cut_to_fit_the_thread_name() -> None:
     name = thread_name("x" * 300, limit=100)
 
     assert name == "x" * 99 + "…"
+
+
+@pytest.mark.parametrize("text", ["[docs](https://evil.example)", "[a] [docs](https://evil.example)",
+                                  "[12-01 10:00] pat: [login here](https://evil.example/steal)"])  # fmt: skip
+def test_no_masked_link_survives_even_after_another_bracket(text: str) -> None:
+    escaped = escape_user_text(text)
+
+    assert "](" not in escaped.replace("\\]", "")  # every closing bracket is escaped, so no [label](url) is live
+    assert escaped.replace("\\", "") == text

@@ -50,6 +50,7 @@ MALFORMED = {
     "a form payload that is an array": (urlencode({"payload": "[1,2,3]"}).encode(), FORM),
     "a button press by a number": (_press(user=5), FORM),
     "a button press without actions": (_press(actions=[]), FORM),
+    "a button press whose action has no action_id": (_press(actions=[{}]), FORM),
     "100,000 nested brackets": (DEEP, JSON),
     "100,000 nested brackets in a form": (urlencode({"payload": DEEP.decode()}).encode(), FORM),
 }
