@@ -27,10 +27,12 @@ from core.store.schema_customers import (
     customer_people,
 )
 from core.store.schema_gaps import gap_questions
+from core.store.schema_guard import guard_actions, guard_incidents
 from core.store.schema_incidents import incident_tickets, incident_updates, incidents
 from core.store.schema_knowledge import answer_feedback
 from core.store.schema_privacy import message_originals, privacy_audit
 from core.store.schema_requests import feature_request_drafts, feature_request_votes, feature_requests
+from core.store.schema_reviews import reviews
 from core.tickets.records import TicketStatus
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ _EXPIRED = "[expired]"  # a finished ticket's subject once its tier's retention 
 # Tables a PostgreSQL erasure rewrites (VACUUM FULL), so the erased text leaves the files there too.
 _REWRITTEN = (
     "messages", "tickets", "ticket_events", "surveys", "gap_questions", "answer_feedback", "message_originals",
+    "reviews", "guard_actions",
 )  # fmt: skip
 
 
@@ -105,6 +108,8 @@ class SqlPersonalData(SqlPort):
                     message_originals.c.author.in_(ids)
                 ),
                 "incident_updates": select(incident_updates).where(incident_updates.c.author.in_(ids)),
+                "reviews": select(reviews).where(or_(reviews.c.agent.in_(ids), reviews.c.reviewer.in_(ids))),
+                "guard_actions": select(guard_actions).where(guard_actions.c.member.in_(ids)),
             }
             return {
                 kind: [_json_ready(row) for row in (await conn.execute(query)).mappings()]
@@ -130,6 +135,7 @@ class SqlPersonalData(SqlPort):
                 sealed = or_(sealed, *(_thread(message_originals, t) for t in threads))
             counts["originals"] = await _count(conn, delete(message_originals).where(sealed))
             counts["incident_updates"] = await _forget_incident_staff(conn, ids)
+            counts.update(await _forget_reviews_and_guard(conn, ids))
             counts["tickets"] = await _anonymise(
                 conn,
                 tickets,
@@ -260,6 +266,19 @@ async def _forget_incident_staff(conn: AsyncConnection, ids: list[str]) -> int:
     linked = incident_tickets.c.linked_by.in_(ids)
     await conn.execute(update(incident_tickets).where(linked).values(linked_by=FORGOTTEN))
     return done
+
+
+async def _forget_reviews_and_guard(conn: AsyncConnection, ids: list[str]) -> dict[str, int]:
+    """A review keeps its scores (the agents' averages) without the person's name; a note to them goes. The spam
+    guard's audit keeps what was done, not to whom nor the words it quoted."""
+    agent = update(reviews).where(reviews.c.agent.in_(ids)).values(agent=FORGOTTEN, note="")
+    counted = await _count(conn, agent)
+    counted += await _count(conn, update(reviews).where(reviews.c.reviewer.in_(ids)).values(reviewer=FORGOTTEN))
+    gone = {"member": FORGOTTEN, "evidence": "", "incident": FORGOTTEN}  # an incident's key starts with the member
+    guarded = await _count(conn, update(guard_actions).where(guard_actions.c.member.in_(ids)).values(**gone))
+    keys = or_(*(guard_incidents.c.incident.startswith(f"{identity}@", autoescape=True) for identity in ids))
+    await conn.execute(delete(guard_incidents).where(keys))
+    return {"reviews": counted, "guard_actions": guarded}
 
 
 def _thread(table: Table, place: tuple[str, ...]) -> ColumnElement[bool]:
