@@ -85,7 +85,7 @@ class Inbox:
         self.mails.append(mail)
         return "250 OK"
 
-    async def wait_for(self, count: int, seconds: float = 15.0) -> list[EmailMessage]:
+    async def wait_for(self, count: int, seconds: float = 60.0) -> list[EmailMessage]:
         """The mails once there are ``count`` of them; fails when they do not come in time."""
         deadline = time.monotonic() + seconds
         while len(self.mails) < count:
@@ -187,7 +187,7 @@ class World:
         [reply] = await self.desk.handle(message)
         return reply
 
-    async def settled(self, seconds: float = 15.0) -> None:
+    async def settled(self, seconds: float = 60.0) -> None:
         """Wait until the IMAP reader has nothing unseen left and the job queue has nothing pending."""
         deadline = time.monotonic() + seconds
         while await unseen(self.imap_port) or (await self.runner.jobs.counts()).get(JobStatus.PENDING, 0):
