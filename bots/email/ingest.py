@@ -32,9 +32,9 @@ from bots.email.identity import DnsLookup, verified_domain
 from bots.email.mime import ParsedMail, parse_mail
 from bots.email.safety import SenderLimit, automatic_reason
 from bots.email.threads import find_ticket
-from bots.email.translate import EMAIL, Accept, Ignore, Refuse, compose, conversation, customer_of, decide
+from bots.email.translate import EMAIL, Accept, Ignore, Refuse, compose, conversation, customer_of, decide, rating
 from core.job_drain import DrainPolicy, GiveUp
-from core.messages import Address, Outbound, Reply, ReplyKind
+from core.messages import Address, CommandText, IncomingMessage, Outbound, Reply, ReplyKind
 
 if TYPE_CHECKING:
     from bots.email.notifier import SmtpSender
@@ -167,9 +167,18 @@ class MailIngest:
                 address = conversation(mailbox, mail.sender, mail.message_id or "refused")
                 await self._reply(Outbound(address, Reply(ReplyKind.ERROR, text)), mail)
             case Accept(message=message):
-                replies = await self._desk.handle(message)
+                replies = await self._rating(message) or await self._desk.handle(message)
                 if replies:
                     await self._reply(Outbound(message.address, one_mail(replies)), mail)
+
+    async def _rating(self, message: IncomingMessage) -> Sequence[Reply]:
+        """A reply whose first line is a number answers the thread's survey; nothing when none is waiting."""
+        score = rating(message.text) if isinstance(message.text, str) else None
+        if score is None:
+            return []
+        rate = CommandText(message.address, message.author, f"rate {score}", message.message_id, message.received_at)
+        replies = await self._desk.handle(rate)
+        return [] if any(reply.kind is ReplyKind.ERROR for reply in replies) else replies
 
     async def _thread_of(self, mail: ParsedMail) -> Address | None:
         """The conversation of the ticket ``mail`` continues; a bare ``[#42]`` counts only from its own customer."""

@@ -35,8 +35,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.mark.asyncio
 async def test_forget_anonymises_reviews_and_guard_actions_and_export_lists_them(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
-        review = {"ticket_id": 1, "reviewer": "slack:LEAD", "agent": "discord:dana", "scores": '{"tone": 4}'}
-        await conn.execute(insert(reviews).values(**review, note="kinder openings, please", at=AT))
+        scored = {"ticket_id": 1, "reviewer": "slack:LEAD", "agent": "discord:dana", "scores": '{"tone": 4}'}
+        await conn.execute(insert(reviews).values(**scored, note="kinder openings, please", at=AT))
         incident = f"discord:spammer@{AT.isoformat()}"
         await conn.execute(insert(guard_actions).values(at=AT, member="discord:spammer", place="discord:g/c",
                            message_id="m1", rule="flood", acts="delete", evidence="6 in 15s: `buy now`",

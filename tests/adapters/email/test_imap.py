@@ -256,3 +256,20 @@ async def test_an_unreachable_server_is_logged_and_retried(caplog: pytest.LogCap
     await task
     assert "mailbox support@helpline.example" in caplog.text and "trying again" in caplog.text
     assert EMAIL == "email"
+
+
+async def test_a_reply_that_is_just_a_number_answers_the_satisfaction_survey(world: World) -> None:
+    number = await _first_ticket(world)
+    [ack] = world.inbox.mails
+    await world.moderator(f"resolve {number}")  # the CSAT question is queued for her
+    survey = await world.store.surveys.for_ticket(number)
+    assert survey is not None and survey.score is None
+    rated = imap_mails.gmail_answer(ack["From"], ack["Message-ID"], ack["Subject"]).replace(
+        b"Updated, and the export works now. Thank you!", b"5"
+    )
+    await append(world.imap_port, rated)
+    await world.settled()
+    survey = await world.store.surveys.for_ticket(number)
+    assert survey is not None and survey.score == 5
+    ticket = await world.desk.ticket(number)
+    assert ticket is not None and not ticket.status.active  # a rating is no new message: the ticket stays resolved
