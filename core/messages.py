@@ -84,6 +84,7 @@ class Author:
     # The author's own organisation when it differs from where they write: on Slack Connect, a
     # customer's team id in a channel shared from the vendor's workspace. Empty when unknown.
     team: str = ""
+    zone: str = ""  # their IANA time zone when the platform says (Slack's profile); empty when unknown
 
 
 class _FromPlatform:

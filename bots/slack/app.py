@@ -153,7 +153,8 @@ class SlackBot:
 
     async def _named(self, message: _Named) -> _Named:
         # Slack's payloads carry only user ids; tickets and notices read better with the person's name.
-        author = dataclasses.replace(message.author, name=await self._names.name(message.author.id))
+        name, zone = await self._names.person(message.author.id)
+        author = dataclasses.replace(message.author, name=name, zone=zone)
         return dataclasses.replace(message, author=author)
 
     # The work.

@@ -42,23 +42,28 @@ class NameBook:
         self._ttl = ttl
         self._size = size
         self._now = now
-        self._names: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._names: OrderedDict[str, tuple[str, str, float]] = OrderedDict()  # user -> name, zone, until
         self._warned = False
 
     async def name(self, user: str) -> str:
         """The user's name, or their id when Slack will not say (a missing scope is logged once)."""
+        return (await self.person(user))[0]
+
+    async def person(self, user: str) -> tuple[str, str]:
+        """The user's name (their id when Slack will not say) and time zone ("" when unknown)."""
         cached = self._names.get(user)
-        if cached is not None and self._now() < cached[1]:
+        if cached is not None and self._now() < cached[2]:
             self._names.move_to_end(user)
-            return cached[0]
-        name = await self._look_up(user) or user
-        self._names[user] = (name, self._now() + self._ttl)
+            return cached[0], cached[1]
+        found = await self._look_up(user)
+        name, zone = (display_name(found) or user, _zone(found)) if found is not None else (user, "")
+        self._names[user] = (name, zone, self._now() + self._ttl)
         self._names.move_to_end(user)
         while len(self._names) > self._size:
             self._names.popitem(last=False)
-        return name
+        return name, zone
 
-    async def _look_up(self, user: str) -> str | None:
+    async def _look_up(self, user: str) -> Mapping[str, Any] | None:
         try:
             response = await self._client.users_info(user=user)
         except SlackApiError as exc:
@@ -69,4 +74,10 @@ class NameBook:
                 self._warned = True
             return None
         found = response.get("user")
-        return display_name(found) if isinstance(found, Mapping) else None
+        return found if isinstance(found, Mapping) else None
+
+
+def _zone(user: Mapping[str, Any]) -> str:
+    """The IANA zone of a ``users.info`` user (``tz``), when it is one."""
+    zone = user.get("tz")
+    return zone if isinstance(zone, str) and 0 < len(zone) <= 64 and " " not in zone else ""

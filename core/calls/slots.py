@@ -65,4 +65,4 @@ def describe_slots(slots: list[datetime], person_zone: str | None, calendar: Bus
 def zone_note(person_zone: str | None, calendar: BusinessCalendar) -> str:
     """What the offer says about the zone its times are in: nothing when it is the customer's own."""
     zone, own = shown_zone(person_zone, calendar)
-    return "" if own else f" Times are the support team's ({zone}); tell us your time zone to see yours."
+    return "" if own else f" Times are the support team's ({zone})."

@@ -64,7 +64,7 @@ class CallDesk:
         ticket = await self._ticket(message, number)
         if isinstance(ticket, Reply):
             return ticket
-        return await self._slots(ticket, policy, "")
+        return await self._slots(ticket, policy, "", message.author.zone)
 
     async def book(self, message: ChoiceMessage) -> Reply:
         """The customer picked a slot: check it again, book it, and send the link and the invite."""
@@ -85,7 +85,7 @@ class CallDesk:
         taken = [(c.start, c.end) for c in booked]
         calendar = support_calendar(d.calls, d.tiers)
         if start < now + d.calls.notice or free_slots(calendar, start, policy.length, taken, 1)[0] != start:
-            return await self._slots(ticket, policy, "That time is no longer free. ")
+            return await self._slots(ticket, policy, "That time is no longer free. ", message.author.zone)
         call = NewCall(
             holder=member.customer,
             person=actor_of(message),
@@ -99,12 +99,12 @@ class CallDesk:
             booked_at=now,
         )
         about = f" about ticket #{call.ticket}" if call.ticket is not None else ""
-        when = describe_slots([start], None, calendar)[0]
+        when = describe_slots([start], message.author.zone or None, calendar)[0]
         ics = invite(call, f"helpline-call-{_minute(start)}-{call.holder}", f"Video call with support{about}", now,
                      d.calls.reminder)  # fmt: skip
         notice = self._staff_notice(message, call, tier, when, ics)
         if await d.stores.calls.book(call, [notice]) is None:
-            return await self._slots(ticket, policy, "Someone booked that time a moment ago. ")
+            return await self._slots(ticket, policy, "Someone booked that time a moment ago. ", message.author.zone)
         if call.ticket is not None:
             event = TicketEvent(call.ticket, now, actor_of(message), "call_booked", f"{when}, {call.link}")
             await d.stores.tickets.add_event(event)
@@ -132,20 +132,21 @@ class CallDesk:
                          "in the ticket's own conversation.")  # fmt: skip
         return ticket
 
-    async def _slots(self, ticket: Ticket | None, policy: CallPolicy, lead_in: str) -> Reply:
+    async def _slots(self, ticket: Ticket | None, policy: CallPolicy, lead_in: str, zone: str) -> Reply:
+        """Three free slots, shown in ``zone`` (the customer's, when known) or the calendar's."""
         d = self.desk
         now = d.clock.now()
         calendar = support_calendar(d.calls, d.tiers)
         booked = await d.stores.calls.overlapping(now, now + HORIZON)
         slots = free_slots(calendar, now + d.calls.notice, policy.length, [(c.start, c.end) for c in booked])
         number = ticket.number if ticket is not None else 0
-        labels = describe_slots(slots, None, calendar)
+        labels = describe_slots(slots, zone or None, calendar)
         choices = tuple(
             Choice(label, Action.BOOK_CALL, number, _minute(s)) for label, s in zip(labels, slots, strict=True)
         )
         about = f" about ticket #{number}" if number else ""
         length = describe_duration(policy.length)
-        text = f"{lead_in}Pick a time for a video call{about} ({length}).{zone_note(None, calendar)}"
+        text = f"{lead_in}Pick a time for a video call{about} ({length}).{zone_note(zone or None, calendar)}"
         return Reply(ReplyKind.INFO, text, choices=choices, ticket=number or None)
 
     def _staff_notice(self, message: Inbound, call: NewCall, tier: Tier, when: str, ics: Attachment) -> Outbound:

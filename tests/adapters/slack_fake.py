@@ -65,6 +65,7 @@ class FakeSlack:
 
     staff: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # user id -> display name (others: user_not_found)
+    zones: dict[str, str] = field(default_factory=dict)  # user id -> their profile's tz
     calls: list[Call] = field(default_factory=list)
     limited: dict[str, list[int]] = field(default_factory=dict)  # method -> Retry-After of the next 429s
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
@@ -179,7 +180,8 @@ class FakeSlack:
             if user not in self.names:
                 return {"ok": False, "error": "user_not_found"}
             profile = {"display_name": self.names[user], "real_name": self.names[user] + " (real)"}
-            return {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile}}
+            zone = {"tz": self.zones[user]} if user in self.zones else {}
+            return {"ok": True, "user": {"id": user, "name": user.lower(), "profile": profile, **zone}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": list(self.staff)}
         if method in ("views.open", "chat.postEphemeral"):  # a survey's comment modal, and its thanks

@@ -45,7 +45,7 @@ def test_slots_shown_in_the_customer_zone_or_the_calendar_zone_said_openly() -> 
     assert describe_slots(slot, "America/New_York", cal) == ["Mon 09 Mar 04:00 (America/New_York)"]
     assert describe_slots(slot, None, cal) == ["Mon 09 Mar 09:00 (Europe/Berlin)"]
     assert zone_note(None, cal) == (
-        " Times are the support team's (Europe/Berlin); tell us your time zone to see yours."
+        " Times are the support team's (Europe/Berlin)."
     )
     assert zone_note("America/New_York", cal) == ""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.calls.wording import asks_for_call
-from core.messages import Action, ReplyKind
+from core.messages import Action, Address, Author, ChoiceMessage, CommandText, ReplyKind
 from tests.unit.test_calls_desk import harness, pick
 
 ASKS = [
@@ -74,3 +74,16 @@ async def test_asking_for_a_call_in_a_tickets_thread_offers_one_about_that_ticke
     replies = await h.say("could we schedule a call to debug this together?", user="ent1", thread="t3")
     assert replies[0].text.startswith("Added to ticket #1")
     assert "about ticket #1" in replies[-1].text and len(replies[-1].choices) == 3
+
+
+@pytest.mark.asyncio
+async def test_slots_are_shown_in_the_customers_own_zone_when_the_platform_knows_it() -> None:
+    h = harness()
+    asked = CommandText(Address("discord", "g1", "c1", "t-z"), Author("pro1", "Pro", zone="America/New_York"), "call")
+    [reply] = await h.desk.handle(asked)
+    assert reply.choices[0].label == "Mon 23 Nov 06:00 (America/New_York)"  # 11:00 in London
+    assert "support team's" not in reply.text
+    slot = reply.choices[0]
+    picked = ChoiceMessage(asked.address, asked.author, slot.action, slot.ticket, score=slot.score)
+    [booked] = await h.desk.handle(picked)
+    assert "is booked: Mon 23 Nov 06:00 (America/New_York)" in booked.text

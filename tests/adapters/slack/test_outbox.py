@@ -159,6 +159,9 @@ async def test_names_come_from_users_info_once_and_fall_back_to_the_user_id(
     assert await book.name("U0GHOST") == "U0GHOST"
     assert display_name({"name": "bob", "profile": {"display_name": "", "real_name": "Robert"}}) == "Robert"
     assert display_name({"profile": "odd"}) is None
+    slack.names["U0ANA"], slack.zones["U0ANA"] = "Ana", "America/New_York"
+    assert await book.person("U0ANA") == ("Ana", "America/New_York")  # the zone calls are offered in
+    assert await book.person("U0BOB") == ("Bob Stone", "")
     unscoped = NameBook(make_client("xoxb-wrong", slack.api_url))
     assert [await unscoped.name(u) for u in ("U1", "U2")] == ["U1", "U2"]
     assert sum("cannot read Slack user names" in r.message for r in caplog.records) == 1
