@@ -25,6 +25,10 @@ CONFIGURED = {
     "GITHUB_WEBHOOK_SECRET": "configured-webhook-secret-0005",
     "HELPLINE_DASHBOARD_SECRET": "configured-dashboard-secret-0006",
     "HELPLINE_API_TOKEN": "configured-api-token-0007",
+    "HELPLINE_METRICS_TOKEN": "configured-metrics-token-0008",
+    "HELPLINE_ORIGINALS_KEY": "Zm9yLXRoZS10ZXN0LW9ubHktbm90LWEtcmVhbC1rZXk9",
+    "HELPLINE_EMAIL_PASSWORD_SUPPORT": "configured-mail-password-0009",
+    "HELPLINE_EMAIL_SECRET": "configured-mail-secret-0010",
 }
 PASTED = (GITHUB, SLACK, AWS, "pat@example.com")
 
