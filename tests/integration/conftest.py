@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.store.engine import create_engine_for, sqlite_url
 from core.store.migrate import upgrade_schema
@@ -51,3 +52,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return sqlite_url(tmp_path / "helpline.sqlite3")
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest_asyncio.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """A migrated database of each SQL engine, disposed of after the test (a test file may define its own)."""
+    made = create_engine_for(database_url)
+    await upgrade_schema(made)
+    try:
+        yield made
+    finally:
+        await made.dispose()

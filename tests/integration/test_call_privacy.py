@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.privacy.office import PrivacyOffice
-from core.store.engine import create_engine_for
-from core.store.migrate import upgrade_schema
 from core.store.personal_data import SqlPersonalData
 from core.store.sql_store import sql_stores
 from tests.desk_fakes import make_harness
-
-
-@pytest_asyncio.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    made = create_engine_for(database_url)
-    await upgrade_schema(made)
-    try:
-        yield made
-    finally:
-        await made.dispose()
 
 
 @pytest.mark.asyncio

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bots.cli import run
@@ -24,16 +22,6 @@ from tests.desk_fakes import START, Harness, make_harness
 
 WORD = "Zebrafinch"  # a word only the forgotten person ever wrote
 AT = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-
-
-@pytest_asyncio.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    made = create_engine_for(database_url)
-    await upgrade_schema(made)
-    try:
-        yield made
-    finally:
-        await made.dispose()
 
 
 async def _history(stores: Stores) -> Harness:

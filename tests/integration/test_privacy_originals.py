@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,8 +16,6 @@ from config.settings import Settings, load_settings
 from core.privacy.office import PrivacyOffice
 from core.privacy.retention import OriginalsExpiry
 from core.privacy.sealing import KEY_VARIABLE, new_key
-from core.store.engine import create_engine_for
-from core.store.migrate import upgrade_schema
 from core.store.personal_data import SqlPersonalData
 from core.store.schema_privacy import message_originals
 from core.store.sql_store import sql_stores
@@ -28,16 +24,6 @@ from tests.unit.test_redaction import GITHUB, SLACK
 
 KEEP = Settings(privacy={"keep_originals": True})
 LEAKY = f"the whole API is down since 401s, my token is {GITHUB}"
-
-
-@pytest_asyncio.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    made = create_engine_for(database_url)
-    await upgrade_schema(made)
-    try:
-        yield made
-    finally:
-        await made.dispose()
 
 
 @pytest.mark.asyncio

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.privacy.office import PrivacyOffice
-from core.store.engine import create_engine_for
-from core.store.migrate import upgrade_schema
 from core.store.personal_data import SqlPersonalData
 from core.store.schema_guard import guard_actions, guard_incidents
 from core.store.schema_reviews import reviews
@@ -20,16 +16,6 @@ from core.store.sql_store import sql_stores
 from tests.desk_fakes import make_harness
 
 AT = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
-
-
-@pytest_asyncio.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    made = create_engine_for(database_url)
-    await upgrade_schema(made)
-    try:
-        yield made
-    finally:
-        await made.dispose()
 
 
 @pytest.mark.asyncio
