@@ -83,6 +83,10 @@ class InMemoryFeatureRequests:
         self.all_votes = [v for v in self.all_votes if not (v.request in group and v.voter.identity == identity)]
         return len(self.all_votes) < before
 
+    async def voters_since(self, identities: Sequence[str], since: datetime) -> set[str]:
+        """Who among ``identities`` voted from ``since`` on."""
+        return {v.voter.identity for v in self.all_votes if v.voter.identity in identities and v.at >= since}
+
     async def votes(self, numbers: Sequence[int]) -> dict[int, list[Vote]]:
         """The votes that count for each request, one per identity."""
         return {number: counted(self._group_votes(number)) for number in numbers}

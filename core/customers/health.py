@@ -45,8 +45,9 @@ class HealthFigures:
     nps_detractors: int = 0  # 0 to 6
     # engagement, in the window
     people: int = 0
-    active_people: int = 0  # people who wrote a message or opened a ticket
+    active_people: int = 0  # people who wrote a message, opened a ticket, or filed or voted for a request
     messages: int = 0
+    voters: int = 0  # identities that filed or voted for a feature request
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,18 @@ def usage_part(f: HealthFigures) -> Part:
 
 
 def engagement_part(f: HealthFigures) -> Part:
-    """The share of the account's people who wrote or opened a ticket in the window, times 100."""
+    """The share of the account's people who wrote, opened a ticket or voted for a request in the window, × 100."""
     if f.people == 0:
         return Part("engagement", None, WEIGHTS["engagement"], "the account has no people")
     reason = (
         f"{f.active_people} of {f.people} people active in the last {f.days} days "
-        f"({f.messages} messages, {f.tickets} tickets)"
+        f"({f.messages} messages, {f.tickets} tickets{_votes(f.voters)})"
     )
     return Part("engagement", _round(100 * f.active_people / f.people), WEIGHTS["engagement"], reason)
+
+
+def _votes(count: int) -> str:
+    return "" if not count else f", {count} feature-request vote{'' if count == 1 else 's'}"
 
 
 def support_part(f: HealthFigures) -> Part:

@@ -3,7 +3,7 @@
 Support, satisfaction and engagement come from Helpline's own records over the last ``WINDOW`` (the tickets,
 escalations, messages and survey answers of every identity of the account's people); usage and growth from the
 figures reported through ``POST /api/usage``. Engagement counts the messages people wrote in their tickets'
-conversations and the tickets they opened.
+conversations, the tickets they opened, and the feature requests they filed or voted for.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ async def health_figures(stores: Stores, account: Account, now: datetime) -> Hea
             if person is not None and message.at >= since:
                 messages += 1
                 active.add(person)
+    voted = await stores.feature_requests.voters_since([":".join(k) for k in owner], since)
+    active.update(owner[(platform, user)] for platform, _, user in (i.partition(":") for i in voted))
     figures = HealthFigures(
         days=WINDOW.days,
         licensed_seats=account.seats,
@@ -59,6 +61,7 @@ async def health_figures(stores: Stores, account: Account, now: datetime) -> Hea
         people=len(people),
         active_people=len(active),
         messages=messages,
+        voters=len(voted),
     )
     figures = await _with_surveys(stores, figures, set(owner), since, now)
     return _with_usage(figures, await stores.customers.usage(account.id, limit=30))

@@ -55,6 +55,10 @@ class FeatureRequests(Protocol):
         """
         ...
 
+    async def voters_since(self, identities: Sequence[str], since: datetime) -> set[str]:
+        """Which of ``identities`` filed or voted for a request from ``since`` on (engagement, for health)."""
+        ...
+
     async def unvote(self, number: int, identity: str) -> bool:
         """Withdraw ``identity``'s vote on ``number`` and on the requests merged into it; False if it had none."""
         ...

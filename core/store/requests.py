@@ -172,6 +172,14 @@ class SqlFeatureRequests(SqlPort):
             removed = await conn.execute(delete(votes).where(mine))
             return removed.rowcount > 0
 
+    async def voters_since(self, identities: Sequence[str], since: datetime) -> set[str]:
+        """The identities among ``identities`` with a vote from ``since`` on (filing a request votes for it)."""
+        if not identities:
+            return set()
+        v = votes.c
+        query = select(v.voter_identity).where(v.voter_identity.in_(list(identities)), v.at >= _utc(since)).distinct()
+        return {row["voter_identity"] for row in await self._read(query)}
+
     async def votes(self, numbers: Sequence[int]) -> dict[int, list[Vote]]:
         """The votes that count for each request, one per identity (one read of the merges and the votes)."""
         async with self._engine.connect() as conn:

@@ -14,10 +14,12 @@ from config.intents import load_intents
 from config.settings import DEFAULT_INTENTS_FILE, DEFAULT_TIERS_FILE, load_settings
 from config.tiers import load_tiers
 from core.clock import ManualClock
+from core.customers.health import engagement_part
 from core.customers.health_figures import health_figures
 from core.customers.health_pass import HealthPass
 from core.customers.records import Account, AccountEntry, Person, PersonDraft, Usage
 from core.messages import Address
+from core.requests.records import NewRequest, Requester
 from core.satisfaction.records import NewSurvey, SurveyKind
 from core.sla.worker import EscalationWorker
 from core.stores import Stores
@@ -138,3 +140,15 @@ async def test_an_account_whose_score_fails_leaves_the_others_scored_and_is_trie
     broken.clear()
     assert await health.run_once() == 1
     assert await stores.health.scored_on(T0.date()) == {"acme", "globex"}
+
+
+async def test_filing_or_voting_for_a_feature_request_counts_as_engagement(store: Stores) -> None:
+    await _acme(store)
+    bob = Requester("slack:U2", "Bob", "acme", "enterprise", Address("slack", "T1", "C1", "2.2"))
+    draft = await store.feature_requests.draft(NewRequest("Dark mode", "Dark mode please", bob, T0 - timedelta(days=3)))
+    assert await store.feature_requests.file_draft(draft.id, "slack:U2") is not None
+    figures = await health_figures(store, ACME, T0)
+    assert (figures.people, figures.active_people, figures.voters, figures.tickets) == (2, 1, 1, 0)
+    assert "1 feature-request vote)" in engagement_part(figures).reason
+    later = await health_figures(store, ACME, T0 + timedelta(days=40))  # the vote is out of the window
+    assert (later.active_people, later.voters) == (0, 0)

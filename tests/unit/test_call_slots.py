@@ -44,9 +44,7 @@ def test_slots_shown_in_the_customer_zone_or_the_calendar_zone_said_openly() -> 
     slot = [datetime(2026, 3, 9, 8, 0, tzinfo=UTC)]
     assert describe_slots(slot, "America/New_York", cal) == ["Mon 09 Mar 04:00 (America/New_York)"]
     assert describe_slots(slot, None, cal) == ["Mon 09 Mar 09:00 (Europe/Berlin)"]
-    assert zone_note(None, cal) == (
-        " Times are the support team's (Europe/Berlin)."
-    )
+    assert zone_note(None, cal) == (" Times are the support team's (Europe/Berlin).")
     assert zone_note("America/New_York", cal) == ""
 
 
