@@ -47,6 +47,7 @@ from core.desk.context import Desk, KnowledgeEditor, actor_of
 from core.desk.drafts import TicketDrafts
 from core.desk.engineering import EngineeringDesk
 from core.desk.extras import run_extra
+from core.desk.health_events import rescore_customer
 from core.desk.intents import correct_intent
 from core.desk.journeys import JourneyDesk
 from core.desk.knowledge_commands import KnowledgeCommands
@@ -313,14 +314,12 @@ class Moderation:
         now = self.desk.clock.now()
         change = TicketChange(status=TicketStatus.RESOLVED, resolved_at=now)
         resolved = await log_change(self.desk, message, ticket, change, "resolved")
-        notice = Reply(
-            ReplyKind.TICKET,
-            f"Ticket #{number} is resolved. If the problem is back, just reply here.",
-            ticket=number,
-        )
+        notice = Reply(ReplyKind.TICKET, f"Ticket #{number} is resolved. If the problem is back, just reply here.",
+                       ticket=number)  # fmt: skip
         await self._deliver(ticket, notice)  # resolving must not depend on the customer's platform being up
         await self.surveys.ask_csat(resolved)
         await TicketDrafts(self.desk).resolved(resolved)  # a draft or a phrasing; never fails the resolution
+        await rescore_customer(self.desk, resolved.customer)  # the account's support part has changed
         return _info(f"Ticket #{number} resolved.", number)
 
     async def _reopen(self, message: Inbound, number: int) -> Reply:

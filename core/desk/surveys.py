@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.command_records import Rate
 from core.desk.context import actor_of
+from core.desk.health_events import rescore_person
 from core.desk.topics import problem_is_back
 from core.messages import ChoiceMessage, Inbound, IncomingMessage, Outbound, Reply, ReplyKind
 from core.satisfaction.csat import csat_question, looks_like_comment, ready, refusal, thanks
@@ -105,6 +106,8 @@ class SurveyDesk:
         if kept.ticket is not None and score is not None:
             event = TicketEvent(kept.ticket, now, actor_of(message), "rated", f"{kept.kind} {score}")
             await d.stores.tickets.add_event(event)
+        if score is not None:  # the account's satisfaction part has changed
+            await rescore_person(d, f"{kept.platform}:{kept.person}")
         if score is None:
             return _comment_kept(kept)
         if comment:
