@@ -22,6 +22,7 @@ from core.messages import (
     Attachment,
     Choice,
     ChoiceMessage,
+    Destination,
     Inbound,
     Mention,
     Outbound,
@@ -102,8 +103,8 @@ class CallDesk:
         when = describe_slots([start], message.author.zone or None, calendar)[0]
         ics = invite(call, f"helpline-call-{_minute(start)}-{call.holder}", f"Video call with support{about}", now,
                      d.calls.reminder)  # fmt: skip
-        notice = self._staff_notice(message, call, tier, when, ics)
-        if await d.stores.calls.book(call, [notice]) is None:
+        notices = [self._staff_notice(message, call, tier, when, ics), *_agent_invite(message, call, when, ics)]
+        if await d.stores.calls.book(call, notices) is None:
             return await self._slots(ticket, policy, "Someone booked that time a moment ago. ", message.author.zone)
         if call.ticket is not None:
             event = TicketEvent(call.ticket, now, actor_of(message), "call_booked", f"{when}, {call.link}")
@@ -160,3 +161,15 @@ class CallDesk:
         reply = Reply(ReplyKind.WARNING, text, mentions=mentions, origin=call.address, ticket=call.ticket,
                       attachments=(ics,))  # fmt: skip
         return Outbound(Address.parse(tier.team_channel), reply)
+
+
+def _agent_invite(message: Inbound, call: NewCall, when: str, ics: Attachment) -> list[Outbound]:
+    """The ticket's assignee's own copy of the invite, by direct message; none when nobody holds the ticket."""
+    if call.agent is None or ":" not in call.agent:
+        return []
+    platform, _, user = call.agent.partition(":")
+    about = f" about ticket #{call.ticket}" if call.ticket is not None else ""
+    text = f"You have a video call{about} with {message.author.name}: {when}. {call.link}"
+    reply = Reply(ReplyKind.INFO, text, destination=Destination.DIRECT, mentions=(Mention(platform, "user", user),),
+                  ticket=call.ticket, attachments=(ics,))  # fmt: skip
+    return [Outbound(Address.parse(call.agent), reply)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from core.calls.wording import asks_for_call
-from core.messages import Action, Address, Author, ChoiceMessage, CommandText, ReplyKind
+from core.messages import Action, Address, Author, ChoiceMessage, CommandText, Destination, ReplyKind
 from tests.unit.test_calls_desk import harness, pick
 
 ASKS = [
@@ -87,3 +89,17 @@ async def test_slots_are_shown_in_the_customers_own_zone_when_the_platform_knows
     picked = ChoiceMessage(asked.address, asked.author, slot.action, slot.ticket, score=slot.score)
     [booked] = await h.desk.handle(picked)
     assert "is booked: Mon 23 Nov 06:00 (America/New_York)" in booked.text
+
+
+@pytest.mark.asyncio
+async def test_the_tickets_agent_gets_the_invite_by_direct_message() -> None:
+    h = harness()
+    await h.say("the whole API is down since this morning", user="ent1", thread="t5")
+    await h.say("claim 1", command=True, user="dana", roles=frozenset({"moderator"}), thread="staff")
+    [slots] = await h.say("call", user="ent1", thread="t5", command=True)
+    await pick(h, "ent1", slots.choices[0], thread="t5")
+    sent = await h.wait(timedelta(seconds=1))  # the worker drains the outbox
+    [direct] = [o for o in sent if o.reply.destination is Destination.DIRECT]
+    assert [(m.platform, m.id) for m in direct.reply.mentions] == [("discord", "dana")]
+    assert direct.reply.text.startswith("You have a video call about ticket #1 with ")
+    assert [a.name for a in direct.reply.attachments] == ["invite.ics"]
