@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from config.addresses import check_address
 from config.yaml_loader import load_yaml_mapping, refuse_unknown_tiers
 from core.agents.records import Agent, RoutingPolicy
 from core.engineering.records import EngineeringPolicy
@@ -58,12 +59,21 @@ class RoutingSettings(BaseModel):
 
     # Tiers whose new tickets are assigned automatically; [] (the default): every ticket waits to be claimed.
     auto_assign: list[str] = Field(default_factory=list)
+    # Places whose new tickets are assigned whatever their tier: a platform, a workspace or a channel (slack:C0HELP).
+    auto_assign_channels: list[str] = Field(default_factory=list)
     # Tiers whose account's customer success manager (an agent here) takes the ticket first when free.
     csm_first: list[str] = Field(default_factory=lambda: ["enterprise", "white-glove"])
     agents: list[AgentSettings] = Field(default_factory=list)
     # Where "escalate N engineering" opens its GitHub issue (owner/name; empty: refused), with which label.
     engineering_repo: str = Field("", pattern=r"^$|^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
     engineering_label: str = Field("support-escalation", min_length=1, max_length=50)
+
+    @field_validator("auto_assign_channels")
+    @classmethod
+    def _places(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            check_address(entry)  # a platform Helpline knows, with ids of its shape
+        return value
 
     @field_validator("agents")
     @classmethod
@@ -78,7 +88,8 @@ class RoutingSettings(BaseModel):
     def policy(self) -> RoutingPolicy:
         """The settings as the core's routing policy."""
         agents = tuple(agent.agent() for agent in self.agents)
-        return RoutingPolicy(agents, frozenset(self.auto_assign), frozenset(self.csm_first))
+        channels = tuple(self.auto_assign_channels)
+        return RoutingPolicy(agents, frozenset(self.auto_assign), channels, frozenset(self.csm_first))
 
     def engineering(self) -> EngineeringPolicy:
         """Where escalations to engineering go."""

@@ -47,19 +47,21 @@ class Tier:
 
     def serves(self, address: Address) -> bool:
         """True if the tier is served where ``address`` is: a listed platform, or a listed workspace or channel."""
-        for entry in self.channels:
-            place = Address.parse(entry)
-            if place.platform != address.platform:
-                continue
-            if (not place.workspace or place.workspace == address.workspace) and (
-                not place.channel or place.channel == address.channel
-            ):
-                return True
-        return False
+        return any(covers(entry, address) for entry in self.channels)
 
     def covered(self, priority: Priority) -> bool:
         """True if the tier promises a first response at this priority."""
         return self.targets.first_response.get(priority) is not None
+
+
+def covers(entry: str, address: Address) -> bool:
+    """Whether ``address`` is within ``entry``: a platform (``slack``), a workspace or a channel (``slack:C1``)."""
+    place = Address.parse(entry)
+    if place.platform != address.platform:
+        return False
+    return (not place.workspace or place.workspace == address.workspace) and (
+        not place.channel or place.channel == address.channel
+    )
 
 
 def home_of(message: Inbound) -> str:

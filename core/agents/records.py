@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.messages import Address
+from core.tiers import covers
+
 ROUTER = "helpline:routing"  # the actor of automatic assignments on a ticket's log
 
 
@@ -27,6 +30,8 @@ class RoutingPolicy:
 
     agents: tuple[Agent, ...] = ()
     auto_assign: frozenset[str] = frozenset()
+    # Places whose new tickets are assigned automatically whatever their tier (``slack:C0SUPPORT``, ``discord``).
+    channels: tuple[str, ...] = ()
     # Tiers whose account's customer success manager takes the ticket first, when free.
     csm_first: frozenset[str] = frozenset({"enterprise", "white-glove"})
     by_identity: dict[str, Agent] = field(init=False, repr=False, compare=False)
@@ -34,9 +39,9 @@ class RoutingPolicy:
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_identity", {agent.identity: agent for agent in self.agents})
 
-    def enabled_for(self, tier: str) -> bool:
-        """Whether ``tier``'s new tickets are assigned automatically."""
-        return bool(self.agents) and tier in self.auto_assign
+    def enabled_for(self, tier: str, address: Address) -> bool:
+        """Whether a ticket of ``tier`` opened at ``address`` is assigned automatically."""
+        return bool(self.agents) and (tier in self.auto_assign or any(covers(c, address) for c in self.channels))
 
     def agent(self, identity: str) -> Agent | None:
         """The agent with ``identity``, if routing knows them."""

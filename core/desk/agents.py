@@ -39,7 +39,7 @@ class AgentDesk:
     async def assign_new(self, ticket: Ticket, customer: str) -> Pick | None:
         """Give ``ticket`` (just opened by ``customer``) to an agent when its tier is routed; the pick, if any."""
         d = self.desk
-        if not d.routing.enabled_for(ticket.tier):
+        if not d.routing.enabled_for(ticket.tier, ticket.address):
             return None
         csm = None
         if ticket.tier in d.routing.csm_first and (account := await d.stores.customers.get(customer)) is not None:
@@ -116,7 +116,7 @@ class AgentDesk:
         """Give the routed tiers' unassigned open tickets (nobody was free when they came) to agents free now."""
         d, done = self.desk, 0
         waiting = [t for t in await d.stores.tickets.list_tickets(limit=_MOST)
-                   if t.assignee is None and d.routing.enabled_for(t.tier)]  # fmt: skip
+                   if t.assignee is None and d.routing.enabled_for(t.tier, t.address)]  # fmt: skip
         for ticket in waiting:  # most urgent first
             pick = pick_agent(self._need(ticket), await self._team())
             if pick is not None:

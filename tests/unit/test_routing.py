@@ -169,3 +169,22 @@ async def test_an_unanswered_ticket_leaves_an_agent_whose_shift_ended() -> None:
     assert await assignee(h, 1) == "discord:ayo"
     moved = [e for e in await h.store.tickets.events(1) if e.kind == "assigned"][-1]
     assert "; eli off shift; assigned to ayo" in moved.detail
+
+
+@pytest.mark.asyncio
+async def test_a_routed_channel_assigns_whatever_the_tier() -> None:
+    h = make_harness(
+        settings=Settings(routing={"auto_assign_channels": ["discord"], "agents": [ELI]})
+    )  # ana: community
+    await h.say(OUTAGE, thread="t1")
+    assert await assignee(h, 1) == "discord:eli"
+    elsewhere = make_harness(settings=Settings(routing={"auto_assign_channels": ["slack"], "agents": [ELI]}))
+    await elsewhere.say(OUTAGE, thread="t1")
+    assert await assignee(elsewhere, 1) is None
+
+
+def test_a_routed_channel_on_an_unknown_platform_names_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "helpline.yaml"
+    path.write_text("routing:\n  auto_assign_channels: [teams:C1]\n")
+    with pytest.raises(ConfigError, match=r"routing\.auto_assign_channels"):
+        load_settings(path, env={})
