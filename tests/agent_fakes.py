@@ -15,6 +15,7 @@ class InMemoryAgentPresence:
     def __init__(self) -> None:
         self.flags: dict[str, bool] = {}
         self.last: dict[str, datetime] = {}
+        self.edits: dict[str, tuple[int | None, tuple[str, ...] | None]] = {}
 
     async def set_away(self, identity: str, away: bool, at: datetime) -> bool:
         """Mark away or back; False when nothing changed."""
@@ -34,6 +35,20 @@ class InMemoryAgentPresence:
     async def last_assigned(self) -> dict[str, datetime]:
         """The last assignments."""
         return dict(self.last)
+
+    async def change(
+        self, identity: str, *, capacity: int | None = None, skills: tuple[str, ...] | None = None
+    ) -> None:
+        """Keep a lead's change."""
+        before = self.edits.get(identity, (None, None))
+        self.edits[identity] = (
+            capacity if capacity is not None else before[0],
+            skills if skills is not None else before[1],
+        )
+
+    async def changes(self) -> dict[str, tuple[int | None, tuple[str, ...] | None]]:
+        """The kept changes."""
+        return dict(self.edits)
 
 
 class InMemoryEngineeringIssues:

@@ -26,3 +26,13 @@ class AgentPresence(Protocol):
     async def last_assigned(self) -> dict[str, datetime]:
         """When each agent was last assigned a ticket automatically."""
         ...
+
+    async def change(
+        self, identity: str, *, capacity: int | None = None, skills: tuple[str, ...] | None = None
+    ) -> None:
+        """Keep a lead's change to ``identity``'s capacity or skills (None: that one unchanged)."""
+        ...
+
+    async def changes(self) -> dict[str, tuple[int | None, tuple[str, ...] | None]]:
+        """Every agent's kept changes: (capacity, skills), None where the settings' value stands."""
+        ...

@@ -8,10 +8,12 @@ themselves (open tickets per assignee), so several processes agree without holdi
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from core.agents.choose import Pick, Team, pick_agent
+from core.agents.commands import EditAgent
 from core.agents.records import ROUTER, Agent, Need
 from core.desk.context import actor_of
 from core.messages import Address, Mention, Outbound, Reply, ReplyKind
@@ -141,9 +143,48 @@ class AgentDesk:
         assigned = [e for e in await self.desk.stores.tickets.events(ticket.number) if e.kind == "assigned"]
         return bool(assigned) and assigned[-1].actor == ROUTER
 
+    async def agents(self) -> list[Agent]:
+        """The routed agents as the settings name them, with the changes leads made in chat."""
+        changes = await self.desk.stores.agents.changes()
+        agents = []
+        for agent in self.desk.routing.agents:
+            capacity, skills = changes.get(agent.identity, (None, None))
+            agents.append(replace(agent, capacity=capacity or agent.capacity,
+                                  skills=agent.skills if skills is None else frozenset(skills)))  # fmt: skip
+        return agents
+
+    async def roster(self) -> Reply:
+        """``agents``: each agent's open tickets against capacity, skills, hours and presence."""
+        team = await self._team()
+        if not team.agents:
+            return Reply(ReplyKind.INFO, "No agents are set up for routing (routing.agents in the settings).")
+        lines = []
+        for a in team.agents:
+            state = "away" if a.identity in team.away else "on shift" if team.on_shift(a) else "off shift"
+            skills = ", ".join(sorted(a.skills)) or "any"
+            lines.append(f"{a.name} ({a.identity}): {team.loads.get(a.identity, 0)} of {a.capacity} open, {state}; "
+                         f"skills {skills}")  # fmt: skip
+        return Reply(ReplyKind.INFO, "\n".join(lines))
+
+    async def edit(self, message: Inbound, change: EditAgent) -> Reply:
+        """``agent NAME capacity N`` / ``agent NAME skills …``: kept until changed again."""
+        d = self.desk
+        wanted = change.name.lstrip("@").lower()
+        agent = next((a for a in await self.agents() if wanted in (a.name.lower(), a.identity.lower())), None)
+        if agent is None:
+            names = ", ".join(a.name for a in d.routing.agents) or "none are set up"
+            return Reply(ReplyKind.ERROR, f"No routed agent is called {change.name!r}; the agents: {names}.")
+        await d.stores.agents.change(agent.identity, capacity=change.capacity, skills=change.skills)
+        log.info("%s changed agent %s: capacity %s, skills %s", actor_of(message), agent.identity,
+                 change.capacity, change.skills)  # fmt: skip
+        if change.capacity is not None:
+            return Reply(ReplyKind.INFO, f"{agent.name} now takes at most {change.capacity} open tickets.")
+        skills = ", ".join(change.skills or ()) or "any ticket"
+        return Reply(ReplyKind.INFO, f"{agent.name} now takes {skills}.")
+
     async def _team(self) -> Team:
         d = self.desk
-        agents = d.routing.agents
+        agents = await self.agents()
         loads = {
             a.identity: len(await d.stores.tickets.list_tickets(assignee=a.identity, limit=a.capacity + 1))
             for a in agents

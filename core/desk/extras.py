@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from core.agents.commands import AGENT_COMMANDS, Presence
+from core.agents.commands import AGENT_COMMANDS, EditAgent, Presence, ShowTeam
 from core.calls.commands import CALL_COMMANDS, RequestCall
 from core.command_params import CommandSpec
 from core.command_records import ExtraCommand
@@ -51,8 +51,13 @@ async def _incident(moderation: Desks, message: Inbound, command: incidents.Inci
     return await IncidentDesk(moderation.desk).command(message, command)
 
 
-async def _presence(moderation: Desks, message: Inbound, command: Presence) -> Reply:
-    return await AgentDesk(moderation.desk).presence(message, command.away)
+async def _agents(moderation: Desks, message: Inbound, command: Presence | ShowTeam | EditAgent) -> Reply:
+    agents = AgentDesk(moderation.desk)
+    if isinstance(command, Presence):
+        return await agents.presence(message, command.away)
+    if isinstance(command, EditAgent):
+        return await agents.edit(message, command)
+    return await agents.roster()
 
 
 async def _review(moderation: Desks, message: Inbound, command: ReviewTicket) -> Reply:
@@ -68,7 +73,7 @@ HANDLERS: Mapping[type[ExtraCommand], ExtraHandler] = {
     **_each(requests.REQUEST_COMMANDS, _request),
     **_each(CALL_COMMANDS, _call),
     **_each(incidents.INCIDENT_COMMANDS, _incident),
-    **_each(AGENT_COMMANDS, _presence),
+    **_each(AGENT_COMMANDS, _agents),
     **_each(REVIEW_COMMANDS, _review),
 }
 

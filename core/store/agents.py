@@ -47,6 +47,34 @@ class SqlAgentPresence(SqlPort):
         rows = await self._read(select(_c.identity, _c.last_assigned_at).where(_c.last_assigned_at.is_not(None)))
         return {row["identity"]: row["last_assigned_at"] for row in rows}
 
+    async def change(
+        self, identity: str, *, capacity: int | None = None, skills: tuple[str, ...] | None = None
+    ) -> None:
+        """Keep a lead's change."""
+        values: dict[str, object] = {}
+        if capacity is not None:
+            values["capacity"] = capacity
+        if skills is not None:
+            values["skills"] = ",".join(skills)
+        if not values:
+            return
+        async with self._write() as conn:
+            done = await conn.execute(update(agent_presence).where(_c.identity == identity).values(**values))
+            if not done.rowcount:
+                await _insert(conn, identity, away=False, **values)
+
+    async def changes(self) -> dict[str, tuple[int | None, tuple[str, ...] | None]]:
+        """The kept changes."""
+        rows = await self._read(select(_c.identity, _c.capacity, _c.skills))
+        return {
+            row["identity"]: (
+                row["capacity"],
+                None if row["skills"] is None else tuple(filter(None, row["skills"].split(","))),
+            )
+            for row in rows
+            if row["capacity"] is not None or row["skills"] is not None
+        }
+
 
 async def _insert(conn: AsyncConnection, identity: str, **values: object) -> bool:
     """Insert the agent's first row; False when it exists (another process made it, or nothing was to change)."""

@@ -1,8 +1,8 @@
-"""Routing's run-time state: one row per agent who was ever away or assigned automatically."""
+"""Routing's run-time state: one row per agent who was away, assigned automatically or changed by a lead."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, String, Table
+from sqlalchemy import Boolean, Column, Integer, String, Table, Text
 
 from core.store.columns import UTCDateTime, metadata
 
@@ -13,4 +13,7 @@ agent_presence = Table(
     Column("away", Boolean, nullable=False),
     Column("changed_at", UTCDateTime, nullable=True),  # when they last went away or came back
     Column("last_assigned_at", UTCDateTime, nullable=True),
+    # A lead's changes in chat (``agent NAME capacity N``, ``agent NAME skills …``); NULL: the settings' value.
+    Column("capacity", Integer, nullable=True),
+    Column("skills", Text, nullable=True),  # comma-separated; "" means any ticket
 )

@@ -49,3 +49,14 @@ async def test_a_routed_ticket_is_assigned_in_the_sql_store(engine: AsyncEngine)
     ticket = await h.store.tickets.get(1)
     assert ticket is not None and ticket.assignee == "discord:dana"
     assert "discord:dana" in await h.store.agents.last_assigned()
+
+
+@pytest.mark.asyncio
+async def test_a_leads_changes_are_kept_and_read_back(engine: AsyncEngine) -> None:
+    presence = SqlAgentPresence(engine)
+    await presence.change("slack:U1", capacity=3)
+    await presence.set_away("slack:U1", True, AT)
+    await presence.change("slack:U1", skills=("billing", "bug"))
+    await presence.change("slack:U2", skills=())
+    assert await presence.changes() == {"slack:U1": (3, ("billing", "bug")), "slack:U2": (None, ())}
+    assert await presence.away() == frozenset({"slack:U1"})

@@ -168,7 +168,7 @@ def test_help_lists_every_command_with_a_description() -> None:
         *("feature", "vote", "unvote", "roadmap", "request show", "request status", "request merge"),
         *("request unmerge", "request github", "call"),
         *("incident open", "incident link", "incident update", "incident resolve", "incident severity", "status"),
-        *("away", "back"),
+        *("away", "back", "agents", "agent"),
         "review",
     }
     for word, usage in COMMAND_USAGE.items():

@@ -188,3 +188,41 @@ def test_a_routed_channel_on_an_unknown_platform_names_the_key(tmp_path: Path) -
     path.write_text("routing:\n  auto_assign_channels: [teams:C1]\n")
     with pytest.raises(ConfigError, match=r"routing\.auto_assign_channels"):
         load_settings(path, env={})
+
+
+@pytest.mark.asyncio
+async def test_a_lead_changes_an_agents_capacity_and_skills_in_chat() -> None:
+    h = make_harness(settings=Settings(routing={"auto_assign": ["enterprise"], "agents": [DANA, ELI]}),
+                     customers=[Customer("acme", "Acme", "enterprise", ("discord:ana", "discord:bo"))])  # fmt: skip
+    [said] = await h.say("agent dana capacity 1", command=True, user="mo", roles=MOD)
+    assert said.text == "dana now takes at most 1 open tickets."
+    await h.say(BILLING, thread="t1")
+    await h.say(BILLING, thread="t2")
+    assert [await assignee(h, 1), await assignee(h, 2)] == ["discord:dana", None]  # full at one
+    [said] = await h.say("agent eli skills none", command=True, user="mo", roles=MOD)
+    assert said.text == "eli now takes any ticket."
+    await h.say(BILLING, thread="t3", user="bo")
+    assert await assignee(h, 3) == "discord:eli"
+    [team] = await h.say("agents", command=True, user="mo", roles=MOD)
+    assert "dana (discord:dana): 1 of 1 open, on shift; skills billing" in team.text
+    assert "eli (discord:eli): 1 of 6 open, on shift; skills any" in team.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("agent zed capacity 3", "No routed agent is called 'zed'; the agents: dana, eli."),
+        ("agent dana capacity lots", "'lots' is not a capacity"),
+        ("agent dana capacity 0", "'0' is not a capacity"),
+        ("agent dana skills Bad!Skill", "skills are intent or category names"),
+        ("agent dana mood happy", "Usage: agent NAME capacity N"),
+    ],
+)
+async def test_a_wrong_agent_change_is_refused_and_changes_nothing(text: str, said: str) -> None:
+    h = make_harness(settings=Settings(routing={"auto_assign": ["enterprise"], "agents": [DANA, ELI]}))
+    [reply] = await h.say(text, command=True, user="mo", roles=MOD)
+    assert reply.kind is ReplyKind.ERROR and said in reply.text
+    assert await h.store.agents.changes() == {}
+    [customer] = await h.say("agent dana capacity 3", command=True)
+    assert customer.kind is ReplyKind.ERROR  # a customer may not

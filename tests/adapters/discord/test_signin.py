@@ -48,5 +48,5 @@ async def test_a_member_without_the_moderator_role_is_refused_privately(world: W
 async def test_login_is_published_as_helpline_login(world: World) -> None:
     [sync] = [c for c in world.discord.api.calls if c.method == "PUT"]
     helpline = next(c for c in sync.body if c["name"] == "helpline")
-    assert [o["name"] for o in helpline["options"]] == ["login", "stop", "forget", "away", "back"]
+    assert [o["name"] for o in helpline["options"]] == ["login", "stop", "forget", "away", "back", "agents", "agent"]
     assert helpline["default_member_permissions"] == 1 << 13

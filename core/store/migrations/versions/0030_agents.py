@@ -1,4 +1,4 @@
-"""Routing's run-time state: agents away or back, and when each was last assigned automatically.
+"""Routing's run-time state: agents away or back, when each was last assigned, and leads' changes.
 
 Revision ID: 0030_agents
 Revises: 0028_guard
@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("away", sa.Boolean, nullable=False),
         sa.Column("changed_at", UTCDateTime, nullable=True),
         sa.Column("last_assigned_at", UTCDateTime, nullable=True),
+        sa.Column("capacity", sa.Integer, nullable=True),
+        sa.Column("skills", sa.Text, nullable=True),
         sa.PrimaryKeyConstraint("identity", name="pk_agent_presence"),
     )
 
