@@ -8,7 +8,8 @@ A new scheduled duty is one more pass here, not a new process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from core.calls.reminders import CallReminders
 from core.customers.health_pass import HealthPass
 from core.customers.journeys_pass import JourneyPass, no_articles
 from core.desk.agents import UnattendedPass
+from core.desk.engineering import EngineeringDesk
 from core.errors import IndexNotBuiltError
 from core.incidents.proposals import IncidentProposals
 from core.incidents.reminders import IncidentReminders
@@ -29,8 +31,6 @@ from core.satisfaction.nps import NpsRound
 from core.sla.worker import EscalationWorker
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from config.settings import Settings
     from core.analytics.ports import ChartImages
     from core.customers.outreach_pass import OutreachPass
@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from core.knowledge.gaps import GapFinder
     from core.ports import Embedder
     from core.privacy.ports import PersonalData
+    from core.tickets.records import Escalation
 
+log = logging.getLogger("helpline.worker")
 NPS_EVERY = timedelta(hours=1)  # how often the worker looks for accounts due an NPS survey
 INCIDENTS_EVERY = timedelta(minutes=1)  # how often it looks for incident reminders and proposals
 
@@ -59,9 +61,11 @@ def build_worker(
     nps = NpsRound(stores, clock, desk.satisfaction, every=NPS_EVERY)
     health = HealthPass(stores, clock)  # every account's score of the day, once across workers
     worker = EscalationWorker(stores, tiers, notifier, clock, pruner=pruner, nps=nps, passes=(health.run_once,))
+    told: list[Callable[[Sequence[Escalation]], Awaitable[object]]] = [EngineeringDesk(desk).reached]
     if outreach is not None:  # proactive outreach, after the day's scores; the SLA engine's escalations too
         worker.passes = (*worker.passes, outreach.run_once)
-        worker.escalated = outreach.escalations
+        told.insert(0, outreach.escalations)
+    worker.escalated = _tell_each(told)  # and chain levels marked engineering hand their tickets over
     schedule = settings.digest.schedule()
     if schedule is not None:  # the digest rides on the worker's pass and its outbox drain
         numbers = WeekReport(stores, tiers, settings.analytics.policy(), gaps)
@@ -108,3 +112,20 @@ def getting_started(knowledge: KnowledgeEditor) -> Callable[[str, int], Sequence
         return list(lines.values())
 
     return find
+
+
+def _tell_each(
+    listeners: Sequence[Callable[[Sequence[Escalation]], Awaitable[object]]],
+) -> Callable[[Sequence[Escalation]], Awaitable[None]]:
+    """One listener for the worker's escalations that tells each of ``listeners``, one failure not stopping the rest."""
+
+    async def tell(sent: Sequence[Escalation]) -> None:
+        for listener in listeners:
+            try:
+                await listener(sent)
+            except Exception:  # the escalations went out; this listener catches up on its own pass
+                log.exception(
+                    "telling %s of %d escalation(s) failed", getattr(listener, "__qualname__", listener), len(sent)
+                )
+
+    return tell

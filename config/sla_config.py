@@ -126,6 +126,7 @@ class LevelModel(_Strict):
     target: _Address | None = None  # default: the tier's escalation target
     mention: _Mentions = []
     wait: Duration = timedelta(hours=1)
+    engineering: bool = False  # reaching this level opens the ticket's engineering issue (docs/routing.md)
 
 
 class SlaDefaults(_Strict):
@@ -201,7 +202,8 @@ def build_tier_sla(
 ) -> TierSla:
     """A tier's SLA behaviour; without a chain the tier's escalation target is the one level."""
     levels = tuple(
-        EscalationLevel(lv.name, lv.target, tuple(lv.mention), lv.wait or timedelta(hours=1)) for lv in chain
+        EscalationLevel(lv.name, lv.target, tuple(lv.mention), lv.wait or timedelta(hours=1), lv.engineering)
+        for lv in chain
     )
     if not levels and target is not None:
         levels = (EscalationLevel(contact, None, (ON_CALL,)),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bots.bootstrap import System, compose_system
 from config.intents import load_intents
@@ -225,12 +226,13 @@ def make_harness(
     settings: Settings | None = None,
     customers: Sequence[Customer] = (),
     embedder: Embedder | None = None,
+    tiers_file: Path = DEFAULT_TIERS_FILE,
 ) -> Harness:
     """A desk on fakes; ``tier`` puts the user ``ana`` in that tier; ``understander`` replaces the keyword one.
 
     ``customers`` are added to the tier directory too, putting their identities in their tiers.
     """
-    tiers = load_tiers(DEFAULT_TIERS_FILE)
+    tiers = load_tiers(tiers_file)
     if tier is not None:
         tiers = tiers.with_customer(Customer("acme", "Acme", tier, ("discord:ana",)))
     for customer in customers:

@@ -18,9 +18,11 @@ from core.messages import GITHUB, Outbound, Reply, ReplyKind
 from core.tickets.records import ConversationMessage, Role, TicketChange, TicketEvent, TicketStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from core.desk.context import Desk
     from core.messages import Address, Inbound
-    from core.tickets.records import Ticket
+    from core.tickets.records import Escalation, Ticket
 
 
 class EngineeringDesk:
@@ -31,6 +33,26 @@ class EngineeringDesk:
 
     async def escalate(self, message: Inbound, ticket: Ticket) -> Reply:
         """Queue the issue for ``ticket`` in the engineering repository; refused without one."""
+        return await self.hand_over(actor_of(message), ticket)
+
+    async def reached(self, escalations: Sequence[Escalation]) -> int:
+        """The SLA worker's escalations: a chain level marked ``engineering`` hands its ticket over; how many."""
+        d, done = self.desk, 0
+        for escalation in escalations:
+            ticket = await d.stores.tickets.get(escalation.ticket)
+            if ticket is None or not d.engineering.repo:
+                continue
+            try:
+                chain = d.tiers.get(ticket.tier).sla.chain
+            except KeyError:
+                continue
+            level = chain[escalation.level - 1] if 0 < escalation.level <= len(chain) else None
+            if level is not None and level.engineering:
+                done += (await self.hand_over(f"helpline:sla level {level.name}", ticket)).kind is ReplyKind.INFO
+        return done
+
+    async def hand_over(self, actor: str, ticket: Ticket) -> Reply:
+        """Queue ``ticket``'s issue on behalf of ``actor``."""
         d, number = self.desk, ticket.number
         policy = d.engineering
         if not policy.repo:
@@ -40,13 +62,13 @@ class EngineeringDesk:
         if linked is not None:
             return Reply(ReplyKind.INFO, f"Ticket #{number} is with engineering already: {linked.url}", ticket=number)
         now = d.clock.now()
-        job = EngineeringJob(number, policy.repo, policy.label, actor_of(message))
+        job = EngineeringJob(number, policy.repo, policy.label, actor)
         if not await d.stores.jobs.enqueue(NewJob(GITHUB, f"engineering:{number}", ENGINEERING_ISSUE,
                                                   job.encode(), now, ""), now):  # fmt: skip
             return Reply(
                 ReplyKind.INFO, f"Ticket #{number}'s engineering issue is being opened already.", ticket=number
             )
-        event = TicketEvent(number, now, actor_of(message), "escalated", f"to engineering ({policy.repo})")
+        event = TicketEvent(number, now, actor, "escalated", f"to engineering ({policy.repo})")
         await d.stores.tickets.add_event(event)
         text = (f"Ticket #{number} goes to engineering: an issue with its summary, customer impact, notes and the "
                 f"customer's words will be opened in {policy.repo}.")  # fmt: skip

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 Notices = Callable[["FeatureRequest", "StatusChange", "list[Vote]"], "list[Outbound]"]
 
 
-class FeatureRequests(Protocol):
+class RequestVoters(Protocol):
+    """Who votes: what the health score's engagement part reads of the feature requests."""
+
+    async def voters_since(self, identities: Sequence[str], since: datetime) -> set[str]:
+        """Which of ``identities`` filed or voted for a request from ``since`` on (filing votes for it)."""
+        ...
+
+
+class FeatureRequests(RequestVoters, Protocol):
     """Requests and their votes; one vote per identity per request, kept by the database.
 
     Votes are keyed by identity (``platform:id``). When customers' linked identities exist, the identities of
@@ -53,10 +61,6 @@ class FeatureRequests(Protocol):
 
         ``RequestNotFoundError`` if there is no such request.
         """
-        ...
-
-    async def voters_since(self, identities: Sequence[str], since: datetime) -> set[str]:
-        """Which of ``identities`` filed or voted for a request from ``since`` on (engagement, for health)."""
         ...
 
     async def unvote(self, number: int, identity: str) -> bool:

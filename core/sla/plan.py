@@ -51,6 +51,7 @@ class EscalationLevel:
     target: str | None = None  # an address, e.g. slack:C0123ABC; None: the tier's escalation target
     mentions: tuple[str, ...] = ()  # platform:user:ID, platform:group:ID or on-call
     wait: timedelta = timedelta(hours=1)
+    engineering: bool = False  # reaching this level also hands the ticket to engineering (routing.engineering_repo)
 
 
 @dataclass(frozen=True)

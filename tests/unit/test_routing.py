@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from config.settings import Settings, load_settings
+from config.settings import DEFAULT_TIERS_FILE, Settings, load_settings
 from core.agents.choose import Team, pick_agent
 from core.agents.records import ROUTER, Agent, Need
 from core.customers.records import Account, AccountEntry, PersonDraft
+from core.engineering.records import ENGINEERING_ISSUE, EngineeringJob
 from core.errors import ConfigError
 from core.messages import ReplyKind
 from core.tiers import Customer
@@ -226,3 +227,21 @@ async def test_a_wrong_agent_change_is_refused_and_changes_nothing(text: str, sa
     assert await h.store.agents.changes() == {}
     [customer] = await h.say("agent dana capacity 3", command=True)
     assert customer.kind is ReplyKind.ERROR  # a customer may not
+
+
+@pytest.mark.asyncio
+async def test_a_chain_level_marked_engineering_hands_the_ticket_over(tmp_path: Path) -> None:
+    tiers = (DEFAULT_TIERS_FILE.read_text("utf-8")
+             .replace("{name: L1 first contact, mention: on-call, wait: 1h}",
+                      "{name: L1 first contact, mention: on-call, wait: 1h, engineering: true}"))  # fmt: skip
+    (tmp_path / "tiers.yaml").write_text(tiers)
+    settings = Settings(routing={"engineering_repo": "acme/platform"})
+    h = make_harness(tier="enterprise", settings=settings, tiers_file=tmp_path / "tiers.yaml")
+    await h.say(OUTAGE, thread="t1")  # critical: a first response within 2 hours
+    await h.wait(timedelta(hours=1))
+    assert not [j for j in await h.store.jobs.jobs("github") if j.kind == ENGINEERING_ISSUE]
+    await h.wait(timedelta(hours=1, minutes=5))  # missed: level L1 fires, and hands the ticket to engineering
+    [job] = [j for j in await h.store.jobs.jobs("github") if j.kind == ENGINEERING_ISSUE]
+    assert EngineeringJob.decode(job.payload).by == "helpline:sla level L1 first contact"
+    events = [(e.kind, e.detail) for e in await h.store.tickets.events(1)]
+    assert ("escalated", "to engineering (acme/platform)") in events
