@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.analytics.records import ReportQuery, TicketHistory
+from core.reviews.records import Review
 from core.tiers import TierDirectory
 from tests.analytics_reference import _matches, reference_report
 from tests.analytics_reference_people import csat_section, nps_section, self_service_section
@@ -51,6 +52,7 @@ def reference_document(
     now: datetime,
     *,
     business_hours: bool = False,
+    reviews: Sequence[Review] = (),
 ) -> dict[str, Any]:
     """Every figure of the JSON document for ``query``; ``recommendations`` without their wording."""
     firsts: dict[int, float] = {}
@@ -73,6 +75,26 @@ def reference_document(
         csat=csat,
         nps=nps_section(ledger, query),
         agents=agents_section(cohort, query.end, firsts, by_agent),
+        quality=quality_section(reviews, query),
     )
     doc["recommendations"] = _advice(doc)
     return doc
+
+
+def quality_section(reviews: Sequence[Review], query: ReportQuery) -> dict[str, Any]:
+    """The QA reviews made in the period (of the agent's tickets when narrowed), averaged by hand per agent."""
+    kept = [r for r in reviews if query.start <= r.at < query.end and query.agent in (None, r.agent)]
+    criteria: list[str] = []
+    for review in kept:
+        criteria += [name for name in review.scores if name not in criteria]
+    agents = []
+    for agent in sorted({r.agent or "(nobody)" for r in kept}):
+        mine = [r for r in kept if (r.agent or "(nobody)") == agent]
+        averages = {}
+        for name in criteria:
+            given = [r.scores[name] for r in mine if name in r.scores]
+            if given:
+                averages[name] = sum(given) / len(given)
+        overall = sum(averages.values()) / len(averages) if averages else 0.0
+        agents.append({"agent": agent, "reviews": len(mine), "averages": averages, "overall": overall})
+    return {"reviews": len(kept), "criteria": criteria, "agents": agents}

@@ -66,7 +66,10 @@ async def _compare(harness: Harness, ledger: Ledger, store: Stores) -> list[str]
             got["recommendations"] = [
                 {k: r[k] for k in ("rule", "value", "threshold", "count")} for r in got["recommendations"]
             ]
-            expected = reference_document(histories, ledger, harness.tiers, query, now, business_hours=business)
+            reviews = await store.reviews.since(query.start)
+            expected = reference_document(
+                histories, ledger, harness.tiers, query, now, business_hours=business, reviews=reviews
+            )
             label = f"{query.start:%m-%d}..{query.end:%m-%d} tier={query.tier} platform={query.platform} " + (
                 f"agent={query.agent} {'business' if business else 'wall'}"
             )
