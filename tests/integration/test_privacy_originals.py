@@ -19,21 +19,28 @@ from core.privacy.sealing import KEY_VARIABLE, new_key
 from core.store.personal_data import SqlPersonalData
 from core.store.schema_privacy import message_originals
 from core.store.sql_store import sql_stores
-from tests.desk_fakes import make_harness
+from core.stores import Stores
+from tests.desk_fakes import Harness, make_harness
 from tests.unit.test_redaction import GITHUB, SLACK
 
 KEEP = Settings(privacy={"keep_originals": True})
 LEAKY = f"the whole API is down since 401s, my token is {GITHUB}"
 
 
-@pytest.mark.asyncio
-async def test_forget_erases_the_persons_originals_and_export_lists_them_unopened(
-    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def _leaked(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> tuple[Stores, Harness]:
+    """Originals kept under a fresh key, and ana's message with a token on the SQL store."""
     monkeypatch.setenv(KEY_VARIABLE, new_key())
     stores = sql_stores(engine)
     h = make_harness(tier="enterprise", store=stores, settings=KEEP)
     await h.say(LEAKY)
+    return stores, h
+
+
+@pytest.mark.asyncio
+async def test_forget_erases_the_persons_originals_and_export_lists_them_unopened(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stores, h = await _leaked(engine, monkeypatch)
     await h.say(f"the API is down for me as well, {SLACK}", user="bo", thread="t2")
     office = PrivacyOffice(SqlPersonalData(engine), stores.links, h.clock)
     document = await office.export("discord:ana", "cli:lead")
@@ -50,10 +57,7 @@ async def test_forget_erases_the_persons_originals_and_export_lists_them_unopene
 async def test_the_worker_deletes_originals_past_their_period(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(KEY_VARIABLE, new_key())
-    stores = sql_stores(engine)
-    h = make_harness(tier="enterprise", store=stores, settings=KEEP)
-    await h.say(LEAKY)
+    stores, h = await _leaked(engine, monkeypatch)
     expiry = OriginalsExpiry(stores.originals, h.clock, timedelta(days=30))
     assert await expiry.run_once() == 0
     h.clock.advance(timedelta(days=31))
